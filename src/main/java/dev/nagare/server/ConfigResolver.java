@@ -1,0 +1,162 @@
+package dev.nagare.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Turns flags, environment and an optional YAML file into a {@link ServerConfig}.
+ * Precedence: flags > environment ({@code NAGARE_*}) > config file > built-in default.
+ * Every error names the setting and the source of the bad value.
+ */
+public final class ConfigResolver {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private ConfigResolver() {
+    }
+
+    /** A raw value and a human description of where it came from. */
+    private record Raw(String value, String source) {
+    }
+
+    public static ServerConfig resolve(Map<Setting, String> flags, Map<String, String> env) {
+        Map<Setting, Raw> raw = new EnumMap<>(Setting.class);
+        for (Setting s : Setting.values()) {
+            if (s.defaultValue() != null) {
+                raw.put(s, new Raw(s.defaultValue(), "the default"));
+            }
+        }
+        Raw configPath = pick(Setting.CONFIG, flags, env);
+        if (configPath != null) {
+            readFile(configPath, raw);
+        }
+        for (Setting s : Setting.values()) {
+            Raw r = pick(s, flags, env);
+            if (r != null) {
+                raw.put(s, r);
+            }
+        }
+        return new ServerConfig(
+                text(raw, Setting.HOST),
+                (int) number(raw, Setting.PORT, 0, 65535),
+                path(raw, Setting.DATA_DIR),
+                logFormat(raw),
+                bool(raw, Setting.ACCESS_LOG),
+                number(raw, Setting.MAX_BODY, 1024, 1L << 30),
+                Duration.ofSeconds(number(raw, Setting.IDLE_TIMEOUT, 1, 86_400)),
+                Duration.ofSeconds(number(raw, Setting.SHUTDOWN_TIMEOUT, 0, 3_600)));
+    }
+
+    private static Raw pick(Setting s, Map<Setting, String> flags, Map<String, String> env) {
+        String flag = flags.get(s);
+        if (flag != null) {
+            return new Raw(flag, s.option());
+        }
+        String fromEnv = env.get(s.envVar());
+        if (fromEnv != null && !fromEnv.isEmpty()) {
+            return new Raw(fromEnv, "environment variable " + s.envVar());
+        }
+        return null;
+    }
+
+    private static void readFile(Raw configPath, Map<Setting, Raw> raw) {
+        Path file = toPath(configPath.value(), Setting.CONFIG, configPath.source());
+        JsonNode root;
+        try {
+            root = YAML.readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new ConfigException("Cannot read config file " + file + " (from " + configPath.source() + "): "
+                    + e.getMessage(), e);
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return;
+        }
+        if (!root.isObject()) {
+            throw new ConfigException("Config file " + file + " must be a YAML mapping of setting names to values.");
+        }
+        String source = "config file " + file;
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            Setting s = Setting.byKey(e.getKey());
+            if (s == null || s == Setting.CONFIG) {
+                throw new ConfigException("Unknown key '" + e.getKey() + "' in " + source + ". Known keys: "
+                        + Stream.of(Setting.values()).filter(k -> k != Setting.CONFIG).map(Setting::key)
+                        .collect(Collectors.joining(", ")) + ".");
+            }
+            if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                throw new ConfigException("Key '" + e.getKey() + "' in " + source + " must be a single value.");
+            }
+            raw.put(s, new Raw(e.getValue().asText(), source));
+        }
+    }
+
+    private static ConfigException invalid(Setting s, Raw r, String expected) {
+        return new ConfigException("Invalid value '" + r.value() + "' for " + s.key() + " (from " + r.source()
+                + "): " + expected + ".");
+    }
+
+    private static String text(Map<Setting, Raw> raw, Setting s) {
+        Raw r = raw.get(s);
+        if (r.value().isBlank()) {
+            throw invalid(s, r, "must not be empty");
+        }
+        return r.value().trim();
+    }
+
+    private static long number(Map<Setting, Raw> raw, Setting s, long min, long max) {
+        Raw r = raw.get(s);
+        long v;
+        try {
+            v = Long.parseLong(r.value().trim());
+        } catch (NumberFormatException e) {
+            throw invalid(s, r, "expected a whole number from " + min + " to " + max);
+        }
+        if (v < min || v > max) {
+            throw invalid(s, r, "expected a whole number from " + min + " to " + max);
+        }
+        return v;
+    }
+
+    private static boolean bool(Map<Setting, Raw> raw, Setting s) {
+        Raw r = raw.get(s);
+        return switch (r.value().trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw invalid(s, r, "expected true or false");
+        };
+    }
+
+    private static ServerConfig.LogFormat logFormat(Map<Setting, Raw> raw) {
+        Raw r = raw.get(Setting.LOG_FORMAT);
+        return switch (r.value().trim().toLowerCase(Locale.ROOT)) {
+            case "text" -> ServerConfig.LogFormat.TEXT;
+            case "json" -> ServerConfig.LogFormat.JSON;
+            default -> throw invalid(Setting.LOG_FORMAT, r, "expected text or json");
+        };
+    }
+
+    private static Path path(Map<Setting, Raw> raw, Setting s) {
+        Raw r = raw.get(s);
+        return toPath(text(raw, s), s, r.source()).toAbsolutePath().normalize();
+    }
+
+    private static Path toPath(String value, Setting s, String source) {
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new ConfigException("Invalid value '" + value + "' for " + s.key() + " (from " + source
+                    + "): not a usable path.");
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package dev.nagare.server;
+
+import dev.nagare.store.SqliteStore;
+import dev.nagare.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.net.BindException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole server: {@code Nagare.create(config).start()}, then {@link #port()}, then {@link #stop()}.
+ * {@code start} and {@code stop} block the calling thread and must not be called from an event loop.
+ */
+public final class Nagare {
+    private static final Logger LOG = LoggerFactory.getLogger(Nagare.class);
+    private static final long START_TIMEOUT_SECONDS = 30;
+
+    private final ServerConfig config;
+    private final List<Function<String, Future<Void>>> drainHooks = new CopyOnWriteArrayList<>();
+    private volatile Vertx vertx;
+    private volatile Store store;
+    private volatile HttpServer server;
+    private volatile boolean draining;
+    private volatile boolean stopped;
+
+    private Nagare(ServerConfig config) {
+        this.config = config;
+    }
+
+    public static Nagare create(ServerConfig config) {
+        return new Nagare(config);
+    }
+
+    /** Opens the store, mounts the routes and listens. Throws {@link StartupException} with a plain reason. */
+    public Nagare start() {
+        long t0 = System.nanoTime();
+        // We serve the classpath ourselves (StaticAssets), so Vert.x needs no on-disk file cache.
+        vertx = Vertx.vertx(new VertxOptions().setFileSystemOptions(new FileSystemOptions()
+                .setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
+        try {
+            store = await(SqliteStore.open(vertx, config.dataDir()), "open the store in " + config.dataDir());
+            Router router = router();
+            HttpServer http = vertx.createHttpServer(httpOptions()).requestHandler(router)
+                    .invalidRequestHandler(ErrorPages::invalidRequest);
+            server = await(http.listen(config.port(), config.host()), "listen");
+        } catch (StartupException e) {
+            closeQuietly();
+            throw e;
+        }
+        String url = baseUrl();
+        LOG.info("Nagare {} ready at {} (data dir {}) in {} ms{}", Version.get(), url, config.dataDir(),
+                (System.nanoTime() - t0) / 1_000_000,
+                "0.0.0.0".equals(config.host()) ? "; listening on all interfaces" : "");
+        return this;
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return server.actualPort();
+    }
+
+    public String baseUrl() {
+        String host = "0.0.0.0".equals(config.host()) || "::".equals(config.host()) ? "localhost" : config.host();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + port();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    /** Registers a hook that closes real-time sessions with the given reason when the server drains. */
+    public void onDrain(Function<String, Future<Void>> hook) {
+        drainHooks.add(hook);
+    }
+
+    /**
+     * Drains and stops: readiness turns 503, real-time sessions are closed with a reason, the
+     * listener stops accepting and open requests get up to shutdown-timeout to finish, the store is
+     * flushed. Idempotent.
+     */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        draining = true;
+        long timeout = config.shutdownTimeout().toMillis();
+        for (Function<String, Future<Void>> hook : drainHooks) {
+            awaitQuietly(hook.apply("server shutting down"), timeout, "close real-time sessions");
+        }
+        if (server != null) {
+            awaitQuietly(server.shutdown(timeout, TimeUnit.MILLISECONDS), timeout + 1000, "stop the HTTP server");
+        }
+        if (store != null) {
+            awaitQuietly(store.close(), 10_000, "flush the store");
+        }
+        if (vertx != null) {
+            awaitQuietly(vertx.close(), 10_000, "stop Vert.x");
+        }
+        LOG.info("Nagare stopped");
+    }
+
+    private Router router() {
+        Router router = Router.router(vertx);
+        router.route().handler(new SecurityHeaders());
+        if (config.accessLog()) {
+            router.route().handler(new AccessLog());
+        }
+        router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+        new HealthHandler(store, () -> draining).mount(router);
+        StaticAssets assets = new StaticAssets(vertx);
+        router.get("/").handler(assets.page("web/index.html"));
+        router.head("/").handler(assets.page("web/index.html"));
+        router.route("/assets/*").handler(assets.directory("/assets/", "web/assets", StaticAssets.CachePolicy.REVALIDATE));
+        router.get("/favicon.ico").handler(assets.page("web/assets/favicon.svg"));
+        ErrorPages.install(router);
+        return router;
+    }
+
+    private HttpServerOptions httpOptions() {
+        return new HttpServerOptions()
+                .setIdleTimeout((int) config.idleTimeout().toSeconds())
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setMaxInitialLineLength(4096)
+                .setMaxHeaderSize(8192)
+                .setMaxFormAttributeSize(8192)
+                .setCompressionSupported(false) // static files are pre-compressed; streams must not be buffered
+                .setTcpNoDelay(true);
+    }
+
+    private <T> T await(Future<T> future, String what) {
+        try {
+            return future.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new StartupException(explain(e, what), e);
+        }
+    }
+
+    private String explain(Throwable e, String what) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                String msg = String.valueOf(t.getMessage());
+                if (msg.contains("in use")) {
+                    return "Port " + config.port() + " on " + config.host() + " is already in use by another"
+                            + " program. Stop that program or choose another port with --port or NAGARE_PORT.";
+                }
+                return "Cannot listen on " + config.host() + ":" + config.port() + " (" + msg + "). Check --host"
+                        + " (NAGARE_HOST) names an address of this machine, and that the port is allowed.";
+            }
+        }
+        return "Cannot " + what + ": " + e;
+    }
+
+    private static void awaitQuietly(Future<?> future, long timeoutMillis, String what) {
+        try {
+            future.await(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warn("Could not {} cleanly: {}", what, e.toString());
+        }
+    }
+
+    private void closeQuietly() {
+        stopped = true;
+        if (store != null) {
+            awaitQuietly(store.close(), 10_000, "close the store");
+        }
+        awaitQuietly(vertx.close(), 10_000, "stop Vert.x");
+    }
+}

@@ -1,0 +1,6 @@
+-- 001: instance metadata. Each app adds its own tables in later migrations.
+CREATE TABLE instance (
+  id TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL
+);
+INSERT INTO instance(id, created_at) VALUES (lower(hex(randomblob(16))), CAST(strftime('%s','now') AS INTEGER) * 1000);

@@ -1,0 +1,107 @@
+package dev.nagare.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigResolverTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsAreLoopbackPort8080AndDataUnderTheWorkingDirectory() {
+        ServerConfig c = ConfigResolver.resolve(Map.of(), Map.of());
+        assertThat(c.host()).isEqualTo("127.0.0.1");
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
+        assertThat(c.logFormat()).isEqualTo(ServerConfig.LogFormat.TEXT);
+        assertThat(c.accessLog()).isFalse();
+        assertThat(c.maxBodyBytes()).isEqualTo(1_048_576);
+        assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+    }
+
+    @Test
+    void flagsBeatEnvironmentWhichBeatsTheConfigFileWhichBeatsDefaults() throws IOException {
+        Path file = yaml("port: 7000\nhost: 0.0.0.0\nlog-format: json\naccess-log: true\n");
+        ServerConfig c = ConfigResolver.resolve(
+                Map.of(Setting.PORT, "9000", Setting.CONFIG, file.toString()),
+                Map.of("NAGARE_PORT", "8000", "NAGARE_HOST", "::1"));
+        assertThat(c.port()).isEqualTo(9000);           // flag over env and file
+        assertThat(c.host()).isEqualTo("::1");          // env over file
+        assertThat(c.logFormat()).isEqualTo(ServerConfig.LogFormat.JSON); // file over default
+        assertThat(c.accessLog()).isTrue();
+        assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(90));    // default
+    }
+
+    @Test
+    void theConfigFileCanComeFromTheEnvironment() throws IOException {
+        Path file = yaml("data-dir: " + dir.resolve("state") + "\n");
+        ServerConfig c = ConfigResolver.resolve(Map.of(), Map.of("NAGARE_CONFIG", file.toString()));
+        assertThat(c.dataDir()).isEqualTo(dir.resolve("state"));
+    }
+
+    @Test
+    void everySettingHasAnEnvironmentVariableNamedAfterIt() {
+        assertThat(Setting.DATA_DIR.envVar()).isEqualTo("NAGARE_DATA_DIR");
+        assertThat(Setting.PORT.option()).isEqualTo("--port");
+        for (Setting s : Setting.values()) {
+            assertThat(s.envVar()).matches("NAGARE_[A-Z_]+");
+        }
+    }
+
+    @Test
+    void aBadNumberNamesTheSettingAndWhereItCameFrom() {
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(), Map.of("NAGARE_PORT", "eighty")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid value 'eighty' for port (from environment variable NAGARE_PORT): expected a"
+                        + " whole number from 0 to 65535.");
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(Setting.PORT, "70000"), Map.of()))
+                .hasMessage("Invalid value '70000' for port (from --port): expected a whole number from 0 to 65535.");
+    }
+
+    @Test
+    void aBadEnumOrBooleanIsRejected() {
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(Setting.LOG_FORMAT, "xml"), Map.of()))
+                .hasMessage("Invalid value 'xml' for log-format (from --log-format): expected text or json.");
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(Setting.ACCESS_LOG, "maybe"), Map.of()))
+                .hasMessage("Invalid value 'maybe' for access-log (from --access-log): expected true or false.");
+    }
+
+    @Test
+    void anUnknownKeyInTheConfigFileIsAnErrorThatListsTheKnownKeys() throws IOException {
+        Path file = yaml("prot: 9000\n");
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(Setting.CONFIG, file.toString()), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("Unknown key 'prot' in config file " + file + ". Known keys: host, port,");
+    }
+
+    @Test
+    void aConfigFileThatIsNotAMappingOrNotThereIsAnError() throws IOException {
+        Path list = yaml("- port\n- host\n");
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(Setting.CONFIG, list.toString()), Map.of()))
+                .hasMessage("Config file " + list + " must be a YAML mapping of setting names to values.");
+        Path missing = dir.resolve("missing.yml");
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(Setting.CONFIG, missing.toString()), Map.of()))
+                .hasMessageStartingWith("Cannot read config file " + missing + " (from --config)");
+    }
+
+    @Test
+    void aNestedValueInTheConfigFileIsRejected() throws IOException {
+        Path file = yaml("port:\n  value: 1\n");
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(Setting.CONFIG, file.toString()), Map.of()))
+                .hasMessage("Key 'port' in config file " + file + " must be a single value.");
+    }
+
+    private Path yaml(String text) throws IOException {
+        Path file = Files.createTempFile(dir, "nagare", ".yml");
+        Files.writeString(file, text);
+        return file;
+    }
+}

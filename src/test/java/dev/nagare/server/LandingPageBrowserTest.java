@@ -1,0 +1,75 @@
+package dev.nagare.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nagare.testing.Browser;
+import dev.nagare.testing.TestServer;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+class LandingPageBrowserTest {
+    @RegisterExtension
+    static final TestServer server = new TestServer();
+
+    static Browser browser;
+
+    @BeforeAll
+    static void startBrowser() throws Exception {
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    static void stopBrowser() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @Test
+    void landingPageRendersItsScriptAndStylesWithoutAnyConsoleError() {
+        browser.driver().get(server.baseUrl() + "/");
+        browser.waitUpTo(Duration.ofSeconds(10)).until(d ->
+                "true".equals(d.findElement(By.tagName("html")).getDomAttribute("data-ready")));
+
+        // The module script ran (CSP allowed it) and reached the health endpoints.
+        WebElement status = browser.driver().findElement(By.id("status"));
+        assertThat(status.getText()).isEqualTo("Server is up and ready.");
+        assertThat(browser.driver().findElement(By.id("version")).getText()).isEqualTo(Version.get());
+        // The stylesheet applied (CSP allowed it): app cards are laid out as a grid.
+        assertThat(browser.driver().findElement(By.cssSelector(".apps")).getCssValue("display")).isEqualTo("grid");
+        assertThat(browser.driver().findElements(By.cssSelector(".app a")))
+                .extracting(WebElement::getText)
+                .containsExactly("Chat", "Dashboard", "Video", "Audio", "Game");
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void unknownPageShowsTheFriendlyNotFoundPageWithoutConsoleErrorsBeyondThe404() {
+        browser.consoleErrors();
+        browser.driver().get(server.baseUrl() + "/no/such/page");
+        assertThat(browser.driver().findElement(By.tagName("h1")).getText()).isEqualTo("Page not found");
+        assertThat(browser.driver().findElement(By.linkText("Back to the Nagare start page")).getDomAttribute("href"))
+                .isEqualTo("/");
+        // Chromium logs the 404 status of the document itself; nothing else may appear.
+        assertThat(browser.consoleErrors()).allMatch(m -> m.contains("404"));
+    }
+
+    @Test
+    void inlineScriptIsBlockedByTheContentSecurityPolicy() {
+        browser.driver().get(server.baseUrl() + "/");
+        browser.consoleErrors();
+        // An attacker-injected inline script must not run; Chromium reports the CSP refusal.
+        Object ran = browser.driver().executeScript(
+                "const s = document.createElement('script');"
+                        + "s.textContent = 'window.__injected = true';"
+                        + "document.body.appendChild(s);"
+                        + "return window.__injected === true;");
+        assertThat(ran).isEqualTo(false);
+        assertThat(browser.consoleErrors()).anyMatch(m -> m.contains("Content Security Policy"));
+    }
+}

@@ -1,0 +1,186 @@
+package dev.nagare.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Runs the packaged jar as a user would: {@code java -jar target/nagare.jar}. */
+class ServerProcessIT {
+    private static final Pattern READY = Pattern.compile("ready at (http://\\S+) \\(data dir (.+)\\) in (\\d+) ms");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theJarServesTheLandingPageAndExitsZeroOnSigterm() throws Exception {
+        try (Running server = start("--port", "0", "--data-dir", dir.resolve("data").toString())) {
+            String url = server.awaitLine(READY).group(1);
+            HttpResponse<String> res = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(url + "/")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(res.body()).contains("Nagare");
+            assertThat(Files.exists(dir.resolve("data").resolve("nagare.db"))).isTrue();
+
+            // SIGTERM. Process.destroy() would also close our end of the output pipe.
+            server.process.toHandle().destroy();
+            assertThat(server.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.process.exitValue()).isZero();
+            server.awaitLine(Pattern.compile("Store flushed and closed"));
+            server.awaitLine(Pattern.compile("Nagare stopped"));
+        }
+    }
+
+    /** Every JDK installed under /usr/lib/jvm (17 and 25 here) runs the jar cleanly. */
+    static Stream<Path> installedJdks() throws IOException {
+        Set<Path> seen = new LinkedHashSet<>();
+        seen.add(Path.of(System.getProperty("java.home")).toRealPath());
+        Path jvm = Path.of("/usr/lib/jvm");
+        if (Files.isDirectory(jvm)) {
+            try (Stream<Path> dirs = Files.list(jvm)) {
+                dirs.filter(d -> Files.isExecutable(d.resolve("bin/java"))).forEach(d -> {
+                    try {
+                        seen.add(d.toRealPath());
+                    } catch (IOException ignored) {
+                        // a dangling alternative link: not a JDK
+                    }
+                });
+            }
+        }
+        return seen.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("installedJdks")
+    void theJarRunsOnEveryInstalledJdkWithoutWarnings(Path javaHome) throws Exception {
+        try (Running server = start(javaHome, "--port", "0", "--data-dir", dir.resolve("data").toString())) {
+            String url = server.awaitLine(READY).group(1);
+            HttpResponse<String> res = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(url + "/health/live")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(res.statusCode()).isEqualTo(200);
+            server.process.toHandle().destroy();
+            assertThat(server.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.process.exitValue()).isZero();
+            server.awaitLine(Pattern.compile("Nagare stopped"));
+            assertThat(server.all).noneMatch(l -> l.startsWith("WARNING"));
+        }
+    }
+
+    @Test
+    void jsonLogFormatWritesOneJsonObjectPerLine() throws Exception {
+        try (Running server = start("--port", "0", "--data-dir", dir.resolve("data").toString(),
+                "--log-format", "json")) {
+            server.awaitLine(Pattern.compile("ready at http"));
+            server.process.toHandle().destroy();
+            assertThat(server.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.process.exitValue()).isZero();
+            server.awaitLine(Pattern.compile("Nagare stopped"));
+            List<String> after = server.linesAfter("ready at http");
+            assertThat(after).isNotEmpty();
+            for (String line : after) {
+                JsonObject json = new JsonObject(line);
+                assertThat(json.getString("level")).isNotNull();
+                assertThat(json.getString("formattedMessage")).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void aBadOptionPrintsAClearErrorAndExits2() throws Exception {
+        try (Running server = start("--port", "not-a-port")) {
+            assertThat(server.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.process.exitValue()).isEqualTo(2);
+            server.awaitLine(Pattern.compile("Invalid value 'not-a-port' for port \\(from --port\\)"));
+        }
+    }
+
+    private Running start(String... args) throws IOException {
+        return start(Path.of(System.getProperty("java.home")), args);
+    }
+
+    private Running start(Path javaHome, String... args) throws IOException {
+        String jar = Path.of(System.getProperty("nagare.jar", "target/nagare.jar")).toAbsolutePath().toString();
+        List<String> cmd = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(), "-jar", jar));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        return new Running(p);
+    }
+
+    /** The process and its output, read on a background thread into a queue the test awaits. */
+    private static final class Running implements AutoCloseable {
+        final Process process;
+        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        final List<String> all = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        Running(Process process) {
+            this.process = process;
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        all.add(line);
+                        lines.add(line);
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            }, "server-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        Matcher awaitLine(Pattern pattern) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    break;
+                }
+                Matcher m = pattern.matcher(line);
+                if (m.find()) {
+                    return m;
+                }
+            }
+            throw new AssertionError("no line matching " + pattern + " in output:\n" + String.join("\n", all));
+        }
+
+        List<String> linesAfter(String marker) {
+            synchronized (all) {
+                int i = 0;
+                while (i < all.size() && !all.get(i).contains(marker)) {
+                    i++;
+                }
+                return new ArrayList<>(all.subList(Math.min(i, all.size()), all.size()));
+            }
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+}

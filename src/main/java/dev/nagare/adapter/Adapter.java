@@ -1,0 +1,43 @@
+package dev.nagare.adapter;
+
+import dev.nagare.wire.SocketPacket;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The seam every emit goes through: room membership and broadcast delivery for one namespace.
+ * {@link MemoryAdapter} serves one node; a clustered adapter also forwards to other nodes and
+ * delivers what they send through the same {@link AdapterHandler}. Called on the namespace's event
+ * loop only.
+ */
+public interface Adapter {
+    void addAll(String socketId, Set<String> rooms);
+
+    void del(String socketId, String room);
+
+    void delAll(String socketId);
+
+    /** Delivers {@code packet} to every socket {@code opts} selects, on every node unless local. */
+    void broadcast(SocketPacket packet, BroadcastOptions opts);
+
+    /** Ids of the sockets in any of {@code rooms} (all when empty), on every node. */
+    Future<Set<String>> sockets(Set<String> rooms);
+
+    /** Rooms with at least one member on this node. */
+    Set<String> rooms();
+
+    /** Local members of {@code room}. */
+    Set<String> members(String room);
+
+    void addSockets(BroadcastOptions opts, Set<String> rooms);
+
+    void delSockets(BroadcastOptions opts, Set<String> rooms);
+
+    void disconnectSockets(BroadcastOptions opts, boolean close);
+
+    Future<List<Map<String, Object>>> fetchSockets(BroadcastOptions opts);
+
+    void close();
+}

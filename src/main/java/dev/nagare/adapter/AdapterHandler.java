@@ -1,0 +1,26 @@
+package dev.nagare.adapter;
+
+import dev.nagare.wire.SocketPacket;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How an adapter reaches the sockets of this node: the namespace implements it and hands it to the
+ * adapter at wiring time. The adapter never sees sockets, only ids; every call comes in on the
+ * namespace's event loop. Single-node and clustered delivery take this same one-way path.
+ */
+public interface AdapterHandler {
+    /** Writes {@code packet} to the local sockets {@code socketIds} (encode once, write many). */
+    void deliver(SocketPacket packet, BroadcastOptions opts, Collection<String> socketIds);
+
+    void join(Collection<String> socketIds, Set<String> rooms);
+
+    void leave(Collection<String> socketIds, Set<String> rooms);
+
+    void disconnect(Collection<String> socketIds, boolean close);
+
+    /** Facts about local sockets, for fetchSockets: id, rooms, handshake data. */
+    List<Map<String, Object>> describe(Collection<String> socketIds);
+}

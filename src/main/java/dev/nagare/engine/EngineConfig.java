@@ -1,0 +1,60 @@
+package dev.nagare.engine;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Engine.IO server settings. Defaults follow the reference server (engine.io 6.x).
+ *
+ * @param allowedOrigins origins allowed for CORS and the WebSocket Origin check; empty means same
+ *     origin only (the Origin's host:port must equal the Host header), {@code "*"} allows any
+ * @param maxBufferedBytes bound of one session's outbound queue; a client that lets it fill up is
+ *     disconnected ("slow client")
+ * @param maxSessions most concurrent sessions; handshakes past it get 503
+ */
+public record EngineConfig(
+        String path,
+        long pingIntervalMs,
+        long pingTimeoutMs,
+        int maxPayload,
+        long upgradeTimeoutMs,
+        Set<String> transports,
+        List<String> allowedOrigins,
+        long maxBufferedBytes,
+        int maxSessions) {
+
+    public static EngineConfig defaults() {
+        return new EngineConfig("/socket.io/", 25_000, 20_000, 1_000_000, 10_000,
+                Set.of("polling", "websocket"), List.of(), 4L * 1024 * 1024, 100_000);
+    }
+
+    public EngineConfig withPath(String p) {
+        return new EngineConfig(p, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
+                allowedOrigins, maxBufferedBytes, maxSessions);
+    }
+
+    public EngineConfig withHeartbeat(long intervalMs, long timeoutMs) {
+        return new EngineConfig(path, intervalMs, timeoutMs, maxPayload, upgradeTimeoutMs, transports,
+                allowedOrigins, maxBufferedBytes, maxSessions);
+    }
+
+    public EngineConfig withAllowedOrigins(List<String> origins) {
+        return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
+                List.copyOf(origins), maxBufferedBytes, maxSessions);
+    }
+
+    public EngineConfig withTransports(Set<String> t) {
+        return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, Set.copyOf(t),
+                allowedOrigins, maxBufferedBytes, maxSessions);
+    }
+
+    public EngineConfig withMaxPayload(int bytes) {
+        return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, bytes, upgradeTimeoutMs, transports,
+                allowedOrigins, maxBufferedBytes, maxSessions);
+    }
+
+    public EngineConfig withMaxBufferedBytes(long bytes) {
+        return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
+                allowedOrigins, bytes, maxSessions);
+    }
+}

@@ -1,0 +1,409 @@
+package dev.nagare.engine;
+
+import dev.nagare.wire.EngineIoCodec;
+import dev.nagare.wire.EnginePacket;
+import dev.nagare.wire.EnginePacketType;
+import dev.nagare.wire.ProtocolException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Engine.IO v4 server: handshakes, long-polling requests and WebSocket connections under one path.
+ * All session state lives on one event-loop context ({@code context}); requests arriving on another
+ * thread hop onto it. Layers above subscribe with {@link #onConnection} and a {@link SessionListener}.
+ */
+public final class EngineServer {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineServer.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final EngineConfig config;
+    private final Context context;
+    private final Vertx vertx;
+    private final Map<String, EngineSession> sessions = new HashMap<>(); // event-loop only
+    private Consumer<EngineSession> connectionHandler = s -> { };
+    private Function<HttpServerRequest, Future<Void>> allowRequest = r -> Future.succeededFuture();
+
+    public EngineServer(Context context, EngineConfig config) {
+        this.context = context;
+        this.vertx = context.owner();
+        this.config = config;
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    public Context context() {
+        return context;
+    }
+
+    /** Called on the engine context for each new session, before any of its packets. */
+    public void onConnection(Consumer<EngineSession> handler) {
+        this.connectionHandler = handler;
+    }
+
+    /** A hook that may refuse a handshake: a failed future answers 403 with its message. */
+    public void allowRequest(Function<HttpServerRequest, Future<Void>> hook) {
+        this.allowRequest = hook;
+    }
+
+    /** Number of open sessions. Engine context only. */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /** Closes every session with {@code reason}; completes when done. Any thread. */
+    public Future<Void> closeAll(String reason) {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> {
+            for (EngineSession s : new ArrayList<>(sessions.values())) {
+                s.close(reason);
+            }
+            done.complete();
+        });
+        return done.future();
+    }
+
+    /** Entry point for every request under the engine path. */
+    public void handle(HttpServerRequest req) {
+        if (Vertx.currentContext() != context) {
+            req.pause();
+            context.runOnContext(v -> {
+                handle(req);
+                req.resume();
+            });
+            return;
+        }
+        String origin = req.getHeader(HttpHeaders.ORIGIN);
+        if (origin != null) {
+            if (!originAllowed(origin, req.getHeader(HttpHeaders.HOST))) {
+                LOG.info("Refused Engine.IO request from origin {}; add it to the allowed origins to accept it",
+                        sanitize(origin));
+                error(req, EngineError.FORBIDDEN, "origin not allowed");
+                return;
+            }
+            req.response().putHeader("Access-Control-Allow-Origin", origin)
+                    .putHeader("Access-Control-Allow-Credentials", "true")
+                    .putHeader(HttpHeaders.VARY, "Origin");
+        }
+        if (req.method() == HttpMethod.OPTIONS) {
+            String requested = req.getHeader("Access-Control-Request-Headers");
+            HttpServerResponse res = req.response().setStatusCode(204)
+                    .putHeader("Access-Control-Allow-Methods", "GET, POST")
+                    .putHeader("Access-Control-Max-Age", "86400");
+            if (requested != null && requested.length() < 512) {
+                res.putHeader("Access-Control-Allow-Headers", requested);
+            }
+            res.end();
+            return;
+        }
+        String transport = req.getParam("transport");
+        if (transport == null || !config.transports().contains(transport)) {
+            error(req, EngineError.UNKNOWN_TRANSPORT, null);
+            return;
+        }
+        boolean upgrade = isWebSocketUpgrade(req);
+        String sid = req.getParam("sid");
+        if (sid != null) {
+            EngineSession session = sessions.get(sid);
+            if (session == null) {
+                error(req, EngineError.UNKNOWN_SID, null);
+                return;
+            }
+            if (upgrade && "websocket".equals(transport)) {
+                upgrade(req, session);
+            } else if (!transport.equals(session.transportName())
+                    || !(session.transport() instanceof PollingTransport polling) || polling.discarded()) {
+                error(req, EngineError.BAD_REQUEST, "transport mismatch");
+            } else if (req.method() == HttpMethod.GET) {
+                if (!polling.poll(session, req.response())) {
+                    error(req, EngineError.BAD_REQUEST, "overlapping poll");
+                    session.fail("overlap from client");
+                }
+            } else if (req.method() == HttpMethod.POST) {
+                post(req, session, polling);
+            } else {
+                error(req, EngineError.BAD_REQUEST, "method not allowed");
+            }
+            return;
+        }
+        if (req.method() != HttpMethod.GET) {
+            error(req, EngineError.BAD_HANDSHAKE_METHOD, null);
+            return;
+        }
+        if (!"4".equals(req.getParam("EIO"))) {
+            error(req, EngineError.UNSUPPORTED_PROTOCOL_VERSION, null);
+            return;
+        }
+        if ("websocket".equals(transport) && !upgrade) {
+            error(req, EngineError.BAD_REQUEST, "websocket transport without an upgrade");
+            return;
+        }
+        if (sessions.size() >= config.maxSessions()) {
+            LOG.warn("Refused handshake: {} sessions open (the maximum)", sessions.size());
+            req.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end("{\"code\":3,\"message\":\"Server full\"}");
+            return;
+        }
+        req.pause();
+        allowRequest.apply(req).onComplete(ar -> {
+            if (ar.failed()) {
+                req.resume();
+                error(req, EngineError.FORBIDDEN, ar.cause().getMessage());
+                return;
+            }
+            if (upgrade) {
+                req.toWebSocket().onComplete(ws -> {
+                    if (ws.succeeded()) {
+                        open(req, new WebSocketTransport(ws.result()));
+                    }
+                });
+            } else {
+                req.resume();
+                open(req, new PollingTransport(this));
+            }
+        });
+    }
+
+    private void open(HttpServerRequest req, Transport transport) {
+        String sid = newId();
+        EngineSession session = new EngineSession(sid, this, context, handshake(req), transport);
+        sessions.put(sid, session);
+        boolean polling = transport instanceof PollingTransport;
+        String open = "{\"sid\":\"" + sid + "\",\"upgrades\":"
+                + (polling && config.transports().contains("websocket") ? "[\"websocket\"]" : "[]")
+                + ",\"pingInterval\":" + config.pingIntervalMs() + ",\"pingTimeout\":" + config.pingTimeoutMs()
+                + ",\"maxPayload\":" + config.maxPayload() + "}";
+        EnginePacket openPacket = EnginePacket.of(EnginePacketType.OPEN, open);
+        if (transport instanceof WebSocketTransport ws) {
+            wire(ws, session, false);
+            ws.send(List.of(openPacket));
+        } else {
+            respond(req.response(), 200, "text/plain; charset=UTF-8",
+                    EngineIoCodec.encodePayload(List.of(openPacket)));
+        }
+        session.start();
+        connectionHandler.accept(session);
+    }
+
+    private void upgrade(HttpServerRequest req, EngineSession session) {
+        boolean allowed = session.canUpgrade();
+        req.toWebSocket().onComplete(ar -> {
+            if (ar.failed()) {
+                return;
+            }
+            WebSocketTransport ws = new WebSocketTransport(ar.result());
+            if (!allowed || !session.canUpgrade()) {
+                ws.close((short) 1008, "session cannot be upgraded");
+                return;
+            }
+            wire(ws, session, true);
+            session.beginProbe(ws);
+        });
+    }
+
+    private void wire(WebSocketTransport t, EngineSession session, boolean probe) {
+        ServerWebSocket ws = t.socket();
+        ws.textMessageHandler(text -> {
+            if (text.length() > config.maxPayload()) {
+                tooBig(t, session);
+                return;
+            }
+            EnginePacket p;
+            try {
+                p = EngineIoCodec.decodeText(text);
+            } catch (ProtocolException e) {
+                LOG.debug("session {}: {}", session.id(), e.getMessage());
+                t.close((short) 1002, "invalid packet: " + e.getMessage());
+                session.onTransportClose(t, "parse error");
+                return;
+            }
+            deliver(t, session, p);
+        });
+        ws.binaryMessageHandler(buf -> {
+            if (buf.length() > config.maxPayload()) {
+                tooBig(t, session);
+                return;
+            }
+            deliver(t, session, EnginePacket.binary(buf.getBytes()));
+        });
+        ws.closeHandler(v -> {
+            t.markClosed();
+            session.onTransportClose(t, "transport close");
+        });
+        ws.exceptionHandler(e -> LOG.debug("session {} websocket error: {}", session.id(), e.toString()));
+        ws.drainHandler(v -> session.flush());
+    }
+
+    private void deliver(WebSocketTransport t, EngineSession session, EnginePacket p) {
+        if (session.transport() == t) {
+            session.onPacket(p);
+        } else {
+            session.onProbePacket(t, p);
+        }
+    }
+
+    private void tooBig(WebSocketTransport t, EngineSession session) {
+        t.close((short) 1009, "message over maxPayload (" + config.maxPayload() + " bytes)");
+        session.onTransportClose(t, "transport error");
+    }
+
+    private void post(HttpServerRequest req, EngineSession session, PollingTransport polling) {
+        if (polling.posting) {
+            error(req, EngineError.BAD_REQUEST, "overlapping post");
+            session.fail("data request overlap from client");
+            return;
+        }
+        String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && declaredLength(length) > config.maxPayload()) {
+            tooLarge(req, session);
+            return;
+        }
+        polling.posting = true;
+        Buffer body = Buffer.buffer();
+        boolean[] aborted = {false};
+        req.handler(chunk -> {
+            if (aborted[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > config.maxPayload()) {
+                aborted[0] = true;
+                polling.posting = false;
+                tooLarge(req, session);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        req.exceptionHandler(e -> polling.posting = false);
+        req.endHandler(v -> {
+            polling.posting = false;
+            if (aborted[0]) {
+                return;
+            }
+            List<EnginePacket> packets;
+            try {
+                packets = EngineIoCodec.decodePayload(body.toString(StandardCharsets.UTF_8));
+            } catch (ProtocolException e) {
+                LOG.debug("session {}: bad payload: {}", session.id(), e.getMessage());
+                error(req, EngineError.BAD_REQUEST, "parse error");
+                session.fail("parse error");
+                return;
+            }
+            respond(req.response(), 200, "text/plain; charset=UTF-8", "ok");
+            for (EnginePacket p : packets) {
+                if (session.state() == EngineSession.State.CLOSED) {
+                    break;
+                }
+                session.onPacket(p);
+            }
+        });
+    }
+
+    /** The Content-Length value, or Long.MAX_VALUE when it is not a plain number (treated as too large). */
+    private static long declaredLength(String value) {
+        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(Character::isDigit)) {
+            return Long.MAX_VALUE;
+        }
+        return Long.parseLong(value);
+    }
+
+    private void tooLarge(HttpServerRequest req, EngineSession session) {
+        req.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end("{\"code\":3,\"message\":\"Payload too large\"}");
+        session.fail("payload over maxPayload");
+    }
+
+    void remove(EngineSession session) {
+        sessions.remove(session.id(), session);
+    }
+
+    void respond(HttpServerResponse res, int status, String contentType, String body) {
+        if (res.ended() || res.closed()) {
+            return;
+        }
+        res.setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, contentType)
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .end(body);
+    }
+
+    private void error(HttpServerRequest req, EngineError error, String detail) {
+        LOG.debug("Engine.IO {} {} -> {} {}{}", req.method(), sanitize(req.uri()), error.status(), error.message(),
+                detail == null ? "" : " (" + detail + ")");
+        if (isWebSocketUpgrade(req) && !req.response().headWritten()) {
+            // Refuse the upgrade with a plain HTTP error, as the reference server does.
+            req.response().setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .putHeader(HttpHeaders.CONNECTION, "close").end(error.json());
+            return;
+        }
+        respond(req.response(), error.status(), "application/json", error.json());
+    }
+
+    private boolean originAllowed(String origin, String host) {
+        List<String> allowed = config.allowedOrigins();
+        if (allowed.contains("*") || allowed.contains(origin)) {
+            return true;
+        }
+        if (host == null) {
+            return false;
+        }
+        String lower = origin.toLowerCase(Locale.ROOT);
+        return lower.equals("http://" + host.toLowerCase(Locale.ROOT))
+                || lower.equals("https://" + host.toLowerCase(Locale.ROOT));
+    }
+
+    private static boolean isWebSocketUpgrade(HttpServerRequest req) {
+        String upgrade = req.getHeader(HttpHeaders.UPGRADE);
+        return upgrade != null && upgrade.equalsIgnoreCase("websocket");
+    }
+
+    private static Handshake handshake(HttpServerRequest req) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        req.headers().forEach(e -> headers.computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                .add(e.getValue()));
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        req.params().forEach(e -> query.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        headers.replaceAll((k, v) -> List.copyOf(v));
+        query.replaceAll((k, v) -> List.copyOf(v));
+        return new Handshake(Map.copyOf(headers), Map.copyOf(query),
+                req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress(),
+                req.uri(), req.isSSL(), System.currentTimeMillis());
+    }
+
+    /** 20 URL-safe characters from 120 random bits, like the reference server's ids. */
+    public static String newId() {
+        byte[] b = new byte[15];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static String sanitize(String s) {
+        if (s == null) {
+            return "-";
+        }
+        String cut = s.length() > 200 ? s.substring(0, 200) : s;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+}

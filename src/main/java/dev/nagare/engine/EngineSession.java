@@ -1,0 +1,319 @@
+package dev.nagare.engine;
+
+import dev.nagare.wire.EnginePacket;
+import dev.nagare.wire.EnginePacketType;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Engine.IO session: its state, heartbeat, transport (and upgrade) and bounded outbound queue.
+ * Everything here runs on the engine's event-loop context; {@link #send} and {@link #close} may be
+ * called from any thread and hop onto it.
+ */
+public final class EngineSession {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineSession.class);
+
+    public enum State { OPEN, UPGRADING, CLOSING, CLOSED }
+
+    private final String id;
+    private final EngineServer server;
+    private final EngineConfig config;
+    private final Vertx vertx;
+    private final Context context;
+    private final Handshake handshake;
+
+    // Event-loop only from here on.
+    private State state = State.OPEN;
+    private Transport transport;
+    private WebSocketTransport probing;
+    private final ArrayDeque<EnginePacket> buffer = new ArrayDeque<>();
+    private long bufferedBytes;
+    private long pingTimer = -1;
+    private long pongTimer = -1;
+    private long upgradeTimer = -1;
+    private long noopTimer = -1;
+    private SessionListener listener;
+    private String closeReason;
+
+    EngineSession(String id, EngineServer server, Context context, Handshake handshake, Transport transport) {
+        this.id = id;
+        this.server = server;
+        this.config = server.config();
+        this.vertx = context.owner();
+        this.context = context;
+        this.handshake = handshake;
+        this.transport = transport;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Handshake handshake() {
+        return handshake;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public String transportName() {
+        return transport.name();
+    }
+
+    public Context context() {
+        return context;
+    }
+
+    public void listener(SessionListener l) {
+        this.listener = l;
+    }
+
+    /** Queues a packet for the client; drops it if the session is closed. Any thread. */
+    public void send(EnginePacket packet) {
+        if (Vertx.currentContext() != context) {
+            context.runOnContext(v -> send(packet));
+            return;
+        }
+        if (state == State.CLOSED || state == State.CLOSING) {
+            return;
+        }
+        buffer.add(packet);
+        bufferedBytes += packet.wireSize();
+        if (bufferedBytes > config.maxBufferedBytes() && !transport.writable()) {
+            fail("slow client: outbound queue over " + config.maxBufferedBytes() + " bytes");
+            return;
+        }
+        flush();
+    }
+
+    /**
+     * Sends only if the transport can take it right now, else drops it (Socket.IO volatile
+     * packets). Returns whether it was sent. Engine event loop only.
+     */
+    public boolean sendVolatile(EnginePacket packet) {
+        if ((state == State.OPEN || state == State.UPGRADING) && buffer.isEmpty() && transport.writable()) {
+            transport.send(List.of(packet));
+            return true;
+        }
+        return false;
+    }
+
+    /** Sends several packets together (a Socket.IO packet and its binary attachments). */
+    public void send(List<EnginePacket> packets) {
+        if (Vertx.currentContext() != context) {
+            context.runOnContext(v -> send(packets));
+            return;
+        }
+        for (EnginePacket p : packets) {
+            send(p);
+        }
+    }
+
+    /** Server-initiated close: the client is told (pending poll gets CLOSE, WebSocket closes). Any thread. */
+    public void close(String reason) {
+        if (Vertx.currentContext() != context) {
+            context.runOnContext(v -> close(reason));
+            return;
+        }
+        if (state == State.CLOSED || state == State.CLOSING) {
+            return;
+        }
+        // Let what is already queued go out first when the transport can take it.
+        flush();
+        terminate(reason, EnginePacket.CLOSE);
+    }
+
+    // ---- called by the server and the transports (event loop) ----
+
+    void start() {
+        schedulePing();
+    }
+
+    void flush() {
+        if (state == State.CLOSED || buffer.isEmpty() || !transport.writable()) {
+            return;
+        }
+        List<EnginePacket> out = new ArrayList<>(buffer);
+        buffer.clear();
+        bufferedBytes = 0;
+        transport.send(out);
+    }
+
+    /** A packet from the client on the current transport. */
+    void onPacket(EnginePacket p) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        switch (p.type()) {
+            case PONG -> {
+                cancel(pongTimer);
+                pongTimer = -1;
+                schedulePing();
+            }
+            case MESSAGE -> {
+                if (listener != null) {
+                    listener.onMessage(this, p);
+                }
+            }
+            case CLOSE -> onClientClose();
+            case PING -> fail("invalid heartbeat direction");
+            default -> fail("unexpected " + p.type() + " packet");
+        }
+    }
+
+    /** The client sent CLOSE: a pending poll is answered with NOOP (reference behaviour). */
+    void onClientClose() {
+        terminate("transport close", EnginePacket.NOOP);
+    }
+
+    /** The transport itself went away (socket closed, poll aborted). */
+    void onTransportClose(Transport t, String reason) {
+        if (t == probing) {
+            cancelUpgrade();
+            return;
+        }
+        if (t == transport) {
+            terminate(reason, null);
+        }
+    }
+
+    /** Protocol or transport error: close, telling a pending poll with CLOSE. */
+    void fail(String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        LOG.debug("session {} error: {}", id, reason);
+        terminate(reason.startsWith("slow client") || reason.startsWith("ping timeout") ? reason : "transport error",
+                EnginePacket.CLOSE, reason);
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    // ---- upgrade (engine.io-protocol README, "Upgrade") ----
+
+    boolean canUpgrade() {
+        return state == State.OPEN && transport instanceof PollingTransport && probing == null;
+    }
+
+    void beginProbe(WebSocketTransport ws) {
+        probing = ws;
+        state = State.UPGRADING;
+        upgradeTimer = vertx.setTimer(config.upgradeTimeoutMs(), id -> {
+            upgradeTimer = -1;
+            LOG.debug("session {} upgrade timed out", this.id);
+            cancelUpgrade();
+        });
+    }
+
+    /** A packet on the WebSocket being probed. */
+    void onProbePacket(WebSocketTransport ws, EnginePacket p) {
+        if (ws != probing) {
+            return;
+        }
+        if (p.type() == EnginePacketType.PING && "probe".equals(p.text())) {
+            ws.send(List.of(EnginePacket.of(EnginePacketType.PONG, "probe")));
+            // Release the pending poll so the client can send UPGRADE.
+            cancel(noopTimer);
+            noopTimer = vertx.setPeriodic(0, 100, t -> {
+                if (transport instanceof PollingTransport && transport.writable()) {
+                    transport.send(List.of(EnginePacket.NOOP));
+                }
+            });
+        } else if (p.type() == EnginePacketType.UPGRADE && state == State.UPGRADING) {
+            completeUpgrade(ws);
+        } else {
+            cancelUpgrade();
+        }
+    }
+
+    private void completeUpgrade(WebSocketTransport ws) {
+        cancel(upgradeTimer);
+        cancel(noopTimer);
+        upgradeTimer = noopTimer = -1;
+        Transport old = transport;
+        transport = ws;
+        probing = null;
+        state = State.OPEN;
+        old.close(EnginePacket.NOOP);
+        ((PollingTransport) old).discard();
+        flush();
+    }
+
+    private void cancelUpgrade() {
+        cancel(upgradeTimer);
+        cancel(noopTimer);
+        upgradeTimer = noopTimer = -1;
+        WebSocketTransport ws = probing;
+        probing = null;
+        if (state == State.UPGRADING) {
+            state = State.OPEN;
+        }
+        if (ws != null) {
+            ws.close(null);
+        }
+    }
+
+    // ---- heartbeat (engine.io-protocol README, "Heartbeat") ----
+
+    private void schedulePing() {
+        cancel(pingTimer);
+        pingTimer = vertx.setTimer(config.pingIntervalMs(), t -> {
+            pingTimer = -1;
+            send(EnginePacket.PING);
+            cancel(pongTimer);
+            pongTimer = vertx.setTimer(config.pingTimeoutMs(), t2 -> {
+                pongTimer = -1;
+                terminate("ping timeout", EnginePacket.CLOSE);
+            });
+        });
+    }
+
+    // ---- the one way to CLOSED ----
+
+    private void terminate(String reason, EnginePacket toPendingPoll) {
+        terminate(reason, toPendingPoll, reason);
+    }
+
+    private void terminate(String reason, EnginePacket toPendingPoll, String detail) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        closeReason = reason;
+        cancel(pingTimer);
+        cancel(pongTimer);
+        cancel(upgradeTimer);
+        cancel(noopTimer);
+        pingTimer = pongTimer = upgradeTimer = noopTimer = -1;
+        buffer.clear();
+        bufferedBytes = 0;
+        if (probing != null) {
+            probing.close(null);
+            probing = null;
+        }
+        transport.close(toPendingPoll);
+        server.remove(this);
+        LOG.debug("session {} closed: {}", id, detail);
+        if (listener != null) {
+            listener.onClose(this, reason);
+        }
+    }
+
+    public String closeReason() {
+        return closeReason;
+    }
+
+    private void cancel(long timer) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+}

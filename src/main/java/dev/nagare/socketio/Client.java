@@ -1,0 +1,198 @@
+package dev.nagare.socketio;
+
+import dev.nagare.engine.EngineSession;
+import dev.nagare.engine.SessionListener;
+import dev.nagare.wire.EnginePacket;
+import dev.nagare.wire.ProtocolException;
+import dev.nagare.wire.SocketIoCodec;
+import dev.nagare.wire.SocketPacket;
+import dev.nagare.wire.SocketPacketType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Engine.IO session seen by Socket.IO: decodes packets (reassembling binary ones), routes them
+ * to the namespace sockets of this session and enforces the connect timeout. Event-loop only.
+ */
+final class Client implements SessionListener {
+    private static final Logger LOG = LoggerFactory.getLogger(Client.class);
+
+    private final SocketIoServer server;
+    private final EngineSession session;
+    private final SocketIoCodec codec;
+    private final Map<String, Socket> sockets = new HashMap<>(); // namespace -> socket
+    private final Map<String, Boolean> connecting = new HashMap<>();
+    private SocketIoCodec.Partial pending;
+    private List<byte[]> attachments;
+    private long connectTimer = -1;
+    private boolean closed;
+
+    Client(SocketIoServer server, EngineSession session) {
+        this.server = server;
+        this.session = session;
+        this.codec = server.codec();
+    }
+
+    EngineSession session() {
+        return session;
+    }
+
+    void start() {
+        connectTimer = session.context().owner().setTimer(server.config().connectTimeoutMs(), t -> {
+            connectTimer = -1;
+            if (sockets.isEmpty() && !closed) {
+                LOG.debug("session {}: no namespace joined within the connect timeout", session.id());
+                session.close("connect timeout");
+            }
+        });
+    }
+
+    @Override
+    public void onMessage(EngineSession s, EnginePacket message) {
+        if (closed) {
+            return;
+        }
+        try {
+            if (message.isBinary()) {
+                if (pending == null) {
+                    throw new ProtocolException("unexpected binary attachment");
+                }
+                attachments.add(message.binary());
+                if (attachments.size() == pending.expected()) {
+                    SocketPacket packet = codec.reconstruct(pending, attachments);
+                    pending = null;
+                    attachments = null;
+                    dispatch(packet);
+                }
+                return;
+            }
+            if (pending != null) {
+                throw new ProtocolException("text packet while awaiting binary attachments");
+            }
+            SocketIoCodec.Partial partial = codec.decode(message.text());
+            if (partial.expected() > 0) {
+                pending = partial;
+                attachments = new ArrayList<>(partial.expected());
+            } else {
+                dispatch(partial.packet());
+            }
+        } catch (ProtocolException e) {
+            LOG.debug("session {}: {}; closing", session.id(), e.getMessage());
+            closeAll("parse error");
+            session.close("parse error");
+        }
+    }
+
+    private void dispatch(SocketPacket packet) throws ProtocolException {
+        if (packet.type() == SocketPacketType.CONNECT) {
+            connect(packet.namespace(), packet.data());
+            return;
+        }
+        if (packet.type() == SocketPacketType.CONNECT_ERROR) {
+            throw new ProtocolException("CONNECT_ERROR from a client");
+        }
+        Socket socket = sockets.get(packet.namespace());
+        if (socket == null) {
+            LOG.debug("session {}: packet for namespace {} it has not joined; ignored", session.id(),
+                    packet.namespace());
+            return;
+        }
+        socket.onPacket(packet);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void connect(String name, Object auth) {
+        if (sockets.containsKey(name) || connecting.containsKey(name)) {
+            return;
+        }
+        Namespace ns = server.lookup(name);
+        if (ns == null) {
+            send(new SocketPacket(SocketPacketType.CONNECT_ERROR, name, SocketPacket.NO_ID,
+                    Map.of("message", "Invalid namespace")));
+            return;
+        }
+        connecting.put(name, true);
+        Map<String, Object> authMap = auth == null ? Map.of() : (Map<String, Object>) auth;
+        ns.admit(this, authMap);
+    }
+
+    /** Called by the namespace when a socket joined or was refused. */
+    void connected(Socket socket) {
+        connecting.remove(socket.namespace().name());
+        sockets.put(socket.namespace().name(), socket);
+        if (connectTimer >= 0) {
+            session.context().owner().cancelTimer(connectTimer);
+            connectTimer = -1;
+        }
+    }
+
+    void refused(String namespace) {
+        connecting.remove(namespace);
+    }
+
+    void removed(Socket socket) {
+        sockets.remove(socket.namespace().name(), socket);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Encodes and sends one packet to this client. */
+    void send(SocketPacket packet) {
+        send(frames(codec.encode(packet)), false);
+    }
+
+    /** The engine packets of an encoded Socket.IO packet: its text, then its attachments. */
+    static List<EnginePacket> frames(SocketIoCodec.Encoded e) {
+        EnginePacket text = EnginePacket.message(e.text());
+        if (e.attachments().isEmpty()) {
+            return List.of(text);
+        }
+        List<EnginePacket> all = new ArrayList<>(1 + e.attachments().size());
+        all.add(text);
+        for (byte[] b : e.attachments()) {
+            all.add(EnginePacket.binary(b));
+        }
+        return List.copyOf(all);
+    }
+
+    /**
+     * Sends frames built once, possibly shared with other receivers. Volatile packets are dropped
+     * when the client cannot take them right now. Returns whether they were sent or queued.
+     */
+    boolean send(List<EnginePacket> frames, boolean volatile_) {
+        if (closed) {
+            return false;
+        }
+        if (volatile_ && frames.size() == 1) {
+            return session.sendVolatile(frames.get(0));
+        }
+        session.send(frames);
+        return true;
+    }
+
+    @Override
+    public void onClose(EngineSession s, String reason) {
+        closeAll(reason);
+    }
+
+    private void closeAll(String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (connectTimer >= 0) {
+            session.context().owner().cancelTimer(connectTimer);
+            connectTimer = -1;
+        }
+        for (Socket socket : new ArrayList<>(sockets.values())) {
+            socket.onClose(reason);
+        }
+        sockets.clear();
+    }
+}

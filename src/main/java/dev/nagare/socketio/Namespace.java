@@ -1,0 +1,274 @@
+package dev.nagare.socketio;
+
+import dev.nagare.adapter.Adapter;
+import dev.nagare.adapter.AdapterHandler;
+import dev.nagare.adapter.BroadcastOptions;
+import dev.nagare.wire.EnginePacket;
+import dev.nagare.wire.SocketIoCodec;
+import dev.nagare.wire.SocketPacket;
+import dev.nagare.wire.SocketPacketType;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Socket.IO namespace: its sockets, connect middleware, connection handlers and adapter.
+ * Socket maps and the adapter are event-loop only; public methods may be called from any thread.
+ */
+public final class Namespace implements AdapterHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(Namespace.class);
+
+    private final SocketIoServer server;
+    private final String name;
+    private final Adapter adapter;
+    private final Map<String, Socket> sockets = new HashMap<>(); // event-loop only
+    private final List<ConnectMiddleware> middlewares = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
+
+    Namespace(SocketIoServer server, String name) {
+        this.server = server;
+        this.name = name;
+        this.adapter = server.newAdapter(this);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public SocketIoServer server() {
+        return server;
+    }
+
+    /** Adds connect middleware; it runs for sockets that connect afterwards. */
+    public Namespace use(ConnectMiddleware middleware) {
+        middlewares.add(middleware);
+        return this;
+    }
+
+    /** {@code on("connection", socket -> ...)}; "connect" is accepted as a synonym, as upstream. */
+    public Namespace on(String event, Consumer<Socket> handler) {
+        if (!"connection".equals(event) && !"connect".equals(event)) {
+            throw new IllegalArgumentException("a namespace emits only 'connection'; got '" + event + "'");
+        }
+        connectionHandlers.add(handler);
+        return this;
+    }
+
+    public Namespace onConnection(Consumer<Socket> handler) {
+        return on("connection", handler);
+    }
+
+    public BroadcastOperator to(String... rooms) {
+        return BroadcastOperator.all(this).to(rooms);
+    }
+
+    public BroadcastOperator in(String... rooms) {
+        return to(rooms);
+    }
+
+    public BroadcastOperator except(String... rooms) {
+        return BroadcastOperator.all(this).except(rooms);
+    }
+
+    public BroadcastOperator volatile_() {
+        return BroadcastOperator.all(this).volatile_();
+    }
+
+    public BroadcastOperator local() {
+        return BroadcastOperator.all(this).local();
+    }
+
+    /** Emits to every socket in this namespace. */
+    public void emit(String event, Object... args) {
+        BroadcastOperator.all(this).emit(event, args);
+    }
+
+    public Future<List<Map<String, Object>>> fetchSockets() {
+        return BroadcastOperator.all(this).fetchSockets();
+    }
+
+    public void socketsJoin(String... rooms) {
+        BroadcastOperator.all(this).socketsJoin(rooms);
+    }
+
+    public void socketsLeave(String... rooms) {
+        BroadcastOperator.all(this).socketsLeave(rooms);
+    }
+
+    public void disconnectSockets(boolean close) {
+        BroadcastOperator.all(this).disconnectSockets(close);
+    }
+
+    /** A snapshot of the connected sockets, by id. */
+    public Future<Map<String, Socket>> sockets() {
+        return call(() -> Map.copyOf(sockets));
+    }
+
+    /** Rooms and their local member counts. */
+    public Future<Map<String, Integer>> rooms() {
+        return call(() -> {
+            Map<String, Integer> out = new LinkedHashMap<>();
+            for (String room : adapter.rooms()) {
+                out.put(room, adapter.members(room).size());
+            }
+            return out;
+        });
+    }
+
+    Adapter adapter() {
+        return adapter;
+    }
+
+    Context context() {
+        return server.context();
+    }
+
+    /** Runs {@code action} on the engine's event loop (now, if already there). */
+    void onContext(Runnable action) {
+        Context ctx = context();
+        if (Vertx.currentContext() == ctx) {
+            action.run();
+        } else {
+            ctx.runOnContext(v -> action.run());
+        }
+    }
+
+    <T> Future<T> call(Supplier<T> action) {
+        Promise<T> p = Promise.promise();
+        onContext(() -> {
+            try {
+                p.complete(action.get());
+            } catch (RuntimeException e) {
+                p.fail(e);
+            }
+        });
+        return p.future();
+    }
+
+    // ---- connection ----
+
+    void admit(Client client, Map<String, Object> auth) {
+        Socket socket = new Socket(this, client, auth);
+        runMiddlewares(socket, 0).onComplete(ar -> onContext(() -> {
+            if (client.isClosed()) {
+                client.refused(name);
+                return;
+            }
+            if (ar.failed()) {
+                Map<String, Object> body = new LinkedHashMap<>();
+                Throwable e = ar.cause();
+                body.put("message", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                if (e instanceof ConnectError ce && ce.data() != null) {
+                    body.put("data", ce.data());
+                }
+                LOG.debug("connection to {} refused: {}", name, body.get("message"));
+                client.send(new SocketPacket(SocketPacketType.CONNECT_ERROR, name, SocketPacket.NO_ID, body));
+                client.refused(name);
+                return;
+            }
+            sockets.put(socket.id(), socket);
+            client.connected(socket);
+            socket.joinNow(Set.of(socket.id()));
+            client.send(new SocketPacket(SocketPacketType.CONNECT, name, SocketPacket.NO_ID,
+                    Map.of("sid", socket.id())));
+            for (Consumer<Socket> h : connectionHandlers) {
+                try {
+                    h.accept(socket);
+                } catch (RuntimeException e) {
+                    LOG.error("connection handler of {} failed", name, e);
+                }
+            }
+        }));
+    }
+
+    private Future<Void> runMiddlewares(Socket socket, int index) {
+        if (index >= middlewares.size()) {
+            return Future.succeededFuture();
+        }
+        Future<Void> f;
+        try {
+            f = middlewares.get(index).check(socket);
+        } catch (RuntimeException e) {
+            f = Future.failedFuture(e);
+        }
+        return f.compose(v -> runMiddlewares(socket, index + 1));
+    }
+
+    void removed(Socket socket) {
+        sockets.remove(socket.id(), socket);
+    }
+
+    // ---- AdapterHandler: the one-way delivery path ----
+
+    @Override
+    public void deliver(SocketPacket packet, BroadcastOptions opts, Collection<String> socketIds) {
+        if (socketIds.isEmpty()) {
+            return;
+        }
+        SocketIoCodec.Encoded encoded = server.codec().encode(packet);
+        List<EnginePacket> frames = Client.frames(encoded);
+        for (String id : socketIds) {
+            Socket s = sockets.get(id);
+            if (s != null) {
+                s.client().send(frames, opts.volatile_());
+            }
+        }
+    }
+
+    @Override
+    public void join(Collection<String> socketIds, Set<String> rooms) {
+        for (String id : socketIds) {
+            Socket s = sockets.get(id);
+            if (s != null) {
+                s.joinNow(rooms);
+            }
+        }
+    }
+
+    @Override
+    public void leave(Collection<String> socketIds, Set<String> rooms) {
+        for (String id : socketIds) {
+            Socket s = sockets.get(id);
+            if (s != null) {
+                for (String room : rooms) {
+                    s.leaveNow(room);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void disconnect(Collection<String> socketIds, boolean close) {
+        for (String id : new ArrayList<>(socketIds)) {
+            Socket s = sockets.get(id);
+            if (s != null) {
+                s.disconnect(close);
+            }
+        }
+    }
+
+    @Override
+    public List<Map<String, Object>> describe(Collection<String> socketIds) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String id : socketIds) {
+            Socket s = sockets.get(id);
+            if (s != null) {
+                out.add(s.describe());
+            }
+        }
+        return out;
+    }
+}

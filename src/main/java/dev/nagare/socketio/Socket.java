@@ -1,0 +1,368 @@
+package dev.nagare.socketio;
+
+import dev.nagare.engine.EngineServer;
+import dev.nagare.engine.Handshake;
+import dev.nagare.wire.SocketIoCodec;
+import dev.nagare.wire.SocketPacket;
+import dev.nagare.wire.SocketPacketType;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connected to one namespace. Handlers run on the engine's event loop; the public
+ * methods may be called from any thread (they hop onto it).
+ */
+public final class Socket {
+    private static final Logger LOG = LoggerFactory.getLogger(Socket.class);
+
+    /** An event handler that also receives the event name. */
+    @FunctionalInterface
+    public interface AnyHandler {
+        void handle(String event, List<Object> args, Ack ack);
+    }
+
+    private final String id = EngineServer.newId();
+    private final Namespace namespace;
+    private final Client client;
+    private final Map<String, Object> auth;
+    private final Map<String, Object> data = new ConcurrentHashMap<>();
+    private final Map<String, EventHandler> handlers = new ConcurrentHashMap<>();
+    private final List<AnyHandler> anyHandlers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> disconnectHandlers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Throwable>> errorHandlers = new CopyOnWriteArrayList<>();
+    private final List<PacketMiddleware> middlewares = new CopyOnWriteArrayList<>();
+    // Event-loop only:
+    private final Set<String> rooms = new LinkedHashSet<>();
+    private final Map<Long, Promise<List<Object>>> acks = new HashMap<>();
+    private long nextAckId;
+    private boolean connected = true;
+
+    Socket(Namespace namespace, Client client, Map<String, Object> auth) {
+        this.namespace = namespace;
+        this.client = client;
+        this.auth = auth == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(auth));
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Namespace namespace() {
+        return namespace;
+    }
+
+    public Handshake handshake() {
+        return client.session().handshake();
+    }
+
+    /** The CONNECT auth payload ({@code io({auth: {...}})}), never null. */
+    public Map<String, Object> auth() {
+        return auth;
+    }
+
+    /** Free-form per-socket data for the application (user name, account...). Thread-safe. */
+    public Map<String, Object> data() {
+        return data;
+    }
+
+    public String transport() {
+        return client.session().transportName();
+    }
+
+    public boolean connected() {
+        return connected;
+    }
+
+    Client client() {
+        return client;
+    }
+
+    public Socket on(String event, EventHandler handler) {
+        handlers.put(event, handler);
+        return this;
+    }
+
+    public Socket onAny(AnyHandler handler) {
+        anyHandlers.add(handler);
+        return this;
+    }
+
+    /** Called once with the disconnect reason ("client namespace disconnect", "transport close", ...). */
+    public Socket onDisconnect(Consumer<String> handler) {
+        disconnectHandlers.add(handler);
+        return this;
+    }
+
+    /** Receives errors from packet middleware. */
+    public Socket onError(Consumer<Throwable> handler) {
+        errorHandlers.add(handler);
+        return this;
+    }
+
+    public Socket use(PacketMiddleware middleware) {
+        middlewares.add(middleware);
+        return this;
+    }
+
+    public void emit(String event, Object... args) {
+        SocketPacket packet = SocketPacket.event(namespace.name(), eventList(event, args), SocketPacket.NO_ID);
+        namespace.onContext(() -> {
+            if (connected) {
+                client.send(packet);
+            }
+        });
+    }
+
+    /** Emits, dropping the packet if the client cannot take it right now. */
+    public void emitVolatile(String event, Object... args) {
+        SocketPacket packet = SocketPacket.event(namespace.name(), eventList(event, args), SocketPacket.NO_ID);
+        namespace.onContext(() -> {
+            if (connected) {
+                client.send(Client.frames(namespace.server().codec().encode(packet)), true);
+            }
+        });
+    }
+
+    /** Emits and waits for the client's ack, with the server's default ack timeout. */
+    public Future<List<Object>> emitWithAck(String event, Object... args) {
+        return emitWithAck(Duration.ofMillis(namespace.server().config().ackTimeoutMs()), event, args);
+    }
+
+    public Future<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
+        List<Object> list = eventList(event, args);
+        Promise<List<Object>> promise = Promise.promise();
+        namespace.onContext(() -> {
+            if (!connected) {
+                promise.fail(new IllegalStateException("socket is disconnected"));
+                return;
+            }
+            long ackId = nextAckId++;
+            acks.put(ackId, promise);
+            long timer = namespace.context().owner().setTimer(Math.max(1, timeout.toMillis()), t -> {
+                Promise<List<Object>> p = acks.remove(ackId);
+                if (p != null) {
+                    p.fail(new TimeoutException("no ack for '" + event + "' within " + timeout.toMillis() + " ms"));
+                }
+            });
+            promise.future().onComplete(ar -> namespace.context().owner().cancelTimer(timer));
+            client.send(SocketPacket.event(namespace.name(), list, ackId));
+        });
+        return promise.future();
+    }
+
+    public void join(String... newRooms) {
+        Set<String> r = Set.of(newRooms);
+        namespace.onContext(() -> joinNow(r));
+    }
+
+    public void leave(String room) {
+        namespace.onContext(() -> leaveNow(room));
+    }
+
+    /** The rooms this socket is in (its own id room included). */
+    public Future<Set<String>> rooms() {
+        return namespace.call(() -> Set.copyOf(rooms));
+    }
+
+    /** Everyone in {@code rooms} except this socket. */
+    public BroadcastOperator to(String... targetRooms) {
+        return BroadcastOperator.except(namespace, id).to(targetRooms);
+    }
+
+    /** Everyone in the namespace except this socket. */
+    public BroadcastOperator broadcast() {
+        return BroadcastOperator.except(namespace, id);
+    }
+
+    /** Leaves the namespace; with {@code close}, also closes the underlying connection. */
+    public void disconnect(boolean close) {
+        namespace.onContext(() -> {
+            if (!connected) {
+                return;
+            }
+            if (close) {
+                client.session().close("forced server close");
+                return;
+            }
+            client.send(new SocketPacket(SocketPacketType.DISCONNECT, namespace.name(), SocketPacket.NO_ID, null));
+            onClose("server namespace disconnect");
+        });
+    }
+
+    // ---- event loop only ----
+
+    void joinNow(Set<String> newRooms) {
+        if (!connected) {
+            return;
+        }
+        rooms.addAll(newRooms);
+        namespace.adapter().addAll(id, newRooms);
+    }
+
+    void leaveNow(String room) {
+        rooms.remove(room);
+        namespace.adapter().del(id, room);
+    }
+
+    Map<String, Object> describe() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("id", id);
+        d.put("rooms", List.copyOf(rooms));
+        d.put("data", Map.copyOf(data));
+        d.put("handshake", Map.of("address", handshake().remoteAddress(), "time", handshake().issuedAt(),
+                "auth", auth));
+        return d;
+    }
+
+    void onPacket(SocketPacket packet) {
+        switch (packet.type()) {
+            case EVENT -> onEvent(packet);
+            case ACK -> {
+                Promise<List<Object>> p = acks.remove(packet.id());
+                if (p != null) {
+                    p.tryComplete(packet.list());
+                }
+            }
+            case DISCONNECT -> onClose("client namespace disconnect");
+            default -> LOG.debug("socket {}: unexpected {} ignored", id, packet.type());
+        }
+    }
+
+    private void onEvent(SocketPacket packet) {
+        List<Object> eventAndArgs = packet.list();
+        runMiddlewares(eventAndArgs, 0).onComplete(ar -> namespace.onContext(() -> {
+            if (!connected) {
+                return;
+            }
+            if (ar.failed()) {
+                for (Consumer<Throwable> h : errorHandlers) {
+                    h.accept(ar.cause());
+                }
+                return;
+            }
+            String event = String.valueOf(eventAndArgs.get(0));
+            List<Object> args = eventAndArgs.subList(1, eventAndArgs.size());
+            Ack ack = packet.hasId() ? new ClientAck(packet.id()) : NO_ACK;
+            try {
+                for (AnyHandler h : anyHandlers) {
+                    h.handle(event, args, ack);
+                }
+                EventHandler h = handlers.get(event);
+                if (h != null) {
+                    h.handle(args, ack);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("handler for '{}' on {} failed", event, namespace.name(), e);
+            }
+        }));
+    }
+
+    private Future<Void> runMiddlewares(List<Object> eventAndArgs, int index) {
+        if (index >= middlewares.size()) {
+            return Future.succeededFuture();
+        }
+        Future<Void> f;
+        try {
+            f = middlewares.get(index).check(this, eventAndArgs);
+        } catch (RuntimeException e) {
+            f = Future.failedFuture(e);
+        }
+        return f.compose(v -> runMiddlewares(eventAndArgs, index + 1));
+    }
+
+    /** Leaves every room and tells the disconnect handlers. */
+    void onClose(String reason) {
+        if (!connected) {
+            return;
+        }
+        connected = false;
+        namespace.adapter().delAll(id);
+        rooms.clear();
+        namespace.removed(this);
+        client.removed(this);
+        for (Promise<List<Object>> p : acks.values()) {
+            p.tryFail(new IllegalStateException("socket disconnected: " + reason));
+        }
+        acks.clear();
+        for (Consumer<String> h : disconnectHandlers) {
+            try {
+                h.accept(reason);
+            } catch (RuntimeException e) {
+                LOG.error("disconnect handler on {} failed", namespace.name(), e);
+            }
+        }
+    }
+
+    private static final Ack NO_ACK = new Ack() {
+        @Override
+        public boolean requested() {
+            return false;
+        }
+
+        @Override
+        public void send(Object... args) {
+        }
+    };
+
+    /** Sends the ACK for one client event, once. */
+    private final class ClientAck implements Ack {
+        private final long ackId;
+        private boolean sent;
+
+        ClientAck(long ackId) {
+            this.ackId = ackId;
+        }
+
+        @Override
+        public boolean requested() {
+            return true;
+        }
+
+        @Override
+        public void send(Object... args) {
+            List<Object> list = normalize(Arrays.asList(args));
+            namespace.onContext(() -> {
+                if (sent || !connected) {
+                    return;
+                }
+                sent = true;
+                client.send(SocketPacket.ack(namespace.name(), ackId, list));
+            });
+        }
+    }
+
+    /** [event, args...] with Vert.x Buffers turned into byte[] so they travel as binary. */
+    static List<Object> eventList(String event, Object... args) {
+        if (event == null || SocketIoCodec.RESERVED_EVENTS.contains(event)) {
+            throw new IllegalArgumentException("'" + event + "' is a reserved event name");
+        }
+        List<Object> list = new ArrayList<>(args.length + 1);
+        list.add(event);
+        list.addAll(normalize(Arrays.asList(args)));
+        return list;
+    }
+
+    private static List<Object> normalize(List<Object> args) {
+        List<Object> out = new ArrayList<>(args.size());
+        for (Object a : args) {
+            out.add(a instanceof Buffer b ? b.getBytes() : a);
+        }
+        return out;
+    }
+}

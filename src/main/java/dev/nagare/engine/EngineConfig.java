@@ -53,6 +53,11 @@ public record EngineConfig(
                 allowedOrigins, maxBufferedBytes, maxSessions);
     }
 
+    public EngineConfig withMaxSessions(int max) {
+        return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
+                allowedOrigins, maxBufferedBytes, max);
+    }
+
     public EngineConfig withMaxBufferedBytes(long bytes) {
         return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
                 allowedOrigins, bytes, maxSessions);

@@ -296,6 +296,7 @@ public final class EngineServer {
             body.appendBuffer(chunk);
         });
         req.exceptionHandler(e -> polling.posting = false);
+        req.resume(); // the router may have paused the request before routing
         req.endHandler(v -> {
             polling.posting = false;
             if (aborted[0]) {

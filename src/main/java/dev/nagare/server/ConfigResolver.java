@@ -9,7 +9,9 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -55,7 +57,12 @@ public final class ConfigResolver {
                 bool(raw, Setting.ACCESS_LOG),
                 number(raw, Setting.MAX_BODY, 1024, 1L << 30),
                 Duration.ofSeconds(number(raw, Setting.IDLE_TIMEOUT, 1, 86_400)),
-                Duration.ofSeconds(number(raw, Setting.SHUTDOWN_TIMEOUT, 0, 3_600)));
+                Duration.ofSeconds(number(raw, Setting.SHUTDOWN_TIMEOUT, 0, 3_600)),
+                origins(raw),
+                number(raw, Setting.PING_INTERVAL, 100, 3_600_000),
+                number(raw, Setting.PING_TIMEOUT, 100, 3_600_000),
+                (int) number(raw, Setting.MAX_PAYLOAD, 1024, 100_000_000),
+                (int) number(raw, Setting.MAX_CONNECTIONS, 1, 10_000_000));
     }
 
     private static Raw pick(Setting s, Map<Setting, String> flags, Map<String, String> env) {
@@ -104,6 +111,22 @@ public final class ConfigResolver {
     private static ConfigException invalid(Setting s, Raw r, String expected) {
         return new ConfigException("Invalid value '" + r.value() + "' for " + s.key() + " (from " + r.source()
                 + "): " + expected + ".");
+    }
+
+    private static List<String> origins(Map<Setting, Raw> raw) {
+        Raw r = raw.get(Setting.ALLOWED_ORIGINS);
+        List<String> out = new ArrayList<>();
+        for (String part : r.value().split(",")) {
+            String o = part.trim();
+            if (o.isEmpty()) {
+                continue;
+            }
+            if (!o.equals("*") && !o.matches("https?://[A-Za-z0-9.\\-]+(:\\d{1,5})?|https?://\\[[0-9a-fA-F:]+\\](:\\d{1,5})?")) {
+                throw invalid(Setting.ALLOWED_ORIGINS, r, "each origin must look like https://host[:port] (no path), or be *");
+            }
+            out.add(o);
+        }
+        return List.copyOf(out);
     }
 
     private static String text(Map<Setting, Raw> raw, Setting s) {

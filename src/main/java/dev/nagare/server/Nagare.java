@@ -1,8 +1,13 @@
 package dev.nagare.server;
 
+import dev.nagare.engine.EngineServer;
+import dev.nagare.socketio.SocketIoConfig;
+import dev.nagare.socketio.SocketIoServer;
 import dev.nagare.store.SqliteStore;
 import dev.nagare.store.Store;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
@@ -31,6 +36,7 @@ public final class Nagare {
     private volatile Vertx vertx;
     private volatile Store store;
     private volatile HttpServer server;
+    private volatile SocketIoServer io;
     private volatile boolean draining;
     private volatile boolean stopped;
 
@@ -50,10 +56,19 @@ public final class Nagare {
                 .setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
         try {
             store = await(SqliteStore.open(vertx, config.dataDir()), "open the store in " + config.dataDir());
-            Router router = router();
-            HttpServer http = vertx.createHttpServer(httpOptions()).requestHandler(router)
-                    .invalidRequestHandler(ErrorPages::invalidRequest);
-            server = await(http.listen(config.port(), config.host()), "listen");
+            // All real-time state lives on one event-loop context; the HTTP server listens from it
+            // so that its connections are served there too (no hops on the hot path).
+            Context home = vertx.getOrCreateContext();
+            Promise<HttpServer> listening = Promise.promise();
+            home.runOnContext(v -> {
+                EngineServer engine = new EngineServer(home, config.engine());
+                io = new SocketIoServer(engine, SocketIoConfig.defaults());
+                HttpServer http = vertx.createHttpServer(httpOptions()).requestHandler(router(engine))
+                        .invalidRequestHandler(ErrorPages::invalidRequest);
+                http.listen(config.port(), config.host()).onComplete(listening);
+            });
+            server = await(listening.future(), "listen");
+            onDrain(io::close);
         } catch (StartupException e) {
             closeQuietly();
             throw e;
@@ -90,6 +105,11 @@ public final class Nagare {
         return store;
     }
 
+    /** The Socket.IO server (path /socket.io/); apps register their namespaces here. */
+    public SocketIoServer io() {
+        return io;
+    }
+
     /** Registers a hook that closes real-time sessions with the given reason when the server drains. */
     public void onDrain(Function<String, Future<Void>> hook) {
         drainHooks.add(hook);
@@ -122,7 +142,7 @@ public final class Nagare {
         LOG.info("Nagare stopped");
     }
 
-    private Router router() {
+    private Router router(EngineServer engine) {
         Router router = Router.router(vertx);
         router.route().handler(new SecurityHeaders());
         if (config.accessLog()) {
@@ -135,6 +155,12 @@ public final class Nagare {
         router.head("/").handler(assets.page("web/index.html"));
         router.route("/assets/*").handler(assets.directory("/assets/", "web/assets", StaticAssets.CachePolicy.REVALIDATE));
         router.get("/favicon.ico").handler(assets.page("web/assets/favicon.svg"));
+        // The official browser client, where the Node server serves it, then the engine itself.
+        router.get("/socket.io/*").handler(assets.directory("/socket.io/", "web/vendor/socket.io",
+                StaticAssets.CachePolicy.REVALIDATE));
+        router.get("/vendor/socket.io/*").handler(assets.directory("/vendor/socket.io/", "web/vendor/socket.io",
+                StaticAssets.CachePolicy.REVALIDATE));
+        router.route(engine.config().path() + "*").handler(ctx -> engine.handle(ctx.request()));
         ErrorPages.install(router);
         return router;
     }
@@ -147,6 +173,8 @@ public final class Nagare {
                 .setMaxHeaderSize(8192)
                 .setMaxFormAttributeSize(8192)
                 .setCompressionSupported(false) // static files are pre-compressed; streams must not be buffered
+                .setMaxWebSocketFrameSize(config.maxPayload() + 16)
+                .setMaxWebSocketMessageSize(config.maxPayload() + 16)
                 .setTcpNoDelay(true);
     }
 

@@ -1,7 +1,9 @@
 package dev.nagare.server;
 
 import java.nio.file.Path;
+import dev.nagare.engine.EngineConfig;
 import java.time.Duration;
+import java.util.List;
 
 /** The resolved, validated server settings. Build one with {@link ConfigResolver} or {@link #defaults()}. */
 public record ServerConfig(
@@ -12,7 +14,12 @@ public record ServerConfig(
         boolean accessLog,
         long maxBodyBytes,
         Duration idleTimeout,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        List<String> allowedOrigins,
+        long pingIntervalMs,
+        long pingTimeoutMs,
+        int maxPayload,
+        int maxConnections) {
 
     public enum LogFormat { TEXT, JSON }
 
@@ -23,11 +30,20 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections);
     }
 
     public ServerConfig withDataDir(Path newDataDir) {
         return new ServerConfig(host, port, newDataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections);
+    }
+
+    /** The Engine.IO settings these server settings imply. */
+    public EngineConfig engine() {
+        return EngineConfig.defaults()
+                .withHeartbeat(pingIntervalMs, pingTimeoutMs)
+                .withMaxPayload(maxPayload)
+                .withAllowedOrigins(allowedOrigins)
+                .withMaxSessions(maxConnections);
     }
 }

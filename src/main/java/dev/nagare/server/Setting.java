@@ -19,7 +19,14 @@ public enum Setting {
     MAX_BODY("max-body", "BYTES", "1048576", "Largest HTTP request body accepted under /api/."),
     IDLE_TIMEOUT("idle-timeout", "SECONDS", "90", "Close HTTP connections idle for this long."),
     SHUTDOWN_TIMEOUT("shutdown-timeout", "SECONDS", "10",
-            "On SIGTERM/SIGINT, how long to let open requests and streams drain.");
+            "On SIGTERM/SIGINT, how long to let open requests and streams drain."),
+    ALLOWED_ORIGINS("allowed-origins", "ORIGINS", "",
+            "Comma-separated origins allowed to open real-time connections from a browser (CORS and the"
+                    + " WebSocket Origin check), e.g. https://app.example.com; * allows any. Empty: same origin only."),
+    PING_INTERVAL("ping-interval", "MS", "25000", "Engine.IO heartbeat: how often the server pings each client."),
+    PING_TIMEOUT("ping-timeout", "MS", "20000", "Engine.IO heartbeat: how long to wait for a pong before closing."),
+    MAX_PAYLOAD("max-payload", "BYTES", "1000000", "Largest Engine.IO message or polling body a client may send."),
+    MAX_CONNECTIONS("max-connections", "COUNT", "100000", "Most concurrent real-time sessions; more get 503.");
 
     private final String key;
     private final String label;

@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,8 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class HttpBasicsTest {
     @RegisterExtension
-    static final TestServer server = new TestServer(c -> new ServerConfig(c.host(), c.port(), c.dataDir(),
-            c.logFormat(), true, 4096, c.idleTimeout(), c.shutdownTimeout()));
+    static final TestServer server = new TestServer(Map.of(Setting.ACCESS_LOG, "true", Setting.MAX_BODY, "4096"));
 
     @ParameterizedTest
     @ValueSource(strings = {"/", "/assets/nagare.css", "/health/live", "/api/nothing", "/no-such-page"})

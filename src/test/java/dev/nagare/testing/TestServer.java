@@ -1,7 +1,9 @@
 package dev.nagare.testing;
 
+import dev.nagare.server.ConfigResolver;
 import dev.nagare.server.Nagare;
 import dev.nagare.server.ServerConfig;
+import dev.nagare.server.Setting;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,7 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.function.UnaryOperator;
+import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -26,24 +28,24 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <pre>{@code @RegisterExtension static final TestServer server = new TestServer();}</pre>
  */
 public final class TestServer implements BeforeAllCallback, AfterAllCallback {
-    private final UnaryOperator<ServerConfig> customize;
+    private final Map<Setting, String> flags;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Path dataDir;
     private Nagare nagare;
 
     public TestServer() {
-        this(UnaryOperator.identity());
+        this(Map.of());
     }
 
-    /** {@code customize} adjusts the default config; port 0 and the temporary data dir are applied after it. */
-    public TestServer(UnaryOperator<ServerConfig> customize) {
-        this.customize = customize;
+    /** {@code flags} as if given on the command line; port 0 and the temporary data dir are applied after them. */
+    public TestServer(Map<Setting, String> flags) {
+        this.flags = Map.copyOf(flags);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         dataDir = Files.createTempDirectory("nagare-test-");
-        ServerConfig config = customize.apply(ServerConfig.defaults()).withPort(0).withDataDir(dataDir);
+        ServerConfig config = ConfigResolver.resolve(flags, Map.of()).withPort(0).withDataDir(dataDir);
         nagare = Nagare.create(config).start();
     }
 

@@ -1,0 +1,126 @@
+// Interop scenarios for the official Node socket.io client against a running Nagare.
+// Usage: node interop.mjs <baseUrl> <scenario>. Prints one JSON line with the observed results;
+// the Java test (NodeClientInteropTest) asserts on it. Exits 1 on timeout or error.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.join(here, '../../../npm/package.json'));
+const { io } = require('socket.io-client');
+
+const [baseUrl, scenario] = process.argv.slice(2);
+const nsp = `${baseUrl}/interop`;
+
+const once = (emitter, event) => new Promise((resolve) => emitter.once(event, (...args) => resolve(args)));
+const connect = (opts = {}) => {
+  const socket = io(nsp, { reconnection: false, ...opts });
+  return once(socket, 'connect').then(() => socket);
+};
+
+const scenarios = {
+  async polling() {
+    const s = await connect({ transports: ['polling'] });
+    const reply = await s.timeout(5000).emitWithAck('echo', { text: 'héllo', n: 42 });
+    const transport = s.io.engine.transport.name;
+    s.close();
+    return { transport, reply };
+  },
+  async websocket() {
+    const s = await connect({ transports: ['websocket'] });
+    const reply = await s.timeout(5000).emitWithAck('echo', 'over websocket');
+    const transport = s.io.engine.transport.name;
+    s.close();
+    return { transport, reply };
+  },
+  async upgrade() {
+    const s = io(nsp, { reconnection: false });
+    await once(s, 'connect');
+    const before = s.io.engine.transport.name;
+    if (s.io.engine.transport.name !== 'websocket') {
+      await once(s.io.engine, 'upgrade');
+    }
+    const reply = await s.timeout(5000).emitWithAck('echo', 'after upgrade');
+    const after = s.io.engine.transport.name;
+    s.close();
+    return { before, after, reply };
+  },
+  async binary() {
+    const s = await connect({ transports: ['websocket'] });
+    const payload = { name: 'blob', data: Buffer.from([0, 1, 2, 253, 254, 255]), nested: [Buffer.from('xyz')] };
+    const reply = await s.timeout(5000).emitWithAck('echo', payload);
+    s.close();
+    return {
+      name: reply.name,
+      data: Array.from(reply.data),
+      nested: Buffer.from(reply.nested[0]).toString(),
+      isBinary: Buffer.isBuffer(reply.data) || reply.data instanceof ArrayBuffer,
+    };
+  },
+  async binaryPolling() {
+    const s = await connect({ transports: ['polling'] });
+    const reply = await s.timeout(5000).emitWithAck('echo', Buffer.from([9, 8, 7]));
+    s.close();
+    return { data: Array.from(new Uint8Array(reply)) };
+  },
+  async serverAck() {
+    const s = io(nsp, { reconnection: false, transports: ['websocket'] });
+    s.on('ask', (n, ack) => ack(n * 2));
+    const [answer] = await once(s, 'answer');
+    s.close();
+    return { answer };
+  },
+  async rooms() {
+    const a = await connect({ transports: ['websocket'] });
+    const b = await connect({ transports: ['websocket'] });
+    await a.timeout(5000).emitWithAck('join', 'r1');
+    const got = { a: [], b: [] };
+    a.on('news', (m) => got.a.push(m));
+    b.on('news', (m) => got.b.push(m));
+    await b.timeout(5000).emitWithAck('tell', 'r1', 'for r1');
+    await b.timeout(5000).emitWithAck('tell', '', 'for all');
+    // A final round trip on each socket: everything sent before it has arrived.
+    await a.timeout(5000).emitWithAck('echo', 'sync');
+    await b.timeout(5000).emitWithAck('echo', 'sync');
+    a.close();
+    b.close();
+    return got;
+  },
+  async reconnect() {
+    const s = io(nsp, { transports: ['websocket'], reconnectionDelay: 100, reconnectionDelayMax: 200 });
+    await once(s, 'connect');
+    const firstId = s.id;
+    s.emit('kick');
+    const [reason] = await once(s, 'disconnect');
+    await once(s, 'connect');
+    const reply = await s.timeout(5000).emitWithAck('echo', 'back');
+    const secondId = s.id;
+    s.close();
+    return { reason, changedId: firstId !== secondId, reply };
+  },
+  async refused() {
+    const s = io(`${baseUrl}/private`, { reconnection: false, auth: { token: 'wrong' } });
+    const [err] = await once(s, 'connect_error');
+    s.close();
+    return { message: err.message, data: err.data };
+  },
+};
+
+const run = scenarios[scenario];
+if (!run) {
+  console.error(`unknown scenario ${scenario}`);
+  process.exit(2);
+}
+const timer = setTimeout(() => {
+  console.error(`scenario ${scenario} timed out`);
+  process.exit(1);
+}, 15000);
+try {
+  const result = await run();
+  clearTimeout(timer);
+  console.log(JSON.stringify(result));
+  process.exit(0);
+} catch (e) {
+  console.error(`scenario ${scenario} failed: ${e && e.stack || e}`);
+  process.exit(1);
+}

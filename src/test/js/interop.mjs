@@ -12,6 +12,14 @@ const { io } = require('socket.io-client');
 const [baseUrl, scenario] = process.argv.slice(2);
 const nsp = `${baseUrl}/interop`;
 
+// Names a step, so a timeout says which one.
+const step = async (name, promise) => {
+  try {
+    return await promise;
+  } catch (e) {
+    throw new Error(`${name}: ${e.message}`);
+  }
+};
 const once = (emitter, event) => new Promise((resolve) => emitter.once(event, (...args) => resolve(args)));
 const connect = (opts = {}) => {
   const socket = io(nsp, { reconnection: false, ...opts });
@@ -97,6 +105,32 @@ const scenarios = {
     const secondId = s.id;
     s.close();
     return { reason, changedId: firstId !== secondId, reply };
+  },
+  async recovery() {
+    const url = `${baseUrl}/recover`;
+    const a = io(url, { transports: ['websocket'], reconnection: false });
+    await once(a, 'connect');
+    const firstId = a.id;
+    const news = [];
+    a.on('news', (m) => news.push(m));
+    await step('join', a.timeout(5000).emitWithAck('join', 'news'));
+    const b = io(url, { transports: ['websocket'], reconnection: false });
+    await once(b, 'connect');
+    await step('m1', b.timeout(5000).emitWithAck('tell', 'news', 'm1'));
+    await step('sync1', a.timeout(5000).emitWithAck('echo', 'sync'));
+    // Drop a's transport (not a client disconnect), then broadcast while it is away.
+    const dropped = once(a, 'disconnect');
+    a.io.engine.close();
+    const [reason] = await dropped;
+    await step('m2', b.timeout(5000).emitWithAck('tell', 'news', 'm2'));
+    await step('m3', b.timeout(5000).emitWithAck('tell', 'news', 'm3'));
+    a.connect();
+    await once(a, 'connect');
+    await step('sync2', a.timeout(5000).emitWithAck('echo', 'sync'));
+    const result = { reason, recovered: a.recovered, sameId: a.id === firstId, news };
+    a.close();
+    b.close();
+    return result;
   },
   async refused() {
     const s = io(`${baseUrl}/private`, { reconnection: false, auth: { token: 'wrong' } });

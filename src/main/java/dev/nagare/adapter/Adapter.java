@@ -39,5 +39,17 @@ public interface Adapter {
 
     Future<List<Map<String, Object>>> fetchSockets(BroadcastOptions opts);
 
+    /**
+     * Keeps a dropped socket's state for connection state recovery (no-op when recovery is off).
+     */
+    void persistSession(SessionState state);
+
+    /**
+     * The state kept for {@code pid} with the packets broadcast after {@code offset} that it
+     * would have received, or null when it expired, is unknown, or the offset is no longer held.
+     * A restored session is forgotten (it can be restored once).
+     */
+    Future<SessionState> restoreSession(String pid, String offset);
+
     void close();
 }

@@ -189,8 +189,7 @@ public final class EngineSession {
             return;
         }
         LOG.debug("session {} error: {}", id, reason);
-        terminate(reason.startsWith("slow client") || reason.startsWith("ping timeout") ? reason : "transport error",
-                EnginePacket.CLOSE, reason);
+        terminate("transport error", EnginePacket.CLOSE, reason);
     }
 
     Transport transport() {

@@ -29,27 +29,29 @@ final class WebSocketTransport implements Transport {
 
     @Override
     public boolean writable() {
-        return !closed && !ws.writeQueueFull();
+        return !closed && !ws.isClosed() && !ws.writeQueueFull();
     }
 
+    /**
+     * Writes the packets. The peer may have closed the socket a moment ago (its close frame read
+     * but our close handler not yet run): Vert.x then throws, and those packets are simply lost
+     * with the connection, like any other in flight; the close handler follows.
+     */
     @Override
     public void send(List<EnginePacket> packets) {
         if (closed) {
             return;
         }
-        for (EnginePacket p : packets) {
-            if (p.isBinary()) {
-                ws.writeBinaryMessage(Buffer.buffer(p.binary()));
-            } else {
-                ws.writeTextMessage(EngineIoCodec.encodeText(p));
+        try {
+            for (EnginePacket p : packets) {
+                if (p.isBinary()) {
+                    ws.writeBinaryMessage(Buffer.buffer(p.binary()));
+                } else {
+                    ws.writeTextMessage(EngineIoCodec.encodeText(p));
+                }
             }
-        }
-    }
-
-    /** Sends one pre-encoded text frame; used by broadcasts that encode once for many receivers. */
-    void sendText(String frame) {
-        if (!closed) {
-            ws.writeTextMessage(frame);
+        } catch (IllegalStateException e) {
+            closed = true;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.nagare.socketio;
 import dev.nagare.adapter.Adapter;
 import dev.nagare.adapter.AdapterHandler;
 import dev.nagare.adapter.BroadcastOptions;
+import dev.nagare.adapter.SessionState;
 import dev.nagare.wire.EnginePacket;
 import dev.nagare.wire.SocketIoCodec;
 import dev.nagare.wire.SocketPacket;
@@ -33,7 +34,8 @@ public final class Namespace implements AdapterHandler {
 
     private final SocketIoServer server;
     private final String name;
-    private final Adapter adapter;
+    private volatile Adapter adapter; // replaced only by enableRecovery, before any socket connects
+    private volatile long recoveryMs;
     private final Map<String, Socket> sockets = new HashMap<>(); // event-loop only
     private final List<ConnectMiddleware> middlewares = new CopyOnWriteArrayList<>();
     private final List<Consumer<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
@@ -41,7 +43,32 @@ public final class Namespace implements AdapterHandler {
     Namespace(SocketIoServer server, String name) {
         this.server = server;
         this.name = name;
-        this.adapter = server.newAdapter(this);
+        this.recoveryMs = server.config().recovery() ? server.config().maxDisconnectionMs() : 0;
+        this.adapter = server.newAdapter(this, recoveryMs);
+    }
+
+    /**
+     * Turns on connection state recovery for this namespace (Socket.IO 4.6 semantics): a client
+     * that drops and comes back within {@code maxDisconnection} gets its id, rooms and data back
+     * and every packet it missed. Call it before clients connect.
+     */
+    public synchronized Namespace enableRecovery(java.time.Duration maxDisconnection) {
+        long ms = maxDisconnection.toMillis();
+        if (ms <= 0) {
+            throw new IllegalArgumentException("the recovery window must be positive");
+        }
+        Adapter old = adapter;
+        if (!sockets.isEmpty()) {
+            throw new IllegalStateException("enable recovery on " + name + " before clients connect");
+        }
+        recoveryMs = ms;
+        adapter = server.newAdapter(this, ms);
+        old.close();
+        return this;
+    }
+
+    boolean recoveryEnabled() {
+        return recoveryMs > 0;
     }
 
     public String name() {
@@ -161,37 +188,58 @@ public final class Namespace implements AdapterHandler {
     // ---- connection ----
 
     void admit(Client client, Map<String, Object> auth) {
-        Socket socket = new Socket(this, client, auth);
-        runMiddlewares(socket, 0).onComplete(ar -> onContext(() -> {
-            if (client.isClosed()) {
-                client.refused(name);
-                return;
-            }
-            if (ar.failed()) {
-                Map<String, Object> body = new LinkedHashMap<>();
-                Throwable e = ar.cause();
-                body.put("message", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-                if (e instanceof ConnectError ce && ce.data() != null) {
-                    body.put("data", ce.data());
-                }
-                LOG.debug("connection to {} refused: {}", name, body.get("message"));
-                client.send(new SocketPacket(SocketPacketType.CONNECT_ERROR, name, SocketPacket.NO_ID, body));
-                client.refused(name);
-                return;
-            }
-            sockets.put(socket.id(), socket);
-            client.connected(socket);
-            socket.joinNow(Set.of(socket.id()));
-            client.send(new SocketPacket(SocketPacketType.CONNECT, name, SocketPacket.NO_ID,
-                    Map.of("sid", socket.id())));
-            for (Consumer<Socket> h : connectionHandlers) {
-                try {
-                    h.accept(socket);
-                } catch (RuntimeException e) {
-                    LOG.error("connection handler of {} failed", name, e);
-                }
-            }
+        Future<SessionState> restored = Future.succeededFuture();
+        if (recoveryMs > 0 && auth.get("pid") instanceof String pid
+                && auth.get("offset") instanceof String offset) {
+            restored = adapter.restoreSession(pid, offset);
+        }
+        restored.onComplete(r -> onContext(() -> {
+            SessionState state = r.succeeded() ? r.result() : null;
+            Socket socket = new Socket(this, client, auth, state);
+            // A recovered socket already passed the middleware when it first connected (skipMiddlewares).
+            Future<Void> checked = state != null ? Future.succeededFuture() : runMiddlewares(socket, 0);
+            checked.onComplete(ar -> onContext(() -> finishConnect(client, socket, state, ar.cause())));
         }));
+    }
+
+    private void finishConnect(Client client, Socket socket, SessionState restored, Throwable refusal) {
+        if (client.isClosed()) {
+            client.refused(name);
+            return;
+        }
+        if (refusal != null) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("message", refusal.getMessage() == null ? refusal.getClass().getSimpleName() : refusal.getMessage());
+            if (refusal instanceof ConnectError ce && ce.data() != null) {
+                body.put("data", ce.data());
+            }
+            LOG.debug("connection to {} refused: {}", name, body.get("message"));
+            client.send(new SocketPacket(SocketPacketType.CONNECT_ERROR, name, SocketPacket.NO_ID, body));
+            client.refused(name);
+            return;
+        }
+        sockets.put(socket.id(), socket);
+        client.connected(socket);
+        socket.joinNow(Set.of(socket.id()));
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("sid", socket.id());
+        if (socket.pid() != null) {
+            reply.put("pid", socket.pid());
+        }
+        client.send(new SocketPacket(SocketPacketType.CONNECT, name, SocketPacket.NO_ID, reply));
+        if (restored != null) {
+            socket.joinNow(restored.rooms());
+            for (List<Object> missed : restored.missedPackets()) {
+                client.send(SocketPacket.event(name, missed, SocketPacket.NO_ID));
+            }
+        }
+        for (Consumer<Socket> h : connectionHandlers) {
+            try {
+                h.accept(socket);
+            } catch (RuntimeException e) {
+                LOG.error("connection handler of {} failed", name, e);
+            }
+        }
     }
 
     private Future<Void> runMiddlewares(Socket socket, int index) {
@@ -222,8 +270,14 @@ public final class Namespace implements AdapterHandler {
         List<EnginePacket> frames = Client.frames(encoded);
         for (String id : socketIds) {
             Socket s = sockets.get(id);
-            if (s != null) {
+            if (s == null) {
+                continue;
+            }
+            try {
                 s.client().send(frames, opts.volatile_());
+            } catch (RuntimeException e) {
+                // One receiver's failure must never keep the packet from the others.
+                LOG.warn("delivery to socket {} on {} failed: {}", id, name, e.toString());
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.nagare.socketio;
 
+import dev.nagare.adapter.BroadcastOptions;
+import dev.nagare.adapter.SessionState;
 import dev.nagare.engine.EngineServer;
 import dev.nagare.engine.Handshake;
 import dev.nagare.wire.SocketIoCodec;
@@ -37,7 +39,13 @@ public final class Socket {
         void handle(String event, List<Object> args, Ack ack);
     }
 
-    private final String id = EngineServer.newId();
+    /** Disconnect reasons after which the state is kept for recovery (socket.io 4.6). */
+    static final Set<String> RECOVERABLE = Set.of("transport error", "transport close", "forced close",
+            "ping timeout", "server shutting down", "forced server close");
+
+    private final String id;
+    private final String pid; // null unless connection state recovery is on
+    private final boolean recovered;
     private final Namespace namespace;
     private final Client client;
     private final Map<String, Object> auth;
@@ -53,7 +61,14 @@ public final class Socket {
     private long nextAckId;
     private boolean connected = true;
 
-    Socket(Namespace namespace, Client client, Map<String, Object> auth) {
+    Socket(Namespace namespace, Client client, Map<String, Object> auth, SessionState restored) {
+        boolean recovery = namespace.recoveryEnabled();
+        this.id = restored != null ? restored.sid() : EngineServer.newId();
+        this.pid = restored != null ? restored.pid() : recovery ? EngineServer.newId() : null;
+        this.recovered = restored != null;
+        if (restored != null) {
+            data.putAll(restored.data());
+        }
         this.namespace = namespace;
         this.client = client;
         this.auth = auth == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(auth));
@@ -87,6 +102,15 @@ public final class Socket {
 
     public boolean connected() {
         return connected;
+    }
+
+    /** True when this socket resumed a dropped session: same id, rooms and data, missed packets replayed. */
+    public boolean recovered() {
+        return recovered;
+    }
+
+    String pid() {
+        return pid;
     }
 
     Client client() {
@@ -123,7 +147,13 @@ public final class Socket {
     public void emit(String event, Object... args) {
         SocketPacket packet = SocketPacket.event(namespace.name(), eventList(event, args), SocketPacket.NO_ID);
         namespace.onContext(() -> {
-            if (connected) {
+            if (!connected) {
+                return;
+            }
+            if (pid != null) {
+                // Through the adapter, so the packet gets an offset and is kept for recovery.
+                namespace.adapter().broadcast(packet, new BroadcastOptions(Set.of(id), Set.of(), false, true));
+            } else {
                 client.send(packet);
             }
         });
@@ -292,6 +322,10 @@ public final class Socket {
             return;
         }
         connected = false;
+        if (pid != null && RECOVERABLE.contains(reason)) {
+            namespace.adapter().persistSession(new SessionState(id, pid, rooms, Map.copyOf(data),
+                    System.currentTimeMillis(), List.of()));
+        }
         namespace.adapter().delAll(id);
         rooms.clear();
         namespace.removed(this);

@@ -6,6 +6,7 @@ package dev.nagare.socketio;
  * @param connectTimeoutMs close an Engine.IO session that joins no namespace in this time
  * @param recovery connection state recovery (Socket.IO 4.6 semantics); off by default, as upstream
  * @param maxDisconnectionMs how long a disconnected session can be recovered
+ * @param recoveryPackets most broadcast packets kept per namespace for recovery
  * @param maxAttachments most binary attachments in one packet
  * @param ackTimeoutMs default timeout of {@code emitWithAck}
  */
@@ -13,18 +14,19 @@ public record SocketIoConfig(
         long connectTimeoutMs,
         boolean recovery,
         long maxDisconnectionMs,
+        int recoveryPackets,
         int maxAttachments,
         long ackTimeoutMs) {
 
     public static SocketIoConfig defaults() {
-        return new SocketIoConfig(45_000, false, 120_000, 10, 10_000);
+        return new SocketIoConfig(45_000, false, 120_000, 10_000, 10, 10_000);
     }
 
     public SocketIoConfig withConnectTimeout(long ms) {
-        return new SocketIoConfig(ms, recovery, maxDisconnectionMs, maxAttachments, ackTimeoutMs);
+        return new SocketIoConfig(ms, recovery, maxDisconnectionMs, recoveryPackets, maxAttachments, ackTimeoutMs);
     }
 
     public SocketIoConfig withRecovery(boolean on, long maxDisconnection) {
-        return new SocketIoConfig(connectTimeoutMs, on, maxDisconnection, maxAttachments, ackTimeoutMs);
+        return new SocketIoConfig(connectTimeoutMs, on, maxDisconnection, recoveryPackets, maxAttachments, ackTimeoutMs);
     }
 }

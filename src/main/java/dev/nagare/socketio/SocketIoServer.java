@@ -15,7 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
 /**
@@ -35,12 +35,14 @@ public final class SocketIoServer {
     private final SocketIoCodec codec;
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private volatile Predicate<String> dynamicNamespaces = name -> false;
-    private volatile Function<AdapterHandler, Adapter> adapterFactory = MemoryAdapter::new;
+    /** Makes a namespace's adapter; the long is the recovery window in ms (0: recovery off). */
+    private volatile BiFunction<AdapterHandler, Long, Adapter> adapterFactory;
 
     public SocketIoServer(EngineServer engine, SocketIoConfig config) {
         this.engine = engine;
         this.config = config;
         this.codec = new SocketIoCodec(mapper(), config.maxAttachments());
+        this.adapterFactory = (h, recoveryMs) -> new MemoryAdapter(h, recoveryMs, config.recoveryPackets());
         engine.onConnection(this::onEngineConnection);
         of("/");
     }
@@ -92,8 +94,11 @@ public final class SocketIoServer {
         };
     }
 
-    /** Replaces the adapter factory (e.g. a clustered adapter); affects namespaces created afterwards. */
-    public void adapter(Function<AdapterHandler, Adapter> factory) {
+    /**
+     * Replaces the adapter factory (e.g. a clustered adapter); affects namespaces created afterwards.
+     * The factory gets the namespace's recovery window in ms (0 when recovery is off).
+     */
+    public void adapter(BiFunction<AdapterHandler, Long, Adapter> factory) {
         this.adapterFactory = factory;
     }
 
@@ -123,8 +128,8 @@ public final class SocketIoServer {
         return ns;
     }
 
-    Adapter newAdapter(AdapterHandler handler) {
-        return adapterFactory.apply(handler);
+    Adapter newAdapter(AdapterHandler handler, long recoveryMs) {
+        return adapterFactory.apply(handler, recoveryMs);
     }
 
     SocketIoConfig config() {

@@ -36,6 +36,18 @@ class NodeClientInteropTest {
             socket.on("kick", (args, ack) -> socket.disconnect(true));
             socket.emitWithAck("ask", 21).onSuccess(reply -> socket.emit("answer", reply.get(0)));
         });
+        Namespace recover = io.of("/recover").enableRecovery(java.time.Duration.ofMinutes(2));
+        recover.on("connection", socket -> {
+            socket.on("echo", (args, ack) -> ack.send(args.toArray()));
+            socket.on("join", (args, ack) -> {
+                socket.join((String) args.get(0));
+                ack.send();
+            });
+            socket.on("tell", (args, ack) -> {
+                recover.to((String) args.get(0)).emit("news", args.get(1));
+                ack.send();
+            });
+        });
         io.of("/private").use(socket -> Future.failedFuture(
                 new ConnectError("not authorized", Map.of("reason", "bad token"))));
     }
@@ -98,6 +110,16 @@ class NodeClientInteropTest {
         assertThat(r.getString("reason")).isEqualTo("transport close");
         assertThat(r.getBoolean("changedId")).isTrue();
         assertThat(r.getString("reply")).isEqualTo("back");
+    }
+
+    @Test
+    void connectionStateRecoveryRestoresIdRoomsAndMissedPackets() throws Exception {
+        JsonObject r = scenario("recovery");
+        // The client closed its own transport; the server saw "transport close", a recoverable reason.
+        assertThat(r.getString("reason")).isEqualTo("forced close");
+        assertThat(r.getBoolean("recovered")).isTrue();
+        assertThat(r.getBoolean("sameId")).isTrue();
+        assertThat(r.getJsonArray("news")).isEqualTo(new JsonArray().add("m1").add("m2").add("m3"));
     }
 
     @Test

@@ -1,0 +1,134 @@
+package dev.nagare.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nagare.socketio.Socket;
+import dev.nagare.socketio.SocketIoConfig;
+import dev.nagare.socketio.SocketIoServer;
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A client that stops reading must not grow server memory or slow anyone else down. */
+class SlowClientTest {
+    private static final long MAX_BUFFERED = 256 * 1024;
+
+    private Vertx vertx;
+    private SocketIoServer io;
+    private int port;
+    private final BlockingQueue<Socket> connected = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> disconnectReasons = new LinkedBlockingQueue<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        Context context = vertx.getOrCreateContext();
+        Promise<HttpServer> listening = Promise.promise();
+        context.runOnContext(v -> {
+            EngineServer engine = new EngineServer(context, EngineConfig.defaults()
+                    .withHeartbeat(120_000, 60_000).withMaxBufferedBytes(MAX_BUFFERED));
+            io = new SocketIoServer(engine, SocketIoConfig.defaults());
+            io.of("/").on("connection", s -> {
+                s.onDisconnect(disconnectReasons::add);
+                connected.add(s);
+            });
+            vertx.createHttpServer().requestHandler(engine::handle).listen(0, "127.0.0.1").onComplete(listening);
+        });
+        port = listening.future().await(10, TimeUnit.SECONDS).actualPort();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    /** A raw Engine.IO/Socket.IO client: opens, joins "/", and records text frames. */
+    private WebSocket client(BlockingQueue<String> frames) throws Exception {
+        WebSocketClient wsClient = vertx.createWebSocketClient();
+        ClientWebSocket ws = wsClient.webSocket();
+        ws.textMessageHandler(frames::add); // before connecting, so the open packet cannot be missed
+        ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+                .setURI("/socket.io/?EIO=4&transport=websocket")).await(10, TimeUnit.SECONDS);
+        assertThat(frames.poll(5, TimeUnit.SECONDS)).startsWith("0{");
+        ws.writeTextMessage("40");
+        assertThat(frames.poll(5, TimeUnit.SECONDS)).startsWith("40{\"sid\"");
+        return ws;
+    }
+
+    @Test
+    void aClientThatStopsReadingIsDisconnectedWhileOthersKeepReceiving() throws Exception {
+        BlockingQueue<String> slowFrames = new LinkedBlockingQueue<>();
+        BlockingQueue<String> fastFrames = new LinkedBlockingQueue<>();
+        WebSocket slow = client(slowFrames);
+        Socket slowSocket = connected.poll(5, TimeUnit.SECONDS);
+        client(fastFrames);
+        Socket fastSocket = connected.poll(5, TimeUnit.SECONDS);
+        slow.pause(); // stop reading: the kernel buffers fill, then Netty's, then the session's queue
+
+        String chunk = "x".repeat(16 * 1024);
+        CompletableFuture<Void> flooded = new CompletableFuture<>();
+        vertx.runOnContext(v -> {
+            // 64 MB for the slow client: far more than socket buffers and the 256 KB queue bound.
+            for (int i = 0; i < 4096 && slowSocket.connected(); i++) {
+                slowSocket.emit("flood", chunk);
+            }
+            flooded.complete(null);
+        });
+        flooded.get(30, TimeUnit.SECONDS);
+
+        assertThat(disconnectReasons.poll(10, TimeUnit.SECONDS)).isEqualTo("transport error");
+        assertThat(slowSocket.connected()).isFalse();
+
+        // The other client is unaffected.
+        fastSocket.emit("still", "here");
+        assertThat(fastFrames.poll(5, TimeUnit.SECONDS)).isEqualTo("42[\"still\",\"here\"]");
+        assertThat(fastSocket.connected()).isTrue();
+        slow.resume(); // let it read the close, so the test's Vert.x can shut down promptly
+    }
+
+    @Test
+    void volatilePacketsToASlowClientAreDroppedInsteadOfQueued() throws Exception {
+        BlockingQueue<String> slowFrames = new LinkedBlockingQueue<>();
+        WebSocket slow = client(slowFrames);
+        Socket slowSocket = connected.poll(5, TimeUnit.SECONDS);
+        slow.pause();
+
+        String chunk = "v".repeat(16 * 1024);
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        vertx.runOnContext(v -> {
+            for (int i = 0; i < 4096; i++) {
+                slowSocket.emitVolatile("position", chunk);
+            }
+            sent.complete(null);
+        });
+        sent.get(30, TimeUnit.SECONDS);
+
+        // 64 MB of volatile packets did not overflow the queue: the client is still connected...
+        CompletableFuture<Boolean> stillConnected = new CompletableFuture<>();
+        vertx.runOnContext(v -> stillConnected.complete(slowSocket.connected()));
+        assertThat(stillConnected.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(disconnectReasons).isEmpty();
+        // ...and once it reads again it gets only what fitted, then live traffic.
+        slow.resume();
+        slowSocket.emit("live", 1);
+        String frame;
+        int received = 0;
+        while (!(frame = slowFrames.poll(10, TimeUnit.SECONDS)).equals("42[\"live\",1]")) {
+            assertThat(frame).startsWith("42[\"position\"");
+            received++;
+        }
+        assertThat(received).isLessThan(4096);
+    }
+}

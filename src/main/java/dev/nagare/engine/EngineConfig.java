@@ -11,6 +11,8 @@ import java.util.Set;
  * @param maxBufferedBytes bound of one session's outbound queue; a client that lets it fill up is
  *     disconnected ("slow client")
  * @param maxSessions most concurrent sessions; handshakes past it get 503
+ * @param inboundRate messages per second a session may send (token bucket, burst of twice that);
+ *     a client that floods past it is disconnected
  */
 public record EngineConfig(
         String path,
@@ -21,45 +23,51 @@ public record EngineConfig(
         Set<String> transports,
         List<String> allowedOrigins,
         long maxBufferedBytes,
-        int maxSessions) {
+        int maxSessions,
+        int inboundRate) {
 
     public static EngineConfig defaults() {
         return new EngineConfig("/socket.io/", 25_000, 20_000, 1_000_000, 10_000,
-                Set.of("polling", "websocket"), List.of(), 4L * 1024 * 1024, 100_000);
+                Set.of("polling", "websocket"), List.of(), 4L * 1024 * 1024, 100_000, 1_000);
     }
 
     public EngineConfig withPath(String p) {
         return new EngineConfig(p, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
-                allowedOrigins, maxBufferedBytes, maxSessions);
+                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate);
     }
 
     public EngineConfig withHeartbeat(long intervalMs, long timeoutMs) {
         return new EngineConfig(path, intervalMs, timeoutMs, maxPayload, upgradeTimeoutMs, transports,
-                allowedOrigins, maxBufferedBytes, maxSessions);
+                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate);
     }
 
     public EngineConfig withAllowedOrigins(List<String> origins) {
         return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
-                List.copyOf(origins), maxBufferedBytes, maxSessions);
+                List.copyOf(origins), maxBufferedBytes, maxSessions, inboundRate);
     }
 
     public EngineConfig withTransports(Set<String> t) {
         return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, Set.copyOf(t),
-                allowedOrigins, maxBufferedBytes, maxSessions);
+                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate);
     }
 
     public EngineConfig withMaxPayload(int bytes) {
         return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, bytes, upgradeTimeoutMs, transports,
-                allowedOrigins, maxBufferedBytes, maxSessions);
+                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate);
     }
 
     public EngineConfig withMaxSessions(int max) {
         return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
-                allowedOrigins, maxBufferedBytes, max);
+                allowedOrigins, maxBufferedBytes, max, inboundRate);
+    }
+
+    public EngineConfig withInboundRate(int messagesPerSecond) {
+        return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
+                allowedOrigins, maxBufferedBytes, maxSessions, messagesPerSecond);
     }
 
     public EngineConfig withMaxBufferedBytes(long bytes) {
         return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
-                allowedOrigins, bytes, maxSessions);
+                allowedOrigins, bytes, maxSessions, inboundRate);
     }
 }

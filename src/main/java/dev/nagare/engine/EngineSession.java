@@ -38,6 +38,8 @@ public final class EngineSession {
     private long upgradeTimer = -1;
     private long noopTimer = -1;
     private SessionListener listener;
+    private double tokens;          // inbound token bucket
+    private long tokensAt = System.nanoTime();
     private String closeReason;
 
     EngineSession(String id, EngineServer server, Context context, Handshake handshake, Transport transport) {
@@ -48,6 +50,7 @@ public final class EngineSession {
         this.context = context;
         this.handshake = handshake;
         this.transport = transport;
+        this.tokens = 2.0 * config.inboundRate();
     }
 
     public String id() {
@@ -157,6 +160,10 @@ public final class EngineSession {
                 schedulePing();
             }
             case MESSAGE -> {
+                if (!takeToken()) {
+                    fail("inbound flood: over " + config.inboundRate() + " messages/s");
+                    return;
+                }
                 if (listener != null) {
                     listener.onMessage(this, p);
                 }
@@ -165,6 +172,19 @@ public final class EngineSession {
             case PING -> fail("invalid heartbeat direction");
             default -> fail("unexpected " + p.type() + " packet");
         }
+    }
+
+    /** Token bucket: inboundRate per second, burst of twice that. */
+    private boolean takeToken() {
+        long now = System.nanoTime();
+        double max = 2.0 * config.inboundRate();
+        tokens = Math.min(max, tokens + (now - tokensAt) * 1e-9 * config.inboundRate());
+        tokensAt = now;
+        if (tokens < 1) {
+            return false;
+        }
+        tokens -= 1;
+        return true;
     }
 
     /** The client sent CLOSE: a pending poll is answered with NOOP (reference behaviour). */

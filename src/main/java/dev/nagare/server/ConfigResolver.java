@@ -62,7 +62,8 @@ public final class ConfigResolver {
                 number(raw, Setting.PING_INTERVAL, 100, 3_600_000),
                 number(raw, Setting.PING_TIMEOUT, 100, 3_600_000),
                 (int) number(raw, Setting.MAX_PAYLOAD, 1024, 100_000_000),
-                (int) number(raw, Setting.MAX_CONNECTIONS, 1, 10_000_000));
+                (int) number(raw, Setting.MAX_CONNECTIONS, 1, 10_000_000),
+                (int) number(raw, Setting.MAX_MESSAGE_RATE, 1, 10_000_000));
     }
 
     private static Raw pick(Setting s, Map<Setting, String> flags, Map<String, String> env) {

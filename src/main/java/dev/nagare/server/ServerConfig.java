@@ -19,7 +19,8 @@ public record ServerConfig(
         long pingIntervalMs,
         long pingTimeoutMs,
         int maxPayload,
-        int maxConnections) {
+        int maxConnections,
+        int maxMessageRate) {
 
     public enum LogFormat { TEXT, JSON }
 
@@ -30,12 +31,12 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate);
     }
 
     public ServerConfig withDataDir(Path newDataDir) {
         return new ServerConfig(host, port, newDataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate);
     }
 
     /** The Engine.IO settings these server settings imply. */
@@ -44,6 +45,7 @@ public record ServerConfig(
                 .withHeartbeat(pingIntervalMs, pingTimeoutMs)
                 .withMaxPayload(maxPayload)
                 .withAllowedOrigins(allowedOrigins)
-                .withMaxSessions(maxConnections);
+                .withMaxSessions(maxConnections)
+                .withInboundRate(maxMessageRate);
     }
 }

@@ -26,7 +26,9 @@ public enum Setting {
     PING_INTERVAL("ping-interval", "MS", "25000", "Engine.IO heartbeat: how often the server pings each client."),
     PING_TIMEOUT("ping-timeout", "MS", "20000", "Engine.IO heartbeat: how long to wait for a pong before closing."),
     MAX_PAYLOAD("max-payload", "BYTES", "1000000", "Largest Engine.IO message or polling body a client may send."),
-    MAX_CONNECTIONS("max-connections", "COUNT", "100000", "Most concurrent real-time sessions; more get 503.");
+    MAX_CONNECTIONS("max-connections", "COUNT", "100000", "Most concurrent real-time sessions; more get 503."),
+    MAX_MESSAGE_RATE("max-message-rate", "PER_SECOND", "1000",
+            "Messages per second one real-time client may send (bursts of twice that); floods are disconnected.");
 
     private final String key;
     private final String label;

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A client that stops reading must not grow server memory or slow anyone else down. */
-class SlowClientTest {
+/** Clients that stop reading or flood the server are cut off, and nobody else notices. */
+class MisbehavingClientTest {
     private static final long MAX_BUFFERED = 256 * 1024;
 
     private Vertx vertx;
@@ -38,7 +38,7 @@ class SlowClientTest {
         Promise<HttpServer> listening = Promise.promise();
         context.runOnContext(v -> {
             EngineServer engine = new EngineServer(context, EngineConfig.defaults()
-                    .withHeartbeat(120_000, 60_000).withMaxBufferedBytes(MAX_BUFFERED));
+                    .withHeartbeat(120_000, 60_000).withMaxBufferedBytes(MAX_BUFFERED).withInboundRate(100));
             io = new SocketIoServer(engine, SocketIoConfig.defaults());
             io.of("/").on("connection", s -> {
                 s.onDisconnect(disconnectReasons::add);
@@ -55,7 +55,7 @@ class SlowClientTest {
     }
 
     /** A raw Engine.IO/Socket.IO client: opens, joins "/", and records text frames. */
-    private WebSocket client(BlockingQueue<String> frames) throws Exception {
+    private ClientWebSocket client(BlockingQueue<String> frames) throws Exception {
         WebSocketClient wsClient = vertx.createWebSocketClient();
         ClientWebSocket ws = wsClient.webSocket();
         ws.textMessageHandler(frames::add); // before connecting, so the open packet cannot be missed
@@ -96,6 +96,26 @@ class SlowClientTest {
         assertThat(fastFrames.poll(5, TimeUnit.SECONDS)).isEqualTo("42[\"still\",\"here\"]");
         assertThat(fastSocket.connected()).isTrue();
         slow.resume(); // let it read the close, so the test's Vert.x can shut down promptly
+    }
+
+    @Test
+    void aClientFloodingMessagesIsDisconnectedAndOthersAreServed() throws Exception {
+        BlockingQueue<String> floodFrames = new LinkedBlockingQueue<>();
+        BlockingQueue<String> calmFrames = new LinkedBlockingQueue<>();
+        ClientWebSocket flooder = client(floodFrames);
+        connected.poll(5, TimeUnit.SECONDS);
+        client(calmFrames);
+        Socket calm = connected.poll(5, TimeUnit.SECONDS);
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        flooder.closeHandler(v -> closed.complete(null));
+        // 100 messages/s allowed with a burst of 200: 1,000 at once is a flood.
+        for (int i = 0; i < 1000; i++) {
+            flooder.writeTextMessage("42[\"spam\"," + i + "]");
+        }
+        assertThat(disconnectReasons.poll(10, TimeUnit.SECONDS)).isEqualTo("transport error");
+        closed.get(10, TimeUnit.SECONDS);
+        calm.emit("ok");
+        assertThat(calmFrames.poll(5, TimeUnit.SECONDS)).isEqualTo("42[\"ok\"]");
     }
 
     @Test

@@ -45,6 +45,7 @@ class JavaClientInteropTest {
         IO.Options options = IO.Options.builder()
                 .setTransports(new String[] {transport})
                 .setReconnection(false)
+                .setForceNew(true)
                 .setQuery("name=duke")
                 .build();
         client = IO.socket(URI.create(server.baseUrl() + "/java"), options);

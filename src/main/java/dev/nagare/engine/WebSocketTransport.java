@@ -2,20 +2,38 @@ package dev.nagare.engine;
 
 import dev.nagare.wire.EngineIoCodec;
 import dev.nagare.wire.EnginePacket;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.List;
 
 /**
  * WebSocket transport: one frame per packet, text for text packets and binary for binary MESSAGE
  * packets (no type byte in v4). Writable while Netty's outbound buffer is under its high-water mark.
+ *
+ * <p>Frames are written straight to the Netty channel, wrapping the packet's memoised bytes (a
+ * broadcast's bytes are encoded once and shared by every receiver, never copied per receiver
+ * before the frame encoder), and flushed once per event-loop turn rather than once per packet:
+ * several packets for one client in the same turn leave in one system call.
  */
 final class WebSocketTransport implements Transport {
     private final ServerWebSocket ws;
+    private final Channel channel; // null if Vert.x ever stops exposing it: then plain Vert.x writes
+    private final Runnable flushTask;
+    private boolean flushScheduled; // event-loop only
     private boolean closed; // event-loop only
 
     WebSocketTransport(ServerWebSocket ws) {
         this.ws = ws;
+        this.channel = ws instanceof WebSocketInternal internal ? internal.channelHandlerContext().channel() : null;
+        this.flushTask = () -> {
+            flushScheduled = false;
+            channel.flush();
+        };
     }
 
     @Override
@@ -29,7 +47,11 @@ final class WebSocketTransport implements Transport {
 
     @Override
     public boolean writable() {
-        return !closed && !ws.isClosed() && !ws.writeQueueFull();
+        if (closed) {
+            return false;
+        }
+        // Our frames bypass Vert.x's write queue, so ask Netty's outbound buffer directly.
+        return channel != null ? channel.isActive() && channel.isWritable() : !ws.isClosed() && !ws.writeQueueFull();
     }
 
     /**
@@ -42,6 +64,26 @@ final class WebSocketTransport implements Transport {
         if (closed) {
             return;
         }
+        if (channel == null) {
+            sendThroughVertx(packets);
+            return;
+        }
+        if (!channel.isActive()) {
+            closed = true; // the peer is gone; its close handler follows
+            return;
+        }
+        for (EnginePacket p : packets) {
+            channel.write(p.isBinary()
+                    ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(p.binary()))
+                    : new TextWebSocketFrame(Unpooled.wrappedBuffer(p.textFrame())), channel.voidPromise());
+        }
+        if (!flushScheduled) {
+            flushScheduled = true;
+            channel.eventLoop().execute(flushTask);
+        }
+    }
+
+    private void sendThroughVertx(List<EnginePacket> packets) {
         try {
             for (EnginePacket p : packets) {
                 if (p.isBinary()) {

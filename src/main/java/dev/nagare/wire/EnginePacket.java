@@ -1,18 +1,32 @@
 package dev.nagare.wire;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * One Engine.IO v4 packet. {@code text} is set for text packets (possibly empty); {@code binary}
- * only for binary MESSAGE packets. Immutable once built (callers must not mutate {@code binary}).
+ * only for binary MESSAGE packets. Immutable: callers must not mutate {@code binary}. A packet
+ * broadcast to many receivers is built once; {@link #textFrame()} memoises its encoded WebSocket
+ * frame so the bytes are produced once and shared by every receiver.
  */
-public record EnginePacket(EnginePacketType type, String text, byte[] binary) {
-
+public final class EnginePacket {
     public static final EnginePacket PING = new EnginePacket(EnginePacketType.PING, "", null);
     public static final EnginePacket PONG = new EnginePacket(EnginePacketType.PONG, "", null);
     public static final EnginePacket CLOSE = new EnginePacket(EnginePacketType.CLOSE, "", null);
     public static final EnginePacket NOOP = new EnginePacket(EnginePacketType.NOOP, "", null);
     public static final EnginePacket UPGRADE = new EnginePacket(EnginePacketType.UPGRADE, "", null);
+
+    private final EnginePacketType type;
+    private final String text;
+    private final byte[] binary;
+    private volatile byte[] textFrame; // memoised UTF-8 of EngineIoCodec.encodeText(this)
+
+    public EnginePacket(EnginePacketType type, String text, byte[] binary) {
+        this.type = Objects.requireNonNull(type);
+        this.text = text;
+        this.binary = binary;
+    }
 
     public static EnginePacket of(EnginePacketType type, String text) {
         return new EnginePacket(type, text, null);
@@ -26,8 +40,30 @@ public record EnginePacket(EnginePacketType type, String text, byte[] binary) {
         return new EnginePacket(EnginePacketType.MESSAGE, null, data);
     }
 
+    public EnginePacketType type() {
+        return type;
+    }
+
+    public String text() {
+        return text;
+    }
+
+    public byte[] binary() {
+        return binary;
+    }
+
     public boolean isBinary() {
         return binary != null;
+    }
+
+    /** The UTF-8 bytes of this text packet as a WebSocket text frame ("4hello"), computed once. */
+    public byte[] textFrame() {
+        byte[] f = textFrame;
+        if (f == null) {
+            f = EngineIoCodec.encodeText(this).getBytes(StandardCharsets.UTF_8);
+            textFrame = f;
+        }
+        return f;
     }
 
     /** Approximate size on the wire, for outbound buffer accounting. */
@@ -36,13 +72,19 @@ public record EnginePacket(EnginePacketType type, String text, byte[] binary) {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof EnginePacket p && p.type == type && Objects.equals(p.text, text)
+                && Arrays.equals(p.binary, binary);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(type, text, Arrays.hashCode(binary));
+    }
+
+    @Override
     public String toString() {
         return binary != null ? "binary(" + binary.length + ")"
                 : type.code() + (text.length() > 60 ? text.substring(0, 60) + "…" : text);
-    }
-
-    /** UTF-8 size of a text packet's data; used to check maxPayload on text. */
-    public int textBytes() {
-        return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
     }
 }

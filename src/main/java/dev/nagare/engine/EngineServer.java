@@ -226,7 +226,7 @@ public final class EngineServer {
     private void wire(WebSocketTransport t, EngineSession session, boolean probe) {
         ServerWebSocket ws = t.socket();
         ws.textMessageHandler(text -> {
-            if (text.length() > config.maxPayload()) {
+            if (utf8Length(text) > config.maxPayload()) {
                 tooBig(t, session);
                 return;
             }
@@ -319,6 +319,18 @@ public final class EngineServer {
                 session.onPacket(p);
             }
         });
+    }
+
+    /** UTF-8 byte length without encoding: maxPayload counts bytes, as the reference server does. */
+    static long utf8Length(String s) {
+        long n = s.length();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                n += c < 0x800 ? 1 : Character.isSurrogate(c) ? 1 : 2; // a surrogate pair: 2 chars, 4 bytes
+            }
+        }
+        return n;
     }
 
     /** The Content-Length value, or Long.MAX_VALUE when it is not a plain number (treated as too large). */

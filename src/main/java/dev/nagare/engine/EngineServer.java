@@ -131,7 +131,16 @@ public final class EngineServer {
                 error(req, EngineError.UNKNOWN_SID, null);
                 return;
             }
-            if (upgrade && "websocket".equals(transport)) {
+            if (session.state() == EngineSession.State.CLOSED) {
+                // A closed polling session lingers only to hand its CLOSE to the next poll.
+                if (req.method() == HttpMethod.GET && session.transport() instanceof PollingTransport polling
+                        && !upgrade && "polling".equals(transport)) {
+                    polling.poll(session, req.response());
+                } else {
+                    error(req, EngineError.UNKNOWN_SID, "session closed");
+                }
+                remove(session);
+            } else if (upgrade && "websocket".equals(transport)) {
                 upgrade(req, session);
             } else if (!transport.equals(session.transportName())
                     || !(session.transport() instanceof PollingTransport polling) || polling.discarded()) {

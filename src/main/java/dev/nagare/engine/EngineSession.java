@@ -129,7 +129,7 @@ public final class EngineSession {
         }
         // Let what is already queued go out first when the transport can take it.
         flush();
-        terminate(reason, EnginePacket.CLOSE);
+        terminate(reason, EnginePacket.CLOSE, reason, true);
     }
 
     // ---- called by the server and the transports (event loop) ----
@@ -209,7 +209,7 @@ public final class EngineSession {
             return;
         }
         LOG.debug("session {} error: {}", id, reason);
-        terminate("transport error", EnginePacket.CLOSE, reason);
+        terminate("transport error", EnginePacket.CLOSE, reason, false);
     }
 
     Transport transport() {
@@ -298,10 +298,15 @@ public final class EngineSession {
     // ---- the one way to CLOSED ----
 
     private void terminate(String reason, EnginePacket toPendingPoll) {
-        terminate(reason, toPendingPoll, reason);
+        terminate(reason, toPendingPoll, reason, false);
     }
 
-    private void terminate(String reason, EnginePacket toPendingPoll, String detail) {
+    /**
+     * The one way to CLOSED. With {@code linger} (a deliberate server close) a polling client with
+     * no poll pending gets the CLOSE on its next poll, as the reference server does; after errors
+     * and ping timeouts the sid is forgotten at once (next request: 400).
+     */
+    private void terminate(String reason, EnginePacket toPendingPoll, String detail, boolean linger) {
         if (state == State.CLOSED) {
             return;
         }
@@ -318,12 +323,22 @@ public final class EngineSession {
             probing.close(null);
             probing = null;
         }
-        transport.close(toPendingPoll);
-        server.remove(this);
+        transport.close(linger ? toPendingPoll : pendingOnly(toPendingPoll));
+        if (transport instanceof PollingTransport polling && polling.closePending()) {
+            // Keep the sid known until the client polls for its CLOSE, or a heartbeat's time.
+            vertx.setTimer(config.pingIntervalMs() + config.pingTimeoutMs(), t -> server.remove(this));
+        } else {
+            server.remove(this);
+        }
         LOG.debug("session {} closed: {}", id, detail);
         if (listener != null) {
             listener.onClose(this, reason);
         }
+    }
+
+    /** For non-lingering closes a CLOSE goes only to a poll already pending, never to the next one. */
+    private EnginePacket pendingOnly(EnginePacket packet) {
+        return transport instanceof PollingTransport polling && !polling.hasPendingPoll() ? null : packet;
     }
 
     public String closeReason() {

@@ -69,6 +69,10 @@ final class PollingTransport implements Transport {
         server.respond(res, 200, "text/plain; charset=UTF-8", EngineIoCodec.encodePayload(packets));
     }
 
+    /**
+     * Answers a pending poll with {@code packet}; with no poll pending, a CLOSE is kept for the
+     * next one (the session lingers for it), as the reference server does.
+     */
     @Override
     public void close(EnginePacket packet) {
         if (packet == null) {
@@ -76,6 +80,13 @@ final class PollingTransport implements Transport {
         }
         if (pending != null) {
             send(List.of(packet));
+        } else if (packet.type() == dev.nagare.wire.EnginePacketType.CLOSE) {
+            closeOnNextPoll = packet;
         }
+    }
+
+    /** True when a CLOSE waits for the client's next poll. */
+    boolean closePending() {
+        return closeOnNextPoll != null;
     }
 }

@@ -1,6 +1,8 @@
 package dev.nagare.wire;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -45,10 +47,12 @@ public final class SocketIoCodec {
     }
 
     private final ObjectMapper mapper;
+    private final ObjectReader reader; // exactly one JSON value: trailing data is invalid, as for JSON.parse
     private final int maxAttachments;
 
     public SocketIoCodec(ObjectMapper mapper, int maxAttachments) {
         this.mapper = mapper;
+        this.reader = mapper.readerFor(Object.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.maxAttachments = maxAttachments;
     }
 
@@ -137,7 +141,7 @@ public final class SocketIoCodec {
         Object data = null;
         if (i < s.length()) {
             try {
-                data = mapper.readValue(s.substring(i), Object.class);
+                data = reader.readValue(s.substring(i));
             } catch (JsonProcessingException e) {
                 throw new ProtocolException("invalid payload");
             }

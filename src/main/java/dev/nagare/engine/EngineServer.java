@@ -97,7 +97,7 @@ public final class EngineServer {
         }
         String origin = req.getHeader(HttpHeaders.ORIGIN);
         if (origin != null) {
-            if (!originAllowed(origin, req.getHeader(HttpHeaders.HOST))) {
+            if (!originAllowed(origin, authority(req))) {
                 LOG.info("Refused Engine.IO request from origin {}; add it to the allowed origins to accept it",
                         sanitize(origin));
                 error(req, EngineError.FORBIDDEN, "origin not allowed");
@@ -377,7 +377,8 @@ public final class EngineServer {
         if (isWebSocketUpgrade(req) && !req.response().headWritten()) {
             // Refuse the upgrade with a plain HTTP error, as the reference server does.
             req.response().setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .putHeader(HttpHeaders.CONNECTION, "close").end(error.json());
+                    .putHeader(HttpHeaders.CONNECTION, "close").end(error.json())
+                    .onComplete(v -> req.connection().close());
             return;
         }
         respond(req.response(), error.status(), "application/json", error.json());
@@ -394,6 +395,15 @@ public final class EngineServer {
         String lower = origin.toLowerCase(Locale.ROOT);
         return lower.equals("http://" + host.toLowerCase(Locale.ROOT))
                 || lower.equals("https://" + host.toLowerCase(Locale.ROOT));
+    }
+
+    /** host[:port] the client addressed (Vert.x 5 keeps it as the request authority). */
+    private static String authority(HttpServerRequest req) {
+        io.vertx.core.net.HostAndPort a = req.authority();
+        if (a == null) {
+            return req.getHeader(HttpHeaders.HOST);
+        }
+        return a.port() >= 0 ? a.host() + ":" + a.port() : a.host();
     }
 
     private static boolean isWebSocketUpgrade(HttpServerRequest req) {

@@ -43,8 +43,10 @@ const scenarios = {
   },
   async upgrade() {
     const s = io(nsp, { reconnection: false });
+    // The transport the engine opened with (the upgrade may finish before 'connect' fires).
+    const opened = once(s.io, 'open').then(() => s.io.engine.transport.name);
     await once(s, 'connect');
-    const before = s.io.engine.transport.name;
+    const before = await opened;
     if (s.io.engine.transport.name !== 'websocket') {
       await once(s.io.engine, 'upgrade');
     }

@@ -97,17 +97,17 @@ final class Client implements SessionListener {
         }
         Socket socket = sockets.get(packet.namespace());
         if (socket == null) {
-            LOG.debug("session {}: packet for namespace {} it has not joined; ignored", session.id(),
-                    packet.namespace());
-            return;
+            // As the reference server: a packet for a namespace this client has not joined is an
+            // invalid state, and the connection is closed.
+            throw new ProtocolException("packet for namespace " + packet.namespace() + " before CONNECT");
         }
         socket.onPacket(packet);
     }
 
     @SuppressWarnings("unchecked")
-    private void connect(String name, Object auth) {
+    private void connect(String name, Object auth) throws ProtocolException {
         if (sockets.containsKey(name) || connecting.containsKey(name)) {
-            return;
+            throw new ProtocolException("second CONNECT to " + name);
         }
         Namespace ns = server.lookup(name);
         if (ns == null) {

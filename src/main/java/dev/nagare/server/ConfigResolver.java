@@ -63,7 +63,10 @@ public final class ConfigResolver {
                 number(raw, Setting.PING_TIMEOUT, 100, 3_600_000),
                 (int) number(raw, Setting.MAX_PAYLOAD, 1024, 100_000_000),
                 (int) number(raw, Setting.MAX_CONNECTIONS, 1, 10_000_000),
-                (int) number(raw, Setting.MAX_MESSAGE_RATE, 1, 10_000_000));
+                (int) number(raw, Setting.MAX_MESSAGE_RATE, 1, 10_000_000),
+                registration(raw),
+                bool(raw, Setting.GUESTS),
+                raw.containsKey(Setting.ADMIN_PASSWORD) ? raw.get(Setting.ADMIN_PASSWORD).value() : null);
     }
 
     private static Raw pick(Setting s, Map<Setting, String> flags, Map<String, String> env) {
@@ -158,6 +161,15 @@ public final class ConfigResolver {
             case "true", "yes", "on", "1" -> true;
             case "false", "no", "off", "0" -> false;
             default -> throw invalid(s, r, "expected true or false");
+        };
+    }
+
+    private static boolean registration(Map<Setting, Raw> raw) {
+        Raw r = raw.get(Setting.REGISTRATION);
+        return switch (r.value().trim().toLowerCase(Locale.ROOT)) {
+            case "open" -> true;
+            case "closed" -> false;
+            default -> throw invalid(Setting.REGISTRATION, r, "expected open or closed");
         };
     }
 

@@ -1,5 +1,13 @@
 package dev.nagare.server;
 
+import dev.nagare.auth.Accounts;
+import dev.nagare.auth.AuthConfig;
+import dev.nagare.auth.AuthRoutes;
+import dev.nagare.auth.PasswordHasher;
+import dev.nagare.auth.Role;
+import dev.nagare.auth.Secrets;
+import dev.nagare.auth.Sessions;
+import dev.nagare.auth.Tokens;
 import dev.nagare.engine.EngineServer;
 import dev.nagare.socketio.SocketIoConfig;
 import dev.nagare.socketio.SocketIoServer;
@@ -16,6 +24,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.net.BindException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +46,9 @@ public final class Nagare {
     private volatile Store store;
     private volatile HttpServer server;
     private volatile SocketIoServer io;
+    private volatile Accounts accounts;
+    private volatile Tokens tokens;
+    private volatile AuthRoutes auth;
     private volatile boolean draining;
     private volatile boolean stopped;
 
@@ -56,6 +68,13 @@ public final class Nagare {
                 .setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
         try {
             store = await(SqliteStore.open(vertx, config.dataDir()), "open the store in " + config.dataDir());
+            accounts = new Accounts(store, vertx, new PasswordHasher());
+            tokens = new Tokens(store);
+            AuthConfig authConfig = new AuthConfig(config.registrationOpen(), config.guests(), false,
+                    Duration.ofMinutes(30), Duration.ofHours(12), Duration.ofHours(1), 5);
+            auth = new AuthRoutes(accounts, new Sessions(store, authConfig.sessionIdle(), authConfig.sessionAbsolute()),
+                    tokens, authConfig);
+            await(bootstrapAdmin(), "create the first admin account");
             // All real-time state lives on one event-loop context; the HTTP server listens from it
             // so that its connections are served there too (no hops on the hot path).
             Context home = vertx.getOrCreateContext();
@@ -63,6 +82,8 @@ public final class Nagare {
             home.runOnContext(v -> {
                 EngineServer engine = new EngineServer(home, config.engine());
                 io = new SocketIoServer(engine, SocketIoConfig.defaults());
+                // The default namespace is for authenticated users (or guests where allowed).
+                io.of("/").use(auth.socketAuth());
                 HttpServer http = vertx.createHttpServer(httpOptions()).requestHandler(router(engine))
                         .invalidRequestHandler(ErrorPages::invalidRequest);
                 http.listen(config.port(), config.host()).onComplete(listening);
@@ -103,6 +124,19 @@ public final class Nagare {
 
     public Store store() {
         return store;
+    }
+
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    public Tokens tokens() {
+        return tokens;
+    }
+
+    /** Login, CSRF and principal handlers; {@code auth().socketAuth()} protects a namespace. */
+    public AuthRoutes auth() {
+        return auth;
     }
 
     /** The Socket.IO server (path /socket.io/); apps register their namespaces here. */
@@ -150,6 +184,7 @@ public final class Nagare {
         }
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
         new HealthHandler(store, () -> draining).mount(router);
+        auth.mount(router);
         StaticAssets assets = new StaticAssets(vertx);
         router.get("/").handler(assets.page("web/index.html"));
         router.head("/").handler(assets.page("web/index.html"));
@@ -163,6 +198,26 @@ public final class Nagare {
         router.route(engine.config().path() + "*").handler(ctx -> engine.handle(ctx.request()));
         ErrorPages.install(router);
         return router;
+    }
+
+    /** On first start the store has no account: create "admin" so that someone can log in. */
+    private Future<Void> bootstrapAdmin() {
+        return accounts.count().compose(n -> {
+            if (n > 0) {
+                return Future.succeededFuture();
+            }
+            boolean generated = config.adminPassword() == null;
+            String password = generated ? Secrets.random(18) : config.adminPassword();
+            return accounts.create("admin", password, Role.ADMIN).map(a -> {
+                if (generated) {
+                    LOG.warn("Created the first account 'admin' with password {} ; it is shown only this once."
+                            + " Change it with: java -jar nagare.jar user passwd admin", password);
+                } else {
+                    LOG.info("Created the first account 'admin' with the password from NAGARE_ADMIN_PASSWORD");
+                }
+                return (Void) null;
+            });
+        });
     }
 
     private HttpServerOptions httpOptions() {

@@ -20,7 +20,10 @@ public record ServerConfig(
         long pingTimeoutMs,
         int maxPayload,
         int maxConnections,
-        int maxMessageRate) {
+        int maxMessageRate,
+        boolean registrationOpen,
+        boolean guests,
+        String adminPassword) {
 
     public enum LogFormat { TEXT, JSON }
 
@@ -31,12 +34,18 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword);
     }
 
     public ServerConfig withDataDir(Path newDataDir) {
         return new ServerConfig(host, port, newDataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword);
+    }
+
+    @Override
+    public String toString() {
+        // Never print the admin password.
+        return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + "]";
     }
 
     /** The Engine.IO settings these server settings imply. */

@@ -28,7 +28,13 @@ public enum Setting {
     MAX_PAYLOAD("max-payload", "BYTES", "1000000", "Largest Engine.IO message or polling body a client may send."),
     MAX_CONNECTIONS("max-connections", "COUNT", "100000", "Most concurrent real-time sessions; more get 503."),
     MAX_MESSAGE_RATE("max-message-rate", "PER_SECOND", "1000",
-            "Messages per second one real-time client may send (bursts of twice that); floods are disconnected.");
+            "Messages per second one real-time client may send (bursts of twice that); floods are disconnected."),
+    REGISTRATION("registration", "open|closed", "closed", "Whether anyone may create an account at /register."),
+    GUESTS("guests", "true|false", "false",
+            "Let clients without a login connect to protected namespaces as read-only guests."),
+    ADMIN_PASSWORD("admin-password", "PASSWORD", null,
+            "Password of the first admin account, used once when the store has no account (prefer the"
+                    + " environment variable). Unset: a random one is generated and printed once to the log.");
 
     private final String key;
     private final String label;

@@ -1,0 +1,180 @@
+package dev.nagare.auth;
+
+import dev.nagare.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Accounts in the store. Password hashing runs on Vert.x's worker pool (it is slow on purpose),
+ * never on the store's single thread nor on an event loop. All SQL is parameterized.
+ */
+public final class Accounts {
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{2,31}");
+
+    private final Store store;
+    private final Vertx vertx;
+    private final PasswordHasher hasher;
+    // Verified against when the user does not exist, so both cases take the same time.
+    private final String dummyHash;
+
+    public Accounts(Store store, Vertx vertx, PasswordHasher hasher) {
+        this.store = store;
+        this.vertx = vertx;
+        this.hasher = hasher;
+        this.dummyHash = hasher.hash(Secrets.random(16));
+    }
+
+    /** Why {@code username} is not acceptable, or null. */
+    public static String usernameProblem(String username) {
+        if (username == null || !USERNAME.matcher(username).matches()) {
+            return "User name must be 3 to 32 letters, digits, '.', '_' or '-', starting with a letter or digit.";
+        }
+        return null;
+    }
+
+    /** Creates an account; fails with {@link AuthException} (a user-facing reason) when refused. */
+    public Future<Account> create(String username, String password, Role role) {
+        String bad = usernameProblem(username);
+        if (bad == null) {
+            bad = PasswordPolicy.problem(password, username).orElse(null);
+        }
+        if (bad != null) {
+            return Future.failedFuture(new AuthException(bad));
+        }
+        return vertx.executeBlocking(() -> hasher.hash(password), false).compose(hash -> store.transact(c -> {
+            if (findRow(c, username) != null) {
+                throw new AuthSqlException("User name '" + username + "' is taken.");
+            }
+            long now = System.currentTimeMillis();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO users(username, password_hash, role, created_at) VALUES (?, ?, ?, ?)",
+                    java.sql.Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, username);
+                ps.setString(2, hash);
+                ps.setString(3, role.wire());
+                ps.setLong(4, now);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return new Account(keys.getLong(1), username, role, now);
+                }
+            }
+        })).recover(Accounts::unwrap);
+    }
+
+    /** The account if {@code password} is right; empty otherwise. Takes the same time either way. */
+    public Future<Optional<Account>> authenticate(String username, String password) {
+        if (username == null || password == null || password.length() > PasswordPolicy.MAX_LENGTH
+                || username.length() > 64) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        return store.transact(c -> findRow(c, username)).compose(row -> vertx.executeBlocking(() -> {
+            boolean ok = hasher.verify(password, row == null ? dummyHash : row.hash());
+            return ok && row != null ? Optional.of(row.account()) : Optional.<Account>empty();
+        }, false));
+    }
+
+    public Future<Void> setPassword(String username, String password) {
+        String bad = PasswordPolicy.problem(password, username).orElse(null);
+        if (bad != null) {
+            return Future.failedFuture(new AuthException(bad));
+        }
+        return vertx.executeBlocking(() -> hasher.hash(password), false).compose(hash -> store.transact(c -> {
+            Row row = findRow(c, username);
+            if (row == null) {
+                throw new AuthSqlException("No user '" + username + "'.");
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE users SET password_hash = ? WHERE id = ?")) {
+                ps.setString(1, hash);
+                ps.setLong(2, row.account().id());
+                ps.executeUpdate();
+            }
+            // A new password ends every login session of the account.
+            deleteWhere(c, "DELETE FROM sessions WHERE user_id = ?", row.account().id());
+            return (Void) null;
+        })).recover(Accounts::unwrap);
+    }
+
+    public Future<Boolean> delete(String username) {
+        return store.transact(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM users WHERE username = ?")) {
+                ps.setString(1, username);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    public Future<Optional<Account>> find(String username) {
+        return store.transact(c -> {
+            Row r = findRow(c, username);
+            return r == null ? Optional.<Account>empty() : Optional.of(r.account());
+        });
+    }
+
+    public Future<List<Account>> list() {
+        return store.transact(c -> {
+            List<Account> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, username, role, created_at FROM users ORDER BY username");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Account(rs.getLong(1), rs.getString(2), Role.parse(rs.getString(3)), rs.getLong(4)));
+                }
+            }
+            return out;
+        });
+    }
+
+    public Future<Integer> count() {
+        return store.transact(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM users");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    private record Row(Account account, String hash) {
+    }
+
+    private static Row findRow(Connection c, String username) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id, username, role, created_at, password_hash FROM users WHERE username = ?")) {
+            ps.setString(1, username);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return new Row(new Account(rs.getLong(1), rs.getString(2), Role.parse(rs.getString(3)), rs.getLong(4)),
+                        rs.getString(5));
+            }
+        }
+    }
+
+    static void deleteWhere(Connection c, String sql, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** A user-facing refusal raised inside a store transaction (rolls it back). */
+    static final class AuthSqlException extends SQLException {
+        AuthSqlException(String message) {
+            super(message);
+        }
+    }
+
+    private static <T> Future<T> unwrap(Throwable e) {
+        return Future.failedFuture(e instanceof AuthSqlException ? new AuthException(e.getMessage()) : e);
+    }
+}

@@ -1,0 +1,397 @@
+package dev.nagare.auth;
+
+import dev.nagare.socketio.ConnectError;
+import dev.nagare.socketio.ConnectMiddleware;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Login, logout, registration and token endpoints, plus the handlers that attach a
+ * {@link Principal} to requests and Socket.IO connections and enforce CSRF tokens.
+ *
+ * <p>CSRF: the login and registration forms use a double-submit cookie ({@code nagare_csrf},
+ * SameSite=Strict) echoed in a hidden field; once logged in, every state-changing request that
+ * relies on the session cookie must carry the session's token in {@code X-CSRF-Token} or a
+ * {@code csrf} form field. Requests authenticated by a bearer token need none.
+ */
+public final class AuthRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(AuthRoutes.class);
+    public static final String PRINCIPAL = "nagare.principal";
+    private static final String FORM_CSRF_COOKIE = "nagare_csrf";
+    private static final String GENERIC_FAILURE = "Wrong user name or password.";
+
+    private final Accounts accounts;
+    private final Sessions sessions;
+    private final Tokens tokens;
+    private final LoginThrottle throttle;
+    private final AuthConfig config;
+    private final String loginPage = template("web/login.html");
+    private final String registerPage = template("web/register.html");
+
+    public AuthRoutes(Accounts accounts, Sessions sessions, Tokens tokens, AuthConfig config) {
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.tokens = tokens;
+        this.config = config;
+        this.throttle = new LoginThrottle(config.freeLoginAttempts());
+    }
+
+    public void mount(Router router) {
+        BodyHandler form = BodyHandler.create(false).setBodyLimit(8 * 1024);
+        router.get("/login").handler(ctx -> renderLogin(ctx, 200, "", ctx.request().getParam("next"), ""));
+        router.post("/login").handler(form).handler(this::login);
+        router.get("/register").handler(ctx -> renderRegister(ctx, 200, "", ""));
+        router.post("/register").handler(form).handler(this::register);
+        router.post("/logout").handler(form).handler(attach()).handler(this::logout);
+        router.get("/api/auth/session").handler(attach()).handler(this::session);
+        router.post("/api/auth/token").handler(this::issueToken);
+    }
+
+    // ---- principal, CSRF, protection ----
+
+    /** Attaches the request's principal (session cookie or bearer token), if any; never refuses. */
+    public Handler<RoutingContext> attach() {
+        return ctx -> {
+            if (ctx.get(PRINCIPAL) != null) {
+                ctx.next();
+                return;
+            }
+            resolve(ctx.request().getHeader(HttpHeaders.AUTHORIZATION), cookieValue(ctx, Sessions.COOKIE))
+                    .onComplete(ar -> {
+                        if (ar.succeeded() && ar.result().isPresent()) {
+                            ctx.put(PRINCIPAL, ar.result().get());
+                        }
+                        ctx.next();
+                    });
+        };
+    }
+
+    /**
+     * For routes that need a login: API paths answer 401 JSON, pages redirect to /login; a
+     * state-changing request authenticated by the cookie must carry the session's CSRF token.
+     */
+    public Handler<RoutingContext> require() {
+        return ctx -> {
+            Principal p = ctx.get(PRINCIPAL);
+            boolean api = ctx.request().path().startsWith("/api/");
+            if (p == null) {
+                if (api) {
+                    error(ctx, 401, "Authentication required: log in, or send Authorization: Bearer <token>.");
+                } else {
+                    ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION,
+                            "/login?next=" + java.net.URLEncoder.encode(ctx.request().path(), StandardCharsets.UTF_8)).end();
+                }
+                return;
+            }
+            if (p.viaCookie() && changesState(ctx.request().method()) && !csrfOk(ctx, p)) {
+                LOG.info("CSRF token missing or wrong on {} {} from {}", ctx.request().method(), ctx.request().path(),
+                        remote(ctx));
+                error(ctx, 403, "Missing or wrong CSRF token: send the session's token in X-CSRF-Token.");
+                return;
+            }
+            ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+            ctx.next();
+        };
+    }
+
+    /**
+     * Socket.IO connect middleware: the token in the CONNECT auth payload ({@code io({auth: {token}})})
+     * or the session cookie of the handshake. Refuses with CONNECT_ERROR "unauthorized" otherwise
+     * (unless guests are allowed).
+     */
+    public ConnectMiddleware socketAuth() {
+        return socket -> {
+            Object token = socket.auth().get("token");
+            String bearer = token instanceof String t ? "Bearer " + t : null;
+            return resolve(bearer, cookieFromHeader(socket.handshake().header("cookie"), Sessions.COOKIE))
+                    .compose(p -> {
+                        if (p.isPresent()) {
+                            socket.data().put("principal", p.get());
+                            return Future.<Void>succeededFuture();
+                        }
+                        if (config.guests()) {
+                            socket.data().put("principal", new Principal(0, "guest-" + socket.id().substring(0, 6),
+                                    Role.GUEST, null, null));
+                            return Future.<Void>succeededFuture();
+                        }
+                        return Future.failedFuture(new ConnectError("unauthorized", Map.of("code", "UNAUTHORIZED",
+                                "hint", "log in first, or connect with io(url, {auth: {token}})")));
+                    });
+        };
+    }
+
+    private Future<Optional<Principal>> resolve(String authorization, String sessionCookie) {
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return tokens.find(authorization.substring(7).trim());
+        }
+        if (sessionCookie != null) {
+            return sessions.find(sessionCookie);
+        }
+        return Future.succeededFuture(Optional.empty());
+    }
+
+    private static boolean changesState(HttpMethod m) {
+        return m != HttpMethod.GET && m != HttpMethod.HEAD && m != HttpMethod.OPTIONS;
+    }
+
+    private static boolean csrfOk(RoutingContext ctx, Principal p) {
+        String sent = ctx.request().getHeader("X-CSRF-Token");
+        if (sent == null) {
+            sent = ctx.request().getFormAttribute("csrf");
+        }
+        return Secrets.same(sent, p.csrf());
+    }
+
+    // ---- login / logout / register ----
+
+    private void login(RoutingContext ctx) {
+        String username = trimmed(ctx.request().getFormAttribute("username"));
+        String password = ctx.request().getFormAttribute("password");
+        String next = ctx.request().getFormAttribute("next");
+        if (!Secrets.same(ctx.request().getFormAttribute("csrf"), cookieValue(ctx, FORM_CSRF_COOKIE))) {
+            LOG.info("Login form without a valid CSRF token from {}", remote(ctx));
+            renderLogin(ctx, 403, "Your form expired; please try again.", next, username);
+            return;
+        }
+        String ip = remote(ctx);
+        long wait = throttle.retryAfterMillis(ip, username, System.currentTimeMillis());
+        if (wait > 0) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString((wait + 999) / 1000));
+            renderLogin(ctx, 429, "Too many failed attempts; try again in " + ((wait + 999) / 1000) + " s.", next,
+                    username);
+            return;
+        }
+        accounts.authenticate(username, password).onComplete(ar -> {
+            if (ar.failed() || ar.result().isEmpty()) {
+                throttle.failure(ip, username, System.currentTimeMillis());
+                LOG.info("Failed login for '{}' from {}", sanitize(username), ip);
+                renderLogin(ctx, 401, GENERIC_FAILURE, next, username);
+                return;
+            }
+            throttle.success(ip, username);
+            startSession(ctx, ar.result().get(), next);
+        });
+    }
+
+    private void startSession(RoutingContext ctx, Account account, String next) {
+        // A fresh id at every login: an id planted before login (session fixation) is discarded.
+        sessions.destroy(cookieValue(ctx, Sessions.COOKIE))
+                .compose(v -> sessions.create(account))
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        ctx.fail(ar.cause());
+                        return;
+                    }
+                    LOG.info("'{}' logged in from {}", account.username(), remote(ctx));
+                    ctx.response().addCookie(sessionCookie(ar.result().id(), config.sessionAbsolute().toSeconds()));
+                    ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, safeNext(next)).end();
+                });
+    }
+
+    private void register(RoutingContext ctx) {
+        if (!config.registrationOpen()) {
+            renderRegister(ctx, 403, "Registration is closed on this server; ask an administrator for an account.", "");
+            return;
+        }
+        String username = trimmed(ctx.request().getFormAttribute("username"));
+        if (!Secrets.same(ctx.request().getFormAttribute("csrf"), cookieValue(ctx, FORM_CSRF_COOKIE))) {
+            renderRegister(ctx, 403, "Your form expired; please try again.", username);
+            return;
+        }
+        accounts.create(username, ctx.request().getFormAttribute("password"), Role.USER).onComplete(ar -> {
+            if (ar.failed()) {
+                String message = ar.cause() instanceof AuthException ? ar.cause().getMessage() : "Registration failed.";
+                renderRegister(ctx, 400, message, username);
+                return;
+            }
+            startSession(ctx, ar.result(), "/");
+        });
+    }
+
+    private void logout(RoutingContext ctx) {
+        Principal p = ctx.get(PRINCIPAL);
+        if (p == null || !p.viaCookie()) {
+            ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, "/login").end();
+            return;
+        }
+        if (!csrfOk(ctx, p)) {
+            error(ctx, 403, "Missing or wrong CSRF token.");
+            return;
+        }
+        sessions.destroy(cookieValue(ctx, Sessions.COOKIE)).onComplete(ar -> {
+            ctx.response().addCookie(sessionCookie("", 0));
+            ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, "/login").end();
+        });
+    }
+
+    private void session(RoutingContext ctx) {
+        Principal p = ctx.get(PRINCIPAL);
+        if (p == null) {
+            error(ctx, 401, "Not logged in.");
+            return;
+        }
+        json(ctx, 200, new JsonObject().put("username", p.username()).put("role", p.role().wire())
+                .put("csrf", p.csrf()));
+    }
+
+    /** POST /api/auth/token: the body was read (and size-limited) by the /api/ body handler. */
+    private void issueToken(RoutingContext ctx) {
+        io.vertx.core.buffer.Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
+        JsonObject body;
+        try {
+            body = raw == null || raw.length() > 4096 ? null : raw.toJsonObject();
+        } catch (RuntimeException e) {
+            body = null;
+        }
+        if (body == null || !(body.getValue("username") instanceof String username)
+                || !(body.getValue("password") instanceof String password)) {
+            error(ctx, 400, "Expected JSON {\"username\": string, \"password\": string}.");
+            return;
+        }
+        String ip = remote(ctx);
+        long wait = throttle.retryAfterMillis(ip, username, System.currentTimeMillis());
+        if (wait > 0) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString((wait + 999) / 1000));
+            error(ctx, 429, "Too many failed attempts; retry after " + ((wait + 999) / 1000) + " s.");
+            return;
+        }
+        accounts.authenticate(username, password).compose(acc -> {
+            if (acc.isEmpty()) {
+                throttle.failure(ip, username, System.currentTimeMillis());
+                return Future.<Tokens.Created>failedFuture(new AuthException(GENERIC_FAILURE));
+            }
+            throttle.success(ip, username);
+            return tokens.create(acc.get(), "login", java.util.Set.of(), config.tokenTtl());
+        }).onComplete(t -> {
+            if (t.failed()) {
+                error(ctx, 401, t.cause() instanceof AuthException ? t.cause().getMessage() : "Login failed.");
+                return;
+            }
+            json(ctx, 200, new JsonObject().put("token", t.result().secret()).put("tokenType", "Bearer")
+                    .put("expiresAt", t.result().info().expiresAt()));
+        });
+    }
+
+    // ---- rendering and helpers ----
+
+    private void renderLogin(RoutingContext ctx, int status, String error, String next, String username) {
+        String csrf = formCsrf(ctx);
+        String register = config.registrationOpen() ? "No account yet? <a href=\"/register\">Register</a>." : "";
+        page(ctx, status, loginPage.replace("{{csrf}}", Html.escape(csrf))
+                .replace("{{next}}", Html.escape(safeNext(next)))
+                .replace("{{username}}", Html.escape(username))
+                .replace("{{error}}", Html.escape(error))
+                .replace("{{register}}", register));
+    }
+
+    private void renderRegister(RoutingContext ctx, int status, String error, String username) {
+        String csrf = formCsrf(ctx);
+        String state = config.registrationOpen() ? "" : "Registration is closed on this server.";
+        page(ctx, status, registerPage.replace("{{csrf}}", Html.escape(csrf))
+                .replace("{{username}}", Html.escape(username))
+                .replace("{{error}}", Html.escape(error.isEmpty() ? state : error)));
+    }
+
+    private String formCsrf(RoutingContext ctx) {
+        String csrf = Secrets.random(32);
+        ctx.response().addCookie(Cookie.cookie(FORM_CSRF_COOKIE, csrf).setHttpOnly(true).setPath("/")
+                .setSameSite(CookieSameSite.STRICT).setSecure(config.secureCookies()).setMaxAge(3600));
+        return csrf;
+    }
+
+    private Cookie sessionCookie(String value, long maxAgeSeconds) {
+        return Cookie.cookie(Sessions.COOKIE, value).setHttpOnly(true).setPath("/")
+                .setSameSite(CookieSameSite.LAX).setSecure(config.secureCookies()).setMaxAge(maxAgeSeconds);
+    }
+
+    private static void page(RoutingContext ctx, int status, String html) {
+        ctx.response().setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .end(html);
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response().setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .end(body.encode());
+    }
+
+    private static void error(RoutingContext ctx, int status, String message) {
+        String reason = switch (status) {
+            case 400 -> "bad_request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 429 -> "too_many_requests";
+            default -> "error";
+        };
+        json(ctx, status, new JsonObject().put("status", status).put("error", reason).put("message", message));
+    }
+
+    /** Only same-site relative paths: no scheme, no "//host", no backslash tricks. */
+    static String safeNext(String next) {
+        if (next == null || next.isEmpty() || next.length() > 512 || !next.startsWith("/") || next.startsWith("//")
+                || next.contains("\\") || next.chars().anyMatch(c -> c < 0x20)) {
+            return "/";
+        }
+        return next;
+    }
+
+    private static String cookieValue(RoutingContext ctx, String name) {
+        Cookie c = ctx.request().getCookie(name);
+        return c == null ? null : c.getValue();
+    }
+
+    static String cookieFromHeader(String header, String name) {
+        if (header == null) {
+            return null;
+        }
+        for (String part : header.split(";")) {
+            String p = part.trim();
+            if (p.startsWith(name + "=")) {
+                return p.substring(name.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    private static String remote(RoutingContext ctx) {
+        return ctx.request().remoteAddress() == null ? "-" : ctx.request().remoteAddress().hostAddress();
+    }
+
+    private static String trimmed(String s) {
+        return s == null ? "" : s.trim();
+    }
+
+    private static String sanitize(String s) {
+        return s == null ? "-" : s.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+    private static String template(String name) {
+        try (InputStream in = AuthRoutes.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

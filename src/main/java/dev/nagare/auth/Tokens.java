@@ -1,0 +1,113 @@
+package dev.nagare.auth;
+
+import dev.nagare.store.Store;
+import io.vertx.core.Future;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Bearer tokens for programs: short-lived ones from {@code POST /api/auth/token} and long-lived
+ * API tokens with scopes from {@code nagare token create}. The secret ({@code ngr_...}) is shown
+ * once; the store keeps only its SHA-256.
+ */
+public final class Tokens {
+    public static final String PREFIX = "ngr_";
+
+    private final Store store;
+
+    /** A stored token, without its secret. */
+    public record Info(long id, String username, String name, Set<String> scopes, long createdAt, Long expiresAt) {
+    }
+
+    /** A token just created: {@code secret} is returned this once. */
+    public record Created(String secret, Info info) {
+    }
+
+    public Tokens(Store store) {
+        this.store = store;
+    }
+
+    /** {@code ttl} null: valid until revoked. */
+    public Future<Created> create(Account account, String name, Set<String> scopes, Duration ttl) {
+        String secret = PREFIX + Secrets.random(32);
+        long now = System.currentTimeMillis();
+        Long expires = ttl == null ? null : now + ttl.toMillis();
+        return store.transact(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO tokens(token_hash, user_id, name, scopes,"
+                    + " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)", java.sql.Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, Secrets.sha256(secret));
+                ps.setLong(2, account.id());
+                ps.setString(3, name);
+                ps.setString(4, String.join(" ", scopes));
+                ps.setLong(5, now);
+                if (expires == null) {
+                    ps.setNull(6, java.sql.Types.INTEGER);
+                } else {
+                    ps.setLong(6, expires);
+                }
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return new Created(secret, new Info(keys.getLong(1), account.username(), name, scopes, now, expires));
+                }
+            }
+        });
+    }
+
+    /** The principal a live token stands for; empty when unknown, expired or malformed. */
+    public Future<Optional<Principal>> find(String secret) {
+        if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 80) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        return store.transact(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT t.user_id, u.username, u.role, t.scopes,"
+                    + " t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?")) {
+                ps.setString(1, Secrets.sha256(secret));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<Principal>empty();
+                    }
+                    long expires = rs.getLong(5);
+                    if (!rs.wasNull() && expires < System.currentTimeMillis()) {
+                        return Optional.<Principal>empty();
+                    }
+                    // No scopes: a login token, which acts with the account's role.
+                    String scopes = rs.getString(4);
+                    return Optional.of(new Principal(rs.getLong(1), rs.getString(2), Role.parse(rs.getString(3)),
+                            scopes.isBlank() ? null : Scopes.parse(scopes), null));
+                }
+            }
+        });
+    }
+
+    public Future<List<Info>> list() {
+        return store.transact(c -> {
+            List<Info> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT t.id, u.username, t.name, t.scopes, t.created_at,"
+                    + " t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long exp = rs.getLong(6);
+                    Long expires = rs.wasNull() ? null : exp;
+                    out.add(new Info(rs.getLong(1), rs.getString(2), rs.getString(3), Scopes.parse(rs.getString(4)),
+                            rs.getLong(5), expires));
+                }
+            }
+            return out;
+        });
+    }
+
+    public Future<Boolean> revoke(long id) {
+        return store.transact(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM tokens WHERE id = ?")) {
+                ps.setLong(1, id);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+}

@@ -29,11 +29,18 @@ public final class Cli {
     private final Map<String, String> env;
     private final PrintWriter out;
     private final PrintWriter err;
+    private final java.io.BufferedReader stdin;
 
     public Cli(Map<String, String> env, PrintWriter out, PrintWriter err) {
+        this(env, out, err, new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    public Cli(Map<String, String> env, PrintWriter out, PrintWriter err, java.io.BufferedReader stdin) {
         this.env = env;
         this.out = out;
         this.err = err;
+        this.stdin = stdin;
     }
 
     public int run(String... args) {
@@ -59,13 +66,21 @@ public final class Cli {
         if (CommandLine.printHelpIfRequested(parsed)) {
             return EXIT_OK;
         }
-        ParseResult serve = parsed.hasSubcommand() ? parsed.subcommand() : parsed;
+        ParseResult command = parsed.hasSubcommand() ? parsed.subcommand() : parsed;
+        ParseResult leaf = command;
+        while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+        }
         ServerConfig config;
         try {
-            config = ConfigResolver.resolve(flags(serve), env);
+            config = ConfigResolver.resolve(flags(leaf), env);
         } catch (ConfigException e) {
             err.println("nagare: " + e.getMessage());
             return EXIT_USAGE;
+        }
+        String name = command.commandSpec().name();
+        if (command != parsed && ("user".equals(name) || "token".equals(name))) {
+            return new AccountCommands(out, err, stdin).run(name, leaf, config);
         }
         return serve(config);
     }
@@ -152,6 +167,7 @@ public final class Cli {
         CommandSpec serve = serveSpec("serve");
         serve.usageMessage().description("Run the server (the default command).");
         root.addSubcommand("serve", serve);
+        AccountCommands.addTo(root, Cli::serveSpec);
         return root;
     }
 

@@ -1,0 +1,222 @@
+package dev.nagare.server;
+
+import dev.nagare.auth.Account;
+import dev.nagare.auth.Accounts;
+import dev.nagare.auth.AuthException;
+import dev.nagare.auth.PasswordHasher;
+import dev.nagare.auth.Role;
+import dev.nagare.auth.Scopes;
+import dev.nagare.auth.Tokens;
+import dev.nagare.store.SqliteStore;
+import dev.nagare.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * {@code nagare user add|passwd|delete|list} and {@code nagare token create|revoke|list}: account
+ * administration straight on the store under the data dir (the server may be stopped or running;
+ * SQLite serialises the writes).
+ */
+final class AccountCommands {
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final BufferedReader stdin;
+
+    AccountCommands(PrintWriter out, PrintWriter err, BufferedReader stdin) {
+        this.out = out;
+        this.err = err;
+        this.stdin = stdin;
+    }
+
+    static void addTo(CommandSpec root, java.util.function.Function<String, CommandSpec> base) {
+        CommandSpec user = base.apply("user");
+        user.usageMessage().description("Manage accounts.");
+        user.addSubcommand("add", leaf(base, "add", "Create an account.", "NAME")
+                .addOption(option("--role", "ROLE", "admin, user or guest. Default: user."))
+                .addOption(flag("--password-stdin", "Read the password from standard input.")));
+        user.addSubcommand("passwd", leaf(base, "passwd", "Set an account's password (ends its sessions).", "NAME")
+                .addOption(flag("--password-stdin", "Read the password from standard input.")));
+        user.addSubcommand("delete", leaf(base, "delete", "Delete an account with its sessions and tokens.", "NAME"));
+        user.addSubcommand("list", leaf(base, "list", "List accounts.", null));
+        root.addSubcommand("user", user);
+
+        CommandSpec token = base.apply("token");
+        token.usageMessage().description("Manage API tokens for programs.");
+        token.addSubcommand("create", leaf(base, "create", "Create an API token; its secret is printed once.", null)
+                .addOption(option("--user", "NAME", "Account the token acts for (required)."))
+                .addOption(option("--name", "LABEL", "What the token is for (required)."))
+                .addOption(option("--scopes", "SCOPES", "Space- or comma-separated, e.g. 'publish:feed/* broadcast:video/*'."))
+                .addOption(option("--ttl-days", "DAYS", "Expire after this many days. Default: never.")));
+        token.addSubcommand("revoke", leaf(base, "revoke", "Revoke a token by id.", "ID"));
+        token.addSubcommand("list", leaf(base, "list", "List tokens (never their secrets).", null));
+        root.addSubcommand("token", token);
+    }
+
+    private static CommandSpec leaf(java.util.function.Function<String, CommandSpec> base, String name,
+            String description, String positional) {
+        CommandSpec spec = base.apply(name);
+        spec.usageMessage().description(description);
+        if (positional != null) {
+            spec.addPositional(PositionalParamSpec.builder().paramLabel(positional).type(String.class).build());
+        }
+        return spec;
+    }
+
+    private static OptionSpec option(String name, String label, String description) {
+        return OptionSpec.builder(name).paramLabel("<" + label + ">").type(String.class).description(description).build();
+    }
+
+    private static OptionSpec flag(String name, String description) {
+        return OptionSpec.builder(name).arity("0").type(boolean.class).description(description).build();
+    }
+
+    /** Runs {@code group} ("user"/"token") with the leaf command {@code leaf}; returns the exit code. */
+    int run(String group, ParseResult leaf, ServerConfig config) {
+        Vertx vertx = Vertx.vertx();
+        Store store = null;
+        try {
+            store = SqliteStore.open(vertx, config.dataDir()).await(30, TimeUnit.SECONDS);
+            Accounts accounts = new Accounts(store, vertx, new PasswordHasher());
+            Tokens tokens = new Tokens(store);
+            String name = leaf.commandSpec().name();
+            List<String> args = leaf.matchedPositionals().isEmpty() ? List.of()
+                    : leaf.matchedPositionals().get(0).stringValues();
+            String arg = args.isEmpty() ? null : args.get(0);
+            return switch (group + " " + name) {
+                case "user add" -> userAdd(accounts, arg, leaf);
+                case "user passwd" -> userPasswd(accounts, arg, leaf);
+                case "user delete" -> done(accounts.delete(require(arg, "NAME")).map(deleted -> {
+                    out.println(deleted ? "Deleted '" + arg + "'." : "No user '" + arg + "'.");
+                    return deleted ? 0 : 1;
+                }));
+                case "user list" -> done(accounts.list().map(list -> {
+                    for (Account a : list) {
+                        out.printf("%-32s %-6s created %s%n", a.username(), a.role().wire(), Instant.ofEpochMilli(a.createdAt()));
+                    }
+                    return 0;
+                }));
+                case "token create" -> tokenCreate(accounts, tokens, leaf);
+                case "token revoke" -> done(tokens.revoke(Long.parseLong(require(arg, "ID"))).map(ok -> {
+                    out.println(ok ? "Revoked token " + arg + "." : "No token " + arg + ".");
+                    return ok ? 0 : 1;
+                }));
+                case "token list" -> done(tokens.list().map(list -> {
+                    for (Tokens.Info t : list) {
+                        out.printf("%-5d %-20s %-24s %s%s%n", t.id(), t.username(), t.name(),
+                                t.scopes().isEmpty() ? "(role)" : String.join(" ", t.scopes()),
+                                t.expiresAt() == null ? "" : " expires " + Instant.ofEpochMilli(t.expiresAt()));
+                    }
+                    return 0;
+                }));
+                default -> {
+                    err.println("nagare: '" + group + "' needs a command; see 'nagare " + group + " --help'.");
+                    yield Cli.EXIT_USAGE;
+                }
+            };
+        } catch (UsageError e) {
+            err.println("nagare: " + e.getMessage());
+            return Cli.EXIT_USAGE;
+        } catch (Exception e) {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            err.println("nagare: " + (cause instanceof AuthException ? cause.getMessage() : cause.toString()));
+            return Cli.EXIT_FAILURE;
+        } finally {
+            if (store != null) {
+                store.close().await();
+            }
+            vertx.close().await();
+        }
+    }
+
+    private int userAdd(Accounts accounts, String name, ParseResult leaf) throws Exception {
+        require(name, "NAME");
+        String roleText = leaf.matchedOptionValue("--role", "user");
+        Role role = Role.parse(roleText);
+        if (role == null) {
+            throw new UsageError("--role must be admin, user or guest, not '" + roleText + "'.");
+        }
+        String password = password(leaf);
+        return done(accounts.create(name, password, role).map(a -> {
+            out.println("Created " + role.wire() + " '" + a.username() + "'.");
+            return 0;
+        }));
+    }
+
+    private int userPasswd(Accounts accounts, String name, ParseResult leaf) throws Exception {
+        require(name, "NAME");
+        String password = password(leaf);
+        return done(accounts.setPassword(name, password).map(v -> {
+            out.println("Password of '" + name + "' changed; its sessions ended.");
+            return 0;
+        }));
+    }
+
+    private int tokenCreate(Accounts accounts, Tokens tokens, ParseResult leaf) throws Exception {
+        String user = require(leaf.matchedOptionValue("--user", null), "--user");
+        String label = require(leaf.matchedOptionValue("--name", null), "--name");
+        var scopes = Scopes.parse(leaf.matchedOptionValue("--scopes", ""));
+        if (scopes.isEmpty()) {
+            throw new UsageError("--scopes is required, e.g. --scopes 'publish:feed/*'.");
+        }
+        String ttlText = leaf.matchedOptionValue("--ttl-days", null);
+        Duration ttl = ttlText == null ? null : Duration.ofDays(Long.parseLong(ttlText));
+        return done(accounts.find(user).compose(a -> a.isEmpty()
+                ? Future.failedFuture(new AuthException("No user '" + user + "'."))
+                : tokens.create(a.get(), label, scopes, ttl)).map(created -> {
+            out.println("Token " + created.info().id() + " for '" + user + "' (" + String.join(" ", scopes) + "):");
+            out.println(created.secret());
+            out.println("Store it now: it is not shown again.");
+            return 0;
+        }));
+    }
+
+    private String password(ParseResult leaf) throws IOException {
+        if (leaf.hasMatchedOption("--password-stdin")) {
+            String line = stdin.readLine();
+            if (line == null || line.isEmpty()) {
+                throw new UsageError("no password on standard input.");
+            }
+            return line;
+        }
+        Console console = System.console();
+        if (console == null) {
+            throw new UsageError("no terminal to ask for the password; pipe it in with --password-stdin.");
+        }
+        char[] first = console.readPassword("Password: ");
+        char[] again = console.readPassword("Again: ");
+        if (first == null || !Arrays.equals(first, again)) {
+            throw new UsageError("the passwords differ.");
+        }
+        return new String(first);
+    }
+
+    private static int done(Future<Integer> f) throws Exception {
+        return f.await(60, TimeUnit.SECONDS);
+    }
+
+    private static String require(String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw new UsageError(what + " is required.");
+        }
+        return value;
+    }
+
+    private static final class UsageError extends RuntimeException {
+        UsageError(String message) {
+            super(message);
+        }
+    }
+}

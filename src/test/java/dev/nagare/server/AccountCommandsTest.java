@@ -1,0 +1,77 @@
+package dev.nagare.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code nagare user ...} and {@code nagare token ...} against a real SQLite store. */
+class AccountCommandsTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String stdin, String... args) {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        return new Cli(Map.of("NAGARE_DATA_DIR", dir.toString()), new PrintWriter(out, true), new PrintWriter(err, true),
+                new BufferedReader(new StringReader(stdin))).run(args);
+    }
+
+    @Test
+    void usersCanBeAddedListedRepasswordedAndDeleted() {
+        assertThat(run("river stone lantern\n", "user", "add", "alice", "--password-stdin")).isZero();
+        assertThat(out.toString()).contains("Created user 'alice'.");
+        assertThat(run("", "user", "add", "bob", "--role", "admin", "--password-stdin")).isEqualTo(Cli.EXIT_USAGE);
+        assertThat(err.toString()).contains("no password on standard input");
+        assertThat(run("mountain cloud river\n", "user", "add", "carol", "--role", "admin", "--password-stdin")).isZero();
+
+        assertThat(run("", "user", "list")).isZero();
+        assertThat(out.toString()).contains("alice", "user", "carol", "admin");
+
+        assertThat(run("another long phrase\n", "user", "passwd", "alice", "--password-stdin")).isZero();
+        assertThat(out.toString()).contains("Password of 'alice' changed");
+
+        assertThat(run("", "user", "delete", "alice")).isZero();
+        assertThat(run("", "user", "delete", "alice")).isEqualTo(Cli.EXIT_FAILURE);
+        assertThat(out.toString()).contains("No user 'alice'.");
+    }
+
+    @Test
+    void weakPasswordsBadRolesAndDuplicatesAreRefusedWithReasons() {
+        assertThat(run("password123\n", "user", "add", "dave", "--password-stdin")).isEqualTo(Cli.EXIT_FAILURE);
+        assertThat(err.toString()).contains("too common");
+        assertThat(run("river stone lantern\n", "user", "add", "dave", "--role", "king", "--password-stdin"))
+                .isEqualTo(Cli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--role must be admin, user or guest");
+        assertThat(run("river stone lantern\n", "user", "add", "dave", "--password-stdin")).isZero();
+        assertThat(run("river stone lantern\n", "user", "add", "DAVE", "--password-stdin")).isEqualTo(Cli.EXIT_FAILURE);
+        assertThat(err.toString()).contains("is taken");
+        assertThat(run("river stone lantern\n", "user", "add", "<script>", "--password-stdin")).isEqualTo(Cli.EXIT_FAILURE);
+        assertThat(err.toString()).contains("User name must be");
+    }
+
+    @Test
+    void tokensAreCreatedWithScopesListedWithoutSecretsAndRevoked() {
+        run("river stone lantern\n", "user", "add", "feeder", "--password-stdin");
+        assertThat(run("", "token", "create", "--user", "feeder", "--name", "sensor-1",
+                "--scopes", "publish:feed/*")).isZero();
+        String secret = out.toString().lines().filter(l -> l.startsWith("ngr_")).findFirst().orElseThrow();
+        assertThat(run("", "token", "list")).isZero();
+        assertThat(out.toString()).contains("feeder", "sensor-1", "publish:feed/*").doesNotContain(secret);
+        assertThat(run("", "token", "create", "--user", "feeder", "--name", "x", "--scopes", "bad scope!"))
+                .isEqualTo(Cli.EXIT_FAILURE);
+        assertThat(err.toString()).contains("Malformed scope");
+        assertThat(run("", "token", "revoke", "1")).isZero();
+        assertThat(run("", "token", "list")).isZero();
+        assertThat(out.toString()).doesNotContain("sensor-1");
+    }
+}

@@ -134,6 +134,15 @@ const scenarios = {
     b.close();
     return result;
   },
+  async secure() {
+    // WSS with Nagare's self-signed development certificate.
+    const s = io(`${baseUrl}/tls`, { transports: ['websocket'], reconnection: false, rejectUnauthorized: false });
+    await once(s, 'connect');
+    const reply = await step('echo', s.timeout(5000).emitWithAck('echo', 'over wss'));
+    const transport = s.io.engine.transport.name;
+    s.close();
+    return { reply, transport };
+  },
   async refused() {
     const s = io(`${baseUrl}/private`, { reconnection: false, auth: { token: 'wrong' } });
     const [err] = await once(s, 'connect_error');

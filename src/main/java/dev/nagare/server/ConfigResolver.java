@@ -49,7 +49,7 @@ public final class ConfigResolver {
                 raw.put(s, r);
             }
         }
-        return new ServerConfig(
+        ServerConfig config = new ServerConfig(
                 text(raw, Setting.HOST),
                 (int) number(raw, Setting.PORT, 0, 65535),
                 path(raw, Setting.DATA_DIR),
@@ -66,7 +66,31 @@ public final class ConfigResolver {
                 (int) number(raw, Setting.MAX_MESSAGE_RATE, 1, 10_000_000),
                 registration(raw),
                 bool(raw, Setting.GUESTS),
-                raw.containsKey(Setting.ADMIN_PASSWORD) ? raw.get(Setting.ADMIN_PASSWORD).value() : null);
+                raw.containsKey(Setting.ADMIN_PASSWORD) ? raw.get(Setting.ADMIN_PASSWORD).value() : null,
+                optionalPath(raw, Setting.TLS_CERT),
+                optionalPath(raw, Setting.TLS_KEY),
+                bool(raw, Setting.TLS_SELF_SIGNED),
+                raw.containsKey(Setting.HTTP_REDIRECT_PORT)
+                        ? (int) number(raw, Setting.HTTP_REDIRECT_PORT, 0, 65535) : null);
+        checkTls(config, raw);
+        return config;
+    }
+
+    private static void checkTls(ServerConfig c, Map<Setting, Raw> raw) {
+        if ((c.tlsCert() == null) != (c.tlsKey() == null)) {
+            throw new ConfigException("--tls-cert and --tls-key go together: give both, or use --tls-self-signed.");
+        }
+        if (c.tlsCert() != null && c.tlsSelfSigned()) {
+            throw new ConfigException("Choose either --tls-cert/--tls-key or --tls-self-signed, not both.");
+        }
+        if (c.httpRedirectPort() != null && !c.tls()) {
+            throw new ConfigException("--http-redirect-port (from " + raw.get(Setting.HTTP_REDIRECT_PORT).source()
+                    + ") redirects to HTTPS, so it needs TLS: add --tls-cert/--tls-key or --tls-self-signed.");
+        }
+    }
+
+    private static Path optionalPath(Map<Setting, Raw> raw, Setting s) {
+        return raw.containsKey(s) ? path(raw, s) : null;
     }
 
     private static Raw pick(Setting s, Map<Setting, String> flags, Map<String, String> env) {

@@ -23,7 +23,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.core.net.PemKeyCertOptions;
 import java.net.BindException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,6 +47,7 @@ public final class Nagare {
     private volatile Vertx vertx;
     private volatile Store store;
     private volatile HttpServer server;
+    private volatile HttpServer redirectServer;
     private volatile SocketIoServer io;
     private volatile Accounts accounts;
     private volatile Tokens tokens;
@@ -70,13 +73,14 @@ public final class Nagare {
             store = await(SqliteStore.open(vertx, config.dataDir()), "open the store in " + config.dataDir());
             accounts = new Accounts(store, vertx, new PasswordHasher());
             tokens = new Tokens(store);
-            AuthConfig authConfig = new AuthConfig(config.registrationOpen(), config.guests(), false,
+            AuthConfig authConfig = new AuthConfig(config.registrationOpen(), config.guests(), config.tls(),
                     Duration.ofMinutes(30), Duration.ofHours(12), Duration.ofHours(1), 5);
             auth = new AuthRoutes(accounts, new Sessions(store, authConfig.sessionIdle(), authConfig.sessionAbsolute()),
                     tokens, authConfig);
             await(bootstrapAdmin(), "create the first admin account");
             // All real-time state lives on one event-loop context; the HTTP server listens from it
             // so that its connections are served there too (no hops on the hot path).
+            HttpServerOptions httpOptions = httpOptions();
             Context home = vertx.getOrCreateContext();
             Promise<HttpServer> listening = Promise.promise();
             home.runOnContext(v -> {
@@ -84,17 +88,24 @@ public final class Nagare {
                 io = new SocketIoServer(engine, SocketIoConfig.defaults());
                 // The default namespace is for authenticated users (or guests where allowed).
                 io.of("/").use(auth.socketAuth());
-                HttpServer http = vertx.createHttpServer(httpOptions()).requestHandler(router(engine))
+                HttpServer http = vertx.createHttpServer(httpOptions).requestHandler(router(engine))
                         .invalidRequestHandler(ErrorPages::invalidRequest);
                 http.listen(config.port(), config.host()).onComplete(listening);
             });
             server = await(listening.future(), "listen");
             onDrain(io::close);
+            if (config.httpRedirectPort() != null) {
+                redirectServer = await(vertx.createHttpServer().requestHandler(this::redirectToHttps)
+                        .listen(config.httpRedirectPort(), config.host()), "listen for the HTTP redirect");
+            }
         } catch (StartupException e) {
             closeQuietly();
             throw e;
         }
         String url = baseUrl();
+        if (redirectServer != null) {
+            LOG.info("Plain HTTP on port {} redirects to {}", redirectServer.actualPort(), url);
+        }
         LOG.info("Nagare {} ready at {} (data dir {}) in {} ms{}", Version.get(), url, config.dataDir(),
                 (System.nanoTime() - t0) / 1_000_000,
                 "0.0.0.0".equals(config.host()) ? "; listening on all interfaces" : "");
@@ -111,7 +122,25 @@ public final class Nagare {
         if (host.contains(":")) {
             host = "[" + host + "]";
         }
-        return "http://" + host + ":" + port();
+        return (config.tls() ? "https://" : "http://") + host + ":" + port();
+    }
+
+    /** The plain-HTTP redirect port, or -1 when there is none. */
+    public int redirectPort() {
+        return redirectServer == null ? -1 : redirectServer.actualPort();
+    }
+
+    private void redirectToHttps(io.vertx.core.http.HttpServerRequest req) {
+        io.vertx.core.net.HostAndPort authority = req.authority();
+        String host = authority == null ? config.host() : authority.host();
+        if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        String uri = req.uri() == null || !req.uri().startsWith("/") ? "/" : req.uri();
+        req.response().setStatusCode(301)
+                .putHeader("Location", "https://" + host + ":" + port() + uri)
+                .putHeader("Content-Length", "0")
+                .end();
     }
 
     public ServerConfig config() {
@@ -164,6 +193,9 @@ public final class Nagare {
         for (Function<String, Future<Void>> hook : drainHooks) {
             awaitQuietly(hook.apply("server shutting down"), timeout, "close real-time sessions");
         }
+        if (redirectServer != null) {
+            awaitQuietly(redirectServer.close(), 5000, "stop the HTTP redirect");
+        }
         if (server != null) {
             awaitQuietly(server.shutdown(timeout, TimeUnit.MILLISECONDS), timeout + 1000, "stop the HTTP server");
         }
@@ -178,7 +210,7 @@ public final class Nagare {
 
     private Router router(EngineServer engine) {
         Router router = Router.router(vertx);
-        router.route().handler(new SecurityHeaders());
+        router.route().handler(new SecurityHeaders(config.tls()));
         if (config.accessLog()) {
             router.route().handler(new AccessLog());
         }
@@ -221,7 +253,30 @@ public final class Nagare {
     }
 
     private HttpServerOptions httpOptions() {
-        return new HttpServerOptions()
+        HttpServerOptions options = new HttpServerOptions();
+        if (config.tls()) {
+            Path cert = config.tlsCert();
+            Path key = config.tlsKey();
+            if (config.tlsSelfSigned()) {
+                try {
+                    DevCertificate.PemFiles dev = DevCertificate.ensure(config.dataDir());
+                    cert = dev.cert();
+                    key = dev.key();
+                } catch (java.io.IOException e) {
+                    throw new StartupException("Cannot create the self-signed certificate: " + e.getMessage(), e);
+                }
+            }
+            for (Path p : new Path[] {cert, key}) {
+                if (!java.nio.file.Files.isReadable(p)) {
+                    throw new StartupException("Cannot read " + p + " (from --tls-cert/--tls-key).", null);
+                }
+            }
+            options.setSsl(true)
+                    .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString()))
+                    // TLS 1.2 and later only.
+                    .setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2", "TLSv1.3"));
+        }
+        return options
                 .setIdleTimeout((int) config.idleTimeout().toSeconds())
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
                 .setMaxInitialLineLength(4096)

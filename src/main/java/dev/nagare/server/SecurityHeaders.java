@@ -32,9 +32,25 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
     public static final String PERMISSIONS_POLICY =
             "camera=(self), microphone=(self), geolocation=(), payment=(), usb=(), interest-cohort=()";
 
+    private final boolean tls;
+
+    public SecurityHeaders() {
+        this(false);
+    }
+
+    /** With {@code tls}, HSTS tells browsers to use HTTPS only for a year. */
+    public SecurityHeaders(boolean tls) {
+        this.tls = tls;
+    }
+
     @Override
     public void handle(RoutingContext ctx) {
-        ctx.addHeadersEndHandler(v -> apply(ctx.response().headers()));
+        ctx.addHeadersEndHandler(v -> {
+            apply(ctx.response().headers());
+            if (tls) {
+                setIfAbsent(ctx.response().headers(), "Strict-Transport-Security", "max-age=31536000");
+            }
+        });
         ctx.next();
     }
 

@@ -23,7 +23,16 @@ public record ServerConfig(
         int maxMessageRate,
         boolean registrationOpen,
         boolean guests,
-        String adminPassword) {
+        String adminPassword,
+        Path tlsCert,
+        Path tlsKey,
+        boolean tlsSelfSigned,
+        Integer httpRedirectPort) {
+
+    /** True when the server speaks HTTPS (and WSS). */
+    public boolean tls() {
+        return tlsCert != null || tlsSelfSigned;
+    }
 
     public enum LogFormat { TEXT, JSON }
 
@@ -34,12 +43,12 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort);
     }
 
     public ServerConfig withDataDir(Path newDataDir) {
         return new ServerConfig(host, port, newDataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort);
     }
 
     @Override

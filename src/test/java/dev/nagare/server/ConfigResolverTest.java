@@ -99,6 +99,19 @@ class ConfigResolverTest {
                 .hasMessage("Key 'port' in config file " + file + " must be a single value.");
     }
 
+    @Test
+    void tlsOptionsMustComeInWorkablePairs() {
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(Setting.TLS_CERT, "cert.pem"), Map.of()))
+                .hasMessage("--tls-cert and --tls-key go together: give both, or use --tls-self-signed.");
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(Setting.TLS_CERT, "c.pem", Setting.TLS_KEY, "k.pem",
+                Setting.TLS_SELF_SIGNED, "true"), Map.of()))
+                .hasMessage("Choose either --tls-cert/--tls-key or --tls-self-signed, not both.");
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(), Map.of("NAGARE_HTTP_REDIRECT_PORT", "8081")))
+                .hasMessageStartingWith("--http-redirect-port (from environment variable NAGARE_HTTP_REDIRECT_PORT)"
+                        + " redirects to HTTPS, so it needs TLS");
+        assertThat(ConfigResolver.resolve(Map.of(Setting.TLS_SELF_SIGNED, "true"), Map.of()).tls()).isTrue();
+    }
+
     private Path yaml(String text) throws IOException {
         Path file = Files.createTempFile(dir, "nagare", ".yml");
         Files.writeString(file, text);

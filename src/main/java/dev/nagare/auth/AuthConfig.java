@@ -14,10 +14,11 @@ public record AuthConfig(
         Duration sessionIdle,
         Duration sessionAbsolute,
         Duration tokenTtl,
-        int freeLoginAttempts) {
+        int freeLoginAttempts,
+        ClientAddress clientAddress) {
 
     public static AuthConfig defaults() {
         return new AuthConfig(false, false, false, Duration.ofMinutes(30), Duration.ofHours(12),
-                Duration.ofHours(1), 5);
+                Duration.ofHours(1), 5, new ClientAddress(java.util.Set.of()));
     }
 }

@@ -372,8 +372,8 @@ public final class AuthRoutes {
         return null;
     }
 
-    private static String remote(RoutingContext ctx) {
-        return ctx.request().remoteAddress() == null ? "-" : ctx.request().remoteAddress().hostAddress();
+    private String remote(RoutingContext ctx) {
+        return config.clientAddress().of(ctx.request());
     }
 
     private static String trimmed(String s) {

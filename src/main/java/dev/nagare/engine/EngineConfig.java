@@ -13,6 +13,7 @@ import java.util.Set;
  * @param maxSessions most concurrent sessions; handshakes past it get 503
  * @param inboundRate messages per second a session may send (token bucket, burst of twice that);
  *     a client that floods past it is disconnected
+ * @param connectRate handshakes per second one client address may make (burst of twice that)
  */
 public record EngineConfig(
         String path,
@@ -24,50 +25,56 @@ public record EngineConfig(
         List<String> allowedOrigins,
         long maxBufferedBytes,
         int maxSessions,
-        int inboundRate) {
+        int inboundRate,
+        int connectRate) {
 
     public static EngineConfig defaults() {
         return new EngineConfig("/socket.io/", 25_000, 20_000, 1_000_000, 10_000,
-                Set.of("polling", "websocket"), List.of(), 4L * 1024 * 1024, 100_000, 1_000);
+                Set.of("polling", "websocket"), List.of(), 4L * 1024 * 1024, 100_000, 1_000, 1_000_000);
     }
 
     public EngineConfig withPath(String p) {
         return new EngineConfig(p, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
-                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate);
+                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate, connectRate);
     }
 
     public EngineConfig withHeartbeat(long intervalMs, long timeoutMs) {
         return new EngineConfig(path, intervalMs, timeoutMs, maxPayload, upgradeTimeoutMs, transports,
-                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate);
+                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate, connectRate);
     }
 
     public EngineConfig withAllowedOrigins(List<String> origins) {
         return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
-                List.copyOf(origins), maxBufferedBytes, maxSessions, inboundRate);
+                List.copyOf(origins), maxBufferedBytes, maxSessions, inboundRate, connectRate);
     }
 
     public EngineConfig withTransports(Set<String> t) {
         return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, Set.copyOf(t),
-                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate);
+                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate, connectRate);
     }
 
     public EngineConfig withMaxPayload(int bytes) {
         return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, bytes, upgradeTimeoutMs, transports,
-                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate);
+                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate, connectRate);
     }
 
     public EngineConfig withMaxSessions(int max) {
         return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
-                allowedOrigins, maxBufferedBytes, max, inboundRate);
+                allowedOrigins, maxBufferedBytes, max, inboundRate, connectRate);
     }
 
     public EngineConfig withInboundRate(int messagesPerSecond) {
         return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
-                allowedOrigins, maxBufferedBytes, maxSessions, messagesPerSecond);
+                allowedOrigins, maxBufferedBytes, maxSessions, messagesPerSecond, connectRate);
+    }
+
+    public EngineConfig withConnectRate(int perSecond) {
+        return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
+                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate, perSecond);
     }
 
     public EngineConfig withMaxBufferedBytes(long bytes) {
         return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
-                allowedOrigins, bytes, maxSessions, inboundRate);
+                allowedOrigins, bytes, maxSessions, inboundRate, connectRate);
     }
 }

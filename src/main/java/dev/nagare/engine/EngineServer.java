@@ -43,6 +43,15 @@ public final class EngineServer {
     private final Map<String, EngineSession> sessions = new HashMap<>(); // event-loop only
     private Consumer<EngineSession> connectionHandler = s -> { };
     private Function<HttpServerRequest, Future<Void>> allowRequest = r -> Future.succeededFuture();
+    private Function<HttpServerRequest, String> clientAddress =
+            r -> r.remoteAddress() == null ? "-" : r.remoteAddress().hostAddress();
+    /** Handshake rate per client address; bounded, least recently used first out. Event-loop only. */
+    private final Map<String, TokenBucket> handshakes = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TokenBucket> eldest) {
+            return size() > 100_000;
+        }
+    };
 
     public EngineServer(Context context, EngineConfig config) {
         this.context = context;
@@ -66,6 +75,11 @@ public final class EngineServer {
     /** A hook that may refuse a handshake: a failed future answers 403 with its message. */
     public void allowRequest(Function<HttpServerRequest, Future<Void>> hook) {
         this.allowRequest = hook;
+    }
+
+    /** How to tell the client's address (e.g. behind trusted proxies); the socket's peer by default. */
+    public void clientAddress(Function<HttpServerRequest, String> resolver) {
+        this.clientAddress = resolver;
     }
 
     /** Number of open sessions. Engine context only. */
@@ -167,6 +181,16 @@ public final class EngineServer {
         }
         if ("websocket".equals(transport) && !upgrade) {
             error(req, EngineError.BAD_REQUEST, "websocket transport without an upgrade");
+            return;
+        }
+        String address = clientAddress.apply(req);
+        long now = System.nanoTime();
+        if (!handshakes.computeIfAbsent(address, a -> new TokenBucket(config.connectRate(), 2.0 * config.connectRate(), now))
+                .tryTake(now)) {
+            LOG.info("Refused handshake from {}: over {} connects/s", sanitize(address), config.connectRate());
+            req.response().setStatusCode(429).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .putHeader(HttpHeaders.RETRY_AFTER, "1")
+                    .end("{\"code\":3,\"message\":\"Too many connections from this address; retry shortly\"}");
             return;
         }
         if (sessions.size() >= config.maxSessions()) {

@@ -38,8 +38,7 @@ public final class EngineSession {
     private long upgradeTimer = -1;
     private long noopTimer = -1;
     private SessionListener listener;
-    private double tokens;          // inbound token bucket
-    private long tokensAt = System.nanoTime();
+    private final TokenBucket inbound;
     private String closeReason;
 
     EngineSession(String id, EngineServer server, Context context, Handshake handshake, Transport transport) {
@@ -50,7 +49,7 @@ public final class EngineSession {
         this.context = context;
         this.handshake = handshake;
         this.transport = transport;
-        this.tokens = 2.0 * config.inboundRate();
+        this.inbound = new TokenBucket(config.inboundRate(), 2.0 * config.inboundRate(), System.nanoTime());
     }
 
     public String id() {
@@ -160,7 +159,7 @@ public final class EngineSession {
                 schedulePing();
             }
             case MESSAGE -> {
-                if (!takeToken()) {
+                if (!inbound.tryTake(System.nanoTime())) {
                     fail("inbound flood: over " + config.inboundRate() + " messages/s");
                     return;
                 }
@@ -172,19 +171,6 @@ public final class EngineSession {
             case PING -> fail("invalid heartbeat direction");
             default -> fail("unexpected " + p.type() + " packet");
         }
-    }
-
-    /** Token bucket: inboundRate per second, burst of twice that. */
-    private boolean takeToken() {
-        long now = System.nanoTime();
-        double max = 2.0 * config.inboundRate();
-        tokens = Math.min(max, tokens + (now - tokensAt) * 1e-9 * config.inboundRate());
-        tokensAt = now;
-        if (tokens < 1) {
-            return false;
-        }
-        tokens -= 1;
-        return true;
     }
 
     /** The client sent CLOSE: a pending poll is answered with NOOP (reference behaviour). */

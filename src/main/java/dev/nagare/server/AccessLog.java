@@ -1,5 +1,6 @@
 package dev.nagare.server;
 
+import dev.nagare.auth.ClientAddress;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -14,12 +15,18 @@ import org.slf4j.LoggerFactory;
 public final class AccessLog implements Handler<RoutingContext> {
     private static final Logger LOG = LoggerFactory.getLogger("nagare.access");
 
+    private final ClientAddress clientAddress;
+
+    public AccessLog(ClientAddress clientAddress) {
+        this.clientAddress = clientAddress;
+    }
+
     @Override
     public void handle(RoutingContext ctx) {
         long start = System.nanoTime();
         HttpServerRequest req = ctx.request();
         ctx.addEndHandler(done -> LOG.info("{} \"{} {} {}\" {} {} {}ms \"{}\"",
-                req.remoteAddress() == null ? "-" : req.remoteAddress().hostAddress(),
+                escape(clientAddress.of(req)),
                 req.method(), escape(req.path()), protocol(req),
                 ctx.response().getStatusCode(), ctx.response().bytesWritten(),
                 (System.nanoTime() - start) / 1_000_000,

@@ -71,7 +71,9 @@ public final class ConfigResolver {
                 optionalPath(raw, Setting.TLS_KEY),
                 bool(raw, Setting.TLS_SELF_SIGNED),
                 raw.containsKey(Setting.HTTP_REDIRECT_PORT)
-                        ? (int) number(raw, Setting.HTTP_REDIRECT_PORT, 0, 65535) : null);
+                        ? (int) number(raw, Setting.HTTP_REDIRECT_PORT, 0, 65535) : null,
+                addresses(raw, Setting.TRUSTED_PROXIES),
+                (int) number(raw, Setting.CONNECT_RATE, 1, 1_000_000));
         checkTls(config, raw);
         return config;
     }
@@ -87,6 +89,22 @@ public final class ConfigResolver {
             throw new ConfigException("--http-redirect-port (from " + raw.get(Setting.HTTP_REDIRECT_PORT).source()
                     + ") redirects to HTTPS, so it needs TLS: add --tls-cert/--tls-key or --tls-self-signed.");
         }
+    }
+
+    private static java.util.Set<String> addresses(Map<Setting, Raw> raw, Setting s) {
+        Raw r = raw.get(s);
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (String part : r.value().split(",")) {
+            String a = part.trim();
+            if (a.isEmpty()) {
+                continue;
+            }
+            if (!a.matches("[0-9A-Fa-f:.]{2,45}")) {
+                throw invalid(s, r, "expected comma-separated IP addresses such as 10.0.0.1");
+            }
+            out.add(a);
+        }
+        return java.util.Set.copyOf(out);
     }
 
     private static Path optionalPath(Map<Setting, Raw> raw, Setting s) {

@@ -3,6 +3,7 @@ package dev.nagare.server;
 import dev.nagare.auth.Accounts;
 import dev.nagare.auth.AuthConfig;
 import dev.nagare.auth.AuthRoutes;
+import dev.nagare.auth.ClientAddress;
 import dev.nagare.auth.PasswordHasher;
 import dev.nagare.auth.Role;
 import dev.nagare.auth.Secrets;
@@ -72,9 +73,10 @@ public final class Nagare {
         try {
             store = await(SqliteStore.open(vertx, config.dataDir()), "open the store in " + config.dataDir());
             accounts = new Accounts(store, vertx, new PasswordHasher());
+            ClientAddress clientAddress = new ClientAddress(config.trustedProxies());
             tokens = new Tokens(store);
             AuthConfig authConfig = new AuthConfig(config.registrationOpen(), config.guests(), config.tls(),
-                    Duration.ofMinutes(30), Duration.ofHours(12), Duration.ofHours(1), 5);
+                    Duration.ofMinutes(30), Duration.ofHours(12), Duration.ofHours(1), 5, clientAddress);
             auth = new AuthRoutes(accounts, new Sessions(store, authConfig.sessionIdle(), authConfig.sessionAbsolute()),
                     tokens, authConfig);
             await(bootstrapAdmin(), "create the first admin account");
@@ -85,6 +87,7 @@ public final class Nagare {
             Promise<HttpServer> listening = Promise.promise();
             home.runOnContext(v -> {
                 EngineServer engine = new EngineServer(home, config.engine());
+                engine.clientAddress(clientAddress::of);
                 io = new SocketIoServer(engine, SocketIoConfig.defaults());
                 // The default namespace is for authenticated users (or guests where allowed).
                 io.of("/").use(auth.socketAuth());
@@ -212,7 +215,7 @@ public final class Nagare {
         Router router = Router.router(vertx);
         router.route().handler(new SecurityHeaders(config.tls()));
         if (config.accessLog()) {
-            router.route().handler(new AccessLog());
+            router.route().handler(new AccessLog(new ClientAddress(config.trustedProxies())));
         }
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
         new HealthHandler(store, () -> draining).mount(router);

@@ -27,7 +27,9 @@ public record ServerConfig(
         Path tlsCert,
         Path tlsKey,
         boolean tlsSelfSigned,
-        Integer httpRedirectPort) {
+        Integer httpRedirectPort,
+        java.util.Set<String> trustedProxies,
+        int connectRate) {
 
     /** True when the server speaks HTTPS (and WSS). */
     public boolean tls() {
@@ -43,12 +45,12 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate);
     }
 
     public ServerConfig withDataDir(Path newDataDir) {
         return new ServerConfig(host, port, newDataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate);
     }
 
     @Override
@@ -64,6 +66,7 @@ public record ServerConfig(
                 .withMaxPayload(maxPayload)
                 .withAllowedOrigins(allowedOrigins)
                 .withMaxSessions(maxConnections)
-                .withInboundRate(maxMessageRate);
+                .withInboundRate(maxMessageRate)
+                .withConnectRate(connectRate);
     }
 }

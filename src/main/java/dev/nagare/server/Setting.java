@@ -35,6 +35,11 @@ public enum Setting {
             "Serve HTTPS with a development certificate generated once into <data-dir>/tls/."),
     HTTP_REDIRECT_PORT("http-redirect-port", "PORT", null,
             "With TLS on, also listen on this plain-HTTP port and redirect every request to HTTPS."),
+    TRUSTED_PROXIES("trusted-proxies", "ADDRESSES", "",
+            "Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (for throttling"
+                    + " and logs). Empty: the connection's own address is the client's."),
+    CONNECT_RATE("connect-rate", "PER_SECOND", "20",
+            "Real-time handshakes per second one client address may make (bursts of twice that); more get 429."),
     REGISTRATION("registration", "open|closed", "closed", "Whether anyone may create an account at /register."),
     GUESTS("guests", "true|false", "false",
             "Let clients without a login connect to protected namespaces as read-only guests."),

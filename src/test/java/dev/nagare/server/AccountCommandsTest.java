@@ -60,6 +60,21 @@ class AccountCommandsTest {
     }
 
     @Test
+    void sqlInjectionStringsAreStoredAndReturnedVerbatim() {
+        run("river stone lantern\n", "user", "add", "erin", "--password-stdin");
+        String evil = "x'); DROP TABLE users; -- \" OR 1=1 --";
+        assertThat(run("", "token", "create", "--user", "erin", "--name", evil, "--scopes", "publish:feed/*")).isZero();
+        assertThat(run("", "token", "list")).isZero();
+        assertThat(out.toString()).contains(evil);
+        assertThat(run("", "user", "list")).isZero();
+        assertThat(out.toString()).contains("erin"); // the users table is still there
+        // A user name is an identifier, not free text: injection-shaped names are refused up front.
+        assertThat(run("river stone lantern\n", "user", "add", "a' OR '1'='1", "--password-stdin"))
+                .isEqualTo(Cli.EXIT_FAILURE);
+        assertThat(err.toString()).contains("User name must be");
+    }
+
+    @Test
     void tokensAreCreatedWithScopesListedWithoutSecretsAndRevoked() {
         run("river stone lantern\n", "user", "add", "feeder", "--password-stdin");
         assertThat(run("", "token", "create", "--user", "feeder", "--name", "sensor-1",

@@ -143,6 +143,58 @@ public final class Accounts {
         });
     }
 
+    /** Grants a right (e.g. {@code broadcast:video/*}) to an account. */
+    public Future<Void> grant(String username, String right) {
+        Scopes.parse(right); // validates the form
+        return store.transact(c -> {
+            Row row = findRow(c, username);
+            if (row == null) {
+                throw new AuthSqlException("No user '" + username + "'.");
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT OR IGNORE INTO grants(user_id, grant_text) VALUES (?, ?)")) {
+                ps.setLong(1, row.account().id());
+                ps.setString(2, right);
+                ps.executeUpdate();
+            }
+            return (Void) null;
+        }).recover(Accounts::unwrap);
+    }
+
+    public Future<Boolean> revoke(String username, String right) {
+        return store.transact(c -> {
+            Row row = findRow(c, username);
+            if (row == null) {
+                throw new AuthSqlException("No user '" + username + "'.");
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM grants WHERE user_id = ? AND grant_text = ?")) {
+                ps.setLong(1, row.account().id());
+                ps.setString(2, right);
+                return ps.executeUpdate() > 0;
+            }
+        }).recover(Accounts::unwrap);
+    }
+
+    public Future<java.util.Set<String>> grants(String username) {
+        return store.transact(c -> {
+            Row row = findRow(c, username);
+            return row == null ? java.util.Set.<String>of() : grantsOf(c, row.account().id());
+        });
+    }
+
+    static java.util.Set<String> grantsOf(Connection c, long userId) throws SQLException {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT grant_text FROM grants WHERE user_id = ?")) {
+            ps.setLong(1, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
     private record Row(Account account, String hash) {
     }
 

@@ -127,12 +127,57 @@ public final class AuthRoutes {
                         }
                         if (config.guests()) {
                             socket.data().put("principal", new Principal(0, "guest-" + socket.id().substring(0, 6),
-                                    Role.GUEST, null, null));
+                                    Role.GUEST, null, null, null));
                             return Future.<Void>succeededFuture();
                         }
                         return Future.failedFuture(new ConnectError("unauthorized", Map.of("code", "UNAUTHORIZED",
                                 "hint", "log in first, or connect with io(url, {auth: {token}})")));
                     });
+        };
+    }
+
+    /** The principal a Socket.IO connection was admitted as (see {@link #socketAuth()}), or null. */
+    public static Principal principal(dev.nagare.socketio.Socket socket) {
+        return socket.data().get("principal") instanceof Principal p ? p : null;
+    }
+
+    /** Connect middleware (after {@link #socketAuth()}): the principal must have {@code action:resource}. */
+    public static ConnectMiddleware requireRight(String action, String resource) {
+        return socket -> {
+            Principal p = principal(socket);
+            if (p != null && p.may(action, resource)) {
+                return Future.succeededFuture();
+            }
+            return Future.failedFuture(new ConnectError("forbidden", Map.of("code", "FORBIDDEN",
+                    "right", action + ":" + resource)));
+        };
+    }
+
+    /**
+     * Packet middleware checked on every {@code event}: the principal must have
+     * {@code action:resourceOf(args)}. A refused event is dropped, and the client is told with an
+     * ack {@code {"error":"forbidden",...}} when it asked for one, else a {@code nagare:error} event.
+     */
+    public static dev.nagare.socketio.PacketMiddleware requireOnEvent(String event, String action,
+            java.util.function.Function<java.util.List<Object>, String> resourceOf) {
+        return (socket, packet) -> {
+            if (!event.equals(packet.get(0))) {
+                return Future.succeededFuture();
+            }
+            Principal p = principal(socket);
+            String resource;
+            try {
+                resource = resourceOf.apply(packet.subList(1, packet.size()));
+            } catch (RuntimeException e) {
+                resource = null;
+            }
+            if (p != null && resource != null && p.may(action, resource)) {
+                return Future.succeededFuture();
+            }
+            String right = action + ":" + (resource == null ? "?" : resource);
+            socket.emit("nagare:error", Map.of("event", event, "error", "forbidden",
+                    "message", "Not allowed: " + right));
+            return Future.failedFuture(new AuthException("forbidden: " + right));
         };
     }
 

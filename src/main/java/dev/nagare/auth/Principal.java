@@ -3,11 +3,22 @@ package dev.nagare.auth;
 import java.util.Set;
 
 /**
- * Who is making a request: an account reached through a login session (cookie) or a token.
- * {@code scopes} is null for sessions (the role decides), the token's scopes otherwise.
- * {@code csrf} is the session's CSRF token (null for token principals, which need none).
+ * Who a request or socket acts as: an account reached through a login session (cookie) or a token.
+ *
+ * <p>Rights are {@code action:resource} strings (see {@link Scopes}). An account has its role's
+ * defaults (admin: everything; user: join and publish; guest: join) plus rights granted to it
+ * ({@code nagare user grant}). A token may be narrowed further by its scopes: it can never do more
+ * than its account. {@code csrf} is the session's CSRF token (null for tokens, which need none).
  */
-public record Principal(long userId, String username, Role role, Set<String> scopes, String csrf) {
+public record Principal(long userId, String username, Role role, Set<String> grants, Set<String> scopes,
+        String csrf) {
+
+    private static final Set<String> USER_ACTIONS = Set.of("join", "publish");
+
+    public Principal {
+        grants = grants == null ? Set.of() : Set.copyOf(grants);
+        scopes = scopes == null ? null : Set.copyOf(scopes);
+    }
 
     public boolean viaCookie() {
         return csrf != null;
@@ -15,9 +26,11 @@ public record Principal(long userId, String username, Role role, Set<String> sco
 
     /** Whether this principal may do {@code action} on {@code resource}, e.g. ("publish", "feed/prices"). */
     public boolean may(String action, String resource) {
-        if (scopes != null) {
-            return Scopes.grants(scopes, action + ":" + resource);
-        }
-        return role == Role.ADMIN || role == Role.USER && !"admin".equals(action);
+        String right = action + ":" + resource;
+        boolean account = role == Role.ADMIN
+                || role == Role.USER && USER_ACTIONS.contains(action)
+                || role == Role.GUEST && "join".equals(action)
+                || Scopes.grants(grants, right);
+        return account && (scopes == null || Scopes.grants(scopes, right));
     }
 }

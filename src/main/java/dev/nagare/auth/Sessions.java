@@ -44,7 +44,8 @@ public final class Sessions {
                 ps.setLong(5, now);
                 ps.executeUpdate();
             }
-            return new Created(id, new Principal(account.id(), account.username(), account.role(), null, csrf));
+            return new Created(id, new Principal(account.id(), account.username(), account.role(),
+                    Accounts.grantsOf(c, account.id()), null, csrf));
         });
     }
 
@@ -66,8 +67,8 @@ public final class Sessions {
                     long now = System.currentTimeMillis();
                     long created = rs.getLong(5);
                     long lastSeen = rs.getLong(6);
-                    Principal p = new Principal(rs.getLong(1), rs.getString(2), Role.parse(rs.getString(3)), null,
-                            rs.getString(4));
+                    Principal p = new Principal(rs.getLong(1), rs.getString(2), Role.parse(rs.getString(3)),
+                            Accounts.grantsOf(c, rs.getLong(1)), null, rs.getString(4));
                     if (now - lastSeen > idleMs || now - created > absoluteMs) {
                         delete(c, hash);
                         return Optional.<Principal>empty();

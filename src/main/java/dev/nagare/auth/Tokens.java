@@ -79,7 +79,7 @@ public final class Tokens {
                     // No scopes: a login token, which acts with the account's role.
                     String scopes = rs.getString(4);
                     return Optional.of(new Principal(rs.getLong(1), rs.getString(2), Role.parse(rs.getString(3)),
-                            scopes.isBlank() ? null : Scopes.parse(scopes), null));
+                            Accounts.grantsOf(c, rs.getLong(1)), scopes.isBlank() ? null : Scopes.parse(scopes), null));
                 }
             }
         });

@@ -51,6 +51,8 @@ final class AccountCommands {
                 .addOption(flag("--password-stdin", "Read the password from standard input.")));
         user.addSubcommand("delete", leaf(base, "delete", "Delete an account with its sessions and tokens.", "NAME"));
         user.addSubcommand("list", leaf(base, "list", "List accounts.", null));
+        user.addSubcommand("grant", pair(base, "grant", "Grant a right, e.g. 'broadcast:video/*' or 'push:feed/prices'."));
+        user.addSubcommand("revoke", pair(base, "revoke", "Take back a granted right."));
         root.addSubcommand("user", user);
 
         CommandSpec token = base.apply("token");
@@ -72,6 +74,14 @@ final class AccountCommands {
         if (positional != null) {
             spec.addPositional(PositionalParamSpec.builder().paramLabel(positional).type(String.class).build());
         }
+        return spec;
+    }
+
+    private static CommandSpec pair(java.util.function.Function<String, CommandSpec> base, String name,
+            String description) {
+        CommandSpec spec = base.apply(name);
+        spec.usageMessage().description(description);
+        spec.addPositional(PositionalParamSpec.builder().paramLabel("NAME RIGHT").arity("2").type(String.class).build());
         return spec;
     }
 
@@ -102,11 +112,21 @@ final class AccountCommands {
                     out.println(deleted ? "Deleted '" + arg + "'." : "No user '" + arg + "'.");
                     return deleted ? 0 : 1;
                 }));
-                case "user list" -> done(accounts.list().map(list -> {
-                    for (Account a : list) {
-                        out.printf("%-32s %-6s created %s%n", a.username(), a.role().wire(), Instant.ofEpochMilli(a.createdAt()));
+                case "user list" -> {
+                    for (Account a : accounts.list().await(30, TimeUnit.SECONDS)) {
+                        var grants = accounts.grants(a.username()).await(30, TimeUnit.SECONDS);
+                        out.printf("%-32s %-6s created %s%s%n", a.username(), a.role().wire(),
+                                Instant.ofEpochMilli(a.createdAt()), grants.isEmpty() ? "" : "  grants " + String.join(" ", grants));
                     }
+                    yield 0;
+                }
+                case "user grant" -> done(accounts.grant(arg, args.get(1)).map(v -> {
+                    out.println("Granted " + args.get(1) + " to '" + arg + "'.");
                     return 0;
+                }));
+                case "user revoke" -> done(accounts.revoke(arg, args.get(1)).map(ok -> {
+                    out.println(ok ? "Revoked " + args.get(1) + " from '" + arg + "'." : "'" + arg + "' did not have " + args.get(1) + ".");
+                    return ok ? 0 : 1;
                 }));
                 case "token create" -> tokenCreate(accounts, tokens, leaf);
                 case "token revoke" -> done(tokens.revoke(Long.parseLong(require(arg, "ID"))).map(ok -> {

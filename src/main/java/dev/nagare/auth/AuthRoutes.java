@@ -297,16 +297,13 @@ public final class AuthRoutes {
 
     /** POST /api/auth/token: the body was read (and size-limited) by the /api/ body handler. */
     private void issueToken(RoutingContext ctx) {
-        io.vertx.core.buffer.Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
-        JsonObject body;
-        try {
-            body = raw == null || raw.length() > 4096 ? null : raw.toJsonObject();
-        } catch (RuntimeException e) {
-            body = null;
-        }
-        if (body == null || !(body.getValue("username") instanceof String username)
-                || !(body.getValue("password") instanceof String password)) {
-            error(ctx, 400, "Expected JSON {\"username\": string, \"password\": string}.");
+        JsonObject body = Fields.jsonObject(ctx.body() == null ? null : ctx.body().buffer(), 4096).orElse(null);
+        Fields fields = new Fields();
+        String username = fields.text(body, "username", 1, 64, false);
+        String password = fields.text(body, "password", 1, PasswordPolicy.MAX_LENGTH, false);
+        if (body == null || !fields.ok()) {
+            error(ctx, 400, "Expected JSON {\"username\": string, \"password\": string}"
+                    + (body == null ? "." : ": " + fields.problem().getString("message") + "."));
             return;
         }
         String ip = remote(ctx);

@@ -28,8 +28,15 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
             "form-action 'self'",
             "frame-ancestors 'none'");
 
-    /** Camera and microphone only for our own publish pages; everything else off. */
+    /** Powerful features off everywhere; the broadcast pages use {@link #BROADCAST_PERMISSIONS_POLICY}. */
     public static final String PERMISSIONS_POLICY =
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()";
+
+    /**
+     * For pages that publish from the browser's camera or microphone: those two for this origin
+     * only. A handler sets it on its response; {@link #apply} never overwrites it.
+     */
+    public static final String BROADCAST_PERMISSIONS_POLICY =
             "camera=(self), microphone=(self), geolocation=(), payment=(), usb=(), interest-cohort=()";
 
     private final boolean tls;

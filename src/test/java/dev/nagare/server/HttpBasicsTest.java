@@ -34,7 +34,8 @@ class HttpBasicsTest {
         assertThat(h.firstValue("X-Content-Type-Options")).hasValue("nosniff");
         assertThat(h.firstValue("X-Frame-Options")).hasValue("DENY");
         assertThat(h.firstValue("Referrer-Policy")).hasValue("strict-origin-when-cross-origin");
-        assertThat(h.firstValue("Permissions-Policy").orElseThrow()).contains("geolocation=()");
+        assertThat(h.firstValue("Permissions-Policy").orElseThrow())
+                .contains("geolocation=()", "camera=()", "microphone=()");
         assertThat(h.firstValue("X-XSS-Protection")).hasValue("0");
     }
 

@@ -59,6 +59,15 @@ class LandingPageBrowserTest {
         assertThat(browser.consoleErrors()).allMatch(m -> m.contains("404"));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"/login", "/register"})
+    void formPagesRenderTheirStylesWithoutAnyConsoleError(String path) {
+        browser.consoleErrors();
+        browser.driver().get(server.baseUrl() + path);
+        assertThat(browser.driver().findElement(By.cssSelector("form")).getCssValue("display")).isEqualTo("grid");
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
     @Test
     void inlineScriptIsBlockedByTheContentSecurityPolicy() {
         browser.driver().get(server.baseUrl() + "/");

@@ -68,7 +68,7 @@ public final class Nagare {
     public Nagare start() {
         long t0 = System.nanoTime();
         // We serve the classpath ourselves (StaticAssets), so Vert.x needs no on-disk file cache.
-        vertx = Vertx.vertx(new VertxOptions().setFileSystemOptions(new FileSystemOptions()
+        vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setFileSystemOptions(new FileSystemOptions()
                 .setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
         try {
             store = await(SqliteStore.open(vertx, config.dataDir()), "open the store in " + config.dataDir());
@@ -109,8 +109,8 @@ public final class Nagare {
         if (redirectServer != null) {
             LOG.info("Plain HTTP on port {} redirects to {}", redirectServer.actualPort(), url);
         }
-        LOG.info("Nagare {} ready at {} (data dir {}) in {} ms{}", Version.get(), url, config.dataDir(),
-                (System.nanoTime() - t0) / 1_000_000,
+        LOG.info("Nagare {} ready at {} (data dir {}, {} transport) in {} ms{}", Version.get(), url, config.dataDir(),
+                vertx.isNativeTransportEnabled() ? "native" : "NIO", (System.nanoTime() - t0) / 1_000_000,
                 "0.0.0.0".equals(config.host()) ? "; listening on all interfaces" : "");
         return this;
     }

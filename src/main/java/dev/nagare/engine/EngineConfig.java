@@ -14,6 +14,9 @@ import java.util.Set;
  * @param inboundRate messages per second a session may send (token bucket, burst of twice that);
  *     a client that floods past it is disconnected
  * @param connectRate handshakes per second one client address may make (burst of twice that)
+ * @param writeWindowMs a WebSocket is flushed at most once per this many ms while packets keep
+ *     coming: a connection receiving less often than that is flushed at once (no added latency);
+ *     a busy one gets several frames per system call, at most this much later. 0: every event-loop turn
  */
 public record EngineConfig(
         String path,
@@ -26,55 +29,61 @@ public record EngineConfig(
         long maxBufferedBytes,
         int maxSessions,
         int inboundRate,
-        int connectRate) {
+        int connectRate,
+        int writeWindowMs) {
 
     public static EngineConfig defaults() {
         return new EngineConfig("/socket.io/", 25_000, 20_000, 1_000_000, 10_000,
-                Set.of("polling", "websocket"), List.of(), 4L * 1024 * 1024, 100_000, 1_000, 1_000_000);
+                Set.of("polling", "websocket"), List.of(), 4L * 1024 * 1024, 100_000, 1_000, 1_000_000, 10);
     }
 
     public EngineConfig withPath(String p) {
         return new EngineConfig(p, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
-                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate, connectRate);
+                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate, connectRate, writeWindowMs);
     }
 
     public EngineConfig withHeartbeat(long intervalMs, long timeoutMs) {
         return new EngineConfig(path, intervalMs, timeoutMs, maxPayload, upgradeTimeoutMs, transports,
-                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate, connectRate);
+                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate, connectRate, writeWindowMs);
     }
 
     public EngineConfig withAllowedOrigins(List<String> origins) {
         return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
-                List.copyOf(origins), maxBufferedBytes, maxSessions, inboundRate, connectRate);
+                List.copyOf(origins), maxBufferedBytes, maxSessions, inboundRate, connectRate, writeWindowMs);
     }
 
     public EngineConfig withTransports(Set<String> t) {
         return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, Set.copyOf(t),
-                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate, connectRate);
+                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate, connectRate, writeWindowMs);
     }
 
     public EngineConfig withMaxPayload(int bytes) {
         return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, bytes, upgradeTimeoutMs, transports,
-                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate, connectRate);
+                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate, connectRate, writeWindowMs);
     }
 
     public EngineConfig withMaxSessions(int max) {
         return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
-                allowedOrigins, maxBufferedBytes, max, inboundRate, connectRate);
+                allowedOrigins, maxBufferedBytes, max, inboundRate, connectRate, writeWindowMs);
     }
 
     public EngineConfig withInboundRate(int messagesPerSecond) {
         return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
-                allowedOrigins, maxBufferedBytes, maxSessions, messagesPerSecond, connectRate);
+                allowedOrigins, maxBufferedBytes, maxSessions, messagesPerSecond, connectRate, writeWindowMs);
     }
 
     public EngineConfig withConnectRate(int perSecond) {
         return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
-                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate, perSecond);
+                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate, perSecond, writeWindowMs);
+    }
+
+    public EngineConfig withWriteWindow(int ms) {
+        return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
+                allowedOrigins, maxBufferedBytes, maxSessions, inboundRate, connectRate, ms);
     }
 
     public EngineConfig withMaxBufferedBytes(long bytes) {
         return new EngineConfig(path, pingIntervalMs, pingTimeoutMs, maxPayload, upgradeTimeoutMs, transports,
-                allowedOrigins, bytes, maxSessions, inboundRate, connectRate);
+                allowedOrigins, bytes, maxSessions, inboundRate, connectRate, writeWindowMs);
     }
 }

@@ -209,7 +209,7 @@ public final class EngineServer {
             if (upgrade) {
                 req.toWebSocket().onComplete(ws -> {
                     if (ws.succeeded()) {
-                        open(req, new WebSocketTransport(ws.result()));
+                        open(req, new WebSocketTransport(ws.result(), config.writeWindowMs()));
                     }
                 });
             } else {
@@ -246,7 +246,7 @@ public final class EngineServer {
             if (ar.failed()) {
                 return;
             }
-            WebSocketTransport ws = new WebSocketTransport(ar.result());
+            WebSocketTransport ws = new WebSocketTransport(ar.result(), config.writeWindowMs());
             if (!allowed || !session.canUpgrade()) {
                 ws.close((short) 1008, "session cannot be upgraded");
                 return;
@@ -286,7 +286,7 @@ public final class EngineServer {
             session.onTransportClose(t, "transport close");
         });
         ws.exceptionHandler(e -> LOG.debug("session {} websocket error: {}", session.id(), e.toString()));
-        ws.drainHandler(v -> session.flush());
+        t.onWritable(() -> session.context().runOnContext(v -> session.flush()));
     }
 
     private void deliver(WebSocketTransport t, EngineSession session, EnginePacket p) {

@@ -4,12 +4,15 @@ import dev.nagare.wire.EngineIoCodec;
 import dev.nagare.wire.EnginePacket;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * WebSocket transport: one frame per packet, text for text packets and binary for binary MESSAGE
@@ -18,20 +21,27 @@ import java.util.List;
  * <p>Frames are written straight to the Netty channel, wrapping the packet's memoised bytes (a
  * broadcast's bytes are encoded once and shared by every receiver, never copied per receiver
  * before the frame encoder), and flushed once per event-loop turn rather than once per packet:
- * several packets for one client in the same turn leave in one system call.
+ * several packets for one client in the same turn leave in one system call. Under sustained load
+ * flushes are further spaced by the write window (see {@link EngineConfig#writeWindowMs()}), so a
+ * busy connection costs one system call per window instead of one per packet.
  */
 final class WebSocketTransport implements Transport {
     private final ServerWebSocket ws;
     private final Channel channel; // null if Vert.x ever stops exposing it: then plain Vert.x writes
     private final Runnable flushTask;
+    private final long windowNanos;
     private boolean flushScheduled; // event-loop only
+    private long lastFlush;         // event-loop only, System.nanoTime()
     private boolean closed; // event-loop only
 
-    WebSocketTransport(ServerWebSocket ws) {
+    WebSocketTransport(ServerWebSocket ws, int writeWindowMs) {
         this.ws = ws;
         this.channel = ws instanceof WebSocketInternal internal ? internal.channelHandlerContext().channel() : null;
+        this.windowNanos = TimeUnit.MILLISECONDS.toNanos(writeWindowMs);
+        this.lastFlush = System.nanoTime() - windowNanos;
         this.flushTask = () -> {
             flushScheduled = false;
+            lastFlush = System.nanoTime();
             channel.flush();
         };
     }
@@ -43,6 +53,27 @@ final class WebSocketTransport implements Transport {
 
     ServerWebSocket socket() {
         return ws;
+    }
+
+    /**
+     * Calls {@code action} each time the channel becomes writable again. Vert.x's own drain handler
+     * only fires for writes that went through Vert.x's queue, and ours go straight to Netty.
+     */
+    void onWritable(Runnable action) {
+        if (channel == null) {
+            ws.drainHandler(v -> action.run());
+            return;
+        }
+        String vertxHandler = ((WebSocketInternal) ws).channelHandlerContext().name();
+        channel.pipeline().addBefore(vertxHandler, "nagare-writable", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+                if (ctx.channel().isWritable()) {
+                    action.run();
+                }
+                ctx.fireChannelWritabilityChanged();
+            }
+        });
     }
 
     @Override
@@ -79,7 +110,12 @@ final class WebSocketTransport implements Transport {
         }
         if (!flushScheduled) {
             flushScheduled = true;
-            channel.eventLoop().execute(flushTask);
+            long wait = lastFlush + windowNanos - System.nanoTime();
+            if (wait <= 0) {
+                channel.eventLoop().execute(flushTask); // idle connection: at the end of this turn
+            } else {
+                channel.eventLoop().schedule(flushTask, wait, TimeUnit.NANOSECONDS);
+            }
         }
     }
 

@@ -73,7 +73,8 @@ public final class ConfigResolver {
                 raw.containsKey(Setting.HTTP_REDIRECT_PORT)
                         ? (int) number(raw, Setting.HTTP_REDIRECT_PORT, 0, 65535) : null,
                 addresses(raw, Setting.TRUSTED_PROXIES),
-                (int) number(raw, Setting.CONNECT_RATE, 1, 1_000_000));
+                (int) number(raw, Setting.CONNECT_RATE, 1, 1_000_000),
+                (int) number(raw, Setting.WRITE_WINDOW, 0, 1000));
         checkTls(config, raw);
         return config;
     }

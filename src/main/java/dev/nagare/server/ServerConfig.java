@@ -29,7 +29,8 @@ public record ServerConfig(
         boolean tlsSelfSigned,
         Integer httpRedirectPort,
         java.util.Set<String> trustedProxies,
-        int connectRate) {
+        int connectRate,
+        int writeWindowMs) {
 
     /** True when the server speaks HTTPS (and WSS). */
     public boolean tls() {
@@ -45,12 +46,12 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs);
     }
 
     public ServerConfig withDataDir(Path newDataDir) {
         return new ServerConfig(host, port, newDataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs);
     }
 
     @Override
@@ -67,6 +68,7 @@ public record ServerConfig(
                 .withAllowedOrigins(allowedOrigins)
                 .withMaxSessions(maxConnections)
                 .withInboundRate(maxMessageRate)
-                .withConnectRate(connectRate);
+                .withConnectRate(connectRate)
+                .withWriteWindow(writeWindowMs);
     }
 }

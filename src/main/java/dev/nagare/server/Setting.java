@@ -35,6 +35,9 @@ public enum Setting {
             "Serve HTTPS with a development certificate generated once into <data-dir>/tls/."),
     HTTP_REDIRECT_PORT("http-redirect-port", "PORT", null,
             "With TLS on, also listen on this plain-HTTP port and redirect every request to HTTPS."),
+    WRITE_WINDOW("write-window", "MS", "10",
+            "A busy WebSocket is flushed at most once per this many ms (several frames per system call);"
+                    + " a connection receiving less often is flushed at once. 0: flush every event-loop turn."),
     TRUSTED_PROXIES("trusted-proxies", "ADDRESSES", "",
             "Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (for throttling"
                     + " and logs). Empty: the connection's own address is the client's."),

@@ -140,9 +140,10 @@ class MisbehavingClientTest {
         vertx.runOnContext(v -> stillConnected.complete(slowSocket.connected()));
         assertThat(stillConnected.get(5, TimeUnit.SECONDS)).isTrue();
         assertThat(disconnectReasons).isEmpty();
-        // ...and once it reads again it gets only what fitted, then live traffic.
-        slow.resume();
+        // ...and once it reads again it gets only what fitted, then the packet queued meanwhile
+        // (sent while the socket was unwritable: only the writability event can release it).
         slowSocket.emit("live", 1);
+        slow.resume();
         String frame;
         int received = 0;
         while (!(frame = slowFrames.poll(10, TimeUnit.SECONDS)).equals("42[\"live\",1]")) {

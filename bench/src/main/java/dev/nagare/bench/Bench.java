@@ -1,0 +1,45 @@
+package dev.nagare.bench;
+
+import java.util.Arrays;
+
+/**
+ * Entry point of {@code nagare-bench.jar}: {@code java -jar nagare-bench.jar COMMAND [--option value]...}.
+ * scripts/bench drives it; see docs/BENCHMARKS.md.
+ */
+public final class Bench {
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            usage();
+            System.exit(2);
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "nagare-server" -> NagareBenchServer.main(rest);
+            case "raw-server" -> RawVertxServer.main(rest);
+            case "broadcast" -> BroadcastScenario.main(rest);
+            case "report" -> Report.main(rest);
+            default -> {
+                usage();
+                System.exit(2);
+            }
+        }
+    }
+
+    private static void usage() {
+        System.err.println("""
+                usage: java -jar nagare-bench.jar COMMAND [--option value]...
+                  nagare-server [--port 0] [--data-dir DIR]     Nagare with the /bench namespace; prints BENCH_PORT=<port>
+                  raw-server    [--port 0]                      bare Vert.x WebSocket broadcast (/raw); prints BENCH_PORT=<port>
+                  broadcast     --server NAME --port P [--protocol sio|raw] [--clients 1000] [--payload 100]
+                                [--start-deliveries 20000] [--factor 1.5] [--refine 3] [--step-seconds 3]
+                                [--settle-seconds 1] [--warmup-seconds 4] [--max-p99-ms 50] [--min-delivery-ratio 0.9]
+                                [--confirm-failures 1]
+                                [--budget-seconds 120] [--source-addresses 8] [--threads N] [--server-pid PID]
+                                [--clk-tck 100] [--gc-server-after-warmup false] [--out FILE.json]
+                  report        --results DIR --out docs/BENCHMARKS.md [--machine FILE.json]
+                """);
+    }
+}

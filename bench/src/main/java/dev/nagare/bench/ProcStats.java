@@ -1,0 +1,94 @@
+package dev.nagare.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** CPU time and resident memory of this process (JMX) and of another process (Linux /proc). */
+final class ProcStats {
+    private ProcStats() {
+    }
+
+    /** CPU time (user + system) used so far by this JVM, in nanoseconds; -1 when unknown. */
+    static long selfCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
+    /** The JVM's own view of recent whole-process CPU load, 0..1 of all its processors; -1 when unknown. */
+    static double selfCpuLoad() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuLoad();
+        }
+        return -1;
+    }
+
+    /** CPU time (utime + stime) used so far by process {@code pid}, in nanoseconds; -1 when unknown. */
+    static long cpuNanos(long pid, long clockTicksPerSecond) {
+        if (pid <= 0) {
+            return -1;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            // The command name (field 2) may contain spaces: fields are counted after its ')'.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+            return ticks * 1_000_000_000L / clockTicksPerSecond;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Resident set size of process {@code pid} in bytes; -1 when unknown. */
+    static long rssBytes(long pid) {
+        if (pid <= 0) {
+            return -1;
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /**
+     * CPU time of the whole machine so far, in nanoseconds: {busy excluding irq and softirq, irq +
+     * softirq}, or null when unknown. Loopback traffic is processed largely in softirq, which no
+     * process is charged for.
+     */
+    static long[] machineCpuNanos(long clockTicksPerSecond) {
+        try {
+            String first = Files.readAllLines(Path.of("/proc/stat")).get(0); // cpu user nice system idle iowait irq softirq steal
+            String[] f = first.trim().split("\\s+");
+            long user = Long.parseLong(f[1]) + Long.parseLong(f[2]);
+            long system = Long.parseLong(f[3]);
+            long irq = Long.parseLong(f[6]) + Long.parseLong(f[7]);
+            long k = 1_000_000_000L / clockTicksPerSecond;
+            return new long[] {(user + system) * k, irq * k};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Number of threads of process {@code pid}; -1 when unknown. */
+    static int threads(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("Threads:")) {
+                    return Integer.parseInt(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

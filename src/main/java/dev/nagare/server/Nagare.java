@@ -301,8 +301,9 @@ public final class Nagare {
 
     private String explain(Throwable e, String what) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BindException) {
-                String msg = String.valueOf(t.getMessage());
+            String msg = String.valueOf(t.getMessage());
+            // NIO reports a BindException; the native epoll transport a NativeIoException from bind(..).
+            if (t instanceof BindException || msg.contains("bind(")) {
                 if (msg.contains("in use")) {
                     return "Port " + config.port() + " on " + config.host() + " is already in use by another"
                             + " program. Stop that program or choose another port with --port or NAGARE_PORT.";

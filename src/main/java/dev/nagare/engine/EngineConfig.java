@@ -34,7 +34,7 @@ public record EngineConfig(
 
     public static EngineConfig defaults() {
         return new EngineConfig("/socket.io/", 25_000, 20_000, 1_000_000, 10_000,
-                Set.of("polling", "websocket"), List.of(), 4L * 1024 * 1024, 100_000, 1_000, 1_000_000, 10);
+                Set.of("polling", "websocket"), List.of(), 4L * 1024 * 1024, 100_000, 1_000, 1_000_000, 0);
     }
 
     public EngineConfig withPath(String p) {

@@ -141,7 +141,8 @@ public final class EngineSession {
         if (state == State.CLOSED || buffer.isEmpty() || !transport.writable()) {
             return;
         }
-        List<EnginePacket> out = new ArrayList<>(buffer);
+        // The usual case is one packet: no copy of the queue for it.
+        List<EnginePacket> out = buffer.size() == 1 ? List.of(buffer.poll()) : new ArrayList<>(buffer);
         buffer.clear();
         bufferedBytes = 0;
         transport.send(out);

@@ -20,5 +20,22 @@ async function refresh() {
   document.documentElement.dataset.ready = 'true';
 }
 
-refresh();
+// Who is logged in: the session endpoint also hands out the CSRF token the logout form needs.
+async function account() {
+  try {
+    const res = await fetch('/api/auth/session', { cache: 'no-store' });
+    const me = await res.json();
+    if (!me.authenticated) {
+      return;
+    }
+    document.getElementById('whoami').textContent = `Logged in as ${me.username} (${me.role})`;
+    document.getElementById('logout-csrf').value = me.csrf;
+    document.getElementById('logout-form').hidden = false;
+    document.getElementById('login-link').hidden = true;
+  } catch (e) {
+    // offline: keep the "Log in" link
+  }
+}
+
+account().then(refresh);
 setInterval(refresh, 15000);

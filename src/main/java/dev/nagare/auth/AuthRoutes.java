@@ -288,11 +288,12 @@ public final class AuthRoutes {
     private void session(RoutingContext ctx) {
         Principal p = ctx.get(PRINCIPAL);
         if (p == null) {
-            error(ctx, 401, "Not logged in.");
+            // 200, not 401: "nobody is logged in" is an answer, and pages ask it on every load.
+            json(ctx, 200, new JsonObject().put("authenticated", false));
             return;
         }
-        json(ctx, 200, new JsonObject().put("username", p.username()).put("role", p.role().wire())
-                .put("csrf", p.csrf()));
+        json(ctx, 200, new JsonObject().put("authenticated", true).put("username", p.username())
+                .put("role", p.role().wire()).put("csrf", p.csrf()));
     }
 
     /** POST /api/auth/token: the body was read (and size-limited) by the /api/ body handler. */

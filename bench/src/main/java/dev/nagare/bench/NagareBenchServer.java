@@ -38,7 +38,9 @@ public final class NagareBenchServer {
                 // messages/s, a thousand clients from a few loopback addresses); Node.js has none.
                 Setting.MAX_MESSAGE_RATE, "1000000",
                 Setting.CONNECT_RATE, "1000000",
-                Setting.SHUTDOWN_TIMEOUT, "2"), Map.of());
+                Setting.SHUTDOWN_TIMEOUT, "2"),
+                // Other settings (e.g. NAGARE_WRITE_WINDOW) from the environment, as for a user.
+                System.getenv());
         Nagare n = Nagare.create(cfg).start();
 
         AtomicInteger connected = new AtomicInteger();

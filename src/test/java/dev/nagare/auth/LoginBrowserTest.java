@@ -1,0 +1,78 @@
+package dev.nagare.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nagare.server.Setting;
+import dev.nagare.testing.Browser;
+import dev.nagare.testing.TestServer;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+
+/** A person logs in and out with the forms, in headless Chromium. */
+class LoginBrowserTest {
+    static final String PASSWORD = "river stone lantern";
+
+    @RegisterExtension
+    static final TestServer server = new TestServer(Map.of(Setting.ADMIN_PASSWORD, PASSWORD));
+
+    static Browser browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    private void awaitLanding() {
+        browser.waitUpTo(Duration.ofSeconds(10)).until(d ->
+                "true".equals(d.findElement(By.tagName("html")).getDomAttribute("data-ready")));
+    }
+
+    @Test
+    void aUserLogsInSeesTheirNameAndLogsOutAgain() {
+        var d = browser.driver();
+        d.get(server.baseUrl() + "/login");
+        d.findElement(By.id("username")).sendKeys("admin");
+        d.findElement(By.id("password")).sendKeys(PASSWORD);
+        d.findElement(By.cssSelector("form.auth-form button")).click();
+
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().equals(server.baseUrl() + "/"));
+        awaitLanding();
+        browser.waitUpTo(Duration.ofSeconds(5)).until(x -> !x.findElement(By.id("whoami")).getText().isEmpty());
+        assertThat(d.findElement(By.id("whoami")).getText()).isEqualTo("Logged in as admin (admin)");
+        assertThat(d.findElement(By.id("login-link")).isDisplayed()).isFalse();
+        // The session cookie is HttpOnly: page scripts cannot read it.
+        assertThat((String) d.executeScript("return document.cookie")).doesNotContain("nagare_session");
+
+        d.findElement(By.cssSelector("#logout-form button")).click();
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().startsWith(server.baseUrl() + "/login"));
+        d.get(server.baseUrl() + "/");
+        awaitLanding();
+        assertThat(d.findElement(By.id("login-link")).isDisplayed()).isTrue();
+        assertThat(d.findElement(By.id("logout-form")).isDisplayed()).isFalse();
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void aWrongPasswordKeepsThePersonOnTheFormWithAnError() {
+        var d = browser.driver();
+        d.get(server.baseUrl() + "/login");
+        d.findElement(By.id("username")).sendKeys("admin");
+        d.findElement(By.id("password")).sendKeys("not my password");
+        d.findElement(By.cssSelector("form.auth-form button")).click();
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x -> !x.findElement(By.cssSelector(".form-error")).getText().isEmpty());
+        assertThat(d.findElement(By.cssSelector(".form-error")).getText()).isEqualTo("Wrong user name or password.");
+        assertThat(d.findElement(By.id("username")).getDomProperty("value")).isEqualTo("admin");
+    }
+}

@@ -19,21 +19,27 @@ public final class Sessions {
     private final Store store;
     private final long idleMs;
     private final long absoluteMs;
+    private final java.util.function.LongSupplier clock; // epoch ms; replaceable in tests
 
     /** A session just created: {@code id} is the cookie value, returned this once. */
     public record Created(String id, Principal principal) {
     }
 
     public Sessions(Store store, Duration idle, Duration absolute) {
+        this(store, idle, absolute, System::currentTimeMillis);
+    }
+
+    Sessions(Store store, Duration idle, Duration absolute, java.util.function.LongSupplier clock) {
         this.store = store;
         this.idleMs = idle.toMillis();
         this.absoluteMs = absolute.toMillis();
+        this.clock = clock;
     }
 
     public Future<Created> create(Account account) {
         String id = Secrets.random(32);
         String csrf = Secrets.random(32);
-        long now = System.currentTimeMillis();
+        long now = clock.getAsLong();
         return store.transact(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO sessions(id_hash, user_id, csrf, created_at, last_seen) VALUES (?, ?, ?, ?, ?)")) {
@@ -64,7 +70,7 @@ public final class Sessions {
                     if (!rs.next()) {
                         return Optional.<Principal>empty();
                     }
-                    long now = System.currentTimeMillis();
+                    long now = clock.getAsLong();
                     long created = rs.getLong(5);
                     long lastSeen = rs.getLong(6);
                     Principal p = new Principal(rs.getLong(1), rs.getString(2), Role.parse(rs.getString(3)),

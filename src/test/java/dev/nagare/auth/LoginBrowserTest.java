@@ -7,8 +7,6 @@ import dev.nagare.testing.Browser;
 import dev.nagare.testing.TestServer;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -20,19 +18,10 @@ class LoginBrowserTest {
     @RegisterExtension
     static final TestServer server = new TestServer(Map.of(Setting.ADMIN_PASSWORD, PASSWORD));
 
-    static Browser browser;
+    @RegisterExtension
+    static final Browser browser = new Browser();
 
-    @BeforeAll
-    static void start() throws Exception {
-        browser = Browser.start();
-    }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-    }
 
     private void awaitLanding() {
         browser.waitUpTo(Duration.ofSeconds(10)).until(d ->

@@ -6,8 +6,6 @@ import dev.nagare.testing.Browser;
 import dev.nagare.testing.TestServer;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,7 +19,8 @@ class XssTest {
     @RegisterExtension
     static final TestServer server = new TestServer();
 
-    static Browser browser;
+    @RegisterExtension
+    static final Browser browser = new Browser();
 
     static List<String> payloads() {
         return List.of(
@@ -51,17 +50,7 @@ class XssTest {
                 "<scr<script>ipt>window.__xss=1</scr</script>ipt>");
     }
 
-    @BeforeAll
-    static void start() throws Exception {
-        browser = Browser.start();
-    }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-    }
 
     @ParameterizedTest
     @MethodSource("payloads")

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nagare.testing.Browser;
 import dev.nagare.testing.TestServer;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -16,19 +14,10 @@ class LandingPageBrowserTest {
     @RegisterExtension
     static final TestServer server = new TestServer();
 
-    static Browser browser;
+    @RegisterExtension
+    static final Browser browser = new Browser();
 
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        browser = Browser.start();
-    }
 
-    @AfterAll
-    static void stopBrowser() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-    }
 
     @Test
     void landingPageRendersItsScriptAndStylesWithoutAnyConsoleError() {

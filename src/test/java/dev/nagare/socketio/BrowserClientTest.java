@@ -7,7 +7,6 @@ import dev.nagare.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,21 +17,15 @@ class BrowserClientTest {
     @RegisterExtension
     static final TestServer server = new TestServer();
 
-    static Browser browser;
+    @RegisterExtension
+    static final Browser browser = new Browser();
 
     @BeforeAll
-    static void start() throws Exception {
+    static void handlers() {
         server.nagare().io().of("/browser").on("connection",
                 socket -> socket.on("echo", (args, ack) -> ack.send(args.toArray())));
-        browser = Browser.start();
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-    }
 
     /**
      * Binary also guards the bundle choice: socket.io-client 4.8.1's socket.io.esm.min.js mangled

@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -15,25 +18,37 @@ import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * A real headless Chromium (Debian's chromium + chromium-driver) driven by ChromeDriver. Browser
+ * A real headless Chromium (Debian's chromium + chromium-driver) driven by ChromeDriver, one per
+ * test class: {@code @RegisterExtension static final Browser browser = new Browser();}. Browser
  * console messages are collected so a test can fail on any error, CSP violations included.
  */
-public final class Browser implements AutoCloseable {
-    private final ChromeDriver driver;
-    private final Path profile;
+public final class Browser implements BeforeAllCallback, AfterAllCallback {
+    private ChromeDriver driver;
+    private Path profile;
 
-    private Browser(ChromeDriver driver, Path profile) {
-        this.driver = driver;
-        this.profile = profile;
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (driver != null) {
+            try {
+                driver.quit();
+            } finally {
+                TestServer.deleteTree(profile);
+            }
+        }
     }
 
     /** Starts Chromium, or skips/fails the test (see {@link Tools}) when it is not installed. */
-    public static Browser start() throws Exception {
+    private void start() throws Exception {
         Path chromium = Tools.require("chromium", "apt-get install chromium chromium-driver",
                 "/usr/bin/chromium", "/usr/bin/chromium-browser");
         Path chromedriver = Tools.require("chromedriver", "apt-get install chromium-driver",
                 "/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
-        Path profile = Files.createTempDirectory("nagare-chromium-");
+        profile = Files.createTempDirectory("nagare-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -46,7 +61,7 @@ public final class Browser implements AutoCloseable {
                 .usingDriverExecutable(chromedriver.toFile())
                 .usingAnyFreePort()
                 .build();
-        return new Browser(new ChromeDriver(service, options), profile);
+        driver = new ChromeDriver(service, options);
     }
 
     public ChromeDriver driver() {
@@ -63,14 +78,5 @@ public final class Browser implements AutoCloseable {
                 .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
                 .map(LogEntry::getMessage)
                 .collect(Collectors.toList());
-    }
-
-    @Override
-    public void close() throws Exception {
-        try {
-            driver.quit();
-        } finally {
-            TestServer.deleteTree(profile);
-        }
     }
 }

@@ -10,6 +10,10 @@ import dev.nagare.auth.Secrets;
 import dev.nagare.auth.Sessions;
 import dev.nagare.auth.Tokens;
 import dev.nagare.engine.EngineServer;
+import dev.nagare.media.video.TestPatternSource;
+import dev.nagare.media.video.VideoRoutes;
+import dev.nagare.media.video.VideoSettings;
+import dev.nagare.media.video.VideoStream;
 import dev.nagare.socketio.SocketIoConfig;
 import dev.nagare.socketio.SocketIoServer;
 import dev.nagare.store.SqliteStore;
@@ -53,6 +57,7 @@ public final class Nagare {
     private volatile Accounts accounts;
     private volatile Tokens tokens;
     private volatile AuthRoutes auth;
+    private volatile VideoRoutes video;
     private volatile boolean draining;
     private volatile boolean stopped;
 
@@ -171,6 +176,11 @@ public final class Nagare {
         return auth;
     }
 
+    /** Video streams ({@code /video/...}); the default one is the synthetic test pattern. */
+    public VideoRoutes video() {
+        return video;
+    }
+
     /** The Socket.IO server (path /socket.io/); apps register their namespaces here. */
     public SocketIoServer io() {
         return io;
@@ -202,6 +212,9 @@ public final class Nagare {
         if (server != null) {
             awaitQuietly(server.shutdown(timeout, TimeUnit.MILLISECONDS), timeout + 1000, "stop the HTTP server");
         }
+        if (video != null) {
+            video.close();
+        }
         if (store != null) {
             awaitQuietly(store.close(), 10_000, "flush the store");
         }
@@ -220,6 +233,9 @@ public final class Nagare {
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
         new HealthHandler(store, () -> draining).mount(router);
         auth.mount(router);
+        video = new VideoRoutes(vertx, auth);
+        video.add(new VideoStream(VideoRoutes.DEFAULT, new TestPatternSource(VideoSettings.defaults())));
+        video.mount(router);
         StaticAssets assets = new StaticAssets(vertx);
         router.get("/").handler(assets.page("web/index.html"));
         router.head("/").handler(assets.page("web/index.html"));

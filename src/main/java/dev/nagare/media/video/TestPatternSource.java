@@ -1,0 +1,148 @@
+package dev.nagare.media.video;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+
+/**
+ * The default source, in pure Java: a moving pattern with the capture time (epoch ms, 48 bits) and
+ * the frame number (24 bits) drawn as rows of large black/white blocks that a consumer can decode
+ * back from the JPEG ({@link #decode}), plus the same as text for people. Rendering and encoding
+ * run on the source's own thread, never on an event loop.
+ */
+public final class TestPatternSource implements VideoSource {
+    /** Block geometry: rows of {@value #BLOCKS} blocks, each {@value #BLOCK} px, starting at (8, 8). */
+    static final int BLOCK = 16;
+    static final int BLOCKS = 36;
+    static final int TIME_BITS = 48;
+    static final int FRAME_BITS = 24;
+
+    private final VideoSettings settings;
+    private ScheduledExecutorService thread;
+    private ScheduledFuture<?> task;
+    private long frame;
+
+    public TestPatternSource(VideoSettings settings) {
+        if (settings.width() < 8 + BLOCKS * BLOCK + 8 || settings.height() < 8 + 3 * BLOCK + 40) {
+            throw new IllegalArgumentException("the test pattern needs at least 600x48");
+        }
+        this.settings = settings;
+    }
+
+    @Override
+    public VideoSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public synchronized void start(Consumer<Frame> sink) {
+        if (thread != null) {
+            return;
+        }
+        thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "nagare-testpattern");
+            t.setDaemon(true);
+            return t;
+        });
+        BufferedImage image = new BufferedImage(settings.width(), settings.height(), BufferedImage.TYPE_3BYTE_BGR);
+        long periodMicros = 1_000_000L / settings.fps();
+        task = thread.scheduleAtFixedRate(() -> {
+            long now = System.currentTimeMillis();
+            long n = frame++;
+            draw(image, now, n);
+            sink.accept(Frame.of(encode(image, settings.quality()), n, now));
+        }, 0, periodMicros, TimeUnit.MICROSECONDS);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (thread != null) {
+            task.cancel(false);
+            thread.shutdown();
+            thread = null;
+        }
+    }
+
+    private void draw(BufferedImage image, long millis, long n) {
+        Graphics2D g = image.createGraphics();
+        try {
+            int w = image.getWidth();
+            int h = image.getHeight();
+            g.setColor(new Color(20, 40, 60));
+            g.fillRect(0, 0, w, h);
+            // A bar sweeping across once a second, so motion is visible.
+            int x = (int) ((millis % 1000) * w / 1000);
+            g.setColor(new Color(90, 200, 250));
+            g.fillRect(x, 8 + 3 * BLOCK + 16, Math.max(8, w / 20), h - (8 + 3 * BLOCK + 16));
+            drawBits(g, millis, TIME_BITS, 8);              // rows 0-1
+            drawBits(g, n, FRAME_BITS, 8 + 2 * BLOCK);      // row 2
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.setFont(new Font(Font.MONOSPACED, Font.BOLD, Math.max(12, h / 16)));
+            g.drawString("Nagare test pattern  frame " + n, 16, h / 2);
+            g.drawString(java.time.Instant.ofEpochMilli(millis).toString(), 16, h / 2 + h / 12);
+        } finally {
+            g.dispose();
+        }
+    }
+
+    private static void drawBits(Graphics2D g, long value, int bits, int y) {
+        for (int i = 0; i < bits && i < BLOCKS * 2; i++) {
+            int col = i % BLOCKS;
+            int row = i / BLOCKS;
+            boolean one = ((value >>> (bits - 1 - i)) & 1) == 1;
+            g.setColor(one ? Color.WHITE : Color.BLACK);
+            g.fillRect(8 + col * BLOCK, y + row * BLOCK, BLOCK, BLOCK);
+        }
+    }
+
+    /** Reads back {capture millis, frame number} from a decoded test-pattern image. */
+    public static long[] decode(BufferedImage image) {
+        return new long[] {readBits(image, TIME_BITS, 8), readBits(image, FRAME_BITS, 8 + 2 * BLOCK)};
+    }
+
+    private static long readBits(BufferedImage image, int bits, int y) {
+        long v = 0;
+        for (int i = 0; i < bits; i++) {
+            int col = i % BLOCKS;
+            int row = i / BLOCKS;
+            int rgb = image.getRGB(8 + col * BLOCK + BLOCK / 2, y + row * BLOCK + BLOCK / 2);
+            int lum = ((rgb >> 16) & 0xff) + ((rgb >> 8) & 0xff) + (rgb & 0xff);
+            v = (v << 1) | (lum > 3 * 128 ? 1 : 0);
+        }
+        return v;
+    }
+
+    static byte[] encode(BufferedImage image, float quality) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
+                MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(quality);
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(image, null, null), param);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.nagare.media.video;
+
+import dev.nagare.auth.AuthRoutes;
+import dev.nagare.auth.Principal;
+import dev.nagare.wire.MjpegCodec;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /video/{stream}} (MJPEG), {@code /video/{stream}/snapshot.jpg}, {@code /video/{stream}/stats}
+ * and the guide's {@code /video_feed} (the default stream). Viewing needs a login or token with the
+ * right {@code join:video/<stream>} (every user and guest has it by default).
+ */
+public final class VideoRoutes {
+    public static final String DEFAULT = "default";
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+
+    private final Vertx vertx;
+    private final AuthRoutes auth;
+    private final Map<String, VideoStream> streams = new ConcurrentHashMap<>();
+
+    public VideoRoutes(Vertx vertx, AuthRoutes auth) {
+        this.vertx = vertx;
+        this.auth = auth;
+    }
+
+    public void add(VideoStream stream) {
+        streams.put(stream.name(), stream);
+    }
+
+    public Map<String, VideoStream> streams() {
+        return Map.copyOf(streams);
+    }
+
+    public void mount(Router router) {
+        router.get("/video_feed").handler(auth.attach()).handler(ctx -> mjpeg(ctx, DEFAULT));
+        router.get("/video/:stream/snapshot.jpg").handler(auth.attach())
+                .handler(ctx -> snapshot(ctx, ctx.pathParam("stream")));
+        router.get("/video/:stream/stats").handler(auth.attach()).handler(ctx -> stats(ctx, ctx.pathParam("stream")));
+        router.get("/video/:stream").handler(auth.attach()).handler(ctx -> mjpeg(ctx, ctx.pathParam("stream")));
+    }
+
+    public void close() {
+        streams.values().forEach(VideoStream::close);
+    }
+
+    /** The stream the request may watch, or null after answering 401/403/404. */
+    private VideoStream allowed(RoutingContext ctx, String name) {
+        VideoStream stream = name != null && NAME.matcher(name).matches() ? streams.get(name) : null;
+        if (stream == null) {
+            ctx.next(); // falls through to the 404 page
+            return null;
+        }
+        Principal p = ctx.get(AuthRoutes.PRINCIPAL);
+        if (p == null) {
+            error(ctx, 401, "Log in, or send Authorization: Bearer <token>, to watch video.");
+            return null;
+        }
+        if (!p.may("join", "video/" + name)) {
+            error(ctx, 403, "Not allowed to watch video/" + name + ".");
+            return null;
+        }
+        return stream;
+    }
+
+    private void mjpeg(RoutingContext ctx, String name) {
+        VideoStream stream = allowed(ctx, name);
+        if (stream == null) {
+            return;
+        }
+        HttpServerResponse res = ctx.response();
+        res.setChunked(true)
+                .putHeader(HttpHeaders.CONTENT_TYPE, MjpegCodec.CONTENT_TYPE)
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .putHeader("X-Accel-Buffering", "no"); // tell reverse proxies not to buffer the stream
+        res.write(Buffer.buffer(MjpegCodec.START));
+        Viewer viewer = new Viewer(stream, res, vertx.getOrCreateContext());
+        res.drainHandler(v -> viewer.writeLatest());
+        res.closeHandler(v -> stream.remove(viewer));
+        stream.add(viewer);
+        viewer.offer();
+    }
+
+    private void snapshot(RoutingContext ctx, String name) {
+        VideoStream stream = allowed(ctx, name);
+        if (stream == null) {
+            return;
+        }
+        stream.ensureRunning();
+        long deadline = System.currentTimeMillis() + 3000;
+        sendSnapshot(ctx, stream, deadline);
+    }
+
+    private void sendSnapshot(RoutingContext ctx, VideoStream stream, long deadline) {
+        Frame f = stream.latest();
+        if (f != null) {
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "image/jpeg")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                    .putHeader("X-Timestamp", Long.toString(f.captureMillis()))
+                    .end(Buffer.buffer(f.jpeg()));
+            return;
+        }
+        if (System.currentTimeMillis() > deadline) {
+            error(ctx, 503, "The source has produced no frame yet.");
+            return;
+        }
+        vertx.setTimer(20, t -> sendSnapshot(ctx, stream, deadline));
+    }
+
+    private void stats(RoutingContext ctx, String name) {
+        VideoStream stream = allowed(ctx, name);
+        if (stream == null) {
+            return;
+        }
+        VideoSettings s = stream.settings();
+        Frame f = stream.latest();
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .end(new JsonObject().put("stream", name).put("width", s.width()).put("height", s.height())
+                        .put("fps", s.fps()).put("quality", s.quality()).put("viewers", stream.viewerCount())
+                        .put("framesProduced", stream.framesProduced())
+                        .put("lastFrameBytes", f == null ? 0 : f.jpeg().length).encode());
+    }
+
+    private static void error(RoutingContext ctx, int status, String message) {
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+                .end(new JsonObject().put("status", status)
+                        .put("error", status == 401 ? "unauthorized" : status == 403 ? "forbidden" : "unavailable")
+                        .put("message", message).encode());
+    }
+}

@@ -1,0 +1,112 @@
+package dev.nagare.media.video;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nagare.auth.Account;
+import dev.nagare.server.Setting;
+import dev.nagare.testing.TestServer;
+import dev.nagare.testing.Tools;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The default MJPEG stream read by real clients: ffmpeg's mpjpeg demuxer and plain HTTP. */
+class MjpegStreamTest {
+    @RegisterExtension
+    static final TestServer server = new TestServer(Map.of(Setting.ADMIN_PASSWORD, "river stone lantern"));
+
+    static String token;
+
+    @BeforeAll
+    static void token() throws Exception {
+        Account admin = server.nagare().accounts().find("admin").await(10, TimeUnit.SECONDS).orElseThrow();
+        token = server.nagare().tokens().create(admin, "video-test", Set.of(), Duration.ofHours(1))
+                .await(10, TimeUnit.SECONDS).secret();
+    }
+
+    private HttpResponse<byte[]> get(String path, boolean withToken) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path));
+        if (withToken) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return server.http().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void ffmpegReadsTenSecondsOfTheThirtyFpsStreamAtFullRate() throws Exception {
+        Path ffmpeg = Tools.require("ffmpeg", "apt-get install ffmpeg", "/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg");
+        // Wall-clock timestamps, so "-t 10" means ten real seconds of the live stream.
+        Process p = new ProcessBuilder(List.of(ffmpeg.toString(), "-hide_banner", "-nostats",
+                "-headers", "Authorization: Bearer " + token + "\r\n",
+                "-use_wallclock_as_timestamps", "1", "-f", "mpjpeg", "-i", server.baseUrl() + "/video/default",
+                "-t", "10", "-f", "null", "-")).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        Matcher m = Pattern.compile("frame=\\s*(\\d+)").matcher(out);
+        int frames = 0;
+        while (m.find()) {
+            frames = Integer.parseInt(m.group(1));
+        }
+        assertThat(frames).as(out).isGreaterThanOrEqualTo(295);
+    }
+
+    @Test
+    void aSnapshotIsAFreshDecodableFrameWhoseEmbeddedTimeGivesTheLatency() throws Exception {
+        HttpResponse<byte[]> res = get("/video/default/snapshot.jpg", true);
+        long received = System.currentTimeMillis();
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+        var image = ImageIO.read(new ByteArrayInputStream(res.body()));
+        long[] decoded = TestPatternSource.decode(image);
+        assertThat(decoded[0]).isEqualTo(Long.parseLong(res.headers().firstValue("X-Timestamp").orElseThrow()));
+        long latencyMs = received - decoded[0];
+        assertThat(latencyMs).as("capture-to-delivery latency").isBetween(0L, 2000L);
+    }
+
+    @Test
+    void theGuidesVideoFeedIsTheDefaultStreamAsMultipart() throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(server.uri("/video_feed"))
+                .header("Authorization", "Bearer " + token).build();
+        HttpResponse<java.io.InputStream> res = server.http().send(req, HttpResponse.BodyHandlers.ofInputStream());
+        try (var in = res.body()) {
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(res.headers().firstValue("Content-Type")).hasValue("multipart/x-mixed-replace; boundary=nagareframe");
+            byte[] head = in.readNBytes(200);
+            assertThat(new String(head, StandardCharsets.ISO_8859_1))
+                    .startsWith("--nagareframe\r\nContent-Type: image/jpeg\r\nContent-Length: ")
+                    .contains("X-Timestamp: ", "X-Frame: ");
+        }
+    }
+
+    @Test
+    void watchingNeedsALoginOrToken() throws Exception {
+        HttpResponse<byte[]> res = get("/video/default", false);
+        assertThat(res.statusCode()).isEqualTo(401);
+        assertThat(new JsonObject(new String(res.body(), StandardCharsets.UTF_8)).getString("error")).isEqualTo("unauthorized");
+        assertThat(get("/video/no-such-stream", true).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void statsDescribeTheStream() throws Exception {
+        get("/video/default/snapshot.jpg", true);
+        JsonObject stats = new JsonObject(new String(get("/video/default/stats", true).body(), StandardCharsets.UTF_8));
+        assertThat(stats.getInteger("width")).isEqualTo(640);
+        assertThat(stats.getInteger("fps")).isEqualTo(30);
+        assertThat(stats.getLong("framesProduced")).isPositive();
+    }
+}

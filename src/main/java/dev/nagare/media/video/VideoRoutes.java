@@ -76,6 +76,7 @@ public final class VideoRoutes {
         if (stream == null) {
             return;
         }
+        limitSendBuffer(ctx);
         HttpServerResponse res = ctx.response();
         res.setChunked(true)
                 .putHeader(HttpHeaders.CONTENT_TYPE, MjpegCodec.CONTENT_TYPE)
@@ -87,6 +88,20 @@ public final class VideoRoutes {
         res.closeHandler(v -> stream.remove(viewer));
         stream.add(viewer);
         viewer.offer();
+    }
+
+    /**
+     * A live stream must not sit in the kernel: with the default auto-tuned send buffer (up to
+     * megabytes) a paused viewer would find seconds of stale frames queued there when it resumes.
+     * A fixed small kernel buffer and a low Netty high-water mark keep only a few frames in flight,
+     * so the newest-frame rule holds end to end.
+     */
+    private static void limitSendBuffer(RoutingContext ctx) {
+        if (ctx.request().connection() instanceof io.vertx.core.net.impl.ConnectionBase conn) {
+            io.netty.channel.ChannelConfig config = conn.channelHandlerContext().channel().config();
+            config.setOption(io.netty.channel.ChannelOption.SO_SNDBUF, 32 * 1024);
+            config.setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(8 * 1024, 32 * 1024));
+        }
     }
 
     private void snapshot(RoutingContext ctx, String name) {

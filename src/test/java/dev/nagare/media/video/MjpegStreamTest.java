@@ -66,6 +66,38 @@ class MjpegStreamTest {
     }
 
     @Test
+    void aPausedViewerDoesNotSlowOthersAndResumesWithAFreshFrameNotABacklog() throws Exception {
+        int port = server.nagare().port();
+        try (MjpegReader paused = new MjpegReader(port, "/video/default", token, 16 * 1024);
+                MjpegReader steady = new MjpegReader(port, "/video/default", token, 256 * 1024)) {
+            paused.next();
+            // The paused viewer reads nothing for 3 s; the steady one keeps reading.
+            long start = System.currentTimeMillis();
+            int steadyFrames = 0;
+            while (System.currentTimeMillis() - start < 3000) {
+                steady.next();
+                steadyFrames++;
+            }
+            assertThat(steadyFrames).as("frames a steady viewer got in 3 s at 30 fps").isGreaterThanOrEqualTo(80);
+
+            // On resuming, only frames already in flight come first; then the newest one arrives.
+            long resumed = System.currentTimeMillis();
+            int stale = 0;
+            MjpegReader.Part part = paused.next();
+            long firstStaleFrame = part.frame();
+            while (resumed - part.timestamp() > 500 && stale < 200) {
+                stale++;
+                part = paused.next();
+            }
+            // Only what was already in socket buffers (under a second of video) comes late, not the
+            // 3 s backlog of ~90 frames; then the stream jumps to the newest frame.
+            assertThat(stale).as("stale frames before a fresh one (first stale frame %d, fresh frame %d)",
+                    firstStaleFrame, part.frame()).isLessThan(30);
+            assertThat(part.frame() - firstStaleFrame - stale).as("frames skipped").isGreaterThan(40);
+        }
+    }
+
+    @Test
     void aSnapshotIsAFreshDecodableFrameWhoseEmbeddedTimeGivesTheLatency() throws Exception {
         HttpResponse<byte[]> res = get("/video/default/snapshot.jpg", true);
         long received = System.currentTimeMillis();

@@ -1,0 +1,108 @@
+package dev.nagare.media.video;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A minimal MJPEG client over a raw socket, so the test controls when it reads and how much the
+ * kernel may buffer (SO_RCVBUF). Decodes HTTP/1.1 chunked transfer and the multipart parts.
+ */
+final class MjpegReader implements AutoCloseable {
+    record Part(long frame, long timestamp, int length) {
+    }
+
+    private final Socket socket;
+    private final InputStream in;
+    private int chunkLeft;
+
+    MjpegReader(int port, String path, String token, int receiveBuffer) throws IOException {
+        socket = new Socket();
+        socket.setReceiveBufferSize(receiveBuffer);
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+        socket.setSoTimeout(10_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        in = socket.getInputStream();
+        String status = rawLine();
+        if (!status.startsWith("HTTP/1.1 200")) {
+            throw new IOException("unexpected " + status);
+        }
+        while (!rawLine().isEmpty()) {
+            // response headers
+        }
+    }
+
+    /** The next multipart part (headers parsed, JPEG bytes skipped). */
+    Part next() throws IOException {
+        long frame = -1;
+        long ts = -1;
+        int length = -1;
+        for (String line; !(line = line()).isEmpty() || length < 0; ) {
+            if (line.startsWith("Content-Length: ")) {
+                length = Integer.parseInt(line.substring(16).trim());
+            } else if (line.startsWith("X-Timestamp: ")) {
+                ts = Long.parseLong(line.substring(13).trim());
+            } else if (line.startsWith("X-Frame: ")) {
+                frame = Long.parseLong(line.substring(9).trim());
+            }
+        }
+        for (int i = 0; i < length; i++) {
+            read();
+        }
+        return new Part(frame, ts, length);
+    }
+
+    private String rawLine() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) {
+                throw new IOException("closed");
+            }
+            if (c != '\r') {
+                b.write(c);
+            }
+        }
+        return b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** A line of the de-chunked body. */
+    private String line() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int c; (c = read()) != '\n'; ) {
+            if (c != '\r') {
+                b.write(c);
+            }
+        }
+        return b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private int read() throws IOException {
+        if (chunkLeft == 0) {
+            String size = rawLine();
+            if (size.isEmpty()) {
+                size = rawLine(); // the CRLF that ends the previous chunk
+            }
+            chunkLeft = Integer.parseInt(size.trim(), 16);
+            if (chunkLeft == 0) {
+                throw new IOException("stream ended");
+            }
+        }
+        int c = in.read();
+        if (c < 0) {
+            throw new IOException("closed");
+        }
+        chunkLeft--;
+        return c;
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

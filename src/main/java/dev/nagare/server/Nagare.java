@@ -235,8 +235,8 @@ public final class Nagare {
         auth.mount(router);
         video = new VideoRoutes(vertx, auth);
         video.add(new VideoStream(VideoRoutes.DEFAULT, new TestPatternSource(VideoSettings.defaults())));
-        video.mount(router);
         StaticAssets assets = new StaticAssets(vertx);
+        video.mount(router, assets);
         router.get("/").handler(assets.page("web/index.html"));
         router.head("/").handler(assets.page("web/index.html"));
         router.route("/assets/*").handler(assets.directory("/assets/", "web/assets", StaticAssets.CachePolicy.REVALIDATE));

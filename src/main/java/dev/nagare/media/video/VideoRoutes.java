@@ -40,12 +40,24 @@ public final class VideoRoutes {
         return Map.copyOf(streams);
     }
 
-    public void mount(Router router) {
+    public void mount(Router router, dev.nagare.server.StaticAssets assets) {
+        router.get("/video").handler(assets.page("web/video/index.html"));
+        router.get("/api/video/streams").handler(auth.attach()).handler(auth.require()).handler(this::list);
         router.get("/video_feed").handler(auth.attach()).handler(ctx -> mjpeg(ctx, DEFAULT));
         router.get("/video/:stream/snapshot.jpg").handler(auth.attach())
                 .handler(ctx -> snapshot(ctx, ctx.pathParam("stream")));
         router.get("/video/:stream/stats").handler(auth.attach()).handler(ctx -> stats(ctx, ctx.pathParam("stream")));
         router.get("/video/:stream").handler(auth.attach()).handler(ctx -> mjpeg(ctx, ctx.pathParam("stream")));
+    }
+
+    private void list(RoutingContext ctx) {
+        Principal p = ctx.get(AuthRoutes.PRINCIPAL);
+        io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+        streams.values().stream().filter(s -> p.may("join", "video/" + s.name()))
+                .sorted(java.util.Comparator.comparing(VideoStream::name))
+                .forEach(s -> out.add(new JsonObject().put("name", s.name()).put("width", s.settings().width())
+                        .put("height", s.settings().height()).put("fps", s.settings().fps())));
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8").end(out.encode());
     }
 
     public void close() {

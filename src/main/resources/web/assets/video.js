@@ -1,0 +1,58 @@
+// The /video page: one live <img> per stream, with its stats. User-visible text goes through
+// textContent only; stream names come from the server but are still never parsed as HTML.
+const list = document.getElementById('streams');
+const status = document.getElementById('status');
+
+function card(stream) {
+  const li = document.createElement('li');
+  li.className = 'stream';
+  const title = document.createElement('h2');
+  title.textContent = stream.name;
+  const img = document.createElement('img');
+  img.src = `/video/${encodeURIComponent(stream.name)}`;
+  img.alt = `Live video: ${stream.name}`;
+  img.width = stream.width;
+  img.height = stream.height;
+  img.dataset.stream = stream.name;
+  const stats = document.createElement('p');
+  stats.className = 'stats';
+  const snapshot = document.createElement('a');
+  snapshot.href = `/video/${encodeURIComponent(stream.name)}/snapshot.jpg`;
+  snapshot.textContent = 'Snapshot';
+  li.append(title, img, stats, snapshot);
+  return { li, stats, name: stream.name };
+}
+
+async function refreshStats(cards) {
+  for (const c of cards) {
+    try {
+      const s = await (await fetch(`/video/${encodeURIComponent(c.name)}/stats`, { cache: 'no-store' })).json();
+      c.stats.textContent = `${s.width}×${s.height} @ ${s.fps} fps, quality ${s.quality}, `
+        + `${s.viewers} viewer(s), ${s.framesProduced} frames, last frame ${Math.round(s.lastFrameBytes / 1024)} KB`;
+    } catch (e) {
+      c.stats.textContent = 'stats unavailable';
+    }
+  }
+}
+
+async function load() {
+  const res = await fetch('/api/video/streams', { cache: 'no-store' });
+  if (res.status === 401) {
+    status.textContent = 'Log in to watch video.';
+    const link = document.createElement('a');
+    link.href = '/login?next=%2Fvideo';
+    link.textContent = ' Log in';
+    status.append(link);
+    document.documentElement.dataset.ready = 'true';
+    return;
+  }
+  const streams = await res.json();
+  const cards = streams.map(card);
+  list.replaceChildren(...cards.map((c) => c.li));
+  status.textContent = `${streams.length} stream(s)`;
+  document.documentElement.dataset.ready = 'true';
+  refreshStats(cards);
+  setInterval(() => refreshStats(cards), 2000);
+}
+
+load();

@@ -74,7 +74,8 @@ public final class ConfigResolver {
                         ? (int) number(raw, Setting.HTTP_REDIRECT_PORT, 0, 65535) : null,
                 addresses(raw, Setting.TRUSTED_PROXIES),
                 (int) number(raw, Setting.CONNECT_RATE, 1, 1_000_000),
-                (int) number(raw, Setting.WRITE_WINDOW, 0, 1000));
+                (int) number(raw, Setting.WRITE_WINDOW, 0, 1000),
+                videoFfmpeg(raw));
         checkTls(config, raw);
         return config;
     }
@@ -106,6 +107,18 @@ public final class ConfigResolver {
             out.add(a);
         }
         return java.util.Set.copyOf(out);
+    }
+
+    private static String videoFfmpeg(Map<Setting, Raw> raw) {
+        Raw r = raw.get(Setting.VIDEO_FFMPEG);
+        if (r == null) {
+            return null;
+        }
+        if (!r.value().matches("[a-z0-9][a-z0-9_-]{0,31}=\\S.*")) {
+            throw invalid(Setting.VIDEO_FFMPEG, r, "expected NAME=INPUT-ARGS, e.g. cam=-f v4l2 -i /dev/video0"
+                    + " (name: lower-case letters, digits, '-', '_')");
+        }
+        return r.value();
     }
 
     private static Path optionalPath(Map<Setting, Raw> raw, Setting s) {

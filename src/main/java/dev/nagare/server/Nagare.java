@@ -10,6 +10,7 @@ import dev.nagare.auth.Secrets;
 import dev.nagare.auth.Sessions;
 import dev.nagare.auth.Tokens;
 import dev.nagare.engine.EngineServer;
+import dev.nagare.media.video.FfmpegSource;
 import dev.nagare.media.video.TestPatternSource;
 import dev.nagare.media.video.VideoRoutes;
 import dev.nagare.media.video.VideoSettings;
@@ -235,6 +236,11 @@ public final class Nagare {
         auth.mount(router);
         video = new VideoRoutes(vertx, auth);
         video.add(new VideoStream(VideoRoutes.DEFAULT, new TestPatternSource(VideoSettings.defaults())));
+        if (config.videoFfmpeg() != null) {
+            String[] nameAndInput = config.videoFfmpeg().split("=", 2);
+            video.add(new VideoStream(nameAndInput[0], new FfmpegSource(nameAndInput[0], "ffmpeg",
+                    java.util.List.of(nameAndInput[1].trim().split("\\s+")), VideoSettings.defaults())));
+        }
         StaticAssets assets = new StaticAssets(vertx);
         video.mount(router, assets);
         router.get("/").handler(assets.page("web/index.html"));

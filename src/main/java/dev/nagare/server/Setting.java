@@ -43,6 +43,9 @@ public enum Setting {
                     + " and logs). Empty: the connection's own address is the client's."),
     CONNECT_RATE("connect-rate", "PER_SECOND", "20",
             "Real-time handshakes per second one client address may make (bursts of twice that); more get 429."),
+    VIDEO_FFMPEG("video-ffmpeg", "NAME=INPUT", null,
+            "Add a video stream fed by ffmpeg, e.g. 'cam=-f v4l2 -i /dev/video0' or"
+                    + " 'clip=-re -stream_loop -1 -i movie.mp4' (640x480 @ 30 fps)."),
     REGISTRATION("registration", "open|closed", "closed", "Whether anyone may create an account at /register."),
     GUESTS("guests", "true|false", "false",
             "Let clients without a login connect to protected namespaces as read-only guests."),

@@ -95,11 +95,21 @@ public final class VideoRoutes {
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .putHeader("X-Accel-Buffering", "no"); // tell reverse proxies not to buffer the stream
         res.write(Buffer.buffer(MjpegCodec.START));
-        Viewer viewer = new Viewer(stream, res, vertx.getOrCreateContext());
+        Viewer viewer = new Viewer(stream, res, vertx.getOrCreateContext(), maxFps(ctx, stream));
         res.drainHandler(v -> viewer.writeLatest());
         res.closeHandler(v -> stream.remove(viewer));
         stream.add(viewer);
         viewer.offer();
+    }
+
+    /** {@code ?fps=N} caps this viewer's rate (1 to the source's fps); absent or bad: the full rate. */
+    private static int maxFps(RoutingContext ctx, VideoStream stream) {
+        String v = ctx.request().getParam("fps");
+        if (v == null || !v.matches("\\d{1,3}")) {
+            return 0;
+        }
+        int fps = Integer.parseInt(v);
+        return fps >= 1 && fps < stream.settings().fps() ? fps : 0;
     }
 
     /**
@@ -154,7 +164,8 @@ public final class VideoRoutes {
                 .end(new JsonObject().put("stream", name).put("width", s.width()).put("height", s.height())
                         .put("fps", s.fps()).put("quality", s.quality()).put("viewers", stream.viewerCount())
                         .put("framesProduced", stream.framesProduced())
-                        .put("lastFrameBytes", f == null ? 0 : f.jpeg().length).encode());
+                        .put("lastFrameBytes", f == null ? 0 : f.jpeg().length)
+                        .put("viewerStats", stream.viewerStats()).encode());
     }
 
     private static void error(RoutingContext ctx, int status, String message) {

@@ -43,6 +43,13 @@ public final class VideoStream {
         return viewers.size();
     }
 
+    /** Per-viewer delivery figures (no addresses). */
+    public io.vertx.core.json.JsonArray viewerStats() {
+        io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+        viewers.forEach(v -> out.add(v.stats()));
+        return out;
+    }
+
     public long framesProduced() {
         return frames.get();
     }

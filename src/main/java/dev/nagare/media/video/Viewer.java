@@ -14,14 +14,29 @@ final class Viewer {
     private final HttpServerResponse response;
     private final Context context;
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final long minIntervalNanos; // from ?fps=, 0 for the source's full rate
+    private final long startedAt = System.nanoTime();
     private long lastSent = -1;     // event-loop only
-    long sent;                      // event-loop only
-    long skipped;                   // event-loop only
+    private long lastSentAt;        // event-loop only
+    private volatile long sent;
+    private volatile long skipped;
+    private volatile long bytes;
 
-    Viewer(VideoStream stream, HttpServerResponse response, Context context) {
+    Viewer(VideoStream stream, HttpServerResponse response, Context context, int maxFps) {
         this.stream = stream;
         this.response = response;
         this.context = context;
+        this.minIntervalNanos = maxFps <= 0 ? 0 : 1_000_000_000L / maxFps;
+    }
+
+    /** Frames per second actually delivered, frames skipped, bytes sent, since the viewer joined. */
+    io.vertx.core.json.JsonObject stats() {
+        double seconds = Math.max(1e-3, (System.nanoTime() - startedAt) / 1e9);
+        return new io.vertx.core.json.JsonObject()
+                .put("fps", Math.round(sent / seconds * 10) / 10.0)
+                .put("skipped", skipped)
+                .put("bytesPerSecond", Math.round(bytes / seconds))
+                .put("seconds", Math.round(seconds));
     }
 
     /** Any thread: a new frame exists. At most one hop is pending at a time. */
@@ -43,11 +58,17 @@ final class Viewer {
         if (response.writeQueueFull()) {
             return; // the drain handler calls back when there is room: only the newest frame goes then
         }
+        long now = System.nanoTime();
+        if (minIntervalNanos > 0 && lastSent >= 0 && now - lastSentAt < minIntervalNanos) {
+            return; // over this viewer's ?fps=: a later frame will go
+        }
         if (lastSent >= 0) {
             skipped += f.sequence() - lastSent - 1;
         }
         lastSent = f.sequence();
+        lastSentAt = now;
         sent++;
+        bytes += f.part().length();
         response.write(f.part());
     }
 }

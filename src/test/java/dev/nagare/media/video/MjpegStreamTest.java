@@ -134,6 +134,24 @@ class MjpegStreamTest {
     }
 
     @Test
+    void aViewerCanAskForALowerFrameRateAndStatsShowEachViewer() throws Exception {
+        try (MjpegReader slow = new MjpegReader(server.nagare().port(), "/video/default?fps=5", token, 256 * 1024)) {
+            MjpegReader.Part first = slow.next();
+            long start = System.currentTimeMillis();
+            int frames = 0;
+            while (System.currentTimeMillis() - start < 2000) {
+                slow.next();
+                frames++;
+            }
+            assertThat(frames).as("frames in 2 s at ?fps=5").isBetween(8, 12);
+            JsonObject stats = new JsonObject(new String(get("/video/default/stats", true).body(), StandardCharsets.UTF_8));
+            assertThat(stats.getJsonArray("viewerStats")).isNotEmpty();
+            assertThat(stats.getJsonArray("viewerStats").getJsonObject(0).getDouble("fps")).isBetween(3.0, 7.0);
+            assertThat(first.length()).isPositive();
+        }
+    }
+
+    @Test
     void statsDescribeTheStream() throws Exception {
         get("/video/default/snapshot.jpg", true);
         JsonObject stats = new JsonObject(new String(get("/video/default/stats", true).body(), StandardCharsets.UTF_8));

@@ -95,11 +95,38 @@ public final class VideoRoutes {
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .putHeader("X-Accel-Buffering", "no"); // tell reverse proxies not to buffer the stream
         res.write(Buffer.buffer(MjpegCodec.START));
-        Viewer viewer = new Viewer(stream, res, vertx.getOrCreateContext(), maxFps(ctx, stream));
+        Rendition rendition = stream.rendition(intParam(ctx, "width", 16, 7680), quality(ctx));
+        Viewer viewer = new Viewer(rendition, res, vertx.getOrCreateContext(), maxFps(ctx, stream));
         res.drainHandler(v -> viewer.writeLatest());
         res.closeHandler(v -> stream.remove(viewer));
         stream.add(viewer);
         viewer.offer();
+    }
+
+    private static Integer intParam(RoutingContext ctx, String name, int min, int max) {
+        String v = ctx.request().getParam(name);
+        if (v == null || !v.matches("\\d{1,5}")) {
+            return null;
+        }
+        int n = Integer.parseInt(v);
+        return n >= min && n <= max ? n : null;
+    }
+
+    /** {@code ?quality=low|medium|high} or a percentage 1..100; anything else: the source's. */
+    private static Float quality(RoutingContext ctx) {
+        String v = ctx.request().getParam("quality");
+        if (v == null) {
+            return null;
+        }
+        return switch (v) {
+            case "low" -> 0.4f;
+            case "medium" -> 0.6f;
+            case "high" -> 0.8f;
+            default -> {
+                Integer pct = intParam(ctx, "quality", 1, 100);
+                yield pct == null ? null : pct / 100f;
+            }
+        };
     }
 
     /** {@code ?fps=N} caps this viewer's rate (1 to the source's fps); absent or bad: the full rate. */

@@ -1,29 +1,42 @@
 package dev.nagare.media.video;
 
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One named stream: a source, the newest frame, and the viewers. Each frame is encoded once by the
- * source and offered to every viewer, which writes only the newest frame its socket can take
- * (latest frame wins, never a backlog). The source runs only while someone watches.
+ * One named stream: a source, its renditions (the source's own plus re-encodings viewers asked
+ * for with {@code ?width=}/{@code ?quality=}), and the viewers of each. Each frame is encoded once
+ * per rendition; viewers write only the newest frame their socket can take. The source runs only
+ * while someone watches.
  */
 public final class VideoStream {
     private static final Logger LOG = LoggerFactory.getLogger(VideoStream.class);
+    /** The widths and qualities viewers may ask for: a small set, so renditions are shared. */
+    static final int[] WIDTHS = {320, 480, 640, 960, 1280, 1920};
+    static final float[] QUALITIES = {0.4f, 0.6f, 0.8f};
 
     private final String name;
     private final VideoSource source;
-    private final Set<Viewer> viewers = new CopyOnWriteArraySet<>();
+    private final Rendition original;
+    private final Map<String, Rendition> renditions = new ConcurrentHashMap<>();
+    private final ExecutorService encoder;
     private final AtomicLong frames = new AtomicLong();
-    private volatile Frame latest;
     private boolean running; // guarded by this
 
     public VideoStream(String name, VideoSource source) {
         this.name = name;
         this.source = source;
+        this.original = new Rendition(source.settings().width(), source.settings().quality(), true);
+        this.encoder = Executors.newFixedThreadPool(1, r -> {
+            Thread t = new Thread(r, "nagare-renditions-" + name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public String name() {
@@ -34,35 +47,75 @@ public final class VideoStream {
         return source.settings();
     }
 
-    /** The newest frame, or null before the first one. */
+    /** The newest frame at the source's size and quality, or null before the first one. */
     public Frame latest() {
-        return latest;
+        return original.latest();
+    }
+
+    /**
+     * The rendition nearest to what a viewer asked for: width from {@link #WIDTHS} not above the
+     * source's, quality from {@link #QUALITIES} not above the source's; the source's own when
+     * nothing smaller was asked.
+     */
+    Rendition rendition(Integer width, Float quality) {
+        int sourceWidth = source.settings().width();
+        float sourceQuality = source.settings().quality();
+        int w = sourceWidth;
+        if (width != null && width < sourceWidth) {
+            w = WIDTHS[0];
+            for (int candidate : WIDTHS) {
+                if (candidate <= width && candidate < sourceWidth) {
+                    w = candidate;
+                }
+            }
+        }
+        float q = sourceQuality;
+        if (quality != null && quality < sourceQuality) {
+            q = QUALITIES[0];
+            for (float candidate : QUALITIES) {
+                if (candidate <= quality && candidate < sourceQuality) {
+                    q = candidate;
+                }
+            }
+        }
+        if (w == sourceWidth && q == sourceQuality) {
+            return original;
+        }
+        int fw = w;
+        float fq = q;
+        return renditions.computeIfAbsent(w + "@" + q, k -> new Rendition(fw, fq, false));
     }
 
     public int viewerCount() {
-        return viewers.size();
-    }
-
-    /** Per-viewer delivery figures (no addresses). */
-    public io.vertx.core.json.JsonArray viewerStats() {
-        io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
-        viewers.forEach(v -> out.add(v.stats()));
-        return out;
+        int n = original.viewers().size();
+        for (Rendition r : renditions.values()) {
+            n += r.viewers().size();
+        }
+        return n;
     }
 
     public long framesProduced() {
         return frames.get();
     }
 
+    /** Per-viewer delivery figures (no addresses), with the rendition each watches. */
+    public io.vertx.core.json.JsonArray viewerStats() {
+        io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+        original.viewers().forEach(v -> out.add(v.stats().put("width", original.width())));
+        renditions.values().forEach(r -> r.viewers().forEach(v ->
+                out.add(v.stats().put("width", r.width()).put("quality", r.quality()))));
+        return out;
+    }
+
     void add(Viewer viewer) {
-        viewers.add(viewer);
+        viewer.rendition().viewers().add(viewer);
         ensureRunning();
     }
 
     void remove(Viewer viewer) {
-        viewers.remove(viewer);
+        viewer.rendition().viewers().remove(viewer);
         synchronized (this) {
-            if (viewers.isEmpty() && running) {
+            if (viewerCount() == 0 && running) {
                 running = false;
                 source.stop();
                 LOG.debug("video stream {} idle: source stopped", name);
@@ -80,10 +133,10 @@ public final class VideoStream {
     }
 
     private void onFrame(Frame frame) {
-        latest = frame;
         frames.incrementAndGet();
-        for (Viewer v : viewers) {
-            v.offer();
+        original.onSourceFrame(frame, encoder);
+        for (Rendition r : renditions.values()) {
+            r.onSourceFrame(frame, encoder);
         }
     }
 
@@ -92,5 +145,6 @@ public final class VideoStream {
             running = false;
             source.stop();
         }
+        encoder.shutdownNow();
     }
 }

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * viewer skips frames instead of queueing them and never slows anyone else.
  */
 final class Viewer {
-    private final VideoStream stream;
+    private final Rendition rendition;
     private final HttpServerResponse response;
     private final Context context;
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -22,11 +22,15 @@ final class Viewer {
     private volatile long skipped;
     private volatile long bytes;
 
-    Viewer(VideoStream stream, HttpServerResponse response, Context context, int maxFps) {
-        this.stream = stream;
+    Viewer(Rendition rendition, HttpServerResponse response, Context context, int maxFps) {
+        this.rendition = rendition;
         this.response = response;
         this.context = context;
         this.minIntervalNanos = maxFps <= 0 ? 0 : 1_000_000_000L / maxFps;
+    }
+
+    Rendition rendition() {
+        return rendition;
     }
 
     /** Frames per second actually delivered, frames skipped, bytes sent, since the viewer joined. */
@@ -51,7 +55,7 @@ final class Viewer {
 
     /** Event loop: write the newest frame if the socket can take it; the drain handler retries. */
     void writeLatest() {
-        Frame f = stream.latest();
+        Frame f = rendition.latest();
         if (f == null || f.sequence() <= lastSent || response.closed() || response.ended()) {
             return;
         }

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * kernel may buffer (SO_RCVBUF). Decodes HTTP/1.1 chunked transfer and the multipart parts.
  */
 final class MjpegReader implements AutoCloseable {
-    record Part(long frame, long timestamp, int length) {
+    record Part(long frame, long timestamp, int length, byte[] jpeg) {
     }
 
     private final Socket socket;
@@ -38,7 +38,7 @@ final class MjpegReader implements AutoCloseable {
         }
     }
 
-    /** The next multipart part (headers parsed, JPEG bytes skipped). */
+    /** The next multipart part: its headers and JPEG bytes. */
     Part next() throws IOException {
         long frame = -1;
         long ts = -1;
@@ -52,10 +52,11 @@ final class MjpegReader implements AutoCloseable {
                 frame = Long.parseLong(line.substring(9).trim());
             }
         }
+        byte[] jpeg = new byte[length];
         for (int i = 0; i < length; i++) {
-            read();
+            jpeg[i] = (byte) read();
         }
-        return new Part(frame, ts, length);
+        return new Part(frame, ts, length, jpeg);
     }
 
     private String rawLine() throws IOException {

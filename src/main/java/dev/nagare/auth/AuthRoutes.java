@@ -72,10 +72,19 @@ public final class AuthRoutes {
                 ctx.next();
                 return;
             }
+            // Paused while the store answers, so that nothing of the request (its end, or a WebSocket
+            // upgrade a later handler performs) is consumed before the next handler runs.
+            boolean ended = ctx.request().isEnded();
+            if (!ended) {
+                ctx.request().pause();
+            }
             resolve(ctx.request().getHeader(HttpHeaders.AUTHORIZATION), cookieValue(ctx, Sessions.COOKIE))
                     .onComplete(ar -> {
                         if (ar.succeeded() && ar.result().isPresent()) {
                             ctx.put(PRINCIPAL, ar.result().get());
+                        }
+                        if (!ended) {
+                            ctx.request().resume();
                         }
                         ctx.next();
                     });

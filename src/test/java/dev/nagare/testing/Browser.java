@@ -53,7 +53,9 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback {
         options.setBinary(chromium.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile);
+                "--disable-dev-shm-usage", "--user-data-dir=" + profile,
+                // A synthetic camera and microphone, granted without a prompt, for publishing pages.
+                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);

@@ -42,12 +42,84 @@ public final class VideoRoutes {
 
     public void mount(Router router, dev.nagare.server.StaticAssets assets) {
         router.get("/video").handler(assets.page("web/video/index.html"));
+        router.get("/video/publish").handler(ctx -> {
+            // The one page allowed to use the camera (and microphone) of this origin.
+            ctx.response().putHeader("Permissions-Policy", dev.nagare.server.SecurityHeaders.BROADCAST_PERMISSIONS_POLICY);
+            ctx.next();
+        }).handler(assets.page("web/video/publish.html"));
+        router.get("/video/publish/:stream").handler(auth.attach()).handler(this::publish);
         router.get("/api/video/streams").handler(auth.attach()).handler(auth.require()).handler(this::list);
         router.get("/video_feed").handler(auth.attach()).handler(ctx -> mjpeg(ctx, DEFAULT));
         router.get("/video/:stream/snapshot.jpg").handler(auth.attach())
                 .handler(ctx -> snapshot(ctx, ctx.pathParam("stream")));
         router.get("/video/:stream/stats").handler(auth.attach()).handler(ctx -> stats(ctx, ctx.pathParam("stream")));
         router.get("/video/:stream").handler(auth.attach()).handler(ctx -> mjpeg(ctx, ctx.pathParam("stream")));
+    }
+
+    /**
+     * The publisher's WebSocket: binary messages are JPEG frames (at most 2 MB, at most twice the
+     * announced fps). Needs the right {@code broadcast:video/<stream>} and a same-origin page.
+     */
+    private void publish(RoutingContext ctx) {
+        String name = ctx.pathParam("stream");
+        if (name == null || !NAME.matcher(name).matches() || DEFAULT.equals(name)) {
+            error(ctx, 400, "Stream names are 1-32 lower-case letters, digits, '-' or '_' (not 'default').");
+            return;
+        }
+        Principal p = ctx.get(AuthRoutes.PRINCIPAL);
+        if (p == null) {
+            error(ctx, 401, "Log in to publish video.");
+            return;
+        }
+        if (!p.may("broadcast", "video/" + name)) {
+            error(ctx, 403, "Not allowed to broadcast video/" + name + " (needs the right broadcast:video/" + name + ").");
+            return;
+        }
+        String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
+        io.vertx.core.net.HostAndPort host = ctx.request().authority();
+        if (origin != null && (host == null || !origin.endsWith("://" + host.host() + (host.port() > 0 ? ":" + host.port() : "")))) {
+            error(ctx, 403, "Publishing is only allowed from this site's own page.");
+            return;
+        }
+        Integer fps = intParam(ctx, "fps", 1, 60);
+        VideoSettings settings = new VideoSettings(orDefault(intParam(ctx, "width", 16, 1920), 640),
+                orDefault(intParam(ctx, "height", 16, 1080), 480), orDefault(fps, 30), 0.8f);
+        VideoStream existing = streams.get(name);
+        if (existing != null && !(existing.source() instanceof PublishedSource)) {
+            error(ctx, 409, "Stream " + name + " exists and is not a published stream.");
+            return;
+        }
+        if (existing != null && existing.publishing()) {
+            error(ctx, 409, "Stream " + name + " already has a publisher.");
+            return;
+        }
+        VideoStream stream = existing != null ? existing : new VideoStream(name, new PublishedSource(settings));
+        streams.putIfAbsent(name, stream);
+        PublishedSource source = (PublishedSource) stream.source();
+        ctx.request().toWebSocket().onSuccess(ws -> {
+            stream.publishing(true);
+            long[] window = {System.currentTimeMillis(), 0};
+            ws.binaryMessageHandler(buf -> {
+                long now = System.currentTimeMillis();
+                if (now - window[0] >= 1000) {
+                    window[0] = now;
+                    window[1] = 0;
+                }
+                if (++window[1] > 2L * source.settings().fps() || buf.length() > 2 * 1024 * 1024
+                        || buf.length() < 4 || (buf.getByte(0) & 0xff) != 0xFF || (buf.getByte(1) & 0xff) != 0xD8) {
+                    return; // too fast, too big or not a JPEG: dropped
+                }
+                source.push(buf.getBytes());
+            });
+            ws.closeHandler(v -> {
+                stream.publishing(false);
+                source.noSignal();
+            });
+        });
+    }
+
+    private static int orDefault(Integer v, int d) {
+        return v == null ? d : v;
     }
 
     private void list(RoutingContext ctx) {

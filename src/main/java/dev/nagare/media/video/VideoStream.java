@@ -27,6 +27,7 @@ public final class VideoStream {
     private final ExecutorService encoder;
     private final AtomicLong frames = new AtomicLong();
     private boolean running; // guarded by this
+    private volatile boolean publishing;
 
     public VideoStream(String name, VideoSource source) {
         this.name = name;
@@ -41,6 +42,18 @@ public final class VideoStream {
 
     public String name() {
         return name;
+    }
+
+    VideoSource source() {
+        return source;
+    }
+
+    boolean publishing() {
+        return publishing;
+    }
+
+    void publishing(boolean on) {
+        publishing = on;
     }
 
     public VideoSettings settings() {

@@ -1,0 +1,78 @@
+package dev.nagare.media.video;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nagare.auth.Role;
+import dev.nagare.server.Setting;
+import dev.nagare.testing.Browser;
+import dev.nagare.testing.TestServer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+
+/** A person publishes Chromium's (fake) camera from /video/publish; it becomes a stream. */
+class PublishBrowserTest {
+    static final String PASSWORD = "river stone lantern";
+
+    @RegisterExtension
+    static final TestServer server = new TestServer(Map.of(Setting.ADMIN_PASSWORD, PASSWORD));
+
+    @RegisterExtension
+    static final Browser browser = new Browser();
+
+    @BeforeAll
+    static void users() throws Exception {
+        server.nagare().accounts().create("viewer1", PASSWORD, Role.USER).await(10, TimeUnit.SECONDS);
+    }
+
+    private void login(String user) {
+        var d = browser.driver();
+        browser.consoleErrors(); // start each test with an empty console log
+        d.manage().deleteAllCookies();
+        d.get(server.baseUrl() + "/login?next=%2Fvideo%2Fpublish");
+        d.findElement(By.id("username")).sendKeys(user);
+        d.findElement(By.id("password")).sendKeys(PASSWORD);
+        d.findElement(By.cssSelector("form.auth-form button")).click();
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().endsWith("/video/publish"));
+    }
+
+    private void publish(String name) {
+        var d = browser.driver();
+        d.findElement(By.id("name")).clear();
+        d.findElement(By.id("name")).sendKeys(name);
+        d.findElement(By.id("start")).click();
+    }
+
+    @Test
+    void anAdminPublishesTheCameraAndViewersGetItsFrames() {
+        login("admin");
+        publish("cam1");
+        browser.waitUpTo(Duration.ofSeconds(15)).until(x -> {
+            VideoStream s = server.nagare().video().streams().get("cam1");
+            if (s == null) {
+                return false;
+            }
+            s.ensureRunning(); // as a viewer would
+            return s.framesProduced() >= 10;
+        });
+        Frame f = server.nagare().video().streams().get("cam1").latest();
+        assertThat(f.jpeg()[0]).isEqualTo((byte) 0xFF);
+        assertThat(f.jpeg()[1]).isEqualTo((byte) 0xD8);
+        assertThat(browser.driver().findElement(By.id("status")).getText()).startsWith("Publishing to /video/cam1");
+        assertThat(browser.consoleErrors()).isEmpty();
+        browser.driver().findElement(By.id("stop")).click();
+    }
+
+    @Test
+    void aUserWithoutTheBroadcastRightIsRefused() {
+        login("viewer1");
+        publish("sneaky");
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x ->
+                x.findElement(By.id("status")).getText().startsWith("Could not publish"));
+        assertThat(server.nagare().video().streams()).doesNotContainKey("sneaky");
+    }
+}

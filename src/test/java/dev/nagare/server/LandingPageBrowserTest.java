@@ -31,7 +31,7 @@ class LandingPageBrowserTest {
         assertThat(browser.driver().findElement(By.id("version")).getText()).isEqualTo(Version.get());
         // The stylesheet applied (CSP allowed it): app cards are laid out as a grid.
         assertThat(browser.driver().findElement(By.cssSelector(".apps")).getCssValue("display")).isEqualTo("grid");
-        assertThat(browser.driver().findElements(By.cssSelector(".app a")))
+        assertThat(browser.driver().findElements(By.cssSelector(".app > a")))
                 .extracting(WebElement::getText)
                 .containsExactly("Chat", "Dashboard", "Video", "Audio", "Game");
         assertThat(browser.consoleErrors()).isEmpty();

@@ -1,6 +1,7 @@
 package dev.nagare.auth;
 
 import dev.nagare.socketio.ConnectError;
+import dev.nagare.web.JsonReply;
 import dev.nagare.socketio.ConnectMiddleware;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -101,7 +102,7 @@ public final class AuthRoutes {
             boolean api = ctx.request().path().startsWith("/api/");
             if (p == null) {
                 if (api) {
-                    error(ctx, 401, "Authentication required: log in, or send Authorization: Bearer <token>.");
+                    JsonReply.error(ctx, 401, "Authentication required: log in, or send Authorization: Bearer <token>.");
                 } else {
                     ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION,
                             "/login?next=" + java.net.URLEncoder.encode(ctx.request().path(), StandardCharsets.UTF_8)).end();
@@ -111,7 +112,7 @@ public final class AuthRoutes {
             if (p.viaCookie() && changesState(ctx.request().method()) && !csrfOk(ctx, p)) {
                 LOG.info("CSRF token missing or wrong on {} {} from {}", ctx.request().method(), ctx.request().path(),
                         remote(ctx));
-                error(ctx, 403, "Missing or wrong CSRF token: send the session's token in X-CSRF-Token.");
+                JsonReply.error(ctx, 403, "Missing or wrong CSRF token: send the session's token in X-CSRF-Token.");
                 return;
             }
             ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
@@ -285,7 +286,7 @@ public final class AuthRoutes {
             return;
         }
         if (!csrfOk(ctx, p)) {
-            error(ctx, 403, "Missing or wrong CSRF token.");
+            JsonReply.error(ctx, 403, "Missing or wrong CSRF token.");
             return;
         }
         sessions.destroy(cookieValue(ctx, Sessions.COOKIE)).onComplete(ar -> {
@@ -298,10 +299,10 @@ public final class AuthRoutes {
         Principal p = ctx.get(PRINCIPAL);
         if (p == null) {
             // 200, not 401: "nobody is logged in" is an answer, and pages ask it on every load.
-            json(ctx, 200, new JsonObject().put("authenticated", false));
+            JsonReply.send(ctx, 200, new JsonObject().put("authenticated", false));
             return;
         }
-        json(ctx, 200, new JsonObject().put("authenticated", true).put("username", p.username())
+        JsonReply.send(ctx, 200, new JsonObject().put("authenticated", true).put("username", p.username())
                 .put("role", p.role().wire()).put("csrf", p.csrf()));
     }
 
@@ -312,7 +313,7 @@ public final class AuthRoutes {
         String username = fields.text(body, "username", 1, 64, false);
         String password = fields.text(body, "password", 1, PasswordPolicy.MAX_LENGTH, false);
         if (body == null || !fields.ok()) {
-            error(ctx, 400, "Expected JSON {\"username\": string, \"password\": string}"
+            JsonReply.error(ctx, 400, "Expected JSON {\"username\": string, \"password\": string}"
                     + (body == null ? "." : ": " + fields.problem().getString("message") + "."));
             return;
         }
@@ -320,7 +321,7 @@ public final class AuthRoutes {
         long wait = throttle.retryAfterMillis(ip, username, System.currentTimeMillis());
         if (wait > 0) {
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString((wait + 999) / 1000));
-            error(ctx, 429, "Too many failed attempts; retry after " + ((wait + 999) / 1000) + " s.");
+            JsonReply.error(ctx, 429, "Too many failed attempts; retry after " + ((wait + 999) / 1000) + " s.");
             return;
         }
         accounts.authenticate(username, password).compose(acc -> {
@@ -332,10 +333,10 @@ public final class AuthRoutes {
             return tokens.create(acc.get(), "login", java.util.Set.of(), config.tokenTtl());
         }).onComplete(t -> {
             if (t.failed()) {
-                error(ctx, 401, t.cause() instanceof AuthException ? t.cause().getMessage() : "Login failed.");
+                JsonReply.error(ctx, 401, t.cause() instanceof AuthException ? t.cause().getMessage() : "Login failed.");
                 return;
             }
-            json(ctx, 200, new JsonObject().put("token", t.result().secret()).put("tokenType", "Bearer")
+            JsonReply.send(ctx, 200, new JsonObject().put("token", t.result().secret()).put("tokenType", "Bearer")
                     .put("expiresAt", t.result().info().expiresAt()));
         });
     }
@@ -377,24 +378,6 @@ public final class AuthRoutes {
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .end(html);
-    }
-
-    private static void json(RoutingContext ctx, int status, JsonObject body) {
-        ctx.response().setStatusCode(status)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                .end(body.encode());
-    }
-
-    private static void error(RoutingContext ctx, int status, String message) {
-        String reason = switch (status) {
-            case 400 -> "bad_request";
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 429 -> "too_many_requests";
-            default -> "error";
-        };
-        json(ctx, status, new JsonObject().put("status", status).put("error", reason).put("message", message));
     }
 
     /** Only same-site relative paths: no scheme, no "//host", no backslash tricks. */

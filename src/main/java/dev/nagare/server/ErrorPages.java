@@ -1,6 +1,8 @@
 package dev.nagare.server;
 
 import io.vertx.core.Handler;
+import dev.nagare.web.JsonReply;
+import dev.nagare.web.SecurityHeaders;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpHeaders;
@@ -58,7 +60,7 @@ public final class ErrorPages {
                         .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
                         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                         .end(status == 404 ? notFoundHtml : errorHtml.replace("{{status}}", status + " "
-                                + reason(status).replace('_', ' ')));
+                                + JsonReply.reason(status).replace('_', ' ')));
             }
         };
     }
@@ -69,26 +71,10 @@ public final class ErrorPages {
             case 405 -> "Method " + ctx.request().method() + " is not allowed here.";
             case 413 -> "Request body is larger than the server accepts (see --max-body).";
             case 500 -> "Internal error; the server log has the details.";
-            default -> reason(status).replace('_', ' ');
+            default -> JsonReply.reason(status).replace('_', ' ');
         };
     }
 
-    static String reason(int status) {
-        return switch (status) {
-            case 400 -> "bad_request";
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
-            case 413 -> "payload_too_large";
-            case 414 -> "uri_too_long";
-            case 431 -> "request_header_fields_too_large";
-            case 415 -> "unsupported_media_type";
-            case 429 -> "too_many_requests";
-            case 503 -> "unavailable";
-            default -> status >= 500 ? "internal_error" : "error";
-        };
-    }
 
     /**
      * Requests Netty could not decode (line or headers too long, malformed) never reach the router;
@@ -106,8 +92,8 @@ public final class ErrorPages {
         res.setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
                 .putHeader(HttpHeaders.CONNECTION, "close")
-                .end(new JsonObject().put("status", status).put("error", reason(status))
-                        .put("message", "The request could not be read: " + reason(status).replace('_', ' ') + ".")
+                .end(new JsonObject().put("status", status).put("error", JsonReply.reason(status))
+                        .put("message", "The request could not be read: " + JsonReply.reason(status).replace('_', ' ') + ".")
                         .encode())
                 .onComplete(v -> req.connection().close());
     }

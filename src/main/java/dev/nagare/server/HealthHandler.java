@@ -1,6 +1,7 @@
 package dev.nagare.server;
 
 import dev.nagare.store.Store;
+import dev.nagare.web.JsonReply;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

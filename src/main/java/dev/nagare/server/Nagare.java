@@ -19,6 +19,8 @@ import dev.nagare.socketio.SocketIoConfig;
 import dev.nagare.socketio.SocketIoServer;
 import dev.nagare.store.SqliteStore;
 import dev.nagare.store.Store;
+import dev.nagare.web.SecurityHeaders;
+import dev.nagare.web.StaticAssets;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

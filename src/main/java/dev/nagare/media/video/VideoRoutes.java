@@ -2,6 +2,9 @@ package dev.nagare.media.video;
 
 import dev.nagare.auth.AuthRoutes;
 import dev.nagare.auth.Principal;
+import dev.nagare.web.JsonReply;
+import dev.nagare.web.SecurityHeaders;
+import dev.nagare.web.StaticAssets;
 import dev.nagare.wire.MjpegCodec;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -40,11 +43,11 @@ public final class VideoRoutes {
         return Map.copyOf(streams);
     }
 
-    public void mount(Router router, dev.nagare.server.StaticAssets assets) {
+    public void mount(Router router, StaticAssets assets) {
         router.get("/video").handler(assets.page("web/video/index.html"));
         router.get("/video/publish").handler(ctx -> {
             // The one page allowed to use the camera (and microphone) of this origin.
-            ctx.response().putHeader("Permissions-Policy", dev.nagare.server.SecurityHeaders.BROADCAST_PERMISSIONS_POLICY);
+            ctx.response().putHeader("Permissions-Policy", SecurityHeaders.BROADCAST_PERMISSIONS_POLICY);
             ctx.next();
         }).handler(assets.page("web/video/publish.html"));
         router.get("/video/publish/:stream").handler(auth.attach()).handler(this::publish);
@@ -63,22 +66,22 @@ public final class VideoRoutes {
     private void publish(RoutingContext ctx) {
         String name = ctx.pathParam("stream");
         if (name == null || !NAME.matcher(name).matches() || DEFAULT.equals(name)) {
-            error(ctx, 400, "Stream names are 1-32 lower-case letters, digits, '-' or '_' (not 'default').");
+            JsonReply.error(ctx, 400, "Stream names are 1-32 lower-case letters, digits, '-' or '_' (not 'default').");
             return;
         }
         Principal p = ctx.get(AuthRoutes.PRINCIPAL);
         if (p == null) {
-            error(ctx, 401, "Log in to publish video.");
+            JsonReply.error(ctx, 401, "Log in to publish video.");
             return;
         }
         if (!p.may("broadcast", "video/" + name)) {
-            error(ctx, 403, "Not allowed to broadcast video/" + name + " (needs the right broadcast:video/" + name + ").");
+            JsonReply.error(ctx, 403, "Not allowed to broadcast video/" + name + " (needs the right broadcast:video/" + name + ").");
             return;
         }
         String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
         io.vertx.core.net.HostAndPort host = ctx.request().authority();
         if (origin != null && (host == null || !origin.endsWith("://" + host.host() + (host.port() > 0 ? ":" + host.port() : "")))) {
-            error(ctx, 403, "Publishing is only allowed from this site's own page.");
+            JsonReply.error(ctx, 403, "Publishing is only allowed from this site's own page.");
             return;
         }
         Integer fps = intParam(ctx, "fps", 1, 60);
@@ -86,11 +89,11 @@ public final class VideoRoutes {
                 orDefault(intParam(ctx, "height", 16, 1080), 480), orDefault(fps, 30), 0.8f);
         VideoStream existing = streams.get(name);
         if (existing != null && !(existing.source() instanceof PublishedSource)) {
-            error(ctx, 409, "Stream " + name + " exists and is not a published stream.");
+            JsonReply.error(ctx, 409, "Stream " + name + " exists and is not a published stream.");
             return;
         }
         if (existing != null && existing.publishing()) {
-            error(ctx, 409, "Stream " + name + " already has a publisher.");
+            JsonReply.error(ctx, 409, "Stream " + name + " already has a publisher.");
             return;
         }
         VideoStream stream = existing != null ? existing : new VideoStream(name, new PublishedSource(settings));
@@ -145,11 +148,11 @@ public final class VideoRoutes {
         }
         Principal p = ctx.get(AuthRoutes.PRINCIPAL);
         if (p == null) {
-            error(ctx, 401, "Log in, or send Authorization: Bearer <token>, to watch video.");
+            JsonReply.error(ctx, 401, "Log in, or send Authorization: Bearer <token>, to watch video.");
             return null;
         }
         if (!p.may("join", "video/" + name)) {
-            error(ctx, 403, "Not allowed to watch video/" + name + ".");
+            JsonReply.error(ctx, 403, "Not allowed to watch video/" + name + ".");
             return null;
         }
         return stream;
@@ -245,7 +248,7 @@ public final class VideoRoutes {
             return;
         }
         if (System.currentTimeMillis() > deadline) {
-            error(ctx, 503, "The source has produced no frame yet.");
+            JsonReply.error(ctx, 503, "The source has produced no frame yet.");
             return;
         }
         vertx.setTimer(20, t -> sendSnapshot(ctx, stream, deadline));
@@ -267,10 +270,4 @@ public final class VideoRoutes {
                         .put("viewerStats", stream.viewerStats()).encode());
     }
 
-    private static void error(RoutingContext ctx, int status, String message) {
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
-                .end(new JsonObject().put("status", status)
-                        .put("error", status == 401 ? "unauthorized" : status == 403 ? "forbidden" : "unavailable")
-                        .put("message", message).encode());
-    }
 }

@@ -1,4 +1,4 @@
-package dev.nagare.server;
+package dev.nagare.web;
 
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -61,7 +61,7 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
         ctx.next();
     }
 
-    static void apply(MultiMap h) {
+    public static void apply(MultiMap h) {
         setIfAbsent(h, "Content-Security-Policy", CONTENT_SECURITY_POLICY);
         setIfAbsent(h, "X-Content-Type-Options", "nosniff");
         // Old browsers that ignore CSP frame-ancestors still honour this.

@@ -1,4 +1,4 @@
-package dev.nagare.server;
+package dev.nagare.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.nagare.server;
+package dev.nagare.web;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +16,25 @@ public final class JsonReply {
                 .end(body.encode());
     }
 
+    /** The machine-readable name of an error status, as in every JSON error body. */
+    public static String reason(int status) {
+        return switch (status) {
+            case 400 -> "bad_request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 409 -> "conflict";
+            case 413 -> "payload_too_large";
+            case 414 -> "uri_too_long";
+            case 415 -> "unsupported_media_type";
+            case 429 -> "too_many_requests";
+            case 431 -> "request_header_fields_too_large";
+            case 503 -> "unavailable";
+            default -> status >= 500 ? "internal_error" : "error";
+        };
+    }
+
     /** Sends a JSON error, or resets the stream when a response was already under way. */
     public static void error(RoutingContext ctx, int status, String message) {
         if (ctx.response().headWritten()) {
@@ -24,7 +43,7 @@ public final class JsonReply {
         }
         send(ctx, status, new JsonObject()
                 .put("status", status)
-                .put("error", ErrorPages.reason(status))
+                .put("error", reason(status))
                 .put("message", message));
     }
 }

@@ -1,4 +1,4 @@
-package dev.nagare.server;
+package dev.nagare.web;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

@@ -10,6 +10,10 @@ import dev.nagare.auth.Secrets;
 import dev.nagare.auth.Sessions;
 import dev.nagare.auth.Tokens;
 import dev.nagare.engine.EngineServer;
+import dev.nagare.media.audio.AudioRoutes;
+import dev.nagare.media.audio.AudioStream;
+import dev.nagare.media.audio.PcmFormat;
+import dev.nagare.media.audio.ToneSource;
 import dev.nagare.media.video.FfmpegSource;
 import dev.nagare.media.video.TestPatternSource;
 import dev.nagare.media.video.VideoRoutes;
@@ -61,6 +65,7 @@ public final class Nagare {
     private volatile Tokens tokens;
     private volatile AuthRoutes auth;
     private volatile VideoRoutes video;
+    private volatile AudioRoutes audio;
     private volatile boolean draining;
     private volatile boolean stopped;
 
@@ -218,6 +223,9 @@ public final class Nagare {
         if (video != null) {
             video.close();
         }
+        if (audio != null) {
+            audio.close();
+        }
         if (store != null) {
             awaitQuietly(store.close(), 10_000, "flush the store");
         }
@@ -245,6 +253,9 @@ public final class Nagare {
         }
         StaticAssets assets = new StaticAssets(vertx);
         video.mount(router, assets);
+        audio = new AudioRoutes(vertx, auth);
+        audio.add(new AudioStream(AudioRoutes.DEFAULT, new ToneSource(PcmFormat.defaults(), 440)));
+        audio.mount(router);
         router.get("/").handler(assets.page("web/index.html"));
         router.head("/").handler(assets.page("web/index.html"));
         router.route("/assets/*").handler(assets.directory("/assets/", "web/assets", StaticAssets.CachePolicy.REVALIDATE));

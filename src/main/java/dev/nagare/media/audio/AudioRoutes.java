@@ -1,0 +1,85 @@
+package dev.nagare.media.audio;
+
+import dev.nagare.auth.AuthRoutes;
+import dev.nagare.auth.Principal;
+import dev.nagare.web.JsonReply;
+import dev.nagare.wire.WavCodec;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /audio/{stream}.wav}: 16-bit PCM WAV with an open-ended header, which every browser's
+ * {@code <audio>} plays (the guide's multipart/x-mixed-replace of raw PCM plays nowhere: a player
+ * needs one continuous file with a header, not a series of replaced parts). {@code /audio_feed}
+ * is the guide's alias for the default stream. Listening needs {@code join:audio/<stream>}.
+ */
+public final class AudioRoutes {
+    public static final String DEFAULT = "default";
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+
+    private final Vertx vertx;
+    private final AuthRoutes auth;
+    private final Map<String, AudioStream> streams = new ConcurrentHashMap<>();
+
+    public AudioRoutes(Vertx vertx, AuthRoutes auth) {
+        this.vertx = vertx;
+        this.auth = auth;
+    }
+
+    public void add(AudioStream stream) {
+        streams.put(stream.name(), stream);
+    }
+
+    public void mount(Router router) {
+        router.get("/audio_feed").handler(auth.attach()).handler(ctx -> wav(ctx, DEFAULT));
+        router.get("/audio/:file").handler(auth.attach()).handler(ctx -> {
+            String file = ctx.pathParam("file");
+            if (file == null || !file.endsWith(".wav")) {
+                ctx.next();
+                return;
+            }
+            wav(ctx, file.substring(0, file.length() - 4));
+        });
+    }
+
+    public void close() {
+        streams.values().forEach(AudioStream::close);
+    }
+
+    private void wav(RoutingContext ctx, String name) {
+        AudioStream stream = name != null && NAME.matcher(name).matches() ? streams.get(name) : null;
+        if (stream == null) {
+            ctx.next();
+            return;
+        }
+        Principal p = ctx.get(AuthRoutes.PRINCIPAL);
+        if (p == null) {
+            JsonReply.error(ctx, 401, "Log in, or send Authorization: Bearer <token>, to listen.");
+            return;
+        }
+        if (!p.may("join", "audio/" + name)) {
+            JsonReply.error(ctx, 403, "Not allowed to listen to audio/" + name + ".");
+            return;
+        }
+        PcmFormat f = stream.format();
+        HttpServerResponse res = ctx.response();
+        res.setChunked(true)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "audio/wav")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .putHeader("X-Accel-Buffering", "no");
+        res.write(Buffer.buffer(WavCodec.streamingHeader(f.sampleRate(), f.channels(), 16)));
+        Listener listener = new Listener(res, vertx.getOrCreateContext());
+        for (Buffer chunk : stream.burst()) {
+            listener.write(chunk); // a short burst so the player starts at once
+        }
+        res.closeHandler(v -> stream.remove(listener));
+        stream.add(listener);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.nagare.media.audio;
+
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+
+/**
+ * One named audio stream: a source, its listeners, and the last few chunks (a short burst for new
+ * listeners, so players start at once). Each chunk is turned into a Buffer once and written to
+ * every listener; a listener that cannot keep up skips chunks. The source runs only while someone
+ * listens.
+ */
+public final class AudioStream {
+    private static final int BURST_CHUNKS = 10; // 200 ms
+
+    private final String name;
+    private final ToneSource source;
+    private final Set<Listener> listeners = new CopyOnWriteArraySet<>();
+    private final ArrayDeque<Buffer> recent = new ArrayDeque<>(); // guarded by itself
+    private boolean running; // guarded by this
+
+    public AudioStream(String name, ToneSource source) {
+        this.name = name;
+        this.source = source;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public PcmFormat format() {
+        return source.format();
+    }
+
+    public int listenerCount() {
+        return listeners.size();
+    }
+
+    List<Buffer> burst() {
+        synchronized (recent) {
+            return List.copyOf(recent);
+        }
+    }
+
+    void add(Listener l) {
+        listeners.add(l);
+        synchronized (this) {
+            if (!running) {
+                running = true;
+                source.start(this::onChunk);
+            }
+        }
+    }
+
+    void remove(Listener l) {
+        listeners.remove(l);
+        synchronized (this) {
+            if (listeners.isEmpty() && running) {
+                running = false;
+                source.stop();
+                synchronized (recent) {
+                    recent.clear();
+                }
+            }
+        }
+    }
+
+    private void onChunk(byte[] pcm) {
+        Buffer chunk = Buffer.buffer(pcm);
+        synchronized (recent) {
+            recent.add(chunk);
+            if (recent.size() > BURST_CHUNKS) {
+                recent.poll();
+            }
+        }
+        for (Listener l : listeners) {
+            l.offer(chunk);
+        }
+    }
+
+    public void close() {
+        synchronized (this) {
+            running = false;
+            source.stop();
+        }
+    }
+}

@@ -255,7 +255,7 @@ public final class Nagare {
         video.mount(router, assets);
         audio = new AudioRoutes(vertx, auth);
         audio.add(new AudioStream(AudioRoutes.DEFAULT, new ToneSource(PcmFormat.defaults(), 440)));
-        audio.mount(router);
+        audio.mount(router, assets);
         router.get("/").handler(assets.page("web/index.html"));
         router.head("/").handler(assets.page("web/index.html"));
         router.route("/assets/*").handler(assets.directory("/assets/", "web/assets", StaticAssets.CachePolicy.REVALIDATE));

@@ -55,7 +55,9 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback {
                 "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--user-data-dir=" + profile,
                 // A synthetic camera and microphone, granted without a prompt, for publishing pages.
-                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream");
+                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                // Media may start without a click, so a test can check that <audio> plays.
+                "--autoplay-policy=no-user-gesture-required");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);

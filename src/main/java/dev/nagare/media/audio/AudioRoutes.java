@@ -37,7 +37,9 @@ public final class AudioRoutes {
         streams.put(stream.name(), stream);
     }
 
-    public void mount(Router router) {
+    public void mount(Router router, dev.nagare.web.StaticAssets assets) {
+        router.get("/audio").handler(assets.page("web/audio/index.html"));
+        router.get("/api/audio/streams").handler(auth.attach()).handler(auth.require()).handler(this::list);
         router.get("/audio_feed").handler(auth.attach()).handler(ctx -> wav(ctx, DEFAULT));
         router.get("/audio/:file").handler(auth.attach()).handler(ctx -> {
             String file = ctx.pathParam("file");
@@ -47,6 +49,16 @@ public final class AudioRoutes {
             }
             wav(ctx, file.substring(0, file.length() - 4));
         });
+    }
+
+    private void list(RoutingContext ctx) {
+        Principal p = ctx.get(AuthRoutes.PRINCIPAL);
+        io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+        streams.values().stream().filter(s -> p.may("join", "audio/" + s.name()))
+                .sorted(java.util.Comparator.comparing(AudioStream::name))
+                .forEach(s -> out.add(new io.vertx.core.json.JsonObject().put("name", s.name())
+                        .put("sampleRate", s.format().sampleRate()).put("channels", s.format().channels())));
+        JsonReply.send(ctx, 200, new io.vertx.core.json.JsonObject().put("streams", out));
     }
 
     public void close() {

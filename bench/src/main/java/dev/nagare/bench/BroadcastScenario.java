@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -260,7 +259,7 @@ public final class BroadcastScenario {
                 .put("steps", steps)
                 .put("max", best)
                 .put("disconnects", disconnects.sum())
-                .put("closeReasons", toJson(closeReasons))
+                .put("closeReasons", ProcStats.sums(closeReasons))
                 .put("unexpectedFrames", unexpected.sum())
                 .put("errors", new JsonArray(new ArrayList<>(errors)));
         if (best != null) {
@@ -302,27 +301,14 @@ public final class BroadcastScenario {
 
     /**
      * A JVM server's first young collections promote its start-up and connection state to the old
-     * generation and are slow (tens of ms on one core): have them happen now, with a full GC through
-     * jcmd, rather than inside a measured step.
+     * generation and are slow (tens of ms on one core): have them happen now rather than inside a
+     * measured step.
      */
-    private void gcServer() {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        if (serverPid <= 0 || !Files.isExecutable(jcmd)) {
-            log("%s: cannot run a GC in the server (no pid or no %s)", server, jcmd);
-            return;
-        }
-        try {
-            long t0 = System.nanoTime();
-            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(serverPid), "GC.run")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-            log("%s: full GC in the server after warm-up (jcmd GC.run, %.0f ms)", server, (System.nanoTime() - t0) / 1e6);
-            Thread.sleep(500);
-        } catch (Exception e) {
-            log("%s: jcmd GC.run failed: %s", server, e);
-        }
+    private void gcServer() throws InterruptedException {
+        double ms = ProcStats.fullGc(serverPid);
+        log(ms < 0 ? "%s: cannot run a GC in the server (no pid, no jcmd, or it failed)"
+                : "%s: full GC in the server after warm-up (jcmd GC.run, %.0f ms)", server, ms);
+        Thread.sleep(500);
     }
 
     private boolean looksNoisy(JsonObject st) {
@@ -794,14 +780,6 @@ public final class BroadcastScenario {
             sb.append("\"}").append(suffix);
             return sb.toString();
         }
-    }
-
-    // ------------------------------------------------------------------ utilities
-
-    private static JsonObject toJson(Map<String, LongAdder> m) {
-        JsonObject o = new JsonObject();
-        new TreeMap<>(m).forEach((k, v) -> o.put(k, v.sum()));
-        return o;
     }
 
     private static double round(double v, int digits) {

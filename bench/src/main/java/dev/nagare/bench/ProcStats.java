@@ -91,4 +91,34 @@ final class ProcStats {
         }
         return -1;
     }
+
+    /** Runs a full GC in the JVM {@code pid} with jcmd; returns the time it took in ms, or -1. */
+    static double fullGc(long pid) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (pid <= 0 || !Files.isExecutable(jcmd)) {
+            return -1;
+        }
+        try {
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return -1;
+            }
+            return (System.nanoTime() - t0) / 1e6;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Counter name to value, sorted by name. */
+    static io.vertx.core.json.JsonObject sums(java.util.Map<String, java.util.concurrent.atomic.LongAdder> m) {
+        io.vertx.core.json.JsonObject o = new io.vertx.core.json.JsonObject();
+        new java.util.TreeMap<>(m).forEach((k, v) -> o.put(k, v.sum()));
+        return o;
+    }
 }

@@ -75,7 +75,8 @@ public final class ConfigResolver {
                 addresses(raw, Setting.TRUSTED_PROXIES),
                 (int) number(raw, Setting.CONNECT_RATE, 1, 1_000_000),
                 (int) number(raw, Setting.WRITE_WINDOW, 0, 1000),
-                videoFfmpeg(raw));
+                ffmpegStream(raw, Setting.VIDEO_FFMPEG),
+                ffmpegStream(raw, Setting.AUDIO_FFMPEG));
         checkTls(config, raw);
         return config;
     }
@@ -109,13 +110,13 @@ public final class ConfigResolver {
         return java.util.Set.copyOf(out);
     }
 
-    private static String videoFfmpeg(Map<Setting, Raw> raw) {
-        Raw r = raw.get(Setting.VIDEO_FFMPEG);
+    private static String ffmpegStream(Map<Setting, Raw> raw, Setting setting) {
+        Raw r = raw.get(setting);
         if (r == null) {
             return null;
         }
         if (!r.value().matches("[a-z0-9][a-z0-9_-]{0,31}=\\S.*")) {
-            throw invalid(Setting.VIDEO_FFMPEG, r, "expected NAME=INPUT-ARGS, e.g. cam=-f v4l2 -i /dev/video0"
+            throw invalid(setting, r, "expected NAME=INPUT-ARGS, e.g. cam=-f v4l2 -i /dev/video0"
                     + " (name: lower-case letters, digits, '-', '_')");
         }
         return r.value();

@@ -12,6 +12,7 @@ import dev.nagare.auth.Tokens;
 import dev.nagare.engine.EngineServer;
 import dev.nagare.media.audio.AudioRoutes;
 import dev.nagare.media.audio.AudioStream;
+import dev.nagare.media.audio.FfmpegAudioSource;
 import dev.nagare.media.audio.PcmFormat;
 import dev.nagare.media.audio.ToneSource;
 import dev.nagare.media.video.FfmpegSource;
@@ -255,6 +256,11 @@ public final class Nagare {
         video.mount(router, assets);
         audio = new AudioRoutes(vertx, auth);
         audio.add(new AudioStream(AudioRoutes.DEFAULT, new ToneSource(PcmFormat.defaults(), 440)));
+        if (config.audioFfmpeg() != null) {
+            String[] nameAndInput = config.audioFfmpeg().split("=", 2);
+            audio.add(new AudioStream(nameAndInput[0], new FfmpegAudioSource(nameAndInput[0], "ffmpeg",
+                    java.util.List.of(nameAndInput[1].trim().split("\\s+")), PcmFormat.defaults())));
+        }
         audio.mount(router, assets);
         router.get("/").handler(assets.page("web/index.html"));
         router.head("/").handler(assets.page("web/index.html"));

@@ -31,7 +31,8 @@ public record ServerConfig(
         java.util.Set<String> trustedProxies,
         int connectRate,
         int writeWindowMs,
-        String videoFfmpeg) {
+        String videoFfmpeg,
+        String audioFfmpeg) {
 
     /** True when the server speaks HTTPS (and WSS). */
     public boolean tls() {
@@ -47,12 +48,12 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, videoFfmpeg);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, videoFfmpeg, audioFfmpeg);
     }
 
     public ServerConfig withDataDir(Path newDataDir) {
         return new ServerConfig(host, port, newDataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, videoFfmpeg);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, videoFfmpeg, audioFfmpeg);
     }
 
     @Override

@@ -46,6 +46,9 @@ public enum Setting {
     VIDEO_FFMPEG("video-ffmpeg", "NAME=INPUT", null,
             "Add a video stream fed by ffmpeg, e.g. 'cam=-f v4l2 -i /dev/video0' or"
                     + " 'clip=-re -stream_loop -1 -i movie.mp4' (640x480 @ 30 fps)."),
+    AUDIO_FFMPEG("audio-ffmpeg", "NAME=INPUT", null,
+            "Add an audio stream fed by ffmpeg, e.g. 'mic=-f pulse -i default' or 'radio=-re -i http://...'"
+                    + " (48 kHz mono WAV)."),
     REGISTRATION("registration", "open|closed", "closed", "Whether anyone may create an account at /register."),
     GUESTS("guests", "true|false", "false",
             "Let clients without a login connect to protected namespaces as read-only guests."),

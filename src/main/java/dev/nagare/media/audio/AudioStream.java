@@ -16,12 +16,12 @@ public final class AudioStream {
     private static final int BURST_CHUNKS = 10; // 200 ms
 
     private final String name;
-    private final ToneSource source;
+    private final AudioSource source;
     private final Set<Listener> listeners = new CopyOnWriteArraySet<>();
     private final ArrayDeque<Buffer> recent = new ArrayDeque<>(); // guarded by itself
     private boolean running; // guarded by this
 
-    public AudioStream(String name, ToneSource source) {
+    public AudioStream(String name, AudioSource source) {
         this.name = name;
         this.source = source;
     }

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * The default audio source: a sine tone (440 Hz unless configured), generated in real time in
  * 20 ms chunks on its own thread, with a continuous phase so chunks join without clicks.
  */
-public final class ToneSource {
+public final class ToneSource implements AudioSource {
     static final int CHUNK_MS = 20;
 
     private final PcmFormat format;
@@ -27,10 +27,12 @@ public final class ToneSource {
         this.frequency = frequency;
     }
 
+    @Override
     public PcmFormat format() {
         return format;
     }
 
+    @Override
     public synchronized void start(Consumer<byte[]> sink) {
         if (thread != null) {
             return;
@@ -43,6 +45,7 @@ public final class ToneSource {
         task = thread.scheduleAtFixedRate(() -> sink.accept(chunk()), 0, CHUNK_MS, TimeUnit.MILLISECONDS);
     }
 
+    @Override
     public synchronized void stop() {
         if (thread != null) {
             task.cancel(false);

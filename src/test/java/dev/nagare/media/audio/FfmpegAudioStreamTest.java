@@ -1,0 +1,45 @@
+package dev.nagare.media.audio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nagare.auth.Account;
+import dev.nagare.server.Setting;
+import dev.nagare.testing.TestServer;
+import dev.nagare.testing.Tools;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** --audio-ffmpeg feeds a stream from ffmpeg (lavfi's 1 kHz sine here); recorded and analysed. */
+class FfmpegAudioStreamTest {
+    @RegisterExtension
+    static final TestServer server = new TestServer(Map.of(Setting.ADMIN_PASSWORD, "river stone lantern",
+            Setting.AUDIO_FFMPEG, "sine=-re -f lavfi -i sine=frequency=1000:sample_rate=48000"));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theFfmpegFedStreamPlaysItsInputsPitch() throws Exception {
+        Path ffmpeg = Tools.require("ffmpeg", "apt-get install ffmpeg", "/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg");
+        Account admin = server.nagare().accounts().find("admin").await(10, TimeUnit.SECONDS).orElseThrow();
+        String token = server.nagare().tokens().create(admin, "t", Set.of(), Duration.ofHours(1))
+                .await(10, TimeUnit.SECONDS).secret();
+        Path out = dir.resolve("sine.wav");
+        Process p = new ProcessBuilder(List.of(ffmpeg.toString(), "-hide_banner", "-loglevel", "error",
+                "-headers", "Authorization: Bearer " + token + "\r\n", "-i", server.baseUrl() + "/audio/sine.wav",
+                "-t", "3", "-c:a", "pcm_s16le", out.toString())).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(log).isZero();
+        assertThat(Files.size(out)).isGreaterThan(2L * 48_000 * 2);
+        assertThat(AudioStreamTest.frequency(out)).isCloseTo(1000.0, org.assertj.core.data.Percentage.withPercentage(1));
+    }
+}

@@ -40,14 +40,16 @@ public final class AudioRoutes {
     public void mount(Router router, dev.nagare.web.StaticAssets assets) {
         router.get("/audio").handler(assets.page("web/audio/index.html"));
         router.get("/api/audio/streams").handler(auth.attach()).handler(auth.require()).handler(this::list);
-        router.get("/audio_feed").handler(auth.attach()).handler(ctx -> wav(ctx, DEFAULT));
+        router.get("/audio_feed").handler(auth.attach()).handler(ctx -> listen(ctx, DEFAULT, false));
         router.get("/audio/:file").handler(auth.attach()).handler(ctx -> {
             String file = ctx.pathParam("file");
-            if (file == null || !file.endsWith(".wav")) {
+            if (file != null && file.endsWith(".wav")) {
+                listen(ctx, file.substring(0, file.length() - 4), false);
+            } else if (file != null && file.endsWith(".ogg")) {
+                listen(ctx, file.substring(0, file.length() - 4), true);
+            } else {
                 ctx.next();
-                return;
             }
-            wav(ctx, file.substring(0, file.length() - 4));
         });
     }
 
@@ -65,7 +67,8 @@ public final class AudioRoutes {
         streams.values().forEach(AudioStream::close);
     }
 
-    private void wav(RoutingContext ctx, String name) {
+    /** WAV (PCM) or, with {@code ogg}, Opus in Ogg: far less bandwidth. */
+    private void listen(RoutingContext ctx, String name, boolean ogg) {
         AudioStream stream = name != null && NAME.matcher(name).matches() ? streams.get(name) : null;
         if (stream == null) {
             ctx.next();
@@ -81,17 +84,23 @@ public final class AudioRoutes {
             return;
         }
         PcmFormat f = stream.format();
+        Buffer header = ogg ? stream.oggHeaders()
+                : Buffer.buffer(WavCodec.streamingHeader(f.sampleRate(), f.channels(), 16));
+        if (header == null) {
+            JsonReply.error(ctx, 404, "Stream " + name + " is not available as Ogg/Opus (it is not 48 kHz).");
+            return;
+        }
         HttpServerResponse res = ctx.response();
         res.setChunked(true)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "audio/wav")
+                .putHeader(HttpHeaders.CONTENT_TYPE, ogg ? "audio/ogg" : "audio/wav")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .putHeader("X-Accel-Buffering", "no");
-        res.write(Buffer.buffer(WavCodec.streamingHeader(f.sampleRate(), f.channels(), 16)));
+        res.write(header);
         Listener listener = new Listener(res, vertx.getOrCreateContext());
-        for (Buffer chunk : stream.burst()) {
+        for (Buffer chunk : stream.burst(ogg)) {
             listener.write(chunk); // a short burst so the player starts at once
         }
         res.closeHandler(v -> stream.remove(listener));
-        stream.add(listener);
+        stream.add(listener, ogg);
     }
 }

@@ -18,7 +18,10 @@ public final class AudioStream {
     private final String name;
     private final AudioSource source;
     private final Set<Listener> listeners = new CopyOnWriteArraySet<>();
+    private final Set<Listener> oggListeners = new CopyOnWriteArraySet<>();
     private final ArrayDeque<Buffer> recent = new ArrayDeque<>(); // guarded by itself
+    private final ArrayDeque<Buffer> recentOgg = new ArrayDeque<>(); // guarded by recent
+    private OpusPages opus; // source thread only, made when the first .ogg listener comes
     private boolean running; // guarded by this
 
     public AudioStream(String name, AudioSource source) {
@@ -35,17 +38,22 @@ public final class AudioStream {
     }
 
     public int listenerCount() {
-        return listeners.size();
+        return listeners.size() + oggListeners.size();
     }
 
-    List<Buffer> burst() {
+    List<Buffer> burst(boolean ogg) {
         synchronized (recent) {
-            return List.copyOf(recent);
+            return List.copyOf(ogg ? recentOgg : recent);
         }
     }
 
-    void add(Listener l) {
-        listeners.add(l);
+    /** The Ogg/Opus header pages, or null when the format cannot be Opus (not 48 kHz). */
+    Buffer oggHeaders() {
+        return source.format().sampleRate() == 48_000 ? new OpusPages(source.format()).headers() : null;
+    }
+
+    void add(Listener l, boolean ogg) {
+        (ogg ? oggListeners : listeners).add(l);
         synchronized (this) {
             if (!running) {
                 running = true;
@@ -56,12 +64,14 @@ public final class AudioStream {
 
     void remove(Listener l) {
         listeners.remove(l);
+        oggListeners.remove(l);
         synchronized (this) {
-            if (listeners.isEmpty() && running) {
+            if (listenerCount() == 0 && running) {
                 running = false;
                 source.stop();
                 synchronized (recent) {
                     recent.clear();
+                    recentOgg.clear();
                 }
             }
         }
@@ -77,6 +87,21 @@ public final class AudioStream {
         }
         for (Listener l : listeners) {
             l.offer(chunk);
+        }
+        if (!oggListeners.isEmpty()) {
+            if (opus == null) {
+                opus = new OpusPages(source.format());
+            }
+            Buffer page = opus.page(pcm); // encoded once for every .ogg listener
+            synchronized (recent) {
+                recentOgg.add(page);
+                if (recentOgg.size() > BURST_CHUNKS) {
+                    recentOgg.poll();
+                }
+            }
+            for (Listener l : oggListeners) {
+                l.offer(page);
+            }
         }
     }
 

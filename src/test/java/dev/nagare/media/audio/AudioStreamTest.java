@@ -73,6 +73,32 @@ class AudioStreamTest {
     }
 
     @Test
+    void theOggOpusEndpointDecodesToTheSameToneWithAFractionOfTheBandwidth() throws Exception {
+        Path ffmpeg = Tools.require("ffmpeg", "apt-get install ffmpeg", "/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg");
+        Path out = dir.resolve("from-ogg.wav");
+        Process p = new ProcessBuilder(List.of(ffmpeg.toString(), "-hide_banner", "-loglevel", "error",
+                "-headers", "Authorization: Bearer " + token + "\r\n", "-i", server.baseUrl() + "/audio/default.ogg",
+                "-t", "4", "-ac", "1", "-ar", "48000", "-c:a", "pcm_s16le", out.toString())).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(log).isZero();
+        assertThat(frequency(out)).isCloseTo(440.0, org.assertj.core.data.Percentage.withPercentage(1));
+
+        HttpResponse<java.io.InputStream> res = server.http().send(HttpRequest.newBuilder(server.uri("/audio/default.ogg"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (var in = res.body()) {
+            assertThat(res.headers().firstValue("Content-Type")).hasValue("audio/ogg");
+            long start = System.nanoTime();
+            long bytes = 0;
+            while (System.nanoTime() - start < 2_000_000_000L) {
+                bytes += in.readNBytes(1024).length;
+            }
+            double perSecond = bytes / ((System.nanoTime() - start) / 1e9);
+            assertThat(perSecond).as("Ogg/Opus bytes/s vs 96,000 for WAV").isLessThan(20_000);
+        }
+    }
+
+    @Test
     void theGuidesAudioFeedIsTheDefaultStreamAsAWavThatStartsWithItsHeader() throws Exception {
         HttpResponse<java.io.InputStream> res = server.http().send(HttpRequest.newBuilder(server.uri("/audio_feed"))
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());

@@ -32,7 +32,7 @@ class OggCodecTest {
 
     @Test
     void theOggCrcMatchesItsKnownCheckValue() {
-        // CRC-32/MPEG-2-style non-reflected, init 0, no final xor: the check value of "123456789"
+        // the check value of "123456789" for poly 0x04c11db7, init 0, not reflected, no final xor
         assertThat(Integer.toHexString(OggCodec.crc("123456789".getBytes(StandardCharsets.US_ASCII)))).isEqualTo("89a1897f");
     }
 

@@ -4,9 +4,12 @@ import { io } from '/socket.io/socket.io.esm.min.js';
 const out = document.getElementById('result');
 const socket = io('/browser');
 const result = {};
+// The transport the engine opened with (the upgrade may finish before 'connect' fires).
+socket.io.on('open', () => {
+  result.firstTransport = socket.io.engine.transport.name;
+});
 
 socket.on('connect', async () => {
-  result.firstTransport = socket.io.engine.transport.name;
   result.text = await socket.timeout(5000).emitWithAck('echo', { hello: '流れ' });
   const bytes = await socket.timeout(5000).emitWithAck('echo', new Uint8Array([1, 2, 3, 250]));
   result.binaryType = Object.prototype.toString.call(bytes);

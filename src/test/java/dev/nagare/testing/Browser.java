@@ -72,8 +72,11 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback {
         return driver;
     }
 
+    /** A wait that also retries when the page was replaced under it (form posts, redirects). */
     public WebDriverWait waitUpTo(Duration timeout) {
-        return new WebDriverWait(driver, timeout);
+        WebDriverWait wait = new WebDriverWait(driver, timeout);
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
     }
 
     /** Console entries at SEVERE since the last call (Chromium reports CSP violations there). */

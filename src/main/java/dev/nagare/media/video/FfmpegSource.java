@@ -1,31 +1,27 @@
 package dev.nagare.media.video;
 
+import dev.nagare.media.FfmpegProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Frames from an ffmpeg process: any input ffmpeg reads (a v4l2 camera, avfoundation, dshow, RTSP,
  * a file, lavfi) is scaled, paced and encoded to MJPEG on ffmpeg's side and read from its stdout.
- * When ffmpeg dies it is restarted with backoff (1 s doubling to 30 s), and viewers get a "no signal"
- * frame meanwhile. The reader is a plain thread: reading a pipe blocks.
+ * When ffmpeg dies it is restarted with backoff ({@link FfmpegProcess}), and viewers get a "no signal"
+ * frame meanwhile.
  */
 public final class FfmpegSource implements VideoSource {
-    private static final Logger LOG = LoggerFactory.getLogger(FfmpegSource.class);
     private static final int MAX_FRAME = 8 * 1024 * 1024;
 
     private final String name;
     private final String ffmpeg;
     private final List<String> input;
     private final VideoSettings settings;
-    private volatile boolean running;
-    private Thread thread;
-    private volatile Process process;
+    private FfmpegProcess process; // guarded by this
+    private long sequence;         // the process thread only
 
     public FfmpegSource(String name, String ffmpeg, List<String> input, VideoSettings settings) {
         this.name = name;
@@ -41,73 +37,33 @@ public final class FfmpegSource implements VideoSource {
 
     /** The ffmpeg command line: input arguments, then scale, rate and JPEG quality (2 best .. 31). */
     List<String> command() {
-        List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin"));
-        cmd.addAll(input);
         int q = Math.max(2, Math.min(31, Math.round(31 - settings.quality() * 29)));
-        cmd.addAll(List.of("-an", "-vf", "scale=" + settings.width() + ":" + settings.height(),
-                "-r", Integer.toString(settings.fps()), "-f", "mjpeg", "-q:v", Integer.toString(q), "pipe:1"));
-        return cmd;
+        return FfmpegProcess.command(ffmpeg, input, List.of("-an", "-vf",
+                "scale=" + settings.width() + ":" + settings.height(), "-r", Integer.toString(settings.fps()),
+                "-f", "mjpeg", "-q:v", Integer.toString(q), "pipe:1"));
     }
 
     @Override
     public synchronized void start(Consumer<Frame> sink) {
-        if (running) {
+        if (process != null) {
             return;
         }
-        running = true;
-        thread = new Thread(() -> run(sink), "nagare-ffmpeg-" + name);
-        thread.setDaemon(true);
-        thread.start();
+        process = new FfmpegProcess("video stream " + name, command(), (in, running) -> {
+            for (byte[] jpeg; running.getAsBoolean() && (jpeg = nextJpeg(in)) != null; ) {
+                sink.accept(Frame.of(jpeg, sequence++, System.currentTimeMillis()));
+            }
+        }, (millis, running) -> {
+            sink.accept(Frame.of(NoSignal.jpeg(settings), sequence++, System.currentTimeMillis()));
+            Thread.sleep(millis);
+        });
+        process.start();
     }
 
     @Override
     public synchronized void stop() {
-        running = false;
-        Process p = process;
-        if (p != null) {
-            p.destroy();
-        }
-        if (thread != null) {
-            thread.interrupt();
-        }
-    }
-
-    private void run(Consumer<Frame> sink) {
-        long backoff = 1000;
-        long sequence = 0;
-        while (running) {
-            long started = System.currentTimeMillis();
-            try {
-                Process p = new ProcessBuilder(command()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-                process = p;
-                try (InputStream in = p.getInputStream()) {
-                    for (byte[] jpeg; running && (jpeg = nextJpeg(in)) != null; ) {
-                        sink.accept(Frame.of(jpeg, sequence++, System.currentTimeMillis()));
-                    }
-                }
-                int code = p.waitFor();
-                if (running) {
-                    LOG.warn("ffmpeg for video stream {} exited with {}; restarting in {} ms", name, code, backoff);
-                }
-            } catch (IOException e) {
-                LOG.warn("ffmpeg for video stream {} could not run ({}); retrying in {} ms", name, e.getMessage(), backoff);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            if (!running) {
-                return;
-            }
-            sink.accept(Frame.of(NoSignal.jpeg(settings), sequence++, System.currentTimeMillis()));
-            if (System.currentTimeMillis() - started > 60_000) {
-                backoff = 1000; // it ran for a while: start the backoff over
-            }
-            try {
-                Thread.sleep(backoff); // restart backoff, on this source's own thread
-            } catch (InterruptedException e) {
-                return;
-            }
-            backoff = Math.min(30_000, backoff * 2);
+        if (process != null) {
+            process.stop();
+            process = null;
         }
     }
 

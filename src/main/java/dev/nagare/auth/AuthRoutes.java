@@ -146,6 +146,25 @@ public final class AuthRoutes {
         };
     }
 
+    /**
+     * The request's principal if it has the right {@code action:resource}; otherwise answers 401
+     * (nobody logged in) or 403 (not allowed) with a JSON reason and returns null. For routes after
+     * {@link #attach()}.
+     */
+    public static Principal permit(RoutingContext ctx, String action, String resource) {
+        Principal p = ctx.get(PRINCIPAL);
+        if (p == null) {
+            JsonReply.error(ctx, 401, "Log in, or send Authorization: Bearer <token>, for " + resource + ".");
+            return null;
+        }
+        if (!p.may(action, resource)) {
+            JsonReply.error(ctx, 403, "Not allowed: " + action + " " + resource + " needs the right "
+                    + action + ":" + resource + ".");
+            return null;
+        }
+        return p;
+    }
+
     /** The principal a Socket.IO connection was admitted as (see {@link #socketAuth()}), or null. */
     public static Principal principal(dev.nagare.socketio.Socket socket) {
         return socket.data().get("principal") instanceof Principal p ? p : null;

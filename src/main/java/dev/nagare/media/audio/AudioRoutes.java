@@ -74,13 +74,7 @@ public final class AudioRoutes {
             ctx.next();
             return;
         }
-        Principal p = ctx.get(AuthRoutes.PRINCIPAL);
-        if (p == null) {
-            JsonReply.error(ctx, 401, "Log in, or send Authorization: Bearer <token>, to listen.");
-            return;
-        }
-        if (!p.may("join", "audio/" + name)) {
-            JsonReply.error(ctx, 403, "Not allowed to listen to audio/" + name + ".");
+        if (AuthRoutes.permit(ctx, "join", "audio/" + name) == null) {
             return;
         }
         PcmFormat f = stream.format();

@@ -69,13 +69,7 @@ public final class VideoRoutes {
             JsonReply.error(ctx, 400, "Stream names are 1-32 lower-case letters, digits, '-' or '_' (not 'default').");
             return;
         }
-        Principal p = ctx.get(AuthRoutes.PRINCIPAL);
-        if (p == null) {
-            JsonReply.error(ctx, 401, "Log in to publish video.");
-            return;
-        }
-        if (!p.may("broadcast", "video/" + name)) {
-            JsonReply.error(ctx, 403, "Not allowed to broadcast video/" + name + " (needs the right broadcast:video/" + name + ").");
+        if (AuthRoutes.permit(ctx, "broadcast", "video/" + name) == null) {
             return;
         }
         String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
@@ -146,16 +140,7 @@ public final class VideoRoutes {
             ctx.next(); // falls through to the 404 page
             return null;
         }
-        Principal p = ctx.get(AuthRoutes.PRINCIPAL);
-        if (p == null) {
-            JsonReply.error(ctx, 401, "Log in, or send Authorization: Bearer <token>, to watch video.");
-            return null;
-        }
-        if (!p.may("join", "video/" + name)) {
-            JsonReply.error(ctx, 403, "Not allowed to watch video/" + name + ".");
-            return null;
-        }
-        return stream;
+        return AuthRoutes.permit(ctx, "join", "video/" + name) == null ? null : stream;
     }
 
     private void mjpeg(RoutingContext ctx, String name) {

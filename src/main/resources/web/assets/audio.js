@@ -1,16 +1,12 @@
 // The /audio page: one <audio> player per stream (text via textContent only).
+import { askToLogIn } from '/assets/login-prompt.js';
 const list = document.getElementById('streams');
 const status = document.getElementById('status');
 
 async function load() {
   const res = await fetch('/api/audio/streams', { cache: 'no-store' });
   if (res.status === 401) {
-    status.textContent = 'Log in to listen.';
-    const link = document.createElement('a');
-    link.href = '/login?next=%2Faudio';
-    link.textContent = ' Log in';
-    status.append(link);
-    document.documentElement.dataset.ready = 'true';
+    askToLogIn(status, 'Log in to listen.', '/audio');
     return;
   }
   const { streams } = await res.json();

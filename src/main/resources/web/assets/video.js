@@ -1,5 +1,6 @@
 // The /video page: one live <img> per stream, with its stats. User-visible text goes through
 // textContent only; stream names come from the server but are still never parsed as HTML.
+import { askToLogIn } from '/assets/login-prompt.js';
 const list = document.getElementById('streams');
 const status = document.getElementById('status');
 
@@ -38,12 +39,7 @@ async function refreshStats(cards) {
 async function load() {
   const res = await fetch('/api/video/streams', { cache: 'no-store' });
   if (res.status === 401) {
-    status.textContent = 'Log in to watch video.';
-    const link = document.createElement('a');
-    link.href = '/login?next=%2Fvideo';
-    link.textContent = ' Log in';
-    status.append(link);
-    document.documentElement.dataset.ready = 'true';
+    askToLogIn(status, 'Log in to watch video.', '/video');
     return;
   }
   const streams = await res.json();

@@ -82,11 +82,6 @@ public final class EngineServer {
         this.clientAddress = resolver;
     }
 
-    /** Number of open sessions. Engine context only. */
-    public int sessionCount() {
-        return sessions.size();
-    }
-
     /** Closes every session with {@code reason}; completes when done. Any thread. */
     public Future<Void> closeAll(String reason) {
         Promise<Void> done = Promise.promise();

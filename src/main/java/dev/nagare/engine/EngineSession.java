@@ -39,7 +39,6 @@ public final class EngineSession {
     private long noopTimer = -1;
     private SessionListener listener;
     private final TokenBucket inbound;
-    private String closeReason;
 
     EngineSession(String id, EngineServer server, Context context, Handshake handshake, Transport transport) {
         this.id = id;
@@ -298,7 +297,6 @@ public final class EngineSession {
             return;
         }
         state = State.CLOSED;
-        closeReason = reason;
         cancel(pingTimer);
         cancel(pongTimer);
         cancel(upgradeTimer);
@@ -326,10 +324,6 @@ public final class EngineSession {
     /** For non-lingering closes a CLOSE goes only to a poll already pending, never to the next one. */
     private EnginePacket pendingOnly(EnginePacket packet) {
         return transport instanceof PollingTransport polling && !polling.hasPendingPoll() ? null : packet;
-    }
-
-    public String closeReason() {
-        return closeReason;
     }
 
     private void cancel(long timer) {

@@ -150,10 +150,6 @@ final class WebSocketTransport implements Transport {
         ws.close(code, reason);
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
     void markClosed() {
         closed = true;
     }

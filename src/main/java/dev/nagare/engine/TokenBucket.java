@@ -1,20 +1,20 @@
 package dev.nagare.engine;
 
 /** A token bucket: {@code rate} tokens per second, holding at most {@code burst}. Not thread-safe. */
-final class TokenBucket {
+public final class TokenBucket {
     private final double rate;
     private final double burst;
     private double tokens;
     private long at;
 
-    TokenBucket(double rate, double burst, long nowNanos) {
+    public TokenBucket(double rate, double burst, long nowNanos) {
         this.rate = rate;
         this.burst = burst;
         this.tokens = burst;
         this.at = nowNanos;
     }
 
-    boolean tryTake(long nowNanos) {
+    public boolean tryTake(long nowNanos) {
         tokens = Math.min(burst, tokens + (nowNanos - at) * 1e-9 * rate);
         at = nowNanos;
         if (tokens < 1) {

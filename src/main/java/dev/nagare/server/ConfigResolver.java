@@ -1,5 +1,6 @@
 package dev.nagare.server;
 
+import dev.nagare.apps.chat.ChatConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -76,7 +77,14 @@ public final class ConfigResolver {
                 (int) number(raw, Setting.CONNECT_RATE, 1, 1_000_000),
                 (int) number(raw, Setting.WRITE_WINDOW, 0, 1000),
                 ffmpegStream(raw, Setting.VIDEO_FFMPEG),
-                ffmpegStream(raw, Setting.AUDIO_FFMPEG));
+                ffmpegStream(raw, Setting.AUDIO_FFMPEG),
+                new ChatConfig(
+                        (int) number(raw, Setting.CHAT_MAX_LENGTH, 1, 100_000),
+                        (int) number(raw, Setting.CHAT_HISTORY, 0, 200),
+                        number(raw, Setting.CHAT_RATE, 1, 1_000_000),
+                        (int) number(raw, Setting.CHAT_MAX_ROOMS, 1, 10_000),
+                        (int) number(raw, Setting.CHAT_ROOM_MEMBERS, 2, 10_000_000),
+                        ChatConfig.defaults().recovery()));
         checkTls(config, raw);
         return config;
     }

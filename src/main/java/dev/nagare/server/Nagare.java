@@ -1,5 +1,7 @@
 package dev.nagare.server;
 
+import dev.nagare.apps.chat.ChatApp;
+import dev.nagare.apps.chat.ChatRoutes;
 import dev.nagare.auth.Accounts;
 import dev.nagare.auth.AuthConfig;
 import dev.nagare.auth.AuthRoutes;
@@ -67,6 +69,7 @@ public final class Nagare {
     private volatile AuthRoutes auth;
     private volatile VideoRoutes video;
     private volatile AudioRoutes audio;
+    private volatile ChatApp chat;
     private volatile boolean draining;
     private volatile boolean stopped;
 
@@ -105,9 +108,12 @@ public final class Nagare {
                 io = new SocketIoServer(engine, SocketIoConfig.defaults());
                 // The default namespace is for authenticated users (or guests where allowed).
                 io.of("/").use(auth.socketAuth());
-                HttpServer http = vertx.createHttpServer(httpOptions).requestHandler(router(engine))
-                        .invalidRequestHandler(ErrorPages::invalidRequest);
-                http.listen(config.port(), config.host()).onComplete(listening);
+                ChatApp.install(io, auth.socketAuth(), store, config.chat()).compose(app -> {
+                    chat = app;
+                    HttpServer http = vertx.createHttpServer(httpOptions).requestHandler(router(engine))
+                            .invalidRequestHandler(ErrorPages::invalidRequest);
+                    return http.listen(config.port(), config.host());
+                }).onComplete(listening);
             });
             server = await(listening.future(), "listen");
             onDrain(io::close);
@@ -190,6 +196,11 @@ public final class Nagare {
         return video;
     }
 
+    /** The chat on {@code /chat} (and the guide's protocol on the default namespace). */
+    public ChatApp chat() {
+        return chat;
+    }
+
     /** The Socket.IO server (path /socket.io/); apps register their namespaces here. */
     public SocketIoServer io() {
         return io;
@@ -262,6 +273,7 @@ public final class Nagare {
                     java.util.List.of(nameAndInput[1].trim().split("\\s+")), PcmFormat.defaults())));
         }
         audio.mount(router, assets);
+        new ChatRoutes(auth, config.guests()).mount(router, assets);
         router.get("/").handler(assets.page("web/index.html"));
         router.head("/").handler(assets.page("web/index.html"));
         router.route("/assets/*").handler(assets.directory("/assets/", "web/assets", StaticAssets.CachePolicy.REVALIDATE));

@@ -49,6 +49,12 @@ public enum Setting {
     AUDIO_FFMPEG("audio-ffmpeg", "NAME=INPUT", null,
             "Add an audio stream fed by ffmpeg, e.g. 'mic=-f pulse -i default' or 'radio=-re -i http://...'"
                     + " (48 kHz mono WAV)."),
+    CHAT_MAX_LENGTH("chat-max-length", "CHARACTERS", "2000", "Longest chat message accepted."),
+    CHAT_HISTORY("chat-history", "COUNT", "50", "How many recent messages a chat client gets on joining a room."),
+    CHAT_RATE("chat-rate", "PER_SECOND", "5",
+            "Chat messages per second one user may post, all tabs together (bursts of twice that)."),
+    CHAT_MAX_ROOMS("chat-max-rooms", "COUNT", "20", "Most chat rooms one user may be in at once."),
+    CHAT_ROOM_MEMBERS("chat-room-members", "COUNT", "5000", "Most users one chat room may hold."),
     REGISTRATION("registration", "open|closed", "closed", "Whether anyone may create an account at /register."),
     GUESTS("guests", "true|false", "false",
             "Let clients without a login connect to protected namespaces as read-only guests."),

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** A tiny browser-like HTTP client for auth tests: keeps cookies by hand, never follows redirects. */
-final class WebClient {
+public final class WebClient {
     private static final Pattern HIDDEN_CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
     final String base;
@@ -23,11 +23,11 @@ final class WebClient {
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .version(HttpClient.Version.HTTP_1_1).build();
 
-    WebClient(String base) {
+    public WebClient(String base) {
         this.base = base;
     }
 
-    HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
 
@@ -89,7 +89,7 @@ final class WebClient {
         return m.group(1);
     }
 
-    HttpResponse<String> login(String username, String password) {
+    public HttpResponse<String> login(String username, String password) {
         String csrf = loginFormToken();
         return postForm("/login", Map.of("username", username, "password", password, "csrf", csrf, "next", "/"));
     }

@@ -32,6 +32,7 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Path dataDir;
     private Nagare nagare;
+    private int port;
 
     public TestServer() {
         this(Map.of());
@@ -57,6 +58,18 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
         if (dataDir != null) {
             deleteTree(dataDir);
         }
+    }
+
+    /** Stops the server but keeps its data dir and port for {@link #startAgain()}. */
+    public void stop() {
+        port = nagare.port();
+        nagare.stop();
+    }
+
+    /** Starts a new server on the same port and data dir, as after a crash or a deploy. */
+    public void startAgain() {
+        ServerConfig config = ConfigResolver.resolve(flags, Map.of()).withPort(port).withDataDir(dataDir);
+        nagare = Nagare.create(config).start();
     }
 
     public Nagare nagare() {

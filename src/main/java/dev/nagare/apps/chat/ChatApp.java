@@ -82,8 +82,8 @@ public final class ChatApp {
             for (String room : cs.rooms) {
                 arrive(room, cs);
             }
-        } else {
-            enter(GENERAL, cs);
+        } else if (roomFor(GENERAL, cs) == null) {
+            enter(GENERAL, cs); // unless general is full: then joining it says so
         }
         socket.onDisconnect(reason -> {
             for (String room : cs.rooms) {
@@ -132,15 +132,9 @@ public final class ChatApp {
             throw new ChatRefusal("forbidden", "Not allowed: joining '" + room + "' needs the right join:chat/" + room + ".");
         }
         if (!cs.rooms.contains(room)) {
-            if (!presence.has(room, cs.user())) {
-                if (presence.roomsOf(cs.user()) >= config.maxRoomsPerUser()) {
-                    throw new ChatRefusal("too_many_rooms", "You are in " + config.maxRoomsPerUser()
-                            + " rooms, the most allowed; leave one first.");
-                }
-                if (presence.count(room) >= config.maxMembersPerRoom()) {
-                    throw new ChatRefusal("room_full", "Room '" + room + "' is full (" + config.maxMembersPerRoom()
-                            + " members).");
-                }
+            ChatRefusal full = roomFor(room, cs);
+            if (full != null) {
+                throw full;
             }
             enter(room, cs);
         }
@@ -170,6 +164,22 @@ public final class ChatApp {
             ns.emit("rooms", Map.of("rooms", roomList()));
             return join(cs, Map.of("room", room));
         });
+    }
+
+    /** Why {@code cs}'s user may not enter {@code room} now (a limit), or null. */
+    private ChatRefusal roomFor(String room, ChatSession cs) {
+        if (presence.has(room, cs.user())) {
+            return null; // another tab of a member
+        }
+        if (presence.roomsOf(cs.user()) >= config.maxRoomsPerUser()) {
+            return new ChatRefusal("too_many_rooms", "You are in " + config.maxRoomsPerUser()
+                    + " rooms, the most allowed; leave one first.");
+        }
+        if (presence.count(room) >= config.maxMembersPerRoom()) {
+            return new ChatRefusal("room_full", "Room '" + room + "' is full (" + config.maxMembersPerRoom()
+                    + " members).");
+        }
+        return null;
     }
 
     private void enter(String room, ChatSession cs) {

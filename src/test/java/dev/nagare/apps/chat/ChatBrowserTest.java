@@ -1,0 +1,181 @@
+package dev.nagare.apps.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nagare.auth.AuthRoutes;
+import dev.nagare.auth.Principal;
+import dev.nagare.auth.Role;
+import dev.nagare.server.Setting;
+import dev.nagare.testing.Browser;
+import dev.nagare.testing.TestServer;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/** Two people chat in two headless Chromiums; history survives a reload and a server restart loses nothing. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChatBrowserTest {
+    static final String PASSWORD = "velvet thunder orchard";
+
+    @RegisterExtension
+    static final TestServer server = new TestServer(Map.of(Setting.ADMIN_PASSWORD, "river stone lantern",
+            Setting.SHUTDOWN_TIMEOUT, "1"));
+
+    @RegisterExtension
+    static final Browser alice = new Browser();
+
+    @RegisterExtension
+    static final Browser bob = new Browser();
+
+    @BeforeAll
+    static void accounts() {
+        for (String user : List.of("alice", "bob")) {
+            server.nagare().accounts().create(user, PASSWORD, Role.USER).await();
+        }
+        logIn(alice, "alice");
+        logIn(bob, "bob");
+    }
+
+    private static void logIn(Browser b, String user) {
+        ChromeDriver d = b.driver();
+        d.get(server.baseUrl() + "/chat");
+        // Not logged in: sent to the form, and back to /chat afterwards.
+        b.waitUpTo(Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().contains("/login?next=%2Fchat"));
+        d.findElement(By.id("username")).sendKeys(user);
+        d.findElement(By.id("password")).sendKeys(PASSWORD);
+        d.findElement(By.cssSelector("form.auth-form button")).click();
+        b.waitUpTo(Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().equals(server.baseUrl() + "/chat"));
+        awaitReady(b);
+    }
+
+    private static void awaitReady(Browser b) {
+        b.waitUpTo(Duration.ofSeconds(15)).until(x ->
+                "true".equals(x.findElement(By.tagName("html")).getDomAttribute("data-ready")));
+    }
+
+    private static void say(Browser b, String text) {
+        WebElement box = b.driver().findElement(By.id("text"));
+        box.sendKeys(text);
+        box.sendKeys(Keys.ENTER);
+    }
+
+    /** Texts of the stored (not pending) messages shown, in order. */
+    private static List<String> shown(Browser b) {
+        return b.driver().findElements(By.cssSelector("#messages li.msg:not(.pending) .text")).stream()
+                .map(WebElement::getText).toList();
+    }
+
+    private static void awaitShown(Browser b, String text) {
+        b.waitUpTo(Duration.ofSeconds(15)).until(x -> shown(b).contains(text));
+    }
+
+    @Test
+    @Order(1)
+    void twoUsersChatInANewRoomAndMarkupArrivesAsText() {
+        ChromeDriver a = alice.driver();
+        a.findElement(By.id("new-room")).sendKeys("lounge");
+        a.findElement(By.id("new-room")).sendKeys(Keys.ENTER);
+        alice.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElement(By.id("room-title")).getText().equals("#lounge"));
+
+        By loungeButton = By.cssSelector("#room-list button[data-room='lounge']");
+        bob.waitUpTo(Duration.ofSeconds(10)).until(x -> !x.findElements(loungeButton).isEmpty());
+        bob.driver().findElement(loungeButton).click();
+        bob.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElement(By.id("room-title")).getText().equals("#lounge"));
+        alice.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElement(By.id("members")).getText().contains("bob"));
+
+        say(alice, "Hello Bob <img src=x onerror=alert(1)>");
+        awaitShown(bob, "Hello Bob <img src=x onerror=alert(1)>");
+        assertThat(bob.driver().findElements(By.cssSelector("#messages img"))).isEmpty();
+        say(bob, "Hi Alice");
+        awaitShown(alice, "Hi Alice");
+        assertThat(shown(alice)).containsExactly("Hello Bob <img src=x onerror=alert(1)>", "Hi Alice");
+        assertThat(alice.consoleErrors()).isEmpty();
+        assertThat(bob.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void historyIsThereAfterAReload() {
+        say(alice, "Before the reload");
+        awaitShown(bob, "Before the reload");
+        bob.driver().navigate().refresh();
+        awaitReady(bob);
+        // After a reload the page opens #general; alice's message was in #lounge, so open it.
+        bob.driver().findElement(By.cssSelector("#room-list button[data-room='lounge']")).click();
+        awaitShown(bob, "Before the reload");
+        assertThat(shown(bob)).containsExactly("Hello Bob <img src=x onerror=alert(1)>", "Hi Alice", "Before the reload");
+    }
+
+    @Test
+    @Order(3)
+    void afterAServerRestartMessagesSentDuringTheOutageArriveOnceAndTheQueuedOneIsSentOnce() throws Exception {
+        alice.driver().findElement(By.cssSelector("#room-list button[data-room='general']")).click();
+        alice.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElement(By.id("room-title")).getText().equals("#general"));
+        say(alice, "Before the restart");
+        awaitShown(alice, "Before the restart");
+
+        server.stop();
+        alice.waitUpTo(Duration.ofSeconds(15)).until(x -> "down".equals(x.findElement(By.id("status")).getDomAttribute("data-state")));
+        say(alice, "Typed while offline");
+        alice.waitUpTo(Duration.ofSeconds(5)).until(x -> x.findElement(By.id("outbox")).getText().contains("1 message queued"));
+
+        server.startAgain();
+        // Hold alice's reconnection until bob has posted, so that her page must catch up from history.
+        Promise<Void> gate = Promise.promise();
+        server.nagare().io().of(ChatApp.NAMESPACE).use(socket -> {
+            Principal p = AuthRoutes.principal(socket);
+            return p != null && p.username().equals("alice") ? gate.future() : Future.succeededFuture();
+        });
+        try (ChatClient bobApi = ChatClient.connect(server, "/chat", "bob", Role.USER)) {
+            for (int i = 1; i <= 3; i++) {
+                bobApi.ok("send", new JsonObject().put("room", "general").put("text", "During the outage " + i)
+                        .put("clientId", "outage-msg-" + i));
+            }
+        }
+        gate.complete();
+
+        awaitShown(alice, "Typed while offline");
+        awaitShown(alice, "During the outage 3");
+        assertThat(shown(alice)).containsSubsequence("Before the restart", "During the outage 1", "During the outage 2",
+                "During the outage 3", "Typed while offline");
+        assertThat(shown(alice)).doesNotHaveDuplicates();
+        assertThat(alice.driver().findElements(By.cssSelector("#messages li.pending"))).isEmpty();
+        assertThat(alice.driver().findElement(By.id("status")).getDomAttribute("data-state")).isEqualTo("up");
+        long stored = server.nagare().chat().log().before("general", 0, 100).await(10, TimeUnit.SECONDS).stream()
+                .filter(m -> m.text().equals("Typed while offline")).count();
+        assertThat(stored).isEqualTo(1);
+    }
+
+    @Test
+    @Order(4)
+    void theGuidesOwnPageWorksUnchangedUnderTheStrictPolicy() throws Exception {
+        try (ChatClient listener = ChatClient.connect(server, "/", "bob", Role.USER)) {
+            ChromeDriver a = alice.driver();
+            a.get(server.baseUrl() + "/seed/chat");
+            alice.waitUpTo(Duration.ofSeconds(10)).until(x ->
+                    Boolean.TRUE.equals(a.executeScript("return typeof io === 'function'")));
+            // The guide's script connects on DOMContentLoaded; type until its form is live.
+            WebElement input = a.findElement(By.id("input"));
+            input.sendKeys("hello from the guide's page");
+            input.sendKeys(Keys.ENTER);
+            alice.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElements(By.cssSelector("#messages li")).stream()
+                    .anyMatch(li -> li.getText().equals("hello from the guide's page")));
+            assertThat(listener.next("message").getString("value")).isEqualTo("hello from the guide's page");
+            assertThat(alice.consoleErrors()).isEmpty();
+        }
+    }
+}

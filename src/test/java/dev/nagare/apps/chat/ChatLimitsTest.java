@@ -1,0 +1,83 @@
+package dev.nagare.apps.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nagare.auth.Role;
+import dev.nagare.server.Setting;
+import dev.nagare.testing.TestServer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Each chat limit refuses with its own code and a sentence, and leaves the client connected. */
+class ChatLimitsTest {
+    @RegisterExtension
+    static final TestServer server = new TestServer(Map.of(Setting.ADMIN_PASSWORD, "river stone lantern",
+            Setting.CHAT_RATE, "2", Setting.CHAT_MAX_ROOMS, "2", Setting.CHAT_ROOM_MEMBERS, "2",
+            Setting.CHAT_MAX_LENGTH, "10"));
+
+    private final List<ChatClient> clients = new ArrayList<>();
+
+    @AfterEach
+    void closeClients() {
+        clients.forEach(ChatClient::close);
+    }
+
+    private ChatClient user(String name) throws Exception {
+        ChatClient c = ChatClient.connect(server, "/chat", name, Role.USER);
+        clients.add(c);
+        return c;
+    }
+
+    private static JsonObject send(String text, String clientId) {
+        return new JsonObject().put("room", "general").put("text", text).put("clientId", clientId);
+    }
+
+    @Test
+    void aUserPostingFasterThanTheRateIsToldToSlowDown() throws Exception {
+        ChatClient alice = user("rapid");
+        // Bursts of twice the rate (4) pass; the next is refused.
+        for (int i = 0; i < 4; i++) {
+            alice.ok("send", send("m" + i, "rate-msg-" + i));
+        }
+        JsonObject refused = alice.request("send", send("m4", "rate-msg-4"));
+        assertThat(refused.getString("error")).isEqualTo("rate_limited");
+        assertThat(refused.getString("message")).isEqualTo("Slow down: at most 2 messages per second (bursts of 4).");
+    }
+
+    @Test
+    void theConfiguredMaximumLengthIsEnforcedInCharactersNotBytes() throws Exception {
+        ChatClient alice = user("writer");
+        alice.ok("send", send("流れ流れ流れ流れ流れ", "length-ok-1")); // 10 characters, 30 bytes
+        assertThat(alice.request("send", send("12345678901", "length-bad-1")).getString("error")).isEqualTo("too_long");
+    }
+
+    @Test
+    void aUserMayBeInOnlySoManyRooms() throws Exception {
+        ChatClient alice = user("roamer");
+        alice.ok("create", new JsonObject().put("room", "second")); // general + second = 2
+        JsonObject refused = alice.request("create", new JsonObject().put("room", "third"));
+        // The room is made, but joining it would exceed the limit.
+        assertThat(refused.getString("error")).isEqualTo("too_many_rooms");
+        alice.ok("leave", new JsonObject().put("room", "second"));
+        alice.ok("join", new JsonObject().put("room", "third"));
+    }
+
+    @Test
+    void aFullRoomRefusesNewMembersButNotAnotherTabOfAMember() throws Exception {
+        ChatClient a = user("member-a");
+        a.ok("create", new JsonObject().put("room", "tiny"));
+        ChatClient b = user("member-b");
+        b.ok("join", new JsonObject().put("room", "tiny"));
+        ChatClient c = user("member-c");
+        JsonObject refused = c.request("join", new JsonObject().put("room", "tiny"));
+        assertThat(refused.getString("error")).isEqualTo("room_full");
+        assertThat(refused.getString("message")).isEqualTo("Room 'tiny' is full (2 members).");
+        ChatClient secondTab = user("member-a");
+        secondTab.ok("join", new JsonObject().put("room", "tiny"));
+    }
+}

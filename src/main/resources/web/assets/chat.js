@@ -104,12 +104,20 @@ socket.on('edited', addMessage);
 socket.on('deleted', addMessage);
 socket.on('presence', (p) => {
   const r = room(p.room);
-  if (p.kind === 'joined') r.members.add(p.user); else r.members.delete(p.user);
+  const came = p.joined.filter((u) => !r.members.has(u));
+  const went = p.left.filter((u) => r.members.has(u));
+  came.forEach((u) => r.members.add(u));
+  went.forEach((u) => r.members.delete(u));
   state.rooms.set(p.room, p.count);
-  addNotice(p.room, `${p.user} ${p.kind === 'joined' ? 'joined' : 'left'}`);
+  if (came.length) addNotice(p.room, `${listOf(came)} joined`);
+  if (went.length) addNotice(p.room, `${listOf(went)} left`);
   renderRooms();
   renderMembers();
 });
+
+function listOf(users) {
+  return users.length <= 5 ? users.join(', ') : `${users.slice(0, 5).join(', ')} and ${users.length - 5} more`;
+}
 socket.on('typing', (t) => {
   if (t.room !== state.current) return;
   clearTimeout(state.typing.get(t.user));

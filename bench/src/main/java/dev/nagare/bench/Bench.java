@@ -20,6 +20,7 @@ public final class Bench {
             case "nagare-server" -> NagareBenchServer.main(rest);
             case "raw-server" -> RawVertxServer.main(rest);
             case "broadcast" -> BroadcastScenario.main(rest);
+            case "chat" -> ChatScenario.main(rest);
             case "report" -> Report.main(rest);
             default -> {
                 usage();
@@ -31,7 +32,8 @@ public final class Bench {
     private static void usage() {
         System.err.println("""
                 usage: java -jar nagare-bench.jar COMMAND [--option value]...
-                  nagare-server [--port 0] [--data-dir DIR]     Nagare with the /bench namespace; prints BENCH_PORT=<port>
+                  nagare-server [--port 0] [--data-dir DIR] [--chat-users N --chat-tokens FILE]
+                                Nagare with the /bench namespace (and N chat users with tokens); prints BENCH_PORT=<port>
                   raw-server    [--port 0]                      bare Vert.x WebSocket broadcast (/raw); prints BENCH_PORT=<port>
                   broadcast     --server NAME --port P [--protocol sio|raw] [--clients 1000] [--payload 100]
                                 [--start-deliveries 20000] [--factor 1.5] [--refine 3] [--step-seconds 3]
@@ -39,6 +41,9 @@ public final class Bench {
                                 [--confirm-failures 1]
                                 [--budget-seconds 120] [--source-addresses 8] [--threads N] [--server-pid PID]
                                 [--clk-tck 100] [--gc-server-after-warmup false] [--out FILE.json]
+                  chat          --port P --tokens FILE [--users 1000] [--senders 50] [--rate 50] [--seconds 20]
+                                [--warmup-seconds 5] [--source-addresses 8] [--out FILE.json]
+                                (the server started with nagare-server --chat-users N --chat-tokens FILE)
                   report        --results DIR --out docs/BENCHMARKS.md [--machine FILE.json]
                 """);
     }

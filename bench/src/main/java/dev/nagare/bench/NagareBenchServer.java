@@ -1,5 +1,7 @@
 package dev.nagare.bench;
 
+import dev.nagare.auth.Account;
+import dev.nagare.auth.Role;
 import dev.nagare.server.ConfigResolver;
 import dev.nagare.server.Nagare;
 import dev.nagare.server.ServerConfig;
@@ -7,7 +9,15 @@ import dev.nagare.server.Setting;
 import dev.nagare.socketio.Namespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,6 +52,9 @@ public final class NagareBenchServer {
                 // Other settings (e.g. NAGARE_WRITE_WINDOW) from the environment, as for a user.
                 System.getenv());
         Nagare n = Nagare.create(cfg).start();
+        if (o.has("chat-tokens")) {
+            writeChatTokens(n, o.integer("chat-users", 1000), Path.of(o.str("chat-tokens", "")));
+        }
 
         AtomicInteger connected = new AtomicInteger();
         LongAdder publishes = new LongAdder();
@@ -69,6 +82,39 @@ public final class NagareBenchServer {
         Status.every(5, () -> "connected=" + connected.get() + " publishes=" + publishes.sum()
                 + " disconnects=" + snapshot(disconnects));
         System.out.println("BENCH_PORT=" + n.port());
+    }
+
+    /**
+     * Makes {@code count} chat users (bench-00001...) and one token each, written one per line to
+     * {@code file}. The accounts get no usable password (hashing a thousand would take minutes and is
+     * not what is measured): they can only use their tokens.
+     */
+    static void writeChatTokens(Nagare n, int count, Path file) throws Exception {
+        long now = System.currentTimeMillis();
+        List<Long> ids = n.store().transact(c -> {
+            List<Long> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO users(username, password_hash, role, created_at)"
+                    + " VALUES (?, '!', 'user', ?)", Statement.RETURN_GENERATED_KEYS)) {
+                for (int i = 1; i <= count; i++) {
+                    ps.setString(1, String.format("bench-%05d", i));
+                    ps.setLong(2, now);
+                    ps.executeUpdate();
+                    try (ResultSet keys = ps.getGeneratedKeys()) {
+                        keys.next();
+                        out.add(keys.getLong(1));
+                    }
+                }
+            }
+            return out;
+        }).await(60, TimeUnit.SECONDS);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < ids.size(); i++) {
+            Account a = new Account(ids.get(i), String.format("bench-%05d", i + 1), Role.USER, now);
+            lines.append(n.tokens().create(a, "bench", Set.of(), Duration.ofHours(12)).await(10, TimeUnit.SECONDS).secret())
+                    .append('\n');
+        }
+        Files.writeString(file, lines);
+        System.out.println("BENCH_CHAT_USERS=" + ids.size());
     }
 
     static Map<String, Long> snapshot(Map<String, LongAdder> m) {

@@ -97,7 +97,8 @@ public final class Report {
                         + (lg == null ? "" : "load-generator JVM " + lg));
             }
         }
-        String md = markdown(machine, broadcast, relative(outFile, plot), vertxVersion(), gc, history, stale);
+        String md = markdown(machine, broadcast, relative(outFile, plot), vertxVersion(), gc, history, stale)
+                + ChatReport.section(results);
         Files.createDirectories(outFile.toAbsolutePath().getParent());
         Files.writeString(outFile, md);
         System.out.println("wrote " + outFile + (broadcast.isEmpty() ? "" : " and " + plot));

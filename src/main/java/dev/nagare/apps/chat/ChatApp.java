@@ -23,7 +23,7 @@ import java.util.Set;
  * {@code join {room, after?}} → {@code {room, members, messages, more}} (messages after the id
  * {@code after}, else the latest ones); {@code leave {room}}; {@code create {room}};
  * {@code rooms {}} → {@code {rooms: [{name, members}]}}; {@code typing {room}} (no ack).
- * Server events: {@code hello}, {@code presence {room, user, kind: joined|left, count}},
+ * Server events: {@code hello}, {@code presence {room, joined: [user], left: [user], count}} (batched),
  * {@code typing {room, user}} (volatile), {@code rooms}, and those of {@link ChatMessages}.
  *
  * <p>State is event-loop only (the Socket.IO home context).
@@ -34,6 +34,7 @@ public final class ChatApp {
     static final int MAX_ROOMS = 10_000;
     static final int MAX_MEMBERS_LISTED = 500;
     private static final long TYPING_INTERVAL_NANOS = 1_000_000_000L;
+    static final long PRESENCE_BATCH_MS = 250;
 
     private final Namespace ns;
     private final ChatLog log;
@@ -41,6 +42,8 @@ public final class ChatApp {
     private final Presence presence = new Presence();
     private final Set<String> rooms = new LinkedHashSet<>();
     private final ChatMessages messages;
+    private final Map<String, Set<String>> changed = new LinkedHashMap<>(); // room -> users whose presence changed
+    private boolean flushScheduled;
 
     private ChatApp(Namespace ns, ChatLog log, ChatConfig config, UserRates rates, List<String> known) {
         this.ns = ns;
@@ -124,7 +127,7 @@ public final class ChatApp {
 
     private Future<Map<String, Object>> join(ChatSession cs, Map<String, Object> args) {
         String room = ChatInput.room(args.get("room"));
-        long after = ChatInput.optionalId(args.get("after"), "after");
+        long after = ChatMessages.forwardFrom(args);
         if (!rooms.contains(room)) {
             throw new ChatRefusal("not_found", "There is no room '" + room + "'; create it first.");
         }
@@ -138,7 +141,7 @@ public final class ChatApp {
             }
             enter(room, cs);
         }
-        return messages.page(room, 0, after, after > 0 ? ChatMessages.MAX_PAGE : config.historySize()).map(page -> {
+        return messages.page(room, 0, after, after >= 0 ? ChatMessages.MAX_PAGE : config.historySize()).map(page -> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("room", room);
             out.put("members", presence.members(room, MAX_MEMBERS_LISTED));
@@ -190,19 +193,44 @@ public final class ChatApp {
 
     private void arrive(String room, ChatSession cs) {
         if (presence.add(room, cs.user())) {
-            announce(room, cs.user(), "joined");
+            announce(room, cs.user());
         }
     }
 
     private void depart(String room, ChatSession cs) {
         if (presence.remove(room, cs.user())) {
-            announce(room, cs.user(), "left");
+            announce(room, cs.user());
         }
     }
 
-    private void announce(String room, String user, String kind) {
-        ns.to(room).emit("presence", Map.of("room", room, "user", user, "kind", kind, "count", presence.count(room),
-                "ts", System.currentTimeMillis()));
+    /**
+     * Presence changes are sent in batches, one per room every {@link #PRESENCE_BATCH_MS}: when a
+     * thousand users reconnect after a restart, each member gets a few events listing who came,
+     * not a thousand (which would be a million packets). A user who left and came back within one
+     * batch is reported in their final state.
+     */
+    private void announce(String room, String user) {
+        changed.computeIfAbsent(room, r -> new java.util.LinkedHashSet<>()).add(user);
+        if (!flushScheduled) {
+            flushScheduled = true;
+            io.vertx.core.Vertx.currentContext().owner().setTimer(PRESENCE_BATCH_MS, t -> flushPresence());
+        }
+    }
+
+    private void flushPresence() {
+        flushScheduled = false;
+        long now = System.currentTimeMillis();
+        for (Map.Entry<String, Set<String>> e : changed.entrySet()) {
+            String room = e.getKey();
+            List<String> joined = new ArrayList<>();
+            List<String> left = new ArrayList<>();
+            for (String user : e.getValue()) {
+                (presence.has(room, user) ? joined : left).add(user);
+            }
+            ns.to(room).emit("presence", Map.of("room", room, "joined", joined, "left", left,
+                    "count", presence.count(room), "ts", now));
+        }
+        changed.clear();
     }
 
     private List<Map<String, Object>> roomList() {

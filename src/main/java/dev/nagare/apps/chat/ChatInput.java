@@ -86,12 +86,12 @@ final class ChatInput {
         return id;
     }
 
-    /** A message id, or 0 when absent. */
+    /** A message id, or 0 when absent (or given as 0: "from the start"). */
     static long optionalId(Object raw, String field) {
         if (raw == null) {
             return 0;
         }
-        if (raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.longValue() > 0
+        if (raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.longValue() >= 0
                 && n.longValue() < (1L << 53)) {
             return n.longValue();
         }

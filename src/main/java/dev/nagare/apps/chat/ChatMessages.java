@@ -38,20 +38,29 @@ final class ChatMessages {
         cs.on("history", args -> {
             String room = member(cs, args.get("room"));
             long before = ChatInput.optionalId(args.get("before"), "before");
-            long after = ChatInput.optionalId(args.get("after"), "after");
-            if (before > 0 && after > 0) {
+            long after = forwardFrom(args);
+            if (before > 0 && after >= 0) {
                 throw new ChatRefusal("invalid", "Give either before or after, not both.");
             }
             return page(room, before, after, ChatInput.limit(args.get("limit"), config.historySize(), MAX_PAGE));
         });
     }
 
-    /** {@code {messages, more}}: after {@code after} (oldest first) when given, else before {@code before}. */
+    /** The {@code after} id of a request (0: from the first message), or -1 when it has none. */
+    static long forwardFrom(Map<String, Object> args) {
+        return args.get("after") == null ? -1 : ChatInput.optionalId(args.get("after"), "after");
+    }
+
+    /**
+     * {@code {messages, more}}, oldest first: the messages after {@code after} when it is 0 or more,
+     * else the newest ones before {@code before} (0: the newest of all).
+     */
     Future<Map<String, Object>> page(String room, long before, long after, int limit) {
-        Future<List<ChatMessage>> found = after > 0 ? log.after(room, after, limit + 1) : log.before(room, before, limit + 1);
+        boolean forward = after >= 0;
+        Future<List<ChatMessage>> found = forward ? log.after(room, after, limit + 1) : log.before(room, before, limit + 1);
         return found.map(list -> {
             boolean more = list.size() > limit;
-            List<ChatMessage> shown = !more ? list : after > 0 ? list.subList(0, limit) : list.subList(1, list.size());
+            List<ChatMessage> shown = !more ? list : forward ? list.subList(0, limit) : list.subList(1, list.size());
             List<Map<String, Object>> json = new ArrayList<>(shown.size());
             for (ChatMessage m : shown) {
                 json.add(m.toJson());

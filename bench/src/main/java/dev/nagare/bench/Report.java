@@ -388,7 +388,7 @@ public final class Report {
                 ## How to run
 
                 ```sh
-                scripts/bench                 # every scenario (today: broadcast) against nagare, node and raw
+                scripts/bench                 # every scenario (broadcast against nagare, node and raw; chat against nagare)
                 scripts/bench broadcast       # one scenario
                 BENCH_CLIENTS=200 BENCH_SERVERS="nagare node" scripts/bench   # a quick run
                 ```

@@ -306,25 +306,31 @@ function setRooms(list) {
   renderRooms();
 }
 
+// Updated in place (not rebuilt), so that a button keeps keyboard focus while counts change.
 function renderRooms() {
   const ul = $('room-list');
-  ul.replaceChildren(...[...state.rooms].map(([name, count]) => {
-    const li = document.createElement('li');
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.dataset.room = name;
+  const existing = new Map([...ul.querySelectorAll('button[data-room]')].map((b) => [b.dataset.room, b]));
+  for (const [name, count] of state.rooms) {
+    let b = existing.get(name);
+    if (!b) {
+      const li = document.createElement('li');
+      b = document.createElement('button');
+      b.type = 'button';
+      b.dataset.room = name;
+      const label = document.createElement('span');
+      label.textContent = `#${name}`;
+      const c = document.createElement('span');
+      c.className = 'count';
+      b.append(label, c);
+      b.addEventListener('click', () => switchTo(name));
+      li.append(b);
+      ul.append(li);
+    }
     b.setAttribute('aria-current', String(name === state.current));
-    const label = document.createElement('span');
-    label.textContent = `#${name}`;
-    const c = document.createElement('span');
-    c.className = 'count';
+    const c = b.querySelector('.count');
     c.textContent = String(count);
     c.title = `${count} online`;
-    b.append(label, c);
-    b.addEventListener('click', () => switchTo(name));
-    li.append(b);
-    return li;
-  }));
+  }
 }
 
 function renderMembers() {

@@ -74,9 +74,19 @@ class ChatBrowserTest {
     }
 
     /** Texts of the stored (not pending) messages shown, in order. */
+    @SuppressWarnings("unchecked")
     private static List<String> shown(Browser b) {
-        return b.driver().findElements(By.cssSelector("#messages li.msg:not(.pending) .text")).stream()
-                .map(WebElement::getText).toList();
+        // Read in one script call: the list may be re-rendered between two WebDriver calls.
+        return (List<String>) b.driver().executeScript("return [...document.querySelectorAll("
+                + "'#messages li.msg:not(.pending) .text')].map(e => e.textContent)");
+    }
+
+    /** Clicks a room in the list once it is there (the list is live: counts change under us). */
+    private static void clickRoom(Browser b, String room) {
+        b.waitUpTo(Duration.ofSeconds(10)).until(d -> {
+            d.findElement(By.cssSelector("#room-list button[data-room='" + room + "']")).click();
+            return true;
+        });
     }
 
     private static void awaitShown(Browser b, String text) {
@@ -93,7 +103,7 @@ class ChatBrowserTest {
 
         By loungeButton = By.cssSelector("#room-list button[data-room='lounge']");
         bob.waitUpTo(Duration.ofSeconds(10)).until(x -> !x.findElements(loungeButton).isEmpty());
-        bob.driver().findElement(loungeButton).click();
+        clickRoom(bob, "lounge");
         bob.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElement(By.id("room-title")).getText().equals("#lounge"));
         alice.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElement(By.id("members")).getText().contains("bob"));
 
@@ -115,7 +125,7 @@ class ChatBrowserTest {
         bob.driver().navigate().refresh();
         awaitReady(bob);
         // After a reload the page opens #general; alice's message was in #lounge, so open it.
-        bob.driver().findElement(By.cssSelector("#room-list button[data-room='lounge']")).click();
+        clickRoom(bob, "lounge");
         awaitShown(bob, "Before the reload");
         assertThat(shown(bob)).containsExactly("Hello Bob <img src=x onerror=alert(1)>", "Hi Alice", "Before the reload");
     }
@@ -123,7 +133,7 @@ class ChatBrowserTest {
     @Test
     @Order(3)
     void afterAServerRestartMessagesSentDuringTheOutageArriveOnceAndTheQueuedOneIsSentOnce() throws Exception {
-        alice.driver().findElement(By.cssSelector("#room-list button[data-room='general']")).click();
+        clickRoom(alice, "general");
         alice.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElement(By.id("room-title")).getText().equals("#general"));
         say(alice, "Before the restart");
         awaitShown(alice, "Before the restart");
@@ -176,6 +186,30 @@ class ChatBrowserTest {
                     .anyMatch(li -> li.getText().equals("hello from the guide's page")));
             assertThat(listener.next("message").getString("value")).isEqualTo("hello from the guide's page");
             assertThat(alice.consoleErrors()).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(5)
+    void atPhoneWidthThePageFitsAndWorksFromTheKeyboard() {
+        ChromeDriver a = alice.driver();
+        a.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        try {
+            a.get(server.baseUrl() + "/chat");
+            awaitReady(alice);
+            Number overflow = (Number) a.executeScript(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            assertThat(overflow.intValue()).isLessThanOrEqualTo(0);
+            // Tab order reaches the message box; Enter sends.
+            WebElement box = a.findElement(By.id("text"));
+            for (int i = 0; i < 40 && !box.equals(a.switchTo().activeElement()); i++) {
+                a.switchTo().activeElement().sendKeys(Keys.TAB);
+            }
+            assertThat(a.switchTo().activeElement()).isEqualTo(box);
+            a.switchTo().activeElement().sendKeys("Sent from a phone", Keys.ENTER);
+            awaitShown(alice, "Sent from a phone");
+        } finally {
+            a.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
         }
     }
 }

@@ -173,6 +173,7 @@ class ChatBrowserTest {
     @Test
     @Order(4)
     void theGuidesOwnPageWorksUnchangedUnderTheStrictPolicy() throws Exception {
+        alice.consoleErrors(); // forget the refused reconnections the outage test logged
         try (ChatClient listener = ChatClient.connect(server, "/", "bob", Role.USER)) {
             ChromeDriver a = alice.driver();
             a.get(server.baseUrl() + "/seed/chat");

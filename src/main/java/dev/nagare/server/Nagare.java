@@ -24,6 +24,8 @@ import dev.nagare.media.video.VideoSettings;
 import dev.nagare.media.video.VideoStream;
 import dev.nagare.socketio.SocketIoConfig;
 import dev.nagare.socketio.SocketIoServer;
+import dev.nagare.sse.SseChannels;
+import dev.nagare.sse.SseRoutes;
 import dev.nagare.store.SqliteStore;
 import dev.nagare.store.Store;
 import dev.nagare.web.SecurityHeaders;
@@ -70,6 +72,7 @@ public final class Nagare {
     private volatile VideoRoutes video;
     private volatile AudioRoutes audio;
     private volatile ChatApp chat;
+    private volatile SseChannels sse;
     private volatile boolean draining;
     private volatile boolean stopped;
 
@@ -108,6 +111,7 @@ public final class Nagare {
                 io = new SocketIoServer(engine, SocketIoConfig.defaults());
                 // The default namespace is for authenticated users (or guests where allowed).
                 io.of("/").use(auth.socketAuth());
+                sse = new SseChannels(home, 1000, Duration.ofMinutes(10).toMillis());
                 ChatApp.install(io, auth.socketAuth(), store, config.chat()).compose(app -> {
                     chat = app;
                     HttpServer http = vertx.createHttpServer(httpOptions).requestHandler(router(engine))
@@ -201,6 +205,11 @@ public final class Nagare {
         return chat;
     }
 
+    /** Server-Sent Events channels ({@code /sse/{channel}}); apps publish into them. */
+    public SseChannels sse() {
+        return sse;
+    }
+
     /** The Socket.IO server (path /socket.io/); apps register their namespaces here. */
     public SocketIoServer io() {
         return io;
@@ -274,6 +283,7 @@ public final class Nagare {
         }
         audio.mount(router, assets);
         new ChatRoutes(auth, config.guests()).mount(router, assets);
+        new SseRoutes(sse, auth, config.guests()).mount(router);
         router.get("/").handler(assets.page("web/index.html"));
         router.head("/").handler(assets.page("web/index.html"));
         router.route("/assets/*").handler(assets.directory("/assets/", "web/assets", StaticAssets.CachePolicy.REVALIDATE));

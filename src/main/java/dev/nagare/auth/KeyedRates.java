@@ -1,0 +1,45 @@
+package dev.nagare.auth;
+
+import dev.nagare.engine.TokenBucket;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A token bucket per key (a user name, an address): {@code rate} per second, bursts of twice that.
+ * Only the most recently active keys are kept, so the map cannot grow without bound. Not
+ * thread-safe: use it from one event loop.
+ */
+public final class KeyedRates {
+    private static final int MAX_KEYS = 100_000;
+
+    private final double rate;
+    private final Map<String, TokenBucket> buckets = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TokenBucket> eldest) {
+            return size() > MAX_KEYS;
+        }
+    };
+
+    public KeyedRates(double perSecond) {
+        this.rate = perSecond;
+    }
+
+    public double rate() {
+        return rate;
+    }
+
+    /** Takes one token from {@code key}'s bucket; false when it is empty. */
+    public boolean tryTake(String key) {
+        long now = System.nanoTime();
+        return buckets.computeIfAbsent(key, k -> new TokenBucket(rate, 2 * rate, now)).tryTake(now);
+    }
+
+    /** "at most 5 messages per second (bursts of 10)" */
+    public String describe(String what) {
+        return "at most " + fmt(rate) + " " + what + " per second (bursts of " + fmt(2 * rate) + ")";
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+}

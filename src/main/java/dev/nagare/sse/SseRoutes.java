@@ -1,0 +1,197 @@
+package dev.nagare.sse;
+
+import dev.nagare.auth.AuthRoutes;
+import dev.nagare.auth.KeyedRates;
+import dev.nagare.auth.Principal;
+import dev.nagare.web.JsonReply;
+import dev.nagare.wire.SseCodec;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Server-Sent Events over HTTP:
+ * <ul>
+ *   <li>{@code GET /stream}: the guide's demo, {@code data: 0} to {@code data: 9} one second apart;</li>
+ *   <li>{@code GET /sse/{channel}}: a channel for EventSource, with Last-Event-ID resume (header, or
+ *       the {@code lastEventId} query parameter), a {@code retry:} hint and a heartbeat comment every
+ *       15 s; needs a session cookie or a bearer token with join on the channel;</li>
+ *   <li>{@code POST /api/sse/{channel}} {@code {"event"?, "data"}}: publish, with publish:sse/{channel}.</li>
+ * </ul>
+ */
+public final class SseRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(SseRoutes.class);
+    static final long RETRY_MS = 3000;
+    static final int MAX_DATA_CHARS = 64 * 1024;
+    private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+
+    private final SseChannels channels;
+    private final AuthRoutes auth;
+    private final boolean guests;
+    private final KeyedRates publishRates = new KeyedRates(100);
+
+    public SseRoutes(SseChannels channels, AuthRoutes auth, boolean guests) {
+        this.channels = channels;
+        this.auth = auth;
+        this.guests = guests;
+    }
+
+    public void mount(Router router) {
+        router.get("/stream").handler(this::guideStream);
+        router.get("/sse/:channel").handler(auth.attach()).handler(this::subscribe);
+        router.post("/api/sse/:channel").handler(auth.attach()).handler(auth.require()).handler(this::publish);
+        router.get("/api/sse").handler(auth.attach()).handler(auth.require())
+                .handler(ctx -> onHome(() -> JsonReply.send(ctx, 200, new JsonObject().put("channels", channels.describe()))));
+    }
+
+    /** The resource a channel's rights are named by: "feed:prices" → "feed/prices", "news" → "sse/news". */
+    public static String resource(String channel) {
+        return channel.startsWith("feed:") ? "feed/" + channel.substring(5) : "sse/" + channel;
+    }
+
+    private void guideStream(RoutingContext ctx) {
+        HttpServerResponse res = eventStream(ctx);
+        Vertx vertx = ctx.vertx();
+        int[] i = {0};
+        res.write("data: 0\n\n");
+        long timer = vertx.setPeriodic(1000, id -> {
+            if (++i[0] < 10) {
+                res.write(SseCodec.event(null, null, Integer.toString(i[0])));
+            } else {
+                vertx.cancelTimer(id);
+                res.end();
+            }
+        });
+        res.closeHandler(v -> vertx.cancelTimer(timer));
+    }
+
+    private void subscribe(RoutingContext ctx) {
+        String name = ctx.pathParam("channel");
+        if (!SseChannels.NAME.matcher(name).matches()) {
+            JsonReply.error(ctx, 400, "Channel names are 1 to 64 characters: a-z 0-9 : _ . - (starting with a letter"
+                    + " or digit).");
+            return;
+        }
+        Principal p = ctx.get(AuthRoutes.PRINCIPAL);
+        if (p == null && !guests) {
+            JsonReply.error(ctx, 401, "Log in (session cookie) or send Authorization: Bearer <token> to follow " + name + ".");
+            return;
+        }
+        if (p != null && !p.may("join", resource(name))) {
+            JsonReply.error(ctx, 403, "Not allowed: following " + name + " needs the right join:" + resource(name) + ".");
+            return;
+        }
+        String rawLast = Optional.ofNullable(ctx.request().getHeader("Last-Event-ID"))
+                .orElse(ctx.request().getParam("lastEventId"));
+        Long lastId = null;
+        if (rawLast != null && !rawLast.isBlank()) {
+            try {
+                lastId = Long.parseLong(rawLast.trim());
+            } catch (NumberFormatException e) {
+                JsonReply.error(ctx, 400, "Last-Event-ID must be an event id this server sent (a number).");
+                return;
+            }
+        }
+        Long resumeFrom = lastId;
+        String who = (p == null ? "guest" : p.username()) + "@" + ctx.request().remoteAddress();
+        onHome(() -> {
+            Optional<SseChannel> found = name.startsWith("feed:") ? channels.existing(name) : channels.channel(name);
+            if (found.isEmpty()) {
+                JsonReply.error(ctx, 404, name.startsWith("feed:") ? "There is no feed '" + name.substring(5) + "'."
+                        : "Too many channels are open on this server.");
+                return;
+            }
+            SseChannel channel = found.get();
+            HttpServerResponse res = eventStream(ctx);
+            SseSubscriber sub = new SseSubscriber(channel, res, who);
+            res.write(Buffer.buffer(SseCodec.retry(RETRY_MS) + SseCodec.comment("connected to " + name)));
+            if (resumeFrom != null) {
+                SseChannel.Resume r = channel.since(resumeFrom, System.currentTimeMillis());
+                if (r.gap()) {
+                    // Told, never hidden: the page can mark the gap (or reload the whole series).
+                    sub.write(SseCodec.bytes(SseCodec.event("gap", null, new JsonObject().put("after", resumeFrom)
+                            .put("resumedAt", r.events().isEmpty() ? channel.lastId() : r.events().get(0).id())
+                            .encode())));
+                }
+                r.events().forEach(sub::send);
+            }
+            channel.add(sub);
+            res.closeHandler(v -> sub.gone());
+            res.exceptionHandler(e -> sub.gone());
+        });
+    }
+
+    private void publish(RoutingContext ctx) {
+        Principal p = ctx.get(AuthRoutes.PRINCIPAL);
+        String name = ctx.pathParam("channel");
+        if (!SseChannels.NAME.matcher(name).matches() || name.startsWith("feed:")) {
+            JsonReply.error(ctx, 400, name.startsWith("feed:") ? "Publish feed samples with POST /api/feeds/{feed}."
+                    : "Channel names are 1 to 64 characters: a-z 0-9 : _ . - (starting with a letter or digit).");
+            return;
+        }
+        if (!p.may("publish", resource(name))) {
+            JsonReply.error(ctx, 403, "Not allowed: publishing to " + name + " needs the right publish:" + resource(name) + ".");
+            return;
+        }
+        JsonObject body;
+        try {
+            body = ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+            body = null;
+        }
+        if (body == null || !body.containsKey("data")) {
+            JsonReply.error(ctx, 400, "Send a JSON object {\"event\"?: name, \"data\": text or JSON}.");
+            return;
+        }
+        Object rawData = body.getValue("data");
+        String data = rawData instanceof String s ? s : io.vertx.core.json.Json.encode(rawData);
+        String event = body.getValue("event") instanceof String e ? e : null;
+        if (body.containsKey("event") && (event == null || !EVENT_NAME.matcher(event).matches())) {
+            JsonReply.error(ctx, 400, "event must be 1 to 64 characters from A-Z a-z 0-9 _ . : -");
+            return;
+        }
+        if (data.length() > MAX_DATA_CHARS) {
+            JsonReply.error(ctx, 413, "data is at most " + MAX_DATA_CHARS + " characters.");
+            return;
+        }
+        onHome(() -> {
+            if (!publishRates.tryTake(p.username())) {
+                LOG.info("SSE publish by {} to {} refused: rate", p.username(), name);
+                JsonReply.error(ctx, 429, "Slow down: " + publishRates.describe("events") + ".");
+                return;
+            }
+            Optional<SseChannel> channel = channels.channel(name);
+            if (channel.isEmpty()) {
+                JsonReply.error(ctx, 503, "Too many channels are open on this server.");
+                return;
+            }
+            SseChannel.Event e = channel.get().publish(event, data, System.currentTimeMillis());
+            JsonReply.send(ctx, 202, new JsonObject().put("id", e.id()).put("channel", name));
+        });
+    }
+
+    private static HttpServerResponse eventStream(RoutingContext ctx) {
+        HttpServerResponse res = ctx.response();
+        res.setChunked(true);
+        res.putHeader("Content-Type", "text/event-stream; charset=utf-8");
+        res.putHeader("Cache-Control", "no-store");
+        // Tell nginx and similar proxies not to buffer the stream.
+        res.putHeader("X-Accel-Buffering", "no");
+        return res;
+    }
+
+    private void onHome(Runnable r) {
+        if (Vertx.currentContext() == channels.home()) {
+            r.run();
+        } else {
+            channels.home().runOnContext(v -> r.run());
+        }
+    }
+}

@@ -1,6 +1,7 @@
 package dev.nagare.server;
 
 import dev.nagare.apps.chat.ChatConfig;
+import dev.nagare.apps.feed.FeedSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -84,7 +85,8 @@ public final class ConfigResolver {
                         number(raw, Setting.CHAT_RATE, 1, 1_000_000),
                         (int) number(raw, Setting.CHAT_MAX_ROOMS, 1, 10_000),
                         (int) number(raw, Setting.CHAT_ROOM_MEMBERS, 2, 10_000_000),
-                        ChatConfig.defaults().recovery()));
+                        ChatConfig.defaults().recovery()),
+                feeds(raw));
         checkTls(config, raw);
         return config;
     }
@@ -170,10 +172,26 @@ public final class ConfigResolver {
                         + Stream.of(Setting.values()).filter(k -> k != Setting.CONFIG).map(Setting::key)
                         .collect(Collectors.joining(", ")) + ".");
             }
+            if (s == Setting.FEEDS && e.getValue().isArray()) {
+                raw.put(s, new Raw(e.getValue().toString(), source)); // a YAML list, kept as JSON
+                continue;
+            }
             if (!e.getValue().isValueNode() || e.getValue().isNull()) {
                 throw new ConfigException("Key '" + e.getKey() + "' in " + source + " must be a single value.");
             }
             raw.put(s, new Raw(e.getValue().asText(), source));
+        }
+    }
+
+    private static List<FeedSpec> feeds(Map<Setting, Raw> raw) {
+        Raw r = raw.get(Setting.FEEDS);
+        if (r == null) {
+            return FeedSpec.defaults();
+        }
+        try {
+            return FeedSpec.parseList(r.value());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid feeds (from " + r.source() + "): " + e.getMessage() + ".");
         }
     }
 

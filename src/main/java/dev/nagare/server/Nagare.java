@@ -2,6 +2,9 @@ package dev.nagare.server;
 
 import dev.nagare.apps.chat.ChatApp;
 import dev.nagare.apps.chat.ChatRoutes;
+import dev.nagare.apps.feed.FeedApp;
+import dev.nagare.apps.feed.FeedHub;
+import dev.nagare.apps.feed.FeedRoutes;
 import dev.nagare.auth.Accounts;
 import dev.nagare.auth.AuthConfig;
 import dev.nagare.auth.AuthRoutes;
@@ -73,6 +76,7 @@ public final class Nagare {
     private volatile AudioRoutes audio;
     private volatile ChatApp chat;
     private volatile SseChannels sse;
+    private volatile FeedHub feeds;
     private volatile boolean draining;
     private volatile boolean stopped;
 
@@ -112,8 +116,12 @@ public final class Nagare {
                 // The default namespace is for authenticated users (or guests where allowed).
                 io.of("/").use(auth.socketAuth());
                 sse = new SseChannels(home, 1000, Duration.ofMinutes(10).toMillis());
+                feeds = new FeedHub(home, sse, store);
+                FeedApp.install(io, auth.socketAuth(), feeds);
                 ChatApp.install(io, auth.socketAuth(), store, config.chat()).compose(app -> {
                     chat = app;
+                    return feeds.start(config.feeds());
+                }).compose(ready -> {
                     HttpServer http = vertx.createHttpServer(httpOptions).requestHandler(router(engine))
                             .invalidRequestHandler(ErrorPages::invalidRequest);
                     return http.listen(config.port(), config.host());
@@ -210,6 +218,11 @@ public final class Nagare {
         return sse;
     }
 
+    /** The data feeds ({@code /feeds}, {@code /sse/feed:<name>}, {@code /api/feeds}). */
+    public FeedHub feeds() {
+        return feeds;
+    }
+
     /** The Socket.IO server (path /socket.io/); apps register their namespaces here. */
     public SocketIoServer io() {
         return io;
@@ -243,6 +256,9 @@ public final class Nagare {
         }
         if (video != null) {
             video.close();
+        }
+        if (feeds != null) {
+            awaitQuietly(feeds.close(), 5000, "stop the feeds");
         }
         if (audio != null) {
             audio.close();
@@ -284,6 +300,7 @@ public final class Nagare {
         audio.mount(router, assets);
         new ChatRoutes(auth, config.guests()).mount(router, assets);
         new SseRoutes(sse, auth, config.guests()).mount(router);
+        new FeedRoutes(feeds, auth, config.guests()).mount(router, assets, vertx);
         router.get("/").handler(assets.page("web/index.html"));
         router.head("/").handler(assets.page("web/index.html"));
         router.route("/assets/*").handler(assets.directory("/assets/", "web/assets", StaticAssets.CachePolicy.REVALIDATE));

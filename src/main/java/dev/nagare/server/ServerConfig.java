@@ -2,6 +2,7 @@ package dev.nagare.server;
 
 import java.nio.file.Path;
 import dev.nagare.apps.chat.ChatConfig;
+import dev.nagare.apps.feed.FeedSpec;
 import dev.nagare.engine.EngineConfig;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +35,8 @@ public record ServerConfig(
         int writeWindowMs,
         String videoFfmpeg,
         String audioFfmpeg,
-        ChatConfig chat) {
+        ChatConfig chat,
+        List<FeedSpec> feeds) {
 
     /** True when the server speaks HTTPS (and WSS). */
     public boolean tls() {
@@ -50,12 +52,12 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, videoFfmpeg, audioFfmpeg, chat);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, videoFfmpeg, audioFfmpeg, chat, feeds);
     }
 
     public ServerConfig withDataDir(Path newDataDir) {
         return new ServerConfig(host, port, newDataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, videoFfmpeg, audioFfmpeg, chat);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, videoFfmpeg, audioFfmpeg, chat, feeds);
     }
 
     @Override

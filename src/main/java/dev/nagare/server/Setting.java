@@ -55,6 +55,11 @@ public enum Setting {
             "Chat messages per second one user may post, all tabs together (bursts of twice that)."),
     CHAT_MAX_ROOMS("chat-max-rooms", "COUNT", "20", "Most chat rooms one user may be in at once."),
     CHAT_ROOM_MEMBERS("chat-room-members", "COUNT", "5000", "Most users one chat room may hold."),
+    FEEDS("feeds", "JSON", null,
+            "Data feeds to run: a JSON list (a YAML list in the config file) of objects such as"
+                    + " {\"name\":\"weather\",\"type\":\"http\",\"url\":\"https://...\",\"interval\":30,"
+                    + "\"fields\":{\"temp\":\"/current/temp\"}}; types market, iot, http, push."
+                    + " Unset: a simulated market and IoT sensors."),
     REGISTRATION("registration", "open|closed", "closed", "Whether anyone may create an account at /register."),
     GUESTS("guests", "true|false", "false",
             "Let clients without a login connect to protected namespaces as read-only guests."),

@@ -1,0 +1,178 @@
+package dev.nagare.apps.feed;
+
+import dev.nagare.sse.SseChannels;
+import dev.nagare.store.Store;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every feed, its source, and where its samples go: the feed's history, the SSE channel
+ * {@code feed:<name>} (event "sample"), the store for persistent feeds (batched once a second), and
+ * the listeners (the Socket.IO namespace). Home context only.
+ */
+public final class FeedHub {
+    private static final Logger LOG = LoggerFactory.getLogger(FeedHub.class);
+    static final int MAX_FEEDS = 100;
+    static final long PERSIST_EVERY_MS = 1000;
+
+    /** Told of every accepted sample. */
+    interface Listener {
+        void sample(Feed feed, FeedSample sample);
+    }
+
+    private final Context home;
+    private final SseChannels sse;
+    private final FeedStore store;
+    private final Map<String, Feed> feeds = new LinkedHashMap<>();
+    private final Map<String, FeedSource> sources = new LinkedHashMap<>();
+    private final Map<String, List<FeedSample>> unsaved = new LinkedHashMap<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private boolean saving;
+    private final long persistTimer;
+
+    public FeedHub(Context home, SseChannels sse, Store store) {
+        this.home = home;
+        this.sse = sse;
+        this.store = new FeedStore(store);
+        this.persistTimer = home.owner().setPeriodic(PERSIST_EVERY_MS, id -> home.runOnContext(v -> save()));
+    }
+
+    /** Adds the configured feeds, one after another. */
+    public Future<Void> start(List<FeedSpec> specs) {
+        Future<Void> chain = Future.succeededFuture();
+        for (FeedSpec spec : specs) {
+            chain = chain.compose(v -> add(spec).mapEmpty());
+        }
+        return chain;
+    }
+
+    void listen(Listener l) {
+        listeners.add(l);
+    }
+
+    /** Creates a feed (and starts its source); a persistent feed first reloads its stored history. */
+    public Future<JsonObject> add(FeedSpec spec) {
+        if (feeds.containsKey(spec.name())) {
+            return Future.failedFuture(new IllegalArgumentException("there is already a feed '" + spec.name() + "'"));
+        }
+        if (feeds.size() >= MAX_FEEDS) {
+            return Future.failedFuture(new IllegalArgumentException("this server holds its maximum of " + MAX_FEEDS + " feeds"));
+        }
+        Feed feed = new Feed(spec);
+        feeds.put(spec.name(), feed);
+        sse.channel("feed:" + spec.name());
+        Future<List<FeedSample>> past = spec.persist() ? store.load(spec.name(), Feed.MAX_AGE_MS, Feed.MAX_SAMPLES)
+                : Future.succeededFuture(List.of());
+        return past.map(samples -> {
+            samples.forEach(feed::add);
+            FeedSource source = switch (spec.type()) {
+                case MARKET, IOT -> Simulators.of(spec);
+                case HTTP -> new HttpPoller(spec);
+                case PUSH -> null;
+            };
+            if (source != null && feeds.get(spec.name()) == feed) {
+                sources.put(spec.name(), source);
+                source.start(home, s -> accept(feed, s));
+            }
+            LOG.info("Feed {} ({}) ready{}", spec.name(), spec.type().name().toLowerCase(java.util.Locale.ROOT),
+                    samples.isEmpty() ? "" : " with " + samples.size() + " stored samples");
+            return feed.describe();
+        });
+    }
+
+    public boolean remove(String name) {
+        Feed feed = feeds.remove(name);
+        if (feed == null) {
+            return false;
+        }
+        FeedSource source = sources.remove(name);
+        if (source != null) {
+            source.stop();
+        }
+        unsaved.remove(name);
+        if (feed.spec.persist()) {
+            store.drop(name);
+        }
+        return true;
+    }
+
+    Optional<Feed> feed(String name) {
+        return Optional.ofNullable(feeds.get(name));
+    }
+
+    /** Accepts checked samples into a feed; returns how many it took (a sample adding a 65th key is refused). */
+    int publish(Feed feed, List<FeedSample> samples) {
+        int n = 0;
+        for (FeedSample s : samples) {
+            if (accept(feed, s)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private boolean accept(Feed feed, FeedSample s) {
+        if (feeds.get(feed.name()) != feed || !feed.add(s)) {
+            return false;
+        }
+        sse.publish("feed:" + feed.name(), "sample", s.toJson().encode());
+        if (feed.spec.persist()) {
+            unsaved.computeIfAbsent(feed.name(), k -> new ArrayList<>()).add(s);
+        }
+        for (Listener l : listeners) {
+            l.sample(feed, s);
+        }
+        return true;
+    }
+
+    private void save() {
+        if (saving || unsaved.isEmpty()) {
+            return;
+        }
+        Map<String, List<FeedSample>> batch = new LinkedHashMap<>(unsaved);
+        unsaved.clear();
+        saving = true;
+        store.append(batch, Feed.MAX_AGE_MS).onComplete(ar -> {
+            saving = false;
+            if (ar.failed()) {
+                LOG.warn("Could not store feed samples ({} feeds): {}", batch.size(), ar.cause().toString());
+            }
+        });
+    }
+
+    public List<JsonObject> list() {
+        List<JsonObject> out = new ArrayList<>();
+        for (Feed f : feeds.values()) {
+            FeedSource source = sources.get(f.name());
+            out.add(f.describe().put("status", source == null ? "waiting for published samples" : source.status()));
+        }
+        return out;
+    }
+
+    /** Stops every source and stores what persistent feeds have not stored yet. Callable from any thread. */
+    public Future<Void> close() {
+        io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+        home.runOnContext(v -> {
+            home.owner().cancelTimer(persistTimer);
+            sources.values().forEach(FeedSource::stop);
+            sources.clear();
+            if (unsaved.isEmpty()) {
+                done.complete();
+                return;
+            }
+            Map<String, List<FeedSample>> batch = new LinkedHashMap<>(unsaved);
+            unsaved.clear();
+            store.append(batch, Feed.MAX_AGE_MS).onComplete(ar -> done.complete());
+        });
+        return done.future();
+    }
+}

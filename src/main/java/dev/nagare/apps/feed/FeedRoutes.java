@@ -1,0 +1,146 @@
+package dev.nagare.apps.feed;
+
+import dev.nagare.auth.AuthRoutes;
+import dev.nagare.auth.KeyedRates;
+import dev.nagare.auth.Principal;
+import dev.nagare.web.JsonReply;
+import dev.nagare.web.StaticAssets;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The feeds over HTTP, and the dashboard page:
+ * <ul>
+ *   <li>{@code GET /api/feeds}: the feeds, their keys and sources;</li>
+ *   <li>{@code POST /api/feeds} (admin): add a feed from a {@link FeedSpec} object;
+ *       {@code DELETE /api/feeds/{feed}} (admin): remove it;</li>
+ *   <li>{@code POST /api/feeds/{feed}}: publish {@code {"samples": [...]}}, with publish:feed/&lt;name&gt;
+ *       (a scoped token, e.g. {@code nagare token create sensor --scope publish:feed/lab});</li>
+ *   <li>{@code GET /api/feeds/{feed}/history?seconds=300&points=300}: downsampled history;</li>
+ *   <li>{@code GET /dashboard}: live charts and a table.</li>
+ * </ul>
+ */
+public final class FeedRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(FeedRoutes.class);
+
+    private final FeedHub hub;
+    private final AuthRoutes auth;
+    private final boolean guests;
+    private final KeyedRates publishRates = new KeyedRates(50);
+
+    public FeedRoutes(FeedHub hub, AuthRoutes auth, boolean guests) {
+        this.hub = hub;
+        this.auth = auth;
+        this.guests = guests;
+    }
+
+    public void mount(Router router, StaticAssets assets, Vertx vertx) {
+        router.get("/dashboard").handler(auth.attach()).handler(this::loggedIn).handler(assets.page("web/dashboard/index.html"));
+        router.get("/vendor/uplot/*").handler(assets.directory("/vendor/uplot/", "web/vendor/uplot",
+                StaticAssets.CachePolicy.REVALIDATE));
+        router.get("/api/feeds").handler(auth.attach()).handler(auth.require())
+                .handler(ctx -> JsonReply.send(ctx, 200, new JsonObject().put("feeds", new JsonArray(hub.list()))));
+        router.post("/api/feeds").handler(auth.attach()).handler(auth.require()).handler(this::create);
+        router.delete("/api/feeds/:feed").handler(auth.attach()).handler(auth.require()).handler(this::delete);
+        router.post("/api/feeds/:feed").handler(auth.attach()).handler(auth.require()).handler(this::publish);
+        router.get("/api/feeds/:feed/history").handler(auth.attach()).handler(auth.require()).handler(this::history);
+    }
+
+    private void loggedIn(RoutingContext ctx) {
+        if (ctx.get(AuthRoutes.PRINCIPAL) != null || guests) {
+            ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+            ctx.next();
+            return;
+        }
+        ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION,
+                "/login?next=" + java.net.URLEncoder.encode(ctx.request().path(), StandardCharsets.UTF_8)).end();
+    }
+
+    private void create(RoutingContext ctx) {
+        if (AuthRoutes.permit(ctx, "admin", "feeds") == null) {
+            return;
+        }
+        FeedSpec spec;
+        try {
+            spec = FeedSpec.parse(ctx.body().asJsonObject());
+        } catch (RuntimeException e) {
+            JsonReply.error(ctx, 400, "Not a feed: " + e.getMessage() + ".");
+            return;
+        }
+        hub.add(spec).onSuccess(d -> {
+            LOG.info("Feed {} added by {}", spec.name(), ((Principal) ctx.get(AuthRoutes.PRINCIPAL)).username());
+            JsonReply.send(ctx, 201, d);
+        }).onFailure(e -> JsonReply.error(ctx, 409, "Cannot add the feed: " + e.getMessage() + "."));
+    }
+
+    private void delete(RoutingContext ctx) {
+        if (AuthRoutes.permit(ctx, "admin", "feeds") == null) {
+            return;
+        }
+        if (hub.remove(ctx.pathParam("feed"))) {
+            ctx.response().setStatusCode(204).end();
+        } else {
+            JsonReply.error(ctx, 404, "No feed '" + ctx.pathParam("feed") + "'.");
+        }
+    }
+
+    private void publish(RoutingContext ctx) {
+        Feed feed = hub.feed(ctx.pathParam("feed")).orElse(null);
+        if (feed == null) {
+            JsonReply.error(ctx, 404, "No feed '" + ctx.pathParam("feed") + "'; an admin adds one with POST /api/feeds.");
+            return;
+        }
+        Principal p = AuthRoutes.permit(ctx, "publish", "feed/" + feed.name());
+        if (p == null) {
+            return;
+        }
+        if (!publishRates.tryTake(p.username())) {
+            JsonReply.error(ctx, 429, "Slow down: " + publishRates.describe("batches") + ".");
+            return;
+        }
+        List<FeedSample> samples;
+        try {
+            samples = FeedSample.parseBatch(ctx.body().asJsonObject(), System.currentTimeMillis());
+        } catch (RuntimeException e) {
+            LOG.info("Feed {} publish by {} refused: {}", feed.name(), p.username(), e.getMessage());
+            JsonReply.error(ctx, 400, "Bad samples: " + e.getMessage() + ".");
+            return;
+        }
+        int accepted = hub.publish(feed, samples);
+        JsonReply.send(ctx, 202, new JsonObject().put("accepted", accepted).put("refused", samples.size() - accepted));
+    }
+
+    private void history(RoutingContext ctx) {
+        Feed feed = hub.feed(ctx.pathParam("feed")).orElse(null);
+        if (feed == null) {
+            JsonReply.error(ctx, 404, "No feed '" + ctx.pathParam("feed") + "'.");
+            return;
+        }
+        if (AuthRoutes.permit(ctx, "join", "feed/" + feed.name()) == null) {
+            return;
+        }
+        long seconds;
+        int points;
+        try {
+            seconds = Long.parseLong(String.valueOf(ctx.request().getParam("seconds", "300")));
+            points = Integer.parseInt(String.valueOf(ctx.request().getParam("points", "300")));
+        } catch (NumberFormatException e) {
+            seconds = -1;
+            points = -1;
+        }
+        if (seconds < 10 || seconds > Feed.MAX_AGE_MS / 1000 || points < 10 || points > 2000) {
+            JsonReply.error(ctx, 400, "seconds must be 10 to " + Feed.MAX_AGE_MS / 1000 + " and points 10 to 2000.");
+            return;
+        }
+        JsonReply.send(ctx, 200, feed.downsample(seconds * 1000, points, System.currentTimeMillis())
+                .put("feed", feed.name()));
+    }
+}

@@ -1,0 +1,75 @@
+package dev.nagare.apps.feed;
+
+import dev.nagare.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Samples of persistent feeds in the store, written in batches and trimmed to the history window. */
+final class FeedStore {
+    private final Store store;
+
+    FeedStore(Store store) {
+        this.store = store;
+    }
+
+    /** The feed's stored samples of the last {@code maxAgeMs}, oldest first. */
+    Future<List<FeedSample>> load(String feed, long maxAgeMs, int max) {
+        long from = System.currentTimeMillis() - maxAgeMs;
+        return store.transact(c -> {
+            List<FeedSample> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT ts, sample FROM (SELECT ts, sample FROM feed_samples"
+                    + " WHERE feed = ? AND ts >= ? ORDER BY ts DESC LIMIT ?) ORDER BY ts")) {
+                ps.setString(1, feed);
+                ps.setLong(2, from);
+                ps.setInt(3, max);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Map<String, Object> values = new JsonObject(rs.getString(2)).getMap();
+                        out.add(new FeedSample(rs.getLong(1), values));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Appends samples of several feeds in one transaction and drops what fell out of the window. */
+    Future<Void> append(Map<String, List<FeedSample>> byFeed, long maxAgeMs) {
+        long cutoff = System.currentTimeMillis() - maxAgeMs;
+        return store.transact(c -> {
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO feed_samples(feed, ts, sample) VALUES (?, ?, ?)");
+                    PreparedStatement del = c.prepareStatement("DELETE FROM feed_samples WHERE feed = ? AND ts < ?")) {
+                for (Map.Entry<String, List<FeedSample>> e : byFeed.entrySet()) {
+                    for (FeedSample s : e.getValue()) {
+                        ins.setString(1, e.getKey());
+                        ins.setLong(2, s.ts());
+                        ins.setString(3, new JsonObject(new java.util.LinkedHashMap<>(s.values())).encode());
+                        ins.addBatch();
+                    }
+                    del.setString(1, e.getKey());
+                    del.setLong(2, cutoff);
+                    del.addBatch();
+                }
+                ins.executeBatch();
+                del.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Forgets a removed feed's samples. */
+    Future<Void> drop(String feed) {
+        return store.transact(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM feed_samples WHERE feed = ?")) {
+                ps.setString(1, feed);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+}

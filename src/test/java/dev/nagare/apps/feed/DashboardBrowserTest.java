@@ -1,0 +1,57 @@
+package dev.nagare.apps.feed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nagare.server.Setting;
+import dev.nagare.testing.Browser;
+import dev.nagare.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/** The dashboard in headless Chromium: simulated ticks arrive, the table and the chart move. */
+class DashboardBrowserTest {
+    static final String PASSWORD = "river stone lantern";
+
+    @RegisterExtension
+    static final TestServer server = new TestServer(Map.of(Setting.ADMIN_PASSWORD, PASSWORD));
+
+    @RegisterExtension
+    static final Browser browser = new Browser();
+
+    @Test
+    void theDashboardShowsSimulatedTicksUpdating() throws Exception {
+        ChromeDriver d = browser.driver();
+        d.get(server.baseUrl() + "/dashboard");
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().contains("/login?next=%2Fdashboard"));
+        d.findElement(By.id("username")).sendKeys("admin");
+        d.findElement(By.id("password")).sendKeys(PASSWORD);
+        d.findElement(By.cssSelector("form.auth-form button")).click();
+        browser.waitUpTo(Duration.ofSeconds(15)).until(x ->
+                "true".equals(x.findElement(By.tagName("html")).getDomAttribute("data-ready")));
+
+        By market = By.cssSelector("section.card[data-feed='market']");
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElement(market).getDomAttribute("data-seq") != null);
+        long first = Long.parseLong(d.findElement(market).getDomAttribute("data-seq"));
+        // The simulated market ticks at 10 Hz: the table follows within a second or two.
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x ->
+                Long.parseLong(x.findElement(market).getDomAttribute("data-seq")) >= first + 10);
+        assertThat(d.findElements(By.cssSelector("section.card[data-feed='market'] tbody tr"))).hasSizeGreaterThanOrEqualTo(8);
+        assertThat(d.findElement(By.cssSelector("section.card[data-feed='market'] tbody")).getText()).contains("NGR");
+        // uPlot drew a canvas; the meter shows the update rate and the lag.
+        assertThat(d.findElements(By.cssSelector("section.card[data-feed='market'] canvas"))).isNotEmpty();
+        browser.waitUpTo(Duration.ofSeconds(5)).until(x -> x.findElement(By.id("lag")).getText().matches("lag \\d+ ms"));
+        assertThat(d.findElement(By.id("status")).getDomAttribute("data-state")).isEqualTo("up");
+        assertThat(d.findElements(By.cssSelector("section.card[data-feed='sensors']"))).hasSize(1);
+        if (System.getProperty("nagare.screenshots") != null) {
+            Files.write(Path.of(System.getProperty("nagare.screenshots"), "dashboard.png"), d.getScreenshotAs(OutputType.BYTES));
+        }
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+}

@@ -35,21 +35,21 @@ class SseTest {
         guestToken = server.nagare().tokens().create(guest, "t", Set.of(), Duration.ofHours(1)).await().secret();
     }
 
-    private SseClient open(String path, Map<String, String> headers) throws IOException {
-        return new SseClient(server.baseUrl(), path, headers);
+    private SseTestClient open(String path, Map<String, String> headers) throws IOException {
+        return new SseTestClient(server.baseUrl(), path, headers);
     }
 
-    private SseClient open(String channel) throws IOException {
+    private SseTestClient open(String channel) throws IOException {
         return open("/sse/" + channel, Map.of("Authorization", "Bearer " + token));
     }
 
-    private static List<Long> ids(List<SseClient.Event> events) {
+    private static List<Long> ids(List<SseTestClient.Event> events) {
         return events.stream().map(e -> Long.parseLong(e.id())).toList();
     }
 
     @Test
     void theGuidesStreamSendsZeroToNineOneSecondApart() throws IOException {
-        try (SseClient c = open("/stream", Map.of())) {
+        try (SseTestClient c = open("/stream", Map.of())) {
             assertThat(c.status).isEqualTo(200);
             assertThat(c.headers.get("content-type")).isEqualTo("text/event-stream; charset=utf-8");
             long t0 = System.nanoTime();
@@ -62,13 +62,13 @@ class SseTest {
 
     @Test
     void followingAChannelNeedsALoginOrAToken() throws IOException {
-        try (SseClient c = open("/sse/news", Map.of())) {
+        try (SseTestClient c = open("/sse/news", Map.of())) {
             assertThat(c.status).isEqualTo(401);
         }
-        try (SseClient c = open("/sse/Bad%20Name", Map.of("Authorization", "Bearer " + token))) {
+        try (SseTestClient c = open("/sse/Bad%20Name", Map.of("Authorization", "Bearer " + token))) {
             assertThat(c.status).isEqualTo(400);
         }
-        try (SseClient c = open("news")) {
+        try (SseTestClient c = open("news")) {
             assertThat(c.status).isEqualTo(200);
             assertThat(c.headers.get("cache-control")).isEqualTo("no-store");
         }
@@ -76,9 +76,9 @@ class SseTest {
 
     @Test
     void eventsCarryIdEventAndDataAndLineBreaksCannotInjectFields() throws IOException {
-        try (SseClient c = open("inject")) {
+        try (SseTestClient c = open("inject")) {
             server.nagare().sse().publish("inject", "note", "line one\n\nevent: evil\r\nid: 1");
-            SseClient.Event e = c.next();
+            SseTestClient.Event e = c.next();
             assertThat(e.event()).isEqualTo("note");
             assertThat(e.id()).matches("[0-9]+");
             assertThat(e.data()).isEqualTo("line one\n\nevent: evil\nid: 1");
@@ -87,8 +87,8 @@ class SseTest {
 
     @Test
     void lastEventIdResumesWithContinuousIdsFromTheHeaderOrTheQuery() throws IOException {
-        List<SseClient.Event> seen = new ArrayList<>();
-        try (SseClient c = open("resume")) {
+        List<SseTestClient.Event> seen = new ArrayList<>();
+        try (SseTestClient c = open("resume")) {
             for (int i = 0; i < 5; i++) {
                 server.nagare().sse().publish("resume", "n", "e" + i);
             }
@@ -100,10 +100,10 @@ class SseTest {
         for (int i = 1; i < ids.size(); i++) {
             assertThat(ids.get(i)).isEqualTo(ids.get(i - 1) + 1);
         }
-        try (SseClient c = open("/sse/resume", Map.of("Authorization", "Bearer " + token, "Last-Event-ID", seen.get(1).id()))) {
+        try (SseTestClient c = open("/sse/resume", Map.of("Authorization", "Bearer " + token, "Last-Event-ID", seen.get(1).id()))) {
             assertThat(List.of(c.next().data(), c.next().data(), c.next().data())).containsExactly("e2", "e3", "e4");
         }
-        try (SseClient c = open("/sse/resume?lastEventId=" + seen.get(3).id(), Map.of("Authorization", "Bearer " + token))) {
+        try (SseTestClient c = open("/sse/resume?lastEventId=" + seen.get(3).id(), Map.of("Authorization", "Bearer " + token))) {
             assertThat(c.next().data()).isEqualTo("e4");
         }
     }
@@ -111,13 +111,13 @@ class SseTest {
     @Test
     void anIdOlderThanTheHistoryIsAnnouncedAsAGap() throws IOException {
         server.nagare().sse().publish("gappy", null, "kept");
-        try (SseClient c = open("/sse/gappy", Map.of("Authorization", "Bearer " + token, "Last-Event-ID", "1"))) {
-            SseClient.Event gap = c.next();
+        try (SseTestClient c = open("/sse/gappy", Map.of("Authorization", "Bearer " + token, "Last-Event-ID", "1"))) {
+            SseTestClient.Event gap = c.next();
             assertThat(gap.event()).isEqualTo("gap");
             assertThat(gap.data()).startsWith("{\"after\":1,\"resumedAt\":");
             assertThat(c.next().data()).isEqualTo("kept");
         }
-        try (SseClient c = open("/sse/gappy", Map.of("Authorization", "Bearer " + token, "Last-Event-ID", "soon"))) {
+        try (SseTestClient c = open("/sse/gappy", Map.of("Authorization", "Bearer " + token, "Last-Event-ID", "soon"))) {
             assertThat(c.status).isEqualTo(400);
         }
     }
@@ -127,22 +127,22 @@ class SseTest {
         String big = "x".repeat(60_000);
         List<Long> received = new ArrayList<>();
         int total = 300; // 18 MB: more than the kernel's socket buffers and the server's 256 KB queue
-        try (SseClient slow = open("firehose")) {
+        try (SseTestClient slow = open("firehose")) {
             slow.socket.setReceiveBufferSize(64 * 1024);
             for (int i = 0; i < total; i++) {
                 server.nagare().sse().publish("firehose", null, i + ":" + big);
             }
             // Now read: what was buffered arrives, then the stream ends where the server dropped us.
-            for (SseClient.Event e = slow.next(); e != null; e = readOrNull(slow)) {
+            for (SseTestClient.Event e = slow.next(); e != null; e = readOrNull(slow)) {
                 received.add(Long.parseLong(e.id()));
             }
         }
         assertThat(received.size()).as("dropped before the end").isLessThan(total);
         long last = received.get(received.size() - 1);
-        try (SseClient again = open("/sse/firehose", Map.of("Authorization", "Bearer " + token,
+        try (SseTestClient again = open("/sse/firehose", Map.of("Authorization", "Bearer " + token,
                 "Last-Event-ID", Long.toString(last)))) {
             for (int i = received.size(); i < total; i++) {
-                SseClient.Event e = again.next();
+                SseTestClient.Event e = again.next();
                 assertThat(e.event()).as("no gap event").isNull();
                 received.add(Long.parseLong(e.id()));
             }
@@ -152,7 +152,7 @@ class SseTest {
         }
     }
 
-    private static SseClient.Event readOrNull(SseClient c) {
+    private static SseTestClient.Event readOrNull(SseTestClient c) {
         try {
             return c.next();
         } catch (IOException closed) {

@@ -46,13 +46,37 @@ public final class FeedHub {
         this.persistTimer = home.owner().setPeriodic(PERSIST_EVERY_MS, id -> home.runOnContext(v -> save()));
     }
 
-    /** Adds the configured feeds, one after another. */
-    public Future<Void> start(List<FeedSpec> specs) {
-        Future<Void> chain = Future.succeededFuture();
-        for (FeedSpec spec : specs) {
-            chain = chain.compose(v -> add(spec).mapEmpty());
+    /** Adds the configured feeds, then those admins added at run time (the configuration wins a name). */
+    public Future<Void> start(List<FeedSpec> configured) {
+        return store.specs().compose(stored -> {
+            List<FeedSpec> all = new ArrayList<>(configured);
+            for (FeedSpec s : stored) {
+                if (configured.stream().anyMatch(c -> c.name().equals(s.name()))) {
+                    LOG.warn("Feed {} is both configured and stored (added at run time); using the configuration", s.name());
+                } else {
+                    all.add(s);
+                }
+            }
+            Future<Void> chain = Future.succeededFuture();
+            for (FeedSpec spec : all) {
+                chain = chain.compose(v -> add(spec).mapEmpty());
+            }
+            return chain;
+        });
+    }
+
+    /** An admin's new feed: added now and again after a restart. */
+    Future<JsonObject> create(FeedSpec spec) {
+        return add(spec).compose(d -> store.remember(spec).map(d));
+    }
+
+    /** An admin's removal: also forgotten for later restarts (a configured feed returns with its configuration). */
+    boolean delete(String name) {
+        boolean removed = remove(name);
+        if (removed) {
+            store.forget(name);
         }
-        return chain;
+        return removed;
     }
 
     void listen(Listener l) {

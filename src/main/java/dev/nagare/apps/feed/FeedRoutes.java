@@ -70,12 +70,16 @@ public final class FeedRoutes {
         }
         FeedSpec spec;
         try {
-            spec = FeedSpec.parse(ctx.body().asJsonObject());
+            JsonObject body = ctx.body().asJsonObject();
+            if (body == null) {
+                throw new IllegalArgumentException("send a JSON object such as {\"name\":\"lab\",\"type\":\"push\"}");
+            }
+            spec = FeedSpec.parse(body);
         } catch (RuntimeException e) {
             JsonReply.error(ctx, 400, "Not a feed: " + e.getMessage() + ".");
             return;
         }
-        hub.add(spec).onSuccess(d -> {
+        hub.create(spec).onSuccess(d -> {
             LOG.info("Feed {} added by {}", spec.name(), ((Principal) ctx.get(AuthRoutes.PRINCIPAL)).username());
             JsonReply.send(ctx, 201, d);
         }).onFailure(e -> JsonReply.error(ctx, 409, "Cannot add the feed: " + e.getMessage() + "."));
@@ -85,7 +89,7 @@ public final class FeedRoutes {
         if (AuthRoutes.permit(ctx, "admin", "feeds") == null) {
             return;
         }
-        if (hub.remove(ctx.pathParam("feed"))) {
+        if (hub.delete(ctx.pathParam("feed"))) {
             ctx.response().setStatusCode(204).end();
         } else {
             JsonReply.error(ctx, 404, "No feed '" + ctx.pathParam("feed") + "'.");

@@ -72,4 +72,41 @@ final class FeedStore {
             return null;
         });
     }
+
+    /** Feeds added at run time, oldest first. */
+    Future<List<FeedSpec>> specs() {
+        return store.transact(c -> {
+            List<FeedSpec> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT spec FROM feed_specs ORDER BY created_at");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(FeedSpec.parse(new JsonObject(rs.getString(1))));
+                }
+            }
+            return out;
+        });
+    }
+
+    Future<Void> remember(FeedSpec spec) {
+        return store.transact(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT OR REPLACE INTO feed_specs(name, spec, created_at) VALUES (?, ?, ?)")) {
+                ps.setString(1, spec.name());
+                ps.setString(2, spec.toJson().encode());
+                ps.setLong(3, System.currentTimeMillis());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    Future<Void> forget(String name) {
+        return store.transact(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM feed_specs WHERE name = ?")) {
+                ps.setString(1, name);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
 }

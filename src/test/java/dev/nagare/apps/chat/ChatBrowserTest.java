@@ -8,6 +8,7 @@ import dev.nagare.auth.Role;
 import dev.nagare.server.Setting;
 import dev.nagare.testing.Browser;
 import dev.nagare.testing.TestServer;
+import dev.nagare.testing.SioClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -150,7 +151,7 @@ class ChatBrowserTest {
             Principal p = AuthRoutes.principal(socket);
             return p != null && p.username().equals("alice") ? gate.future() : Future.succeededFuture();
         });
-        try (ChatClient bobApi = ChatClient.connect(server, "/chat", "bob", Role.USER)) {
+        try (SioClient bobApi = SioClient.connect(server, "/chat", "bob", Role.USER)) {
             for (int i = 1; i <= 3; i++) {
                 bobApi.ok("send", new JsonObject().put("room", "general").put("text", "During the outage " + i)
                         .put("clientId", "outage-msg-" + i));
@@ -174,7 +175,7 @@ class ChatBrowserTest {
     @Order(4)
     void theGuidesOwnPageWorksUnchangedUnderTheStrictPolicy() throws Exception {
         alice.consoleErrors(); // forget the refused reconnections the outage test logged
-        try (ChatClient listener = ChatClient.connect(server, "/", "bob", Role.USER)) {
+        try (SioClient listener = SioClient.connect(server, "/", "bob", Role.USER)) {
             ChromeDriver a = alice.driver();
             a.get(server.baseUrl() + "/seed/chat");
             alice.waitUpTo(Duration.ofSeconds(10)).until(x ->

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nagare.auth.Role;
 import dev.nagare.server.Setting;
 import dev.nagare.testing.TestServer;
+import dev.nagare.testing.SioClient;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,15 +21,15 @@ class ChatLimitsTest {
             Setting.CHAT_RATE, "2", Setting.CHAT_MAX_ROOMS, "2", Setting.CHAT_ROOM_MEMBERS, "2",
             Setting.CHAT_MAX_LENGTH, "10"));
 
-    private final List<ChatClient> clients = new ArrayList<>();
+    private final List<SioClient> clients = new ArrayList<>();
 
     @AfterEach
     void closeClients() {
-        clients.forEach(ChatClient::close);
+        clients.forEach(SioClient::close);
     }
 
-    private ChatClient user(String name) throws Exception {
-        ChatClient c = ChatClient.connect(server, "/chat", name, Role.USER);
+    private SioClient user(String name) throws Exception {
+        SioClient c = SioClient.connect(server, "/chat", name, Role.USER);
         clients.add(c);
         return c;
     }
@@ -39,7 +40,7 @@ class ChatLimitsTest {
 
     @Test
     void aUserPostingFasterThanTheRateIsToldToSlowDown() throws Exception {
-        ChatClient alice = user("rapid");
+        SioClient alice = user("rapid");
         // Bursts of twice the rate (4) pass; the next is refused.
         for (int i = 0; i < 4; i++) {
             alice.ok("send", send("m" + i, "rate-msg-" + i));
@@ -51,14 +52,14 @@ class ChatLimitsTest {
 
     @Test
     void theConfiguredMaximumLengthIsEnforcedInCharactersNotBytes() throws Exception {
-        ChatClient alice = user("writer");
+        SioClient alice = user("writer");
         alice.ok("send", send("流れ流れ流れ流れ流れ", "length-ok-1")); // 10 characters, 30 bytes
         assertThat(alice.request("send", send("12345678901", "length-bad-1")).getString("error")).isEqualTo("too_long");
     }
 
     @Test
     void aUserMayBeInOnlySoManyRooms() throws Exception {
-        ChatClient alice = user("roamer");
+        SioClient alice = user("roamer");
         alice.ok("create", new JsonObject().put("room", "second")); // general + second = 2
         JsonObject refused = alice.request("create", new JsonObject().put("room", "third"));
         // The room is made, but joining it would exceed the limit.
@@ -69,15 +70,15 @@ class ChatLimitsTest {
 
     @Test
     void aFullRoomRefusesNewMembersButNotAnotherTabOfAMember() throws Exception {
-        ChatClient a = user("member-a");
+        SioClient a = user("member-a");
         a.ok("create", new JsonObject().put("room", "tiny"));
-        ChatClient b = user("member-b");
+        SioClient b = user("member-b");
         b.ok("join", new JsonObject().put("room", "tiny"));
-        ChatClient c = user("member-c");
+        SioClient c = user("member-c");
         JsonObject refused = c.request("join", new JsonObject().put("room", "tiny"));
         assertThat(refused.getString("error")).isEqualTo("room_full");
         assertThat(refused.getString("message")).isEqualTo("Room 'tiny' is full (2 members).");
-        ChatClient secondTab = user("member-a");
+        SioClient secondTab = user("member-a");
         secondTab.ok("join", new JsonObject().put("room", "tiny"));
     }
 }

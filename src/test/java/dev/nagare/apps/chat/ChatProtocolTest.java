@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.nagare.auth.Role;
 import dev.nagare.server.Setting;
 import dev.nagare.testing.TestServer;
+import dev.nagare.testing.SioClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,19 +22,19 @@ class ChatProtocolTest {
     static final TestServer server = new TestServer(Map.of(Setting.ADMIN_PASSWORD, "river stone lantern",
             Setting.CHAT_RATE, "1000"));
 
-    private final List<ChatClient> clients = new ArrayList<>();
+    private final List<SioClient> clients = new ArrayList<>();
 
     @AfterEach
     void closeClients() {
-        clients.forEach(ChatClient::close);
+        clients.forEach(SioClient::close);
     }
 
-    private ChatClient user(String name) throws Exception {
+    private SioClient user(String name) throws Exception {
         return user(name, Role.USER);
     }
 
-    private ChatClient user(String name, Role role) throws Exception {
-        ChatClient c = ChatClient.connect(server, "/chat", name, role);
+    private SioClient user(String name, Role role) throws Exception {
+        SioClient c = SioClient.connect(server, "/chat", name, role);
         clients.add(c);
         return c;
     }
@@ -44,14 +45,14 @@ class ChatProtocolTest {
 
     @Test
     void aClientWithoutLoginIsRefusedWithConnectError() {
-        assertThatThrownBy(() -> ChatClient.connect(server, "/chat", Map.of()))
+        assertThatThrownBy(() -> SioClient.connect(server, "/chat", Map.of()))
                 .hasMessageContaining("refused").hasMessageContaining("unauthorized");
     }
 
     @Test
     void everyoneStartsInGeneralAndAMessageReachesTheRoomWithTheStoredIdInTheAck() throws Exception {
-        ChatClient alice = user("alice");
-        ChatClient bob = user("bob");
+        SioClient alice = user("alice");
+        SioClient bob = user("bob");
         assertThat(alice.next("hello").getString("user")).isEqualTo("alice");
         JsonObject joined = bob.ok("join", new JsonObject().put("room", "general"));
         assertThat(joined.getJsonArray("members").getList()).contains("alice", "bob");
@@ -71,8 +72,8 @@ class ChatProtocolTest {
 
     @Test
     void aRetryWithTheSameClientIdIsAckedWithTheFirstCopyAndNotBroadcastAgain() throws Exception {
-        ChatClient alice = user("alice");
-        ChatClient bob = user("bob");
+        SioClient alice = user("alice");
+        SioClient bob = user("bob");
         long first = alice.ok("send", send("general", "once", "retry-abc-1")).getJsonObject("message").getLong("id");
         JsonObject again = alice.ok("send", send("general", "once", "retry-abc-1"));
         assertThat(again.getBoolean("duplicate")).isTrue();
@@ -85,8 +86,8 @@ class ChatProtocolTest {
 
     @Test
     void roomsAreCreatedJoinedListedWithCountsAndLeft() throws Exception {
-        ChatClient alice = user("alice");
-        ChatClient bob = user("bob");
+        SioClient alice = user("alice");
+        SioClient bob = user("bob");
         JsonObject created = alice.ok("create", new JsonObject().put("room", "tea-room"));
         assertThat(created.getString("room")).isEqualTo("tea-room");
         assertThat(alice.request("create", new JsonObject().put("room", "tea-room")).getString("error")).isEqualTo("exists");
@@ -106,7 +107,7 @@ class ChatProtocolTest {
 
     @Test
     void badInputGetsAClearErrorAndTheConnectionStaysUsable() throws Exception {
-        ChatClient alice = user("alice");
+        SioClient alice = user("alice");
         assertThat(alice.request("join", new JsonObject().put("room", "../etc")).getString("error")).isEqualTo("invalid_room");
         assertThat(alice.request("join", new JsonObject().put("room", "UPPER")).getString("error")).isEqualTo("invalid_room");
         assertThat(alice.request("join", new JsonObject().put("room", "nowhere")).getString("error")).isEqualTo("not_found");
@@ -127,7 +128,7 @@ class ChatProtocolTest {
 
     @Test
     void historyPagesBackwardsAndForwardsById() throws Exception {
-        ChatClient alice = user("alice");
+        SioClient alice = user("alice");
         alice.ok("create", new JsonObject().put("room", "paging"));
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
@@ -150,9 +151,9 @@ class ChatProtocolTest {
 
     @Test
     void authorsEditAndDeleteTheirOwnMessagesAndOnlyAdminsDeleteOthers() throws Exception {
-        ChatClient alice = user("alice");
-        ChatClient bob = user("bob");
-        ChatClient admin = user("admin", Role.ADMIN);
+        SioClient alice = user("alice");
+        SioClient bob = user("bob");
+        SioClient admin = user("admin", Role.ADMIN);
         long id = alice.ok("send", send("general", "tpyo", "edit-me-0001")).getJsonObject("message").getLong("id");
         assertThat(bob.request("edit", new JsonObject().put("id", id).put("text", "hacked")).getString("error"))
                 .isEqualTo("forbidden");
@@ -172,8 +173,8 @@ class ChatProtocolTest {
 
     @Test
     void typingIsRelayedToTheOthersInTheRoom() throws Exception {
-        ChatClient alice = user("alice");
-        ChatClient bob = user("bob");
+        SioClient alice = user("alice");
+        SioClient bob = user("bob");
         bob.ok("join", new JsonObject().put("room", "general"));
         alice.emit("typing", new JsonObject().put("room", "general"));
         assertThat(bob.next("typing").getString("user")).isEqualTo("alice");
@@ -181,7 +182,7 @@ class ChatProtocolTest {
 
     @Test
     void aGuestReadsButCannotPost() throws Exception {
-        ChatClient guest = user("visitor", Role.GUEST);
+        SioClient guest = user("visitor", Role.GUEST);
         assertThat(guest.next("hello").getBoolean("canPost")).isFalse();
         guest.ok("join", new JsonObject().put("room", "general"));
         assertThat(guest.request("send", send("general", "hi", "guest-msg-1")).getString("error")).isEqualTo("forbidden");
@@ -190,7 +191,7 @@ class ChatProtocolTest {
 
     @Test
     void historySurvivesARestartOfTheStore() throws Exception {
-        ChatClient alice = user("alice");
+        SioClient alice = user("alice");
         long id = alice.ok("send", send("general", "kept", "kept-msg-01")).getJsonObject("message").getLong("id");
         var reopened = dev.nagare.store.SqliteStore.open(server.nagare().vertx(), server.dataDir()).await();
         try {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nagare.auth.Role;
 import dev.nagare.server.Setting;
 import dev.nagare.testing.TestServer;
+import dev.nagare.testing.SioClient;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,8 +18,8 @@ class GuideChatTest {
 
     @Test
     void aMessageGoesToEveryoneOnTheDefaultNamespaceSenderIncluded() throws Exception {
-        try (ChatClient alice = ChatClient.connect(server, "/", "alice", Role.USER);
-                ChatClient bob = ChatClient.connect(server, "/", "bob", Role.USER)) {
+        try (SioClient alice = SioClient.connect(server, "/", "alice", Role.USER);
+                SioClient bob = SioClient.connect(server, "/", "bob", Role.USER)) {
             alice.emit("message", "hello everyone");
             assertThat(bob.next("message").getString("value")).isEqualTo("hello everyone");
             assertThat(alice.next("message").getString("value")).isEqualTo("hello everyone");
@@ -27,8 +28,8 @@ class GuideChatTest {
 
     @Test
     void aGuestOrAnEmptyMessageIsRefusedWithAReason() throws Exception {
-        try (ChatClient guest = ChatClient.connect(server, "/", "watcher", Role.GUEST);
-                ChatClient alice = ChatClient.connect(server, "/", "alice", Role.USER)) {
+        try (SioClient guest = SioClient.connect(server, "/", "watcher", Role.GUEST);
+                SioClient alice = SioClient.connect(server, "/", "alice", Role.USER)) {
             guest.emit("message", "let me in");
             assertThat(guest.next("nagare:error").getString("error")).isEqualTo("forbidden");
             alice.emit("message", "\u0000 ");

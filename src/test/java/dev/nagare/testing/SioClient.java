@@ -1,10 +1,9 @@
-package dev.nagare.apps.chat;
+package dev.nagare.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nagare.auth.Account;
 import dev.nagare.auth.Role;
-import dev.nagare.testing.TestServer;
 import io.socket.client.Ack;
 import io.socket.client.IO;
 import io.socket.client.Socket;
@@ -22,17 +21,17 @@ import io.vertx.core.json.JsonObject;
 import org.json.JSONException;
 import org.json.JSONObject;
 
-/** A chat user on the official Java socket.io client: records every server event, awaits acks. */
-final class ChatClient implements AutoCloseable {
+/** A user on the official Java socket.io client: records every server event, awaits acks. */
+public final class SioClient implements AutoCloseable {
     private final Socket socket;
     private final Map<String, BlockingQueue<JsonObject>> events = new ConcurrentHashMap<>();
 
-    private ChatClient(Socket socket) {
+    private SioClient(Socket socket) {
         this.socket = socket;
     }
 
     /** Makes the account (when new) and a token for it, and connects to {@code namespace}. */
-    static ChatClient connect(TestServer server, String namespace, String user, Role role) throws Exception {
+    public static SioClient connect(TestServer server, String namespace, String user, Role role) throws Exception {
         var accounts = server.nagare().accounts();
         var found = accounts.find(user).await(10, TimeUnit.SECONDS);
         Account account = found.isPresent() ? found.get()
@@ -42,11 +41,11 @@ final class ChatClient implements AutoCloseable {
         return connect(server, namespace, Map.of("token", token));
     }
 
-    static ChatClient connect(TestServer server, String namespace, Map<String, String> auth) throws Exception {
+    public static SioClient connect(TestServer server, String namespace, Map<String, String> auth) throws Exception {
         Socket socket = IO.socket(URI.create(server.baseUrl() + namespace), IO.Options.builder()
                 .setTransports(new String[] {"websocket"}).setForceNew(true).setReconnection(false)
                 .setAuth(auth).build());
-        ChatClient client = new ChatClient(socket);
+        SioClient client = new SioClient(socket);
         CompletableFuture<String> outcome = new CompletableFuture<>();
         socket.onAnyIncoming(args -> {
             if (args.length > 1 && args[1] instanceof JSONObject body) {
@@ -71,19 +70,19 @@ final class ChatClient implements AutoCloseable {
     }
 
     /** Emits {@code event} with {@code body} and returns the ack's object. */
-    JsonObject request(String event, JsonObject body) throws Exception {
+    public JsonObject request(String event, JsonObject body) throws Exception {
         CompletableFuture<JsonObject> reply = new CompletableFuture<>();
         socket.emit(event, new Object[] {json(body)}, (Ack) args -> reply.complete(new JsonObject(args[0].toString())));
         return reply.get(10, TimeUnit.SECONDS);
     }
 
-    JsonObject ok(String event, JsonObject body) throws Exception {
+    public JsonObject ok(String event, JsonObject body) throws Exception {
         JsonObject reply = request(event, body);
         assertThat(reply.getBoolean("ok", false)).as("%s %s -> %s", event, body, reply).isTrue();
         return reply;
     }
 
-    void emit(String event, Object arg) {
+    public void emit(String event, Object arg) {
         socket.emit(event, arg instanceof JsonObject j ? json(j) : arg);
     }
 
@@ -96,7 +95,7 @@ final class ChatClient implements AutoCloseable {
     }
 
     /** The next {@code event} matching {@code test}, skipping others; fails after 10 s. */
-    JsonObject next(String event, Predicate<JsonObject> test) throws InterruptedException {
+    public JsonObject next(String event, Predicate<JsonObject> test) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
             JsonObject e = queue(event).poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
@@ -109,12 +108,12 @@ final class ChatClient implements AutoCloseable {
         }
     }
 
-    JsonObject next(String event) throws InterruptedException {
+    public JsonObject next(String event) throws InterruptedException {
         return next(event, e -> true);
     }
 
     /** Events of that name received so far and not yet taken. */
-    int pending(String event) {
+    public int pending(String event) {
         return queue(event).size();
     }
 

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /** A bare EventSource over a socket: exact bytes, a read timeout, and control over when it reads. */
-final class SseClient implements AutoCloseable {
+public final class SseTestClient implements AutoCloseable {
     /** One parsed event; {@code data} joins its data lines with LF, as EventSource does. */
-    record Event(String event, String id, String data) {
+    public record Event(String event, String id, String data) {
     }
 
     final int status;
@@ -23,7 +23,7 @@ final class SseClient implements AutoCloseable {
     final Socket socket;
     private final BufferedReader in;
 
-    SseClient(String baseUrl, String path, Map<String, String> requestHeaders) throws IOException {
+    public SseTestClient(String baseUrl, String path, Map<String, String> requestHeaders) throws IOException {
         URI uri = URI.create(baseUrl);
         socket = new Socket(uri.getHost(), uri.getPort());
         socket.setSoTimeout(15_000);
@@ -43,7 +43,7 @@ final class SseClient implements AutoCloseable {
     }
 
     /** The next line of the body, chunked-encoding size lines skipped; null at the end. */
-    String line() throws IOException {
+    public String line() throws IOException {
         while (true) {
             String line = in.readLine();
             if (line == null || !line.matches("[0-9a-fA-F]+")) {
@@ -56,7 +56,7 @@ final class SseClient implements AutoCloseable {
     }
 
     /** The next event (comments and retry hints skipped); null when the stream ends. */
-    Event next() throws IOException {
+    public Event next() throws IOException {
         String event = null;
         String id = null;
         List<String> data = new ArrayList<>();

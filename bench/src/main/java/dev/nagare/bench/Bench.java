@@ -21,6 +21,7 @@ public final class Bench {
             case "raw-server" -> RawVertxServer.main(rest);
             case "broadcast" -> BroadcastScenario.main(rest);
             case "chat" -> ChatScenario.main(rest);
+            case "mjpeg" -> MjpegScenario.main(rest);
             case "report" -> Report.main(rest);
             default -> {
                 usage();
@@ -32,7 +33,7 @@ public final class Bench {
     private static void usage() {
         System.err.println("""
                 usage: java -jar nagare-bench.jar COMMAND [--option value]...
-                  nagare-server [--port 0] [--data-dir DIR] [--chat-users N --chat-tokens FILE]
+                  nagare-server [--port 0] [--data-dir DIR] [--chat-users N --chat-tokens FILE] [--token-file FILE]
                                 Nagare with the /bench namespace (and N chat users with tokens); prints BENCH_PORT=<port>
                   raw-server    [--port 0]                      bare Vert.x WebSocket broadcast (/raw); prints BENCH_PORT=<port>
                   broadcast     --server NAME --port P [--protocol sio|raw] [--clients 1000] [--payload 100]
@@ -44,6 +45,8 @@ public final class Bench {
                   chat          --port P --tokens FILE [--users 1000] [--senders 50] [--rate 50] [--seconds 20]
                                 [--warmup-seconds 5] [--source-addresses 8] [--out FILE.json]
                                 (the server started with nagare-server --chat-users N --chat-tokens FILE)
+                  mjpeg         --server NAME --port P [--path /video_feed] [--boundary frame] [--token-file F]
+                                [--min-fps 28.5] [--step-seconds 5] [--max-viewers 1024] [--server-pid PID] [--out FILE.json]
                   report        --results DIR --out docs/BENCHMARKS.md [--machine FILE.json]
                 """);
     }

@@ -52,6 +52,11 @@ public final class NagareBenchServer {
                 // Other settings (e.g. NAGARE_WRITE_WINDOW) from the environment, as for a user.
                 System.getenv());
         Nagare n = Nagare.create(cfg).start();
+        if (o.has("token-file")) {
+            Account admin = n.accounts().find("admin").await(10, TimeUnit.SECONDS).orElseThrow();
+            Files.writeString(Path.of(o.str("token-file", "")),
+                    n.tokens().create(admin, "bench", Set.of(), Duration.ofHours(12)).await(10, TimeUnit.SECONDS).secret());
+        }
         if (o.has("chat-tokens")) {
             writeChatTokens(n, o.integer("chat-users", 1000), Path.of(o.str("chat-tokens", "")));
         }

@@ -121,6 +121,22 @@ public final class AuthRoutes {
     }
 
     /**
+     * For pages (after {@link #attach()}): people who are not logged in go to the login form and come
+     * back here afterwards, unless {@code guestsAllowed}. The page is never cached.
+     */
+    public Handler<RoutingContext> page(boolean guestsAllowed) {
+        return ctx -> {
+            if (ctx.get(PRINCIPAL) != null || guestsAllowed) {
+                ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+                ctx.next();
+                return;
+            }
+            ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION,
+                    "/login?next=" + java.net.URLEncoder.encode(ctx.request().path(), StandardCharsets.UTF_8)).end();
+        };
+    }
+
+    /**
      * Socket.IO connect middleware: the token in the CONNECT auth payload ({@code io({auth: {token}})})
      * or the session cookie of the handshake. Refuses with CONNECT_ERROR "unauthorized" otherwise
      * (unless guests are allowed).

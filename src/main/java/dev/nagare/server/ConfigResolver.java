@@ -2,6 +2,7 @@ package dev.nagare.server;
 
 import dev.nagare.apps.chat.ChatConfig;
 import dev.nagare.apps.feed.FeedSpec;
+import dev.nagare.apps.game.GameConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -86,7 +87,12 @@ public final class ConfigResolver {
                         (int) number(raw, Setting.CHAT_MAX_ROOMS, 1, 10_000),
                         (int) number(raw, Setting.CHAT_ROOM_MEMBERS, 2, 10_000_000),
                         ChatConfig.defaults().recovery()),
-                feeds(raw));
+                feeds(raw),
+                new GameConfig(
+                        (int) number(raw, Setting.GAME_TICK_HZ, 5, 120),
+                        (int) number(raw, Setting.GAME_MAX_PLAYERS, 2, 1000),
+                        (int) number(raw, Setting.GAME_BOTS, 0, 50),
+                        GameConfig.defaults().grace()));
         checkTls(config, raw);
         return config;
     }

@@ -5,6 +5,8 @@ import dev.nagare.apps.chat.ChatRoutes;
 import dev.nagare.apps.feed.FeedApp;
 import dev.nagare.apps.feed.FeedHub;
 import dev.nagare.apps.feed.FeedRoutes;
+import dev.nagare.apps.game.GameApp;
+import dev.nagare.apps.game.GameRoutes;
 import dev.nagare.auth.Accounts;
 import dev.nagare.auth.AuthConfig;
 import dev.nagare.auth.AuthRoutes;
@@ -77,6 +79,7 @@ public final class Nagare {
     private volatile ChatApp chat;
     private volatile SseChannels sse;
     private volatile FeedHub feeds;
+    private volatile GameApp game;
     private volatile boolean draining;
     private volatile boolean stopped;
 
@@ -118,6 +121,7 @@ public final class Nagare {
                 sse = new SseChannels(home, 1000, Duration.ofMinutes(10).toMillis());
                 feeds = new FeedHub(home, sse, store);
                 FeedApp.install(io, auth.socketAuth(), feeds);
+                game = GameApp.install(io, auth.socketAuth(), config.game(), home);
                 ChatApp.install(io, auth.socketAuth(), store, config.chat()).compose(app -> {
                     chat = app;
                     return feeds.start(config.feeds());
@@ -223,6 +227,11 @@ public final class Nagare {
         return feeds;
     }
 
+    /** The arena game ({@code /game}). */
+    public GameApp game() {
+        return game;
+    }
+
     /** The Socket.IO server (path /socket.io/); apps register their namespaces here. */
     public SocketIoServer io() {
         return io;
@@ -301,6 +310,7 @@ public final class Nagare {
         new ChatRoutes(auth, config.guests()).mount(router, assets);
         new SseRoutes(sse, auth, config.guests()).mount(router);
         new FeedRoutes(feeds, auth, config.guests()).mount(router, assets, vertx);
+        new GameRoutes(game, auth, config.guests()).mount(router, assets);
         router.get("/").handler(assets.page("web/index.html"));
         router.head("/").handler(assets.page("web/index.html"));
         router.route("/assets/*").handler(assets.directory("/assets/", "web/assets", StaticAssets.CachePolicy.REVALIDATE));

@@ -55,6 +55,9 @@ public enum Setting {
             "Chat messages per second one user may post, all tabs together (bursts of twice that)."),
     CHAT_MAX_ROOMS("chat-max-rooms", "COUNT", "20", "Most chat rooms one user may be in at once."),
     CHAT_ROOM_MEMBERS("chat-room-members", "COUNT", "5000", "Most users one chat room may hold."),
+    GAME_TICK_HZ("game-tick-hz", "HZ", "30", "Game simulation steps (and snapshots) per second."),
+    GAME_MAX_PLAYERS("game-max-players", "COUNT", "16", "Most people in one game match; more may spectate."),
+    GAME_BOTS("game-bots", "COUNT", "3", "Bots that keep a match lively while fewer people play (they leave as people join)."),
     FEEDS("feeds", "JSON", null,
             "Data feeds to run: a JSON list (a YAML list in the config file) of objects such as"
                     + " {\"name\":\"weather\",\"type\":\"http\",\"url\":\"https://...\",\"interval\":30,"

@@ -3,9 +3,7 @@ package dev.nagare.apps.chat;
 import dev.nagare.auth.AuthRoutes;
 import dev.nagare.web.SecurityHeaders;
 import dev.nagare.web.StaticAssets;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,24 +37,13 @@ public final class ChatRoutes {
     }
 
     public void mount(Router router, StaticAssets assets) {
-        router.get("/chat").handler(auth.attach()).handler(this::loggedIn).handler(assets.page("web/chat/index.html"));
-        router.get("/seed/chat").handler(auth.attach()).handler(this::loggedIn)
+        router.get("/chat").handler(auth.attach()).handler(auth.page(guests)).handler(assets.page("web/chat/index.html"));
+        router.get("/seed/chat").handler(auth.attach()).handler(auth.page(guests))
                 .handler(ctx -> {
                     ctx.response().putHeader("Content-Security-Policy", seedPolicy);
                     ctx.next();
                 })
                 .handler(assets.page(SEED_PAGE));
-    }
-
-    /** Sends people who are not logged in to the login form, then back here. */
-    private void loggedIn(RoutingContext ctx) {
-        if (ctx.get(AuthRoutes.PRINCIPAL) != null || guests) {
-            ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-            ctx.next();
-            return;
-        }
-        ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION,
-                "/login?next=" + java.net.URLEncoder.encode(ctx.request().path(), StandardCharsets.UTF_8)).end();
     }
 
     /** {@code sha256-<base64>} of the page's first inline script, exactly as the browser hashes it. */

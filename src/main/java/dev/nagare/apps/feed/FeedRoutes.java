@@ -6,12 +6,10 @@ import dev.nagare.auth.Principal;
 import dev.nagare.web.JsonReply;
 import dev.nagare.web.StaticAssets;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +41,7 @@ public final class FeedRoutes {
     }
 
     public void mount(Router router, StaticAssets assets, Vertx vertx) {
-        router.get("/dashboard").handler(auth.attach()).handler(this::loggedIn).handler(assets.page("web/dashboard/index.html"));
+        router.get("/dashboard").handler(auth.attach()).handler(auth.page(guests)).handler(assets.page("web/dashboard/index.html"));
         router.get("/vendor/uplot/*").handler(assets.directory("/vendor/uplot/", "web/vendor/uplot",
                 StaticAssets.CachePolicy.REVALIDATE));
         router.get("/api/feeds").handler(auth.attach()).handler(auth.require())
@@ -52,16 +50,6 @@ public final class FeedRoutes {
         router.delete("/api/feeds/:feed").handler(auth.attach()).handler(auth.require()).handler(this::delete);
         router.post("/api/feeds/:feed").handler(auth.attach()).handler(auth.require()).handler(this::publish);
         router.get("/api/feeds/:feed/history").handler(auth.attach()).handler(auth.require()).handler(this::history);
-    }
-
-    private void loggedIn(RoutingContext ctx) {
-        if (ctx.get(AuthRoutes.PRINCIPAL) != null || guests) {
-            ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-            ctx.next();
-            return;
-        }
-        ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION,
-                "/login?next=" + java.net.URLEncoder.encode(ctx.request().path(), StandardCharsets.UTF_8)).end();
     }
 
     private void create(RoutingContext ctx) {

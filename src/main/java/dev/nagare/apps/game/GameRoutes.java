@@ -1,0 +1,26 @@
+package dev.nagare.apps.game;
+
+import dev.nagare.auth.AuthRoutes;
+import dev.nagare.web.JsonReply;
+import dev.nagare.web.StaticAssets;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+
+/** {@code GET /game} (the page) and {@code GET /api/game/stats} (tick time, jitter, matches, inputs). */
+public final class GameRoutes {
+    private final GameApp app;
+    private final AuthRoutes auth;
+    private final boolean guests;
+
+    public GameRoutes(GameApp app, AuthRoutes auth, boolean guests) {
+        this.app = app;
+        this.auth = auth;
+        this.guests = guests;
+    }
+
+    public void mount(Router router, StaticAssets assets) {
+        router.get("/game").handler(auth.attach()).handler(auth.page(guests)).handler(assets.page("web/game/index.html"));
+        router.get("/api/game/stats").handler(auth.attach()).handler(auth.require())
+                .handler(ctx -> JsonReply.send(ctx, 200, new JsonObject(app.describe())));
+    }
+}

@@ -1,0 +1,53 @@
+package dev.nagare.apps.game;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How long ticks take and how late they start (jitter), over the last {@link #WINDOW} ticks. Written
+ * on the home context; {@link #describe()} copies under a lock so any thread may read it.
+ */
+public final class TickStats {
+    static final int WINDOW = 3000;
+
+    private final int tickHz;
+    private final long[] durations = new long[WINDOW];
+    private final long[] lateness = new long[WINDOW];
+    private long count;
+
+    TickStats(int tickHz) {
+        this.tickHz = tickHz;
+    }
+
+    synchronized void record(long lateNanos, long durationNanos) {
+        int i = (int) (count++ % WINDOW);
+        lateness[i] = Math.max(0, lateNanos);
+        durations[i] = durationNanos;
+    }
+
+    public synchronized Map<String, Object> describe() {
+        int n = (int) Math.min(count, WINDOW);
+        long[] d = Arrays.copyOf(durations, n);
+        long[] l = Arrays.copyOf(lateness, n);
+        Arrays.sort(d);
+        Arrays.sort(l);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("tickHz", tickHz);
+        out.put("ticks", count);
+        out.put("tickMsP50", ms(d, 0.50));
+        out.put("tickMsP99", ms(d, 0.99));
+        out.put("tickMsMax", n == 0 ? 0 : d[n - 1] / 1e6);
+        out.put("jitterMsP50", ms(l, 0.50));
+        out.put("jitterMsP99", ms(l, 0.99));
+        out.put("jitterMsMax", n == 0 ? 0 : l[n - 1] / 1e6);
+        return out;
+    }
+
+    private static double ms(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return Math.round(sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))] / 1e3) / 1e3;
+    }
+}

@@ -22,6 +22,7 @@ public final class Bench {
             case "broadcast" -> BroadcastScenario.main(rest);
             case "chat" -> ChatScenario.main(rest);
             case "mjpeg" -> MjpegScenario.main(rest);
+            case "game" -> GameScenario.main(rest);
             case "report" -> Report.main(rest);
             default -> {
                 usage();
@@ -47,6 +48,8 @@ public final class Bench {
                                 (the server started with nagare-server --chat-users N --chat-tokens FILE)
                   mjpeg         --server NAME --port P [--path /video_feed] [--boundary frame] [--token-file F]
                                 [--min-fps 28.5] [--step-seconds 5] [--max-viewers 1024] [--server-pid PID] [--out FILE.json]
+                  game          --port P --tokens FILE [--players 200] [--seconds 20] [--warmup-seconds 5] [--out FILE.json]
+                                (the server started with NAGARE_GAME_MAX_PLAYERS >= players, nagare-server --chat-users N ...)
                   report        --results DIR --out docs/BENCHMARKS.md [--machine FILE.json]
                 """);
     }

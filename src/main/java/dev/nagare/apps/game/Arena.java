@@ -14,6 +14,8 @@ final class Arena {
     static final int ORBS = 24;
     /** Inputs a player may have applied ahead of the ticks (absorbs network jitter); more never speeds them up. */
     static final int MAX_CREDIT = 4;
+    /** Inputs earned per tick: one, and 2% for client clocks that run fast (a 2% speed-up at most). */
+    static final double CREDIT_PER_TICK = 1.02;
     /** Inputs waiting per player; a flood beyond this is dropped and counted. */
     static final int MAX_QUEUED = 8;
 

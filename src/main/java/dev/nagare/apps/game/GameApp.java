@@ -263,20 +263,28 @@ public final class GameApp {
 
     /** Per-match counters for the stats endpoint and tests. */
     public Map<String, Object> describe() {
-        Map<String, Object> out = new LinkedHashMap<>(stats.describe());
+        return describe(TickStats.WINDOW);
+    }
+
+    /** Tick statistics over the last {@code lastTicks} ticks, matches and input counters. */
+    public Map<String, Object> describe(int lastTicks) {
+        Map<String, Object> out = new LinkedHashMap<>(stats.describe(lastTicks));
         out.put("matches", lobby());
         long accepted = 0;
         long dropped = 0;
+        long late = 0;
         for (Match m : matches.values()) {
             for (Match.Player p : m.players.values()) {
                 if (!p.bot) {
                     accepted += p.accepted;
                     dropped += p.dropped;
+                    late += p.late;
                 }
             }
         }
         out.put("inputsApplied", accepted);
         out.put("inputsRefused", dropped);
+        out.put("inputsTooLate", late);
         return out;
     }
 

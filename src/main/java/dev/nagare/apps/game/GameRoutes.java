@@ -6,7 +6,10 @@ import dev.nagare.web.StaticAssets;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
-/** {@code GET /game} (the page) and {@code GET /api/game/stats} (tick time, jitter, matches, inputs). */
+/**
+ * {@code GET /game} (the page) and {@code GET /api/game/stats?ticks=N} (tick time and jitter over the
+ * last N ticks, matches, input counters).
+ */
 public final class GameRoutes {
     private final GameApp app;
     private final AuthRoutes auth;
@@ -21,6 +24,10 @@ public final class GameRoutes {
     public void mount(Router router, StaticAssets assets) {
         router.get("/game").handler(auth.attach()).handler(auth.page(guests)).handler(assets.page("web/game/index.html"));
         router.get("/api/game/stats").handler(auth.attach()).handler(auth.require())
-                .handler(ctx -> JsonReply.send(ctx, 200, new JsonObject(app.describe())));
+                .handler(ctx -> {
+                    String ticks = ctx.request().getParam("ticks", "3000");
+                    int n = ticks.matches("\\d{1,4}") ? Integer.parseInt(ticks) : 3000;
+                    JsonReply.send(ctx, 200, new JsonObject(app.describe(n)));
+                });
     }
 }

@@ -52,10 +52,11 @@ final class Match {
         double y;
         int score;
         int lastSeq;
-        int credit = 1;
+        double credit = 1;
         long awaySince; // 0 while connected (nanoTime otherwise)
         long accepted;
         long dropped;
+        long late;
         final ArrayDeque<double[]> inputs = new ArrayDeque<>(); // {seq, dx, dy}
 
         Player(int id, String user, boolean bot, double x, double y) {
@@ -136,9 +137,17 @@ final class Match {
             if (p.bot) {
                 steerBot(p);
             }
-            // Credit grows by one input per tick: however many arrive, a player never outruns the rules.
-            p.credit = Math.min(Arena.MAX_CREDIT, p.credit + 1);
-            while (p.credit > 0 && !p.inputs.isEmpty()) {
+            // Credit grows by one input per tick (plus 2% for a client clock that runs a little fast, so
+            // that its inputs do not pile up into lag): however many arrive, nobody outruns the rules.
+            p.credit = Math.min(Arena.MAX_CREDIT, p.credit + Arena.CREDIT_PER_TICK);
+            // Inputs beyond what may be applied now, plus one spare for jitter, would only add lag:
+            // the oldest go (the client's prediction is corrected by the next snapshot).
+            int usable = (int) p.credit + 1;
+            while (p.inputs.size() > usable) {
+                p.inputs.pollFirst();
+                p.late++;
+            }
+            while (p.credit >= 1 && !p.inputs.isEmpty()) {
                 double[] in = p.inputs.pollFirst();
                 double[] pos = Arena.move(p.x, p.y, in[1], in[2], config.tickHz());
                 p.x = pos[0];

@@ -26,15 +26,26 @@ public final class TickStats {
         durations[i] = durationNanos;
     }
 
-    public synchronized Map<String, Object> describe() {
-        int n = (int) Math.min(count, WINDOW);
-        long[] d = Arrays.copyOf(durations, n);
-        long[] l = Arrays.copyOf(lateness, n);
+    public Map<String, Object> describe() {
+        return describe(WINDOW);
+    }
+
+    /** Over the last {@code lastTicks} ticks (at most {@link #WINDOW}). */
+    public synchronized Map<String, Object> describe(int lastTicks) {
+        int n = (int) Math.min(Math.min(count, WINDOW), Math.max(1, lastTicks));
+        long[] d = new long[n];
+        long[] l = new long[n];
+        for (int k = 0; k < n; k++) {
+            int i = (int) ((count - 1 - k) % WINDOW);
+            d[k] = durations[i];
+            l[k] = lateness[i];
+        }
         Arrays.sort(d);
         Arrays.sort(l);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("tickHz", tickHz);
         out.put("ticks", count);
+        out.put("window", n);
         out.put("tickMsP50", ms(d, 0.50));
         out.put("tickMsP99", ms(d, 0.99));
         out.put("tickMsMax", n == 0 ? 0 : d[n - 1] / 1e6);

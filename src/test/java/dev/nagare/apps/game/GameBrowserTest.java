@@ -17,7 +17,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 
@@ -58,13 +57,14 @@ class GameBrowserTest {
 
     /** Where {@code viewer}'s page draws {@code player}, from its scoreboard; null until it is there. */
     private static int[] seen(Browser viewer, String player) {
-        for (WebElement li : viewer.driver().findElements(By.cssSelector("#scoreboard li"))) {
-            String x = li.getDomAttribute("data-x");
-            if (player.equals(li.getDomAttribute("data-player")) && x != null) {
-                return new int[] {Integer.parseInt(x), Integer.parseInt(li.getDomAttribute("data-y"))};
-            }
+        // One script call: the scoreboard is rebuilt four times a second.
+        Object xy = viewer.driver().executeScript("const li = [...document.querySelectorAll('#scoreboard li')]"
+                + ".find(e => e.dataset.player === arguments[0] && e.dataset.x !== undefined);"
+                + " return li ? [Number(li.dataset.x), Number(li.dataset.y)] : null;", player);
+        if (!(xy instanceof List<?> l)) {
+            return null;
         }
-        return null;
+        return new int[] {((Number) l.get(0)).intValue(), ((Number) l.get(1)).intValue()};
     }
 
     @Test

@@ -40,12 +40,13 @@ class HttpBasicsTest {
     }
 
     @Test
-    void landingPageLinksEveryAppAndMarksThoseNotBuiltYet() {
+    void landingPageLinksEveryApp() {
         HttpResponse<String> res = server.get("/");
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
         assertThat(res.body()).contains("href=\"/chat\"", "href=\"/dashboard\"", "href=\"/video\"",
-                "href=\"/audio\"", "href=\"/game\"", "data-state=\"coming\"");
+                "href=\"/audio\"", "href=\"/game\"", "href=\"/seed/chat\"");
+        assertThat(res.body()).doesNotContain("data-state=\"coming\"");
         assertThat(res.body()).doesNotContain("<script>", "style=");
     }
 

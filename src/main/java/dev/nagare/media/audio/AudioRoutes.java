@@ -39,6 +39,7 @@ public final class AudioRoutes {
 
     public void mount(Router router, dev.nagare.web.StaticAssets assets) {
         router.get("/audio").handler(assets.page("web/audio/index.html"));
+        new AudioSockets(this, auth).mount(router, assets);
         router.get("/api/audio/streams").handler(auth.attach()).handler(auth.require()).handler(this::list);
         router.get("/audio_feed").handler(auth.attach()).handler(ctx -> listen(ctx, DEFAULT, false));
         router.get("/audio/:file").handler(auth.attach()).handler(ctx -> {
@@ -59,7 +60,8 @@ public final class AudioRoutes {
         streams.values().stream().filter(s -> p.may("join", "audio/" + s.name()))
                 .sorted(java.util.Comparator.comparing(AudioStream::name))
                 .forEach(s -> out.add(new io.vertx.core.json.JsonObject().put("name", s.name())
-                        .put("sampleRate", s.format().sampleRate()).put("channels", s.format().channels())));
+                        .put("sampleRate", s.format().sampleRate()).put("channels", s.format().channels())
+                        .put("published", s.source() instanceof PublishedAudioSource)));
         JsonReply.send(ctx, 200, new io.vertx.core.json.JsonObject().put("streams", out));
     }
 
@@ -67,9 +69,51 @@ public final class AudioRoutes {
         streams.values().forEach(AudioStream::close);
     }
 
+    /** The stream named {@code name}, or null (then the request falls through to 404). */
+    AudioStream stream(String name) {
+        return name != null && NAME.matcher(name).matches() ? streams.get(name) : null;
+    }
+
+    boolean validName(String name) {
+        return name != null && NAME.matcher(name).matches() && !DEFAULT.equals(name);
+    }
+
+    /** Adds a stream unless one of that name exists; returns the one registered. */
+    AudioStream addIfAbsent(AudioStream stream) {
+        AudioStream before = streams.putIfAbsent(stream.name(), stream);
+        return before == null ? stream : before;
+    }
+
+    void removeStream(AudioStream stream) {
+        streams.remove(stream.name(), stream);
+    }
+
+    /**
+     * The format a listener asks for with {@code ?rate=16000&channels=1}: the stream's own, or a lower
+     * rate and/or mono (converted once for everyone who asks the same). Null after a 400 answer.
+     */
+    static PcmFormat requested(RoutingContext ctx, PcmFormat source) {
+        String rate = ctx.request().getParam("rate");
+        String channels = ctx.request().getParam("channels");
+        int r = source.sampleRate();
+        int c = source.channels();
+        try {
+            r = rate == null ? r : Integer.parseInt(rate);
+            c = channels == null ? c : Integer.parseInt(channels);
+        } catch (NumberFormatException e) {
+            r = -1;
+        }
+        if (r < 8000 || r > source.sampleRate() || c < 1 || c > source.channels()) {
+            JsonReply.error(ctx, 400, "rate must be 8000 to " + source.sampleRate() + " and channels 1 to "
+                    + source.channels() + " (a stream is converted down, never up).");
+            return null;
+        }
+        return new PcmFormat(r, c);
+    }
+
     /** WAV (PCM) or, with {@code ogg}, Opus in Ogg: far less bandwidth. */
     private void listen(RoutingContext ctx, String name, boolean ogg) {
-        AudioStream stream = name != null && NAME.matcher(name).matches() ? streams.get(name) : null;
+        AudioStream stream = stream(name);
         if (stream == null) {
             ctx.next();
             return;
@@ -77,9 +121,11 @@ public final class AudioRoutes {
         if (AuthRoutes.permit(ctx, "join", "audio/" + name) == null) {
             return;
         }
-        PcmFormat f = stream.format();
-        Buffer header = ogg ? stream.oggHeaders()
-                : Buffer.buffer(WavCodec.streamingHeader(f.sampleRate(), f.channels(), 16));
+        PcmFormat f = ogg ? stream.format() : requested(ctx, stream.format());
+        if (f == null) {
+            return;
+        }
+        Buffer header = ogg ? stream.oggHeaders() : Buffer.buffer(WavCodec.streamingHeader(f.sampleRate(), f.channels(), 16));
         if (header == null) {
             JsonReply.error(ctx, 404, "Stream " + name + " is not available as Ogg/Opus (it is not 48 kHz).");
             return;
@@ -90,11 +136,11 @@ public final class AudioRoutes {
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .putHeader("X-Accel-Buffering", "no");
         res.write(header);
-        Listener listener = new Listener(res, vertx.getOrCreateContext());
-        for (Buffer chunk : stream.burst(ogg)) {
+        Listener listener = Listener.of(res, vertx.getOrCreateContext());
+        for (Buffer chunk : stream.burst(f, ogg)) {
             listener.write(chunk); // a short burst so the player starts at once
         }
         res.closeHandler(v -> stream.remove(listener));
-        stream.add(listener, ogg);
+        stream.add(listener, ogg ? AudioStream.Kind.OGG : AudioStream.Kind.WAV, f);
     }
 }

@@ -3,20 +3,35 @@ package dev.nagare.media.audio;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
- * One HTTP audio response. Chunks arrive from the source thread and are written on the
- * connection's event loop; when the socket is full the chunk is skipped (the player jumps ahead),
- * so a slow listener never grows memory or delays others.
+ * One listener: an HTTP response (WAV or Ogg) or a WebSocket (the low-latency path). Chunks arrive
+ * from the source thread and are written on the connection's event loop; when the socket is full the
+ * chunk is skipped (the player jumps ahead), so a slow listener never grows memory or delays others.
  */
 final class Listener {
-    private final HttpServerResponse response;
+    private final Consumer<Buffer> out;
+    private final BooleanSupplier full;
+    private final BooleanSupplier closed;
     private final Context context;
     volatile long skipped;
 
-    Listener(HttpServerResponse response, Context context) {
-        this.response = response;
+    private Listener(Consumer<Buffer> out, BooleanSupplier full, BooleanSupplier closed, Context context) {
+        this.out = out;
+        this.full = full;
+        this.closed = closed;
         this.context = context;
+    }
+
+    static Listener of(HttpServerResponse res, Context context) {
+        return new Listener(res::write, res::writeQueueFull, () -> res.closed() || res.ended(), context);
+    }
+
+    static Listener of(ServerWebSocket ws, Context context) {
+        return new Listener(ws::writeBinaryMessage, ws::writeQueueFull, ws::isClosed, context);
     }
 
     void offer(Buffer chunk) {
@@ -24,13 +39,13 @@ final class Listener {
     }
 
     void write(Buffer chunk) {
-        if (response.closed() || response.ended()) {
+        if (closed.getAsBoolean()) {
             return;
         }
-        if (response.writeQueueFull()) {
+        if (full.getAsBoolean()) {
             skipped++;
             return;
         }
-        response.write(chunk);
+        out.accept(chunk);
     }
 }

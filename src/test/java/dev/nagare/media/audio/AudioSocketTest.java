@@ -1,0 +1,124 @@
+package dev.nagare.media.audio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nagare.auth.Account;
+import dev.nagare.auth.Role;
+import dev.nagare.server.Setting;
+import dev.nagare.testing.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.data.Percentage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The low-latency WebSocket path, lower rates on request, and publishing PCM over a WebSocket. */
+class AudioSocketTest {
+    @RegisterExtension
+    static final TestServer server = new TestServer(Map.of(Setting.ADMIN_PASSWORD, "river stone lantern"));
+
+    static Vertx vertx;
+    static WebSocketClient client;
+    static String adminToken;
+    static String userToken;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        vertx = Vertx.vertx();
+        client = vertx.createWebSocketClient();
+        Account admin = server.nagare().accounts().find("admin").await(10, TimeUnit.SECONDS).orElseThrow();
+        adminToken = server.nagare().tokens().create(admin, "t", Set.of(), Duration.ofHours(1)).await().secret();
+        Account user = server.nagare().accounts().create("listener", "velvet thunder orchard", Role.USER).await();
+        userToken = server.nagare().tokens().create(user, "t", Set.of(), Duration.ofHours(1)).await().secret();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        vertx.close().await();
+    }
+
+    private WebSocketConnectOptions options(String path, String token) {
+        URI base = URI.create(server.baseUrl());
+        return new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort()).setURI(path)
+                .addHeader("Authorization", "Bearer " + token);
+    }
+
+    @Test
+    void theSocketSendsAHelloThenTimestampedTwentyMillisecondFramesAtTheAskedRate() throws Exception {
+        LinkedBlockingQueue<Buffer> frames = new LinkedBlockingQueue<>();
+        CompletableFuture<JsonObject> hello = new CompletableFuture<>();
+        var ws = client.webSocket()
+                .textMessageHandler(t -> hello.complete(new JsonObject(t)))
+                .binaryMessageHandler(frames::add)
+                .connect(options("/audio/default/ws?rate=16000", userToken)).await(10, TimeUnit.SECONDS);
+        try {
+            JsonObject h = hello.get(10, TimeUnit.SECONDS);
+            assertThat(h.getInteger("sampleRate")).isEqualTo(16000);
+            assertThat(h.getInteger("channels")).isEqualTo(1);
+            ByteArrayOutputStream pcm = new ByteArrayOutputStream();
+            for (int i = 0; i < 50; i++) { // one second
+                Buffer f = frames.poll(10, TimeUnit.SECONDS);
+                assertThat(f.length()).isBetween(8 + 638, 8 + 642); // 20 ms at 16 kHz, ±1 sample of resampling phase
+                long captured = f.getLong(0);
+                assertThat(System.currentTimeMillis() - captured).isBetween(0L, 5000L);
+                pcm.writeBytes(f.getBytes(8, f.length()));
+            }
+            assertThat(PcmConverterTest.zeroCrossingsPerSecond(pcm.toByteArray(), 16000))
+                    .isCloseTo(440, Percentage.withPercentage(1.5));
+        } finally {
+            ws.close();
+        }
+    }
+
+    @Test
+    void higherRatesThanTheSourceAreRefused() {
+        HttpResponse<String> r = server.send(HttpRequest.newBuilder(server.uri("/audio/default.wav?rate=96000"))
+                .header("Authorization", "Bearer " + userToken).build());
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("a stream is converted down, never up");
+    }
+
+    @Test
+    void aBrowserLikePublisherBecomesAStreamThatListenersHearAndOnlyTheAuthorizedMayPublish() throws Exception {
+        // A plain user may listen but not broadcast: the upgrade is refused with 403.
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() ->
+                client.webSocket().connect(options("/audio/publish/voice", userToken)).await(10, TimeUnit.SECONDS));
+        assertThat(refused).hasMessageContaining("403");
+
+        var publisher = client.webSocket().connect(options("/audio/publish/voice", adminToken)).await(10, TimeUnit.SECONDS);
+        LinkedBlockingQueue<Buffer> heard = new LinkedBlockingQueue<>();
+        var listener = client.webSocket().binaryMessageHandler(heard::add).textMessageHandler(t -> { })
+                .connect(options("/audio/voice/ws", userToken)).await(10, TimeUnit.SECONDS);
+        byte[] tone = PcmConverterTest.tone(440, 48_000, 1, 1);
+        long sent = 0;
+        Buffer first = null;
+        for (int i = 0; i < tone.length && first == null; i += 1920) {
+            publisher.writeBinaryMessage(Buffer.buffer(java.util.Arrays.copyOfRange(tone, i, i + 1920))).await();
+            sent++;
+            first = heard.poll(20, TimeUnit.MILLISECONDS);
+        }
+        assertThat(first).as("a published frame reaches a listener").isNotNull();
+        assertThat(first.length()).isEqualTo(8 + 1920);
+        HttpResponse<String> list = server.send(HttpRequest.newBuilder(server.uri("/api/audio/streams"))
+                .header("Authorization", "Bearer " + userToken).build());
+        assertThat(list.body()).contains("\"name\":\"voice\"", "\"published\":true");
+        listener.close();
+        publisher.close().await();
+        assertThat(sent).isPositive();
+    }
+}

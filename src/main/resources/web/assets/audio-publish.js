@@ -32,13 +32,20 @@ async function start(e) {
   }
   const ctx = new AudioContext({ sampleRate: 48000 });
   await ctx.audioWorklet.addModule('/assets/pcm-capture.js');
-  const capture = new AudioWorkletNode(ctx, 'pcm-capture', { numberOfOutputs: 0 });
+  // Connected to the output (it writes only silence there): Chromium runs only nodes that lead somewhere.
+  const capture = new AudioWorkletNode(ctx, 'pcm-capture');
   ctx.createMediaStreamSource(stream).connect(capture);
+  capture.connect(ctx.destination);
   const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/audio/publish/${encodeURIComponent(name)}`);
   ws.binaryType = 'arraybuffer';
+  let sentFrames = 0;
   capture.port.onmessage = (m) => {
     if (m.data instanceof ArrayBuffer) {
-      if (ws.readyState === WebSocket.OPEN && ws.bufferedAmount < 96000) ws.send(m.data); // never queue more than ~1 s
+      if (ws.readyState === WebSocket.OPEN && ws.bufferedAmount < 96000) { // never queue more than ~1 s
+        ws.send(m.data);
+        sentFrames++;
+        if (sentFrames % 50 === 0) $('sent').textContent = `${sentFrames / 50} s sent`;
+      }
     } else {
       $('level').value = m.data.level;
     }

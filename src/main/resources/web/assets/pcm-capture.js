@@ -3,7 +3,8 @@
 class PcmCapture extends AudioWorkletProcessor {
   constructor() {
     super();
-    this.frame = new Int16Array(Math.round(sampleRate / 50));
+    this.size = Math.round(sampleRate / 50);
+    this.frame = new Int16Array(this.size);
     this.filled = 0;
     this.energy = 0;
     this.counted = 0;
@@ -18,9 +19,9 @@ class PcmCapture extends AudioWorkletProcessor {
       if (input.length > 1) v = (v + input[1][i]) / 2;
       this.energy += v * v;
       this.frame[this.filled++] = Math.max(-32768, Math.min(32767, Math.round(v * 32767)));
-      if (this.filled === this.frame.length) {
-        this.port.postMessage(this.frame.buffer, [this.frame.buffer]);
-        this.frame = new Int16Array(this.frame.length);
+      if (this.filled === this.size) {
+        this.port.postMessage(this.frame.buffer, [this.frame.buffer]); // transferred: the array is now empty
+        this.frame = new Int16Array(this.size);
         this.filled = 0;
       }
     }

@@ -22,21 +22,92 @@ class AudioPageBrowserTest {
     @RegisterExtension
     static final Browser browser = new Browser();
 
+    /** Logs the browser in once (the session cookie stays for the other tests) and opens /audio. */
+    private static void openAudioPage() {
+        var d = browser.driver();
+        d.get(server.baseUrl() + "/audio");
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x -> "true".equals(x.findElement(By.tagName("html")).getDomAttribute("data-ready")));
+        if (!d.findElements(By.cssSelector("#status a[href^='/login']")).isEmpty()) {
+            browser.consoleErrors(); // the 401 that led to the login prompt
+            d.get(server.baseUrl() + "/login?next=%2Faudio");
+            d.findElement(By.id("username")).sendKeys("admin");
+            d.findElement(By.id("password")).sendKeys(PASSWORD);
+            d.findElement(By.cssSelector("form.auth-form button")).click();
+            browser.waitUpTo(Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().endsWith("/audio")
+                    && "true".equals(x.findElement(By.tagName("html")).getDomAttribute("data-ready")));
+        }
+    }
+
     @Test
     void theAudioElementPlaysTheStream() {
         var d = browser.driver();
-        d.get(server.baseUrl() + "/login?next=%2Faudio");
-        d.findElement(By.id("username")).sendKeys("admin");
-        d.findElement(By.id("password")).sendKeys(PASSWORD);
-        d.findElement(By.cssSelector("form.auth-form button")).click();
-        browser.waitUpTo(Duration.ofSeconds(10)).until(x ->
-                x.getCurrentUrl().endsWith("/audio") && "true".equals(
-                        x.findElement(By.tagName("html")).getDomAttribute("data-ready")));
+        openAudioPage();
         JavascriptExecutor js = (JavascriptExecutor) d;
         js.executeScript("document.querySelector('audio[data-stream=default]').play()");
         browser.waitUpTo(Duration.ofSeconds(10)).until(x -> ((Number) js.executeScript(
                 "return document.querySelector('audio[data-stream=default]').currentTime")).doubleValue() > 1.0);
         assertThat(js.executeScript("return document.querySelector('audio[data-stream=default]').error")).isNull();
         assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void theLowLatencyPathPlaysThroughAnAudioWorkletAndReportsItsLatency() {
+        var d = browser.driver();
+        openAudioPage();
+        d.findElement(By.cssSelector("li[data-stream='default'] button.low-latency")).click();
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x ->
+                x.findElement(By.cssSelector("li[data-stream='default'] .latency")).getDomAttribute("data-latency-ms") != null);
+        int latency = Integer.parseInt(d.findElement(By.cssSelector("li[data-stream='default'] .latency"))
+                .getDomAttribute("data-latency-ms"));
+        // Loopback: the jitter buffer (about 60 ms) and the device dominate; far below a WAV player's seconds.
+        assertThat(latency).isBetween(1, 1000);
+        assertThat(d.findElement(By.cssSelector("li[data-stream='default'] .latency")).getText()).startsWith("latency ");
+        JavascriptExecutor js = (JavascriptExecutor) d;
+        browser.waitUpTo(Duration.ofSeconds(5)).until(x -> ((Number) js.executeScript(
+                "return document.querySelectorAll('li[data-stream=default] meter')[1].value")).doubleValue() > 0.01);
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void theBrowsersMicrophoneIsPublishedAsAStreamOthersCanHear() throws Exception {
+        var d = browser.driver();
+        openAudioPage();
+        d.get(server.baseUrl() + "/audio/publish");
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x -> "true".equals(x.findElement(By.tagName("html")).getDomAttribute("data-ready")));
+        d.findElement(By.id("stream")).clear();
+        d.findElement(By.id("stream")).sendKeys("fakemic");
+        d.findElement(By.id("noise")).click(); // noise suppression off: the switches reach getUserMedia
+        d.findElement(By.id("start")).click();
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElement(By.id("status")).getText().startsWith("Publishing"));
+        assertThat(d.findElement(By.id("status")).getText()).contains("noise suppression off", "echo cancellation on");
+        // The capture worklet runs: its level meter moves.
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x -> ((Number) ((JavascriptExecutor) x).executeScript(
+                "return document.getElementById('level').value")).doubleValue() > 0);
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElement(By.id("sent")).getText().endsWith("s sent"));
+        // Chromium's fake microphone beeps: a listener of the new stream hears more than silence.
+        var admin = server.nagare().accounts().find("admin").await().orElseThrow();
+        String token = server.nagare().tokens().create(admin, "t", java.util.Set.of(), java.time.Duration.ofHours(1)).await().secret();
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            java.net.URI base = java.net.URI.create(server.baseUrl());
+            java.util.concurrent.LinkedBlockingQueue<io.vertx.core.buffer.Buffer> frames = new java.util.concurrent.LinkedBlockingQueue<>();
+            vertx.createWebSocketClient().webSocket().binaryMessageHandler(frames::add).textMessageHandler(t -> { })
+                    .connect(new io.vertx.core.http.WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort())
+                            .setURI("/audio/fakemic/ws").addHeader("Authorization", "Bearer " + token))
+                    .await(10, java.util.concurrent.TimeUnit.SECONDS);
+            int peak = 0;
+            for (int i = 0; i < 150 && peak < 2000; i++) { // up to 3 s of 20 ms frames
+                io.vertx.core.buffer.Buffer f = frames.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(f).as("frame %d from the published microphone", i).isNotNull();
+                for (int k = 8; k + 1 < f.length(); k += 2) {
+                    peak = Math.max(peak, Math.abs(f.getShortLE(k)));
+                }
+            }
+            assertThat(peak).isGreaterThanOrEqualTo(2000);
+        } finally {
+            vertx.close();
+        }
+        d.findElement(By.id("stop")).click();
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElement(By.id("status")).getText().equals("Stopped."));
     }
 }

@@ -59,6 +59,22 @@ class AudioStreamTest {
     }
 
     @Test
+    void aListenerAskingForSixteenKilohertzGetsTheSameToneResampled() throws Exception {
+        Path ffmpeg = Tools.require("ffmpeg", "apt-get install ffmpeg", "/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg");
+        Path out = dir.resolve("recorded-16k.wav");
+        Process p = new ProcessBuilder(List.of(ffmpeg.toString(), "-hide_banner", "-loglevel", "error",
+                "-headers", "Authorization: Bearer " + token + "\r\n", "-i", server.baseUrl() + "/audio/default.wav?rate=16000",
+                "-t", "3", "-c:a", "pcm_s16le", out.toString())).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(log).isZero();
+        try (AudioInputStream in = AudioSystem.getAudioInputStream(new File(out.toString()))) {
+            assertThat(in.getFormat().getSampleRate()).isEqualTo(16_000f);
+        }
+        assertThat(frequency(out)).isCloseTo(440.0, org.assertj.core.data.Percentage.withPercentage(1));
+    }
+
+    @Test
     void ffmpegRecordsFiveSecondsOfThe440HzToneFromTheWavEndpoint() throws Exception {
         Path ffmpeg = Tools.require("ffmpeg", "apt-get install ffmpeg", "/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg");
         Path out = dir.resolve("recorded.wav");

@@ -79,6 +79,10 @@ public final class Cli {
             return EXIT_USAGE;
         }
         String name = command.commandSpec().name();
+        if (command != parsed && "audio".equals(name)) {
+            out.print(dev.nagare.media.audio.JavaSoundSource.describeDevices());
+            return EXIT_OK;
+        }
         if (command != parsed && ("user".equals(name) || "token".equals(name))) {
             return new AccountCommands(out, err, stdin).run(name, leaf, config);
         }
@@ -168,6 +172,12 @@ public final class Cli {
         serve.usageMessage().description("Run the server (the default command).");
         root.addSubcommand("serve", serve);
         AccountCommands.addTo(root, Cli::serveSpec);
+        CommandSpec audio = serveSpec("audio");
+        audio.usageMessage().description("Audio capture devices.");
+        CommandSpec devices = serveSpec("devices");
+        devices.usageMessage().description("List the capture devices Java Sound sees, with the index --audio-mic takes.");
+        audio.addSubcommand("devices", devices);
+        root.addSubcommand("audio", audio);
         return root;
     }
 

@@ -92,7 +92,8 @@ public final class ConfigResolver {
                         (int) number(raw, Setting.GAME_TICK_HZ, 5, 120),
                         (int) number(raw, Setting.GAME_MAX_PLAYERS, 2, 1000),
                         (int) number(raw, Setting.GAME_BOTS, 0, 50),
-                        GameConfig.defaults().grace()));
+                        GameConfig.defaults().grace()),
+                audioMic(raw));
         checkTls(config, raw);
         return config;
     }
@@ -187,6 +188,18 @@ public final class ConfigResolver {
             }
             raw.put(s, new Raw(e.getValue().asText(), source));
         }
+    }
+
+    private static String audioMic(Map<Setting, Raw> raw) {
+        Raw r = raw.get(Setting.AUDIO_MIC);
+        if (r == null) {
+            return null;
+        }
+        if (!r.value().matches("[a-z0-9][a-z0-9_-]{0,31}=[^@]{1,100}(@(8000|11025|16000|22050|24000|32000|44100|48000)(/[12])?)?")) {
+            throw invalid(Setting.AUDIO_MIC, r, "expected NAME=DEVICE[@RATE[/CHANNELS]], e.g. mic=0@16000/1 (rates 8000 to"
+                    + " 48000, 1 or 2 channels)");
+        }
+        return r.value();
     }
 
     private static List<FeedSpec> feeds(Map<Setting, Raw> raw) {

@@ -80,6 +80,7 @@ public final class Nagare {
     private volatile SseChannels sse;
     private volatile FeedHub feeds;
     private volatile GameApp game;
+    private volatile dev.nagare.media.audio.AudioSource mic;
     private volatile boolean draining;
     private volatile boolean stopped;
 
@@ -94,6 +95,7 @@ public final class Nagare {
     /** Opens the store, mounts the routes and listens. Throws {@link StartupException} with a plain reason. */
     public Nagare start() {
         long t0 = System.nanoTime();
+        mic = config.audioMic() == null ? null : microphone(config.audioMic()); // a missing device stops us here
         // We serve the classpath ourselves (StaticAssets), so Vert.x needs no on-disk file cache.
         vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setFileSystemOptions(new FileSystemOptions()
                 .setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
@@ -306,6 +308,9 @@ public final class Nagare {
             audio.add(new AudioStream(nameAndInput[0], new FfmpegAudioSource(nameAndInput[0], "ffmpeg",
                     java.util.List.of(nameAndInput[1].trim().split("\\s+")), PcmFormat.defaults())));
         }
+        if (mic != null) {
+            audio.add(new AudioStream(config.audioMic().split("=", 2)[0], mic));
+        }
         audio.mount(router, assets);
         new ChatRoutes(auth, config.guests()).mount(router, assets);
         new SseRoutes(sse, auth, config.guests()).mount(router);
@@ -323,6 +328,25 @@ public final class Nagare {
         router.route(engine.config().path() + "*").handler(ctx -> engine.handle(ctx.request()));
         ErrorPages.install(router);
         return router;
+    }
+
+    /** {@code NAME=DEVICE[@RATE[/CHANNELS]]} (checked by the config) as a Java Sound source. */
+    private static dev.nagare.media.audio.JavaSoundSource microphone(String spec) {
+        String device = spec.split("=", 2)[1];
+        int rate = 48_000;
+        int channels = 1;
+        int at = device.indexOf('@');
+        if (at >= 0) {
+            String[] f = device.substring(at + 1).split("/");
+            rate = Integer.parseInt(f[0]);
+            channels = f.length > 1 ? Integer.parseInt(f[1]) : 1;
+            device = device.substring(0, at);
+        }
+        try {
+            return dev.nagare.media.audio.JavaSoundSource.open(device, new PcmFormat(rate, channels));
+        } catch (IllegalArgumentException e) {
+            throw new StartupException("--audio-mic: " + e.getMessage(), e);
+        }
     }
 
     /** On first start the store has no account: create "admin" so that someone can log in. */

@@ -63,6 +63,9 @@ public enum Setting {
                     + " {\"name\":\"weather\",\"type\":\"http\",\"url\":\"https://...\",\"interval\":30,"
                     + "\"fields\":{\"temp\":\"/current/temp\"}}; types market, iot, http, push."
                     + " Unset: a simulated market and IoT sensors."),
+    AUDIO_MIC("audio-mic", "NAME=DEVICE[@RATE[/CHANNELS]]", null,
+            "Add an audio stream from a capture device through Java Sound, by the index 'nagare audio devices'"
+                    + " prints or part of its name, e.g. 'mic=0@16000/1' (default 48000 Hz, mono)."),
     REGISTRATION("registration", "open|closed", "closed", "Whether anyone may create an account at /register."),
     GUESTS("guests", "true|false", "false",
             "Let clients without a login connect to protected namespaces as read-only guests."),

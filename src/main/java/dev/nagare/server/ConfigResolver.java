@@ -93,7 +93,8 @@ public final class ConfigResolver {
                         (int) number(raw, Setting.GAME_MAX_PLAYERS, 2, 1000),
                         (int) number(raw, Setting.GAME_BOTS, 0, 50),
                         GameConfig.defaults().grace()),
-                audioMic(raw));
+                audioMic(raw),
+                (int) number(raw, Setting.AUDIO_OPUS_BITRATE, 6_000, 510_000));
         checkTls(config, raw);
         return config;
     }

@@ -302,14 +302,14 @@ public final class Nagare {
         StaticAssets assets = new StaticAssets(vertx);
         video.mount(router, assets);
         audio = new AudioRoutes(vertx, auth);
-        audio.add(new AudioStream(AudioRoutes.DEFAULT, new ToneSource(PcmFormat.defaults(), 440)));
+        audio.add(new AudioStream(AudioRoutes.DEFAULT, new ToneSource(PcmFormat.defaults(), 440), config.opusBitrate()));
         if (config.audioFfmpeg() != null) {
             String[] nameAndInput = config.audioFfmpeg().split("=", 2);
             audio.add(new AudioStream(nameAndInput[0], new FfmpegAudioSource(nameAndInput[0], "ffmpeg",
-                    java.util.List.of(nameAndInput[1].trim().split("\\s+")), PcmFormat.defaults())));
+                    java.util.List.of(nameAndInput[1].trim().split("\\s+")), PcmFormat.defaults()), config.opusBitrate()));
         }
         if (mic != null) {
-            audio.add(new AudioStream(config.audioMic().split("=", 2)[0], mic));
+            audio.add(new AudioStream(config.audioMic().split("=", 2)[0], mic, config.opusBitrate()));
         }
         audio.mount(router, assets);
         new ChatRoutes(auth, config.guests()).mount(router, assets);

@@ -63,6 +63,8 @@ public enum Setting {
                     + " {\"name\":\"weather\",\"type\":\"http\",\"url\":\"https://...\",\"interval\":30,"
                     + "\"fields\":{\"temp\":\"/current/temp\"}}; types market, iot, http, push."
                     + " Unset: a simulated market and IoT sensors."),
+    AUDIO_OPUS_BITRATE("audio-opus-bitrate", "BITS_PER_SECOND", "64000",
+            "Bitrate of each stream's Ogg/Opus version (/audio/NAME.ogg), encoded once for all its listeners."),
     AUDIO_MIC("audio-mic", "NAME=DEVICE[@RATE[/CHANNELS]]", null,
             "Add an audio stream from a capture device through Java Sound, by the index 'nagare audio devices'"
                     + " prints or part of its name, e.g. 'mic=0@16000/1' (default 48000 Hz, mono)."),

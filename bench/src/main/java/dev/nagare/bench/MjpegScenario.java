@@ -23,8 +23,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * MJPEG viewers: how many clients reading one 640x480 @ 30 fps multipart stream a server keeps at
- * full frame rate. Viewers are added step by step (doubling, then bisecting between the last pass
+ * Stream clients: how many clients reading one stream a server keeps up with. MJPEG viewers
+ * ({@code --count frames}: frames counted by multipart boundary, a step passes at {@code --min-fps})
+ * or audio listeners ({@code --count bytes}: a step passes when every listener gets at least
+ * {@code --min-rate} bytes/s). Viewers are added step by step (doubling, then bisecting between the last pass
  * and the first failure); a step passes when every viewer received at least {@code --min-fps}
  * frames per second over the measured window. Frames are counted by their multipart boundary.
  */
@@ -35,6 +37,9 @@ public final class MjpegScenario {
     private final String token;
     private final byte[] boundary;
     private final double minFps;
+    private final boolean countBytes;
+    private final int start;
+    private final long[] extraPids;
     private final double stepSeconds;
     private final double settleSeconds;
     private final int maxViewers;
@@ -51,7 +56,11 @@ public final class MjpegScenario {
         path = o.str("path", "/video_feed");
         token = o.has("token-file") ? read(o.str("token-file", "")) : null;
         boundary = ("\r\n--" + o.str("boundary", "frame")).getBytes(StandardCharsets.US_ASCII);
-        minFps = o.dbl("min-fps", 28.5);
+        countBytes = "bytes".equals(o.str("count", "frames"));
+        minFps = countBytes ? o.dbl("min-rate", 14_000) : o.dbl("min-fps", 28.5);
+        start = o.integer("start", 1);
+        extraPids = java.util.Arrays.stream(o.str("extra-pids", "").split(",")).filter(x -> !x.isBlank())
+                .mapToLong(Long::parseLong).toArray();
         stepSeconds = o.dbl("step-seconds", 5);
         settleSeconds = o.dbl("settle-seconds", 2);
         maxViewers = o.integer("max-viewers", 1024);
@@ -79,7 +88,7 @@ public final class MjpegScenario {
         JsonArray steps = new JsonArray();
         int lastPass = 0;
         int firstFail = -1;
-        int n = 1;
+        int n = start;
         while (n <= maxViewers) {
             JsonObject st = step(n);
             steps.add(st);
@@ -102,6 +111,7 @@ public final class MjpegScenario {
         }
         JsonObject result = new JsonObject().put("scenario", "mjpeg").put("server", server)
                 .put("date", Instant.now().toString()).put("path", path).put("minFps", minFps)
+                .put("unit", countBytes ? "bytes/s" : "fps")
                 .put("maxViewersAtFullFps", lastPass).put("firstFailingViewers", firstFail).put("steps", steps);
         System.out.println("BENCH_RESULT " + result.encode());
         if (out != null) {
@@ -146,17 +156,21 @@ public final class MjpegScenario {
         double cpuPct = serverPid > 0 ? (cpu1 - cpu0) / 1e9 / secs * 100 : -1;
         boolean pass = dead == 0 && min >= minFps;
         JsonObject st = new JsonObject().put("viewers", n).put("minFps", round(min)).put("meanFps", round(sum / n))
+                .put("serverCpuPctPerClient", round(cpuPct / n * 1000) / 1000)
                 .put("serverCpuPct", round(cpuPct)).put("loadgenCpuPct", round(ownPct)).put("failedViewers", dead)
                 .put("pass", pass);
-        System.out.printf(Locale.ROOT, "%s: %4d viewers: min %.1f fps, mean %.1f fps, server CPU %.0f%%, load generator"
-                + " CPU %.0f%%%s -> %s%n", server, n, min, sum / n, cpuPct, ownPct,
+        System.out.printf(Locale.ROOT, "%s: %4d clients: min %.1f %s, mean %.1f, server CPU %.0f%%, load generator"
+                + " CPU %.0f%%%s -> %s%n", server, n, min, countBytes ? "bytes/s" : "fps", sum / n, cpuPct, ownPct,
                 dead == 0 ? "" : ", " + dead + " failed", pass ? "pass" : "FAIL");
         return st;
     }
 
-    /** CPU of the server's child processes still running (Nagare's ffmpeg), from /proc. */
+    /** CPU of the server's child processes still running (Nagare's ffmpeg), and of --extra-pids, from /proc. */
     private long childrenCpu() {
         long total = 0;
+        for (long pid : extraPids) {
+            total += ProcStats.cpuNanos(pid, clkTck);
+        }
         try (var dirs = Files.list(Path.of("/proc"))) {
             for (Path p : dirs.toList()) {
                 String name = p.getFileName().toString();
@@ -211,6 +225,10 @@ public final class MjpegScenario {
         }
 
         private void scan(Buffer chunk) {
+            if (countBytes) {
+                frames.addAndGet(chunk.length());
+                return;
+            }
             byte[] b = chunk.getBytes();
             int m = matched;
             long found = 0;

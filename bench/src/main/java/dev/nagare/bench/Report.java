@@ -99,7 +99,8 @@ public final class Report {
             }
         }
         String md = markdown(machine, broadcast, relative(outFile, plot), vertxVersion(), gc, history, stale)
-                + ChatReport.section(results) + VideoReport.section(results) + GameReport.section(results);
+                + ChatReport.section(results) + VideoReport.section(results) + GameReport.section(results)
+                + AudioReport.section(results);
         Files.createDirectories(outFile.toAbsolutePath().getParent());
         Files.writeString(outFile, md);
         System.out.println("wrote " + outFile + (broadcast.isEmpty() ? "" : " and " + plot));

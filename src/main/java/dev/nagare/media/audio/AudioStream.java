@@ -1,7 +1,6 @@
 package dev.nagare.media.audio;
 
 import io.vertx.core.buffer.Buffer;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,16 +15,22 @@ import java.util.concurrent.CopyOnWriteArraySet;
  * someone listens.
  */
 public final class AudioStream {
-    private static final int BURST_CHUNKS = 10; // 200 ms
+    /**
+     * HTTP listeners (WAV, Ogg) get 240 ms at a time: players buffer seconds anyway, and one write per
+     * listener every 240 ms instead of every 20 ms costs a twelfth of the system calls. The newest such
+     * batch is also the burst a new listener starts with. The WebSocket path gets every 20 ms chunk.
+     */
+    static final int BATCH_CHUNKS = 12;
 
     /** How a listener receives the stream. */
     enum Kind { WAV, OGG, SOCKET }
 
     private final String name;
     private final AudioSource source;
+    private final int opusBitrate;
     private final Map<PcmFormat, Variant> variants = new ConcurrentHashMap<>();
     private final Set<Listener> oggListeners = new CopyOnWriteArraySet<>();
-    private final ArrayDeque<Buffer> recentOgg = new ArrayDeque<>(); // guarded by itself
+    private final Batch oggBatch = new Batch();
     private OpusPages opus; // source thread only, made when the first .ogg listener comes
     private boolean running; // guarded by this
 
@@ -34,7 +39,7 @@ public final class AudioStream {
         final PcmConverter converter;
         final Set<Listener> wav = new CopyOnWriteArraySet<>();
         final Set<Listener> sockets = new CopyOnWriteArraySet<>();
-        final ArrayDeque<Buffer> recent = new ArrayDeque<>(); // guarded by itself
+        final Batch batch = new Batch();
 
         Variant(PcmFormat format) {
             this.converter = new PcmConverter(source.format(), format);
@@ -45,9 +50,40 @@ public final class AudioStream {
         }
     }
 
+    /** Chunks gathered into one buffer for HTTP listeners, and the last full one (the burst). */
+    private static final class Batch {
+        private Buffer filling = Buffer.buffer(); // source thread only
+        private int chunks; // source thread only
+        private volatile Buffer last;
+
+        /** Adds a chunk; returns the full batch when it has {@link #BATCH_CHUNKS}, else null. */
+        Buffer add(Buffer chunk) {
+            filling.appendBuffer(chunk);
+            if (++chunks < BATCH_CHUNKS) {
+                return null;
+            }
+            Buffer full = filling;
+            filling = Buffer.buffer(full.length());
+            chunks = 0;
+            last = full;
+            return full;
+        }
+
+        List<Buffer> burst() {
+            Buffer b = last;
+            return b == null ? List.of() : List.of(b);
+        }
+    }
+
     public AudioStream(String name, AudioSource source) {
+        this(name, source, 64_000 * source.format().channels());
+    }
+
+    /** With the Ogg/Opus bitrate in bits per second (default 64 kbit/s per channel). */
+    public AudioStream(String name, AudioSource source, int opusBitrate) {
         this.name = name;
         this.source = source;
+        this.opusBitrate = opusBitrate;
     }
 
     public String name() {
@@ -70,25 +106,18 @@ public final class AudioStream {
         return n;
     }
 
-    /** The recent chunks in {@code format} (WAV), or of Ogg pages. */
+    /** What a new listener starts with: the last batch in {@code format} (WAV), or of Ogg pages. */
     List<Buffer> burst(PcmFormat format, boolean ogg) {
         if (ogg) {
-            synchronized (recentOgg) {
-                return List.copyOf(recentOgg);
-            }
+            return oggBatch.burst();
         }
         Variant v = variants.get(format);
-        if (v == null) {
-            return List.of();
-        }
-        synchronized (v.recent) {
-            return List.copyOf(v.recent);
-        }
+        return v == null ? List.of() : v.batch.burst();
     }
 
     /** The Ogg/Opus header pages, or null when the format cannot be Opus (not 48 kHz). */
     Buffer oggHeaders() {
-        return source.format().sampleRate() == 48_000 ? new OpusPages(source.format()).headers() : null;
+        return source.format().sampleRate() == 48_000 ? new OpusPages(source.format(), opusBitrate).headers() : null;
     }
 
     void add(Listener l, Kind kind, PcmFormat format) {
@@ -117,9 +146,7 @@ public final class AudioStream {
                 running = false;
                 source.stop();
                 variants.clear();
-                synchronized (recentOgg) {
-                    recentOgg.clear();
-                }
+                oggBatch.last = null;
             }
         }
     }
@@ -131,14 +158,11 @@ public final class AudioStream {
                 continue;
             }
             Buffer chunk = Buffer.buffer(v.converter.convert(pcm));
-            synchronized (v.recent) {
-                v.recent.add(chunk);
-                if (v.recent.size() > BURST_CHUNKS) {
-                    v.recent.poll();
+            Buffer batch = v.batch.add(chunk);
+            if (batch != null) {
+                for (Listener l : v.wav) {
+                    l.offer(batch);
                 }
-            }
-            for (Listener l : v.wav) {
-                l.offer(chunk);
             }
             if (!v.sockets.isEmpty()) {
                 // The low-latency path: each frame starts with its capture time (ms since 1970, 8 bytes
@@ -151,17 +175,13 @@ public final class AudioStream {
         }
         if (!oggListeners.isEmpty()) {
             if (opus == null) {
-                opus = new OpusPages(source.format());
+                opus = new OpusPages(source.format(), opusBitrate);
             }
-            Buffer page = opus.page(pcm); // encoded once for every .ogg listener
-            synchronized (recentOgg) {
-                recentOgg.add(page);
-                if (recentOgg.size() > BURST_CHUNKS) {
-                    recentOgg.poll();
+            Buffer batch = oggBatch.add(opus.page(pcm)); // encoded once for every .ogg listener
+            if (batch != null) {
+                for (Listener l : oggListeners) {
+                    l.offer(batch);
                 }
-            }
-            for (Listener l : oggListeners) {
-                l.offer(page);
             }
         }
     }

@@ -20,7 +20,7 @@ final class OpusPages {
     private long granule = OggCodec.PRE_SKIP;
     private int sequence = 2; // 0 and 1 are the header pages
 
-    OpusPages(PcmFormat format) {
+    OpusPages(PcmFormat format, int bitrate) {
         if (format.sampleRate() != 48_000) {
             throw new IllegalArgumentException("Opus pages are made from 48 kHz audio");
         }
@@ -30,7 +30,7 @@ final class OpusPages {
         } catch (OpusException e) {
             throw new IllegalStateException("cannot create the Opus encoder: " + e.getMessage(), e);
         }
-        encoder.setBitrate(64_000 * format.channels());
+        encoder.setBitrate(bitrate);
     }
 
     /** The OpusHead and OpusTags pages every listener starts with. */

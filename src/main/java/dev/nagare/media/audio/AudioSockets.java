@@ -5,7 +5,6 @@ import dev.nagare.web.JsonReply;
 import dev.nagare.web.SecurityHeaders;
 import dev.nagare.web.StaticAssets;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -79,10 +78,7 @@ final class AudioSockets {
         if (AuthRoutes.permit(ctx, "broadcast", "audio/" + name) == null) {
             return;
         }
-        String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
-        io.vertx.core.net.HostAndPort host = ctx.request().authority();
-        if (origin != null && (host == null || !origin.endsWith("://" + host.host() + (host.port() > 0 ? ":" + host.port() : "")))) {
-            JsonReply.error(ctx, 403, "Publishing is only allowed from this site's own page.");
+        if (!dev.nagare.web.SameOrigin.check(ctx)) {
             return;
         }
         AudioStream existing = routes.stream(name);

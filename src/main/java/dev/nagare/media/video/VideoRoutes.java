@@ -72,10 +72,7 @@ public final class VideoRoutes {
         if (AuthRoutes.permit(ctx, "broadcast", "video/" + name) == null) {
             return;
         }
-        String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
-        io.vertx.core.net.HostAndPort host = ctx.request().authority();
-        if (origin != null && (host == null || !origin.endsWith("://" + host.host() + (host.port() > 0 ? ":" + host.port() : "")))) {
-            JsonReply.error(ctx, 403, "Publishing is only allowed from this site's own page.");
+        if (!dev.nagare.web.SameOrigin.check(ctx)) {
             return;
         }
         Integer fps = intParam(ctx, "fps", 1, 60);

@@ -58,16 +58,24 @@ class AudioStreamTest {
         }
     }
 
-    @Test
-    void aListenerAskingForSixteenKilohertzGetsTheSameToneResampled() throws Exception {
+    /** ffmpeg records {@code seconds} of {@code path} into a WAV file (extra output options after the input). */
+    private Path record(String path, int seconds, String file, String... outputOptions) throws Exception {
         Path ffmpeg = Tools.require("ffmpeg", "apt-get install ffmpeg", "/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg");
-        Path out = dir.resolve("recorded-16k.wav");
-        Process p = new ProcessBuilder(List.of(ffmpeg.toString(), "-hide_banner", "-loglevel", "error",
-                "-headers", "Authorization: Bearer " + token + "\r\n", "-i", server.baseUrl() + "/audio/default.wav?rate=16000",
-                "-t", "3", "-c:a", "pcm_s16le", out.toString())).redirectErrorStream(true).start();
+        Path out = dir.resolve(file);
+        List<String> cmd = new java.util.ArrayList<>(List.of(ffmpeg.toString(), "-hide_banner", "-loglevel", "error",
+                "-headers", "Authorization: Bearer " + token + "\r\n", "-i", server.baseUrl() + path, "-t", Integer.toString(seconds)));
+        cmd.addAll(List.of(outputOptions));
+        cmd.addAll(List.of("-c:a", "pcm_s16le", out.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(log).isZero();
+        return out;
+    }
+
+    @Test
+    void aListenerAskingForSixteenKilohertzGetsTheSameToneResampled() throws Exception {
+        Path out = record("/audio/default.wav?rate=16000", 3, "recorded-16k.wav");
         try (AudioInputStream in = AudioSystem.getAudioInputStream(new File(out.toString()))) {
             assertThat(in.getFormat().getSampleRate()).isEqualTo(16_000f);
         }
@@ -76,28 +84,14 @@ class AudioStreamTest {
 
     @Test
     void ffmpegRecordsFiveSecondsOfThe440HzToneFromTheWavEndpoint() throws Exception {
-        Path ffmpeg = Tools.require("ffmpeg", "apt-get install ffmpeg", "/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg");
-        Path out = dir.resolve("recorded.wav");
-        Process p = new ProcessBuilder(List.of(ffmpeg.toString(), "-hide_banner", "-loglevel", "error",
-                "-headers", "Authorization: Bearer " + token + "\r\n", "-i", server.baseUrl() + "/audio/default.wav",
-                "-t", "5", "-c:a", "pcm_s16le", out.toString())).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(log).isZero();
+        Path out = record("/audio/default.wav", 5, "recorded.wav");
         assertThat(Files.size(out)).isGreaterThan(4L * 48_000 * 2);
         assertThat(frequency(out)).isCloseTo(440.0, org.assertj.core.data.Percentage.withPercentage(1));
     }
 
     @Test
     void theOggOpusEndpointDecodesToTheSameToneWithAFractionOfTheBandwidth() throws Exception {
-        Path ffmpeg = Tools.require("ffmpeg", "apt-get install ffmpeg", "/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg");
-        Path out = dir.resolve("from-ogg.wav");
-        Process p = new ProcessBuilder(List.of(ffmpeg.toString(), "-hide_banner", "-loglevel", "error",
-                "-headers", "Authorization: Bearer " + token + "\r\n", "-i", server.baseUrl() + "/audio/default.ogg",
-                "-t", "4", "-ac", "1", "-ar", "48000", "-c:a", "pcm_s16le", out.toString())).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(log).isZero();
+        Path out = record("/audio/default.ogg", 4, "from-ogg.wav", "-ac", "1", "-ar", "48000");
         assertThat(frequency(out)).isCloseTo(440.0, org.assertj.core.data.Percentage.withPercentage(1));
 
         HttpResponse<java.io.InputStream> res = server.http().send(HttpRequest.newBuilder(server.uri("/audio/default.ogg"))

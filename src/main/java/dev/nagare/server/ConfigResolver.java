@@ -94,7 +94,8 @@ public final class ConfigResolver {
                         (int) number(raw, Setting.GAME_BOTS, 0, 50),
                         GameConfig.defaults().grace()),
                 audioMic(raw),
-                (int) number(raw, Setting.AUDIO_OPUS_BITRATE, 6_000, 510_000));
+                (int) number(raw, Setting.AUDIO_OPUS_BITRATE, 6_000, 510_000),
+                (int) number(raw, Setting.AUDIO_TONE_HZ, 20, 20_000));
         checkTls(config, raw);
         return config;
     }

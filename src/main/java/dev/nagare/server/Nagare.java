@@ -302,7 +302,8 @@ public final class Nagare {
         StaticAssets assets = new StaticAssets(vertx);
         video.mount(router, assets);
         audio = new AudioRoutes(vertx, auth);
-        audio.add(new AudioStream(AudioRoutes.DEFAULT, new ToneSource(PcmFormat.defaults(), 440), config.opusBitrate()));
+        audio.add(new AudioStream(AudioRoutes.DEFAULT, new ToneSource(PcmFormat.defaults(), config.toneHz()),
+                config.opusBitrate()));
         if (config.audioFfmpeg() != null) {
             String[] nameAndInput = config.audioFfmpeg().split("=", 2);
             audio.add(new AudioStream(nameAndInput[0], new FfmpegAudioSource(nameAndInput[0], "ffmpeg",

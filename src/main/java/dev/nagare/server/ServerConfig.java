@@ -40,7 +40,8 @@ public record ServerConfig(
         List<FeedSpec> feeds,
         GameConfig game,
         String audioMic,
-        int opusBitrate) {
+        int opusBitrate,
+        int toneHz) {
 
     /** True when the server speaks HTTPS (and WSS). */
     public boolean tls() {
@@ -56,12 +57,12 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz);
     }
 
     public ServerConfig withDataDir(Path newDataDir) {
         return new ServerConfig(host, port, newDataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz);
     }
 
     @Override

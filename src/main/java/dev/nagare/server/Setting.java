@@ -63,6 +63,7 @@ public enum Setting {
                     + " {\"name\":\"weather\",\"type\":\"http\",\"url\":\"https://...\",\"interval\":30,"
                     + "\"fields\":{\"temp\":\"/current/temp\"}}; types market, iot, http, push."
                     + " Unset: a simulated market and IoT sensors."),
+    AUDIO_TONE_HZ("audio-tone-hz", "HZ", "440", "Frequency of the default audio stream's test tone."),
     AUDIO_OPUS_BITRATE("audio-opus-bitrate", "BITS_PER_SECOND", "64000",
             "Bitrate of each stream's Ogg/Opus version (/audio/NAME.ogg), encoded once for all its listeners."),
     AUDIO_MIC("audio-mic", "NAME=DEVICE[@RATE[/CHANNELS]]", null,

@@ -47,6 +47,15 @@ class AudioPageBrowserTest {
         browser.waitUpTo(Duration.ofSeconds(10)).until(x -> ((Number) js.executeScript(
                 "return document.querySelector('audio[data-stream=default]').currentTime")).doubleValue() > 1.0);
         assertThat(js.executeScript("return document.querySelector('audio[data-stream=default]').error")).isNull();
+        // The same player switched to Ogg/Opus plays too.
+        js.executeScript("const a = document.querySelector('audio[data-stream=default]'); a.pause();"
+                + " const s = a.parentElement.querySelector('select'); s.value = 'ogg'; s.dispatchEvent(new Event('change'));");
+        browser.waitUpTo(Duration.ofSeconds(5)).until(x -> ((String) js.executeScript(
+                "return document.querySelector('audio[data-stream=default]').src")).endsWith("/audio/default.ogg"));
+        js.executeScript("document.querySelector('audio[data-stream=default]').play()");
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x -> ((Number) js.executeScript(
+                "return document.querySelector('audio[data-stream=default]').currentTime")).doubleValue() > 1.0);
+        assertThat(js.executeScript("return document.querySelector('audio[data-stream=default]').error")).isNull();
         assertThat(browser.consoleErrors()).isEmpty();
     }
 

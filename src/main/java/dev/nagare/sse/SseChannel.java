@@ -51,24 +51,15 @@ public final class SseChannel {
         return e;
     }
 
-    /**
-     * What a client that last saw {@code lastId} missed: the stored events after it, and whether
-     * some between were already dropped from history (a gap the client must be told about).
-     */
-    Resume since(long lastId, long nowMillis) {
+    /** The first stored event with an id above {@code id}, or null. */
+    Event after(long id, long nowMillis) {
         trim(nowMillis);
-        List<Event> missed = new ArrayList<>();
         for (Event e : history) {
-            if (e.id() > lastId) {
-                missed.add(e);
+            if (e.id() > id) {
+                return e;
             }
         }
-        // Ids are consecutive: anything but "the next one" first means events were lost in between.
-        boolean gap = missed.isEmpty() ? lastId != nextId - 1 : missed.get(0).id() != lastId + 1;
-        return new Resume(missed, gap);
-    }
-
-    record Resume(List<Event> events, boolean gap) {
+        return null;
     }
 
     /** The newest {@code n} stored events, oldest first. */

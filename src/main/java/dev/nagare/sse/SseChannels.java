@@ -51,14 +51,17 @@ public final class SseChannels {
         return Optional.ofNullable(channels.get(name));
     }
 
-    /** Publishes from any thread; the event goes out on the home context. */
-    public void publish(String channel, String event, String data) {
-        Runnable r = () -> channel(channel).ifPresent(c -> c.publish(event, data, System.currentTimeMillis()));
+    /** Publishes from any thread; the event goes out on the home context. Completes with its id (-1: no channel). */
+    public io.vertx.core.Future<Long> publish(String channel, String event, String data) {
+        io.vertx.core.Promise<Long> id = io.vertx.core.Promise.promise();
+        Runnable r = () -> id.complete(channel(channel).map(c -> c.publish(event, data, System.currentTimeMillis()).id())
+                .orElse(-1L));
         if (Vertx.currentContext() == home) {
             r.run();
         } else {
             home.runOnContext(v -> r.run());
         }
+        return id.future();
     }
 
     Context home() {

@@ -113,14 +113,9 @@ public final class SseRoutes {
             SseSubscriber sub = new SseSubscriber(channel, res, who);
             res.write(Buffer.buffer(SseCodec.retry(RETRY_MS) + SseCodec.comment("connected to " + name)));
             if (resumeFrom != null) {
-                SseChannel.Resume r = channel.since(resumeFrom, System.currentTimeMillis());
-                if (r.gap()) {
-                    // Told, never hidden: the page can mark the gap (or reload the whole series).
-                    sub.write(SseCodec.bytes(SseCodec.event("gap", null, new JsonObject().put("after", resumeFrom)
-                            .put("resumedAt", r.events().isEmpty() ? channel.lastId() : r.events().get(0).id())
-                            .encode())));
-                }
-                r.events().forEach(sub::send);
+                sub.resumeAfter(resumeFrom); // replays what was missed, paced by the socket; a gap is announced
+            } else {
+                sub.startLive();
             }
             channel.add(sub);
             res.closeHandler(v -> sub.gone());

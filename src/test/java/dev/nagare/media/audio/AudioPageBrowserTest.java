@@ -70,6 +70,8 @@ class AudioPageBrowserTest {
                 .getDomAttribute("data-latency-ms"));
         // Loopback: the jitter buffer (about 60 ms) and the device dominate; far below a WAV player's seconds.
         assertThat(latency).isBetween(1, 1000);
+        System.out.println("Low-latency audio path in headless Chromium: " + d.findElement(
+                By.cssSelector("li[data-stream='default'] .latency")).getText());
         assertThat(d.findElement(By.cssSelector("li[data-stream='default'] .latency")).getText()).startsWith("latency ");
         JavascriptExecutor js = (JavascriptExecutor) d;
         browser.waitUpTo(Duration.ofSeconds(5)).until(x -> ((Number) js.executeScript(

@@ -16,11 +16,12 @@ import java.util.concurrent.CopyOnWriteArraySet;
  */
 public final class AudioStream {
     /**
-     * HTTP listeners (WAV, Ogg) get 240 ms at a time: players buffer seconds anyway, and one write per
-     * listener every 240 ms instead of every 20 ms costs a twelfth of the system calls. The newest such
-     * batch is also the burst a new listener starts with. The WebSocket path gets every 20 ms chunk.
+     * HTTP listeners (WAV, Ogg) get a second at a time: players buffer that much anyway, and one write
+     * per listener per second instead of every 20 ms costs a fiftieth of the system calls (icecast, too,
+     * sends whole Ogg pages of about a second). The newest batch is also the burst a new listener starts
+     * with, so playback starts at once. The WebSocket path gets every 20 ms chunk.
      */
-    static final int BATCH_CHUNKS = 12;
+    static final int BATCH_CHUNKS = 50;
 
     /** How a listener receives the stream. */
     enum Kind { WAV, OGG, SOCKET }
@@ -160,17 +161,13 @@ public final class AudioStream {
             Buffer chunk = Buffer.buffer(v.converter.convert(pcm));
             Buffer batch = v.batch.add(chunk);
             if (batch != null) {
-                for (Listener l : v.wav) {
-                    l.offer(batch);
-                }
+                Listener.offerAll(v.wav, batch);
             }
             if (!v.sockets.isEmpty()) {
                 // The low-latency path: each frame starts with its capture time (ms since 1970, 8 bytes
                 // big-endian), so the page can show how old what it plays is.
                 Buffer framed = Buffer.buffer(8 + chunk.length()).appendLong(captured).appendBuffer(chunk);
-                for (Listener l : v.sockets) {
-                    l.offer(framed);
-                }
+                Listener.offerAll(v.sockets, framed);
             }
         }
         if (!oggListeners.isEmpty()) {
@@ -179,9 +176,7 @@ public final class AudioStream {
             }
             Buffer batch = oggBatch.add(opus.page(pcm)); // encoded once for every .ogg listener
             if (batch != null) {
-                for (Listener l : oggListeners) {
-                    l.offer(batch);
-                }
+                Listener.offerAll(oggListeners, batch);
             }
         }
     }

@@ -34,8 +34,17 @@ final class Listener {
         return new Listener(ws::writeBinaryMessage, ws::writeQueueFull, ws::isClosed, context);
     }
 
-    void offer(Buffer chunk) {
-        context.runOnContext(v -> write(chunk));
+    /** Offers {@code chunk} to all of {@code listeners} with one task per event loop, not one per listener. */
+    static void offerAll(java.util.Collection<Listener> listeners, Buffer chunk) {
+        java.util.Map<Context, java.util.List<Listener>> byLoop = new java.util.HashMap<>();
+        for (Listener l : listeners) {
+            byLoop.computeIfAbsent(l.context, c -> new java.util.ArrayList<>()).add(l);
+        }
+        byLoop.forEach((ctx, group) -> ctx.runOnContext(v -> {
+            for (Listener l : group) {
+                l.write(chunk);
+            }
+        }));
     }
 
     void write(Buffer chunk) {

@@ -26,7 +26,7 @@ final class AudioReport {
                 + " passing steps (the one-off encoding cost and the JIT warm-up cancel out).\n\n");
         b.append("| Server | Listeners kept up (largest step tried) | Server CPU at that step | Marginal CPU per listener |\n"
                 + "|---|---:|---:|---:|\n");
-        Double n = row(b, "Nagare (Java Opus encoder, 240 ms batches)", nagare);
+        Double n = row(b, "Nagare (Java Opus encoder, 1 s batches)", nagare);
         Double i = row(b, "icecast2 + ffmpeg libopus", icecast);
         if (n != null && i != null && n > 0) {
             b.append(String.format(Locale.ROOT, "%n**icecast2 / Nagare (marginal CPU per listener): %.2f×** (above 1: Nagare"

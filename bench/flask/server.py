@@ -33,6 +33,11 @@ def connect(auth=None):
         join_room('bench')
 
 
+@socketio.on('rpc', namespace='/bench')
+def rpc(payload):
+    return payload  # Flask-SocketIO sends a handler's return value as the ack
+
+
 @socketio.on('publish', namespace='/bench')
 def publish(payload):
     emit('tick', payload, to='bench')

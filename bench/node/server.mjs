@@ -19,6 +19,7 @@ ns.on("connection", (socket) => {
   if (socket.handshake.auth?.role !== "publisher") {
     socket.join("bench");
   }
+  socket.on("rpc", (payload, ack) => ack(payload)); // the ack RPC scenario
   socket.on("publish", (payload) => {
     publishes++;
     ns.to("bench").emit("tick", payload);

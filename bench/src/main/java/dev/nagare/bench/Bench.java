@@ -23,6 +23,7 @@ public final class Bench {
             case "chat" -> ChatScenario.main(rest);
             case "mjpeg" -> MjpegScenario.main(rest);
             case "game" -> GameScenario.main(rest);
+            case "rpc" -> RpcScenario.main(rest);
             case "report" -> Report.main(rest);
             default -> {
                 usage();
@@ -50,6 +51,7 @@ public final class Bench {
                                 [--min-fps 28.5] [--step-seconds 5] [--max-viewers 1024] [--server-pid PID] [--out FILE.json]
                   game          --port P --tokens FILE [--players 200] [--seconds 20] [--warmup-seconds 5] [--out FILE.json]
                                 (the server started with NAGARE_GAME_MAX_PLAYERS >= players, nagare-server --chat-users N ...)
+                  rpc           --server NAME --port P [--clients 100] [--seconds 10] [--server-pid PID] [--out FILE.json]
                   report        --results DIR --out docs/BENCHMARKS.md [--machine FILE.json]
                 """);
     }

@@ -70,6 +70,7 @@ public final class NagareBenchServer {
             if (!"publisher".equals(s.auth().get("role"))) {
                 s.join("bench");
             }
+            s.on("rpc", (a, ack) -> ack.send(a.isEmpty() ? null : a.get(0))); // the ack RPC scenario
             s.on("publish", (a, ack) -> {
                 publishes.increment();
                 ns.to("bench").emit("tick", a.get(0));

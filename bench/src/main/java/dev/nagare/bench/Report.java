@@ -99,7 +99,7 @@ public final class Report {
             }
         }
         String md = markdown(machine, broadcast, relative(outFile, plot), vertxVersion(), gc, history, stale)
-                + ChatReport.section(results) + VideoReport.section(results) + GameReport.section(results)
+                + RpcReport.section(results) + ChatReport.section(results) + VideoReport.section(results) + GameReport.section(results)
                 + AudioReport.section(results);
         Files.createDirectories(outFile.toAbsolutePath().getParent());
         Files.writeString(outFile, md);
@@ -392,7 +392,8 @@ public final class Report {
                 ## How to run
 
                 ```sh
-                scripts/bench                 # every scenario (broadcast against nagare, node and raw; chat against nagare)
+                scripts/bench                 # every scenario: broadcast (nagare, node, flask, raw), rpc (nagare, node,
+                                              # flask), chat and game (nagare), video (nagare, flask), audio (nagare, icecast)
                 scripts/bench broadcast       # one scenario
                 BENCH_CLIENTS=200 BENCH_SERVERS="nagare node" scripts/bench   # a quick run
                 ```

@@ -24,6 +24,7 @@ public final class Bench {
             case "mjpeg" -> MjpegScenario.main(rest);
             case "game" -> GameScenario.main(rest);
             case "rpc" -> RpcScenario.main(rest);
+            case "idle" -> IdleScenario.main(rest);
             case "report" -> Report.main(rest);
             default -> {
                 usage();
@@ -52,6 +53,7 @@ public final class Bench {
                   game          --port P --tokens FILE [--players 200] [--seconds 20] [--warmup-seconds 5] [--out FILE.json]
                                 (the server started with NAGARE_GAME_MAX_PLAYERS >= players, nagare-server --chat-users N ...)
                   rpc           --server NAME --port P [--clients 100] [--seconds 10] [--server-pid PID] [--out FILE.json]
+                  idle          --server NAME --port P --server-pid PID [--connections 10000] [--jvm true] [--out FILE.json]
                   report        --results DIR --out docs/BENCHMARKS.md [--machine FILE.json]
                 """);
     }

@@ -25,6 +25,7 @@ public final class Bench {
             case "game" -> GameScenario.main(rest);
             case "rpc" -> RpcScenario.main(rest);
             case "idle" -> IdleScenario.main(rest);
+            case "sse" -> SseScenario.main(rest);
             case "report" -> Report.main(rest);
             default -> {
                 usage();
@@ -54,6 +55,7 @@ public final class Bench {
                                 (the server started with NAGARE_GAME_MAX_PLAYERS >= players, nagare-server --chat-users N ...)
                   rpc           --server NAME --port P [--clients 100] [--seconds 10] [--server-pid PID] [--out FILE.json]
                   idle          --server NAME --port P --server-pid PID [--connections 10000] [--jvm true] [--out FILE.json]
+                  sse           --port P --token-file F [--clients 1000] [--rate 50] [--seconds 10] [--out FILE.json]
                   report        --results DIR --out docs/BENCHMARKS.md [--machine FILE.json]
                 """);
     }

@@ -99,7 +99,8 @@ public final class Report {
             }
         }
         String md = markdown(machine, broadcast, relative(outFile, plot), vertxVersion(), gc, history, stale)
-                + RpcReport.section(results) + IdleReport.section(results) + ChatReport.section(results) + VideoReport.section(results) + GameReport.section(results)
+                + RpcReport.section(results) + IdleReport.section(results) + SseReport.section(results)
+                + ChatReport.section(results) + VideoReport.section(results) + GameReport.section(results)
                 + AudioReport.section(results) + StartupReport.section(results);
         Files.createDirectories(outFile.toAbsolutePath().getParent());
         Files.writeString(outFile, md);
@@ -394,7 +395,7 @@ public final class Report {
                 ```sh
                 scripts/bench                 # every scenario: broadcast (nagare, node, flask, raw), rpc (nagare, node,
                                               # flask), chat and game (nagare), video (nagare, flask), audio (nagare, icecast),
-                                              # startup and idle (nagare, node, flask)
+                                              # startup and idle (nagare, node, flask), sse (nagare)
                 scripts/bench broadcast       # one scenario
                 BENCH_CLIENTS=200 BENCH_SERVERS="nagare node" scripts/bench   # a quick run
                 ```

@@ -315,7 +315,7 @@ public final class Nagare {
         audio.mount(router, assets);
         new ChatRoutes(auth, config.guests()).mount(router, assets);
         new SseRoutes(sse, auth, config.guests()).mount(router);
-        new FeedRoutes(feeds, auth, config.guests()).mount(router, assets, vertx);
+        new FeedRoutes(feeds, auth, config.guests()).mount(router, assets);
         new GameRoutes(game, auth, config.guests()).mount(router, assets);
         router.get("/").handler(assets.page("web/index.html"));
         router.head("/").handler(assets.page("web/index.html"));

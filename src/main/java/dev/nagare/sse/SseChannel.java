@@ -62,13 +62,6 @@ public final class SseChannel {
         return null;
     }
 
-    /** The newest {@code n} stored events, oldest first. */
-    List<Event> latest(int n, long nowMillis) {
-        trim(nowMillis);
-        List<Event> all = new ArrayList<>(history);
-        return all.subList(Math.max(0, all.size() - n), all.size());
-    }
-
     void add(SseSubscriber s) {
         subscribers.add(s);
     }

@@ -54,18 +54,18 @@ public final class SseChannels {
     /** Publishes from any thread; the event goes out on the home context. Completes with its id (-1: no channel). */
     public io.vertx.core.Future<Long> publish(String channel, String event, String data) {
         io.vertx.core.Promise<Long> id = io.vertx.core.Promise.promise();
-        Runnable r = () -> id.complete(channel(channel).map(c -> c.publish(event, data, System.currentTimeMillis()).id())
-                .orElse(-1L));
+        onHome(() -> id.complete(channel(channel).map(c -> c.publish(event, data, System.currentTimeMillis()).id())
+                .orElse(-1L)));
+        return id.future();
+    }
+
+    /** Runs {@code r} on the home context: now when already there, else as soon as it is free. */
+    void onHome(Runnable r) {
         if (Vertx.currentContext() == home) {
             r.run();
         } else {
             home.runOnContext(v -> r.run());
         }
-        return id.future();
-    }
-
-    Context home() {
-        return home;
     }
 
     private void beat() {

@@ -48,7 +48,7 @@ public final class SseRoutes {
         router.get("/sse/:channel").handler(auth.attach()).handler(this::subscribe);
         router.post("/api/sse/:channel").handler(auth.attach()).handler(auth.require()).handler(this::publish);
         router.get("/api/sse").handler(auth.attach()).handler(auth.require())
-                .handler(ctx -> onHome(() -> JsonReply.send(ctx, 200, new JsonObject().put("channels", channels.describe()))));
+                .handler(ctx -> channels.onHome(() -> JsonReply.send(ctx, 200, new JsonObject().put("channels", channels.describe()))));
     }
 
     /** The resource a channel's rights are named by: "feed:prices" → "feed/prices", "news" → "sse/news". */
@@ -101,7 +101,7 @@ public final class SseRoutes {
         }
         Long resumeFrom = lastId;
         String who = (p == null ? "guest" : p.username()) + "@" + ctx.request().remoteAddress();
-        onHome(() -> {
+        channels.onHome(() -> {
             Optional<SseChannel> found = name.startsWith("feed:") ? channels.existing(name) : channels.channel(name);
             if (found.isEmpty()) {
                 JsonReply.error(ctx, 404, name.startsWith("feed:") ? "There is no feed '" + name.substring(5) + "'."
@@ -156,7 +156,7 @@ public final class SseRoutes {
             JsonReply.error(ctx, 413, "data is at most " + MAX_DATA_CHARS + " characters.");
             return;
         }
-        onHome(() -> {
+        channels.onHome(() -> {
             if (!publishRates.tryTake(p.username())) {
                 LOG.info("SSE publish by {} to {} refused: rate", p.username(), name);
                 JsonReply.error(ctx, 429, "Slow down: " + publishRates.describe("events") + ".");
@@ -180,13 +180,5 @@ public final class SseRoutes {
         // Tell nginx and similar proxies not to buffer the stream.
         res.putHeader("X-Accel-Buffering", "no");
         return res;
-    }
-
-    private void onHome(Runnable r) {
-        if (Vertx.currentContext() == channels.home()) {
-            r.run();
-        } else {
-            channels.home().runOnContext(v -> r.run());
-        }
     }
 }

@@ -5,7 +5,6 @@ import dev.nagare.auth.KeyedRates;
 import dev.nagare.auth.Principal;
 import dev.nagare.web.JsonReply;
 import dev.nagare.web.StaticAssets;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -40,7 +39,7 @@ public final class FeedRoutes {
         this.guests = guests;
     }
 
-    public void mount(Router router, StaticAssets assets, Vertx vertx) {
+    public void mount(Router router, StaticAssets assets) {
         router.get("/dashboard").handler(auth.attach()).handler(auth.page(guests)).handler(assets.page("web/dashboard/index.html"));
         router.get("/vendor/uplot/*").handler(assets.directory("/vendor/uplot/", "web/vendor/uplot",
                 StaticAssets.CachePolicy.REVALIDATE));

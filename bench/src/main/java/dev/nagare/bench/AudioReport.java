@@ -3,9 +3,10 @@ package dev.nagare.bench;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /** The "Audio listeners" section of docs/BENCHMARKS.md, from bench/results/audio-{nagare,icecast}.json. */
 final class AudioReport {
@@ -13,8 +14,8 @@ final class AudioReport {
     }
 
     static String section(Path results) throws IOException {
-        JsonObject nagare = load(results.resolve("audio-nagare.json"));
-        JsonObject icecast = load(results.resolve("audio-icecast.json"));
+        JsonObject nagare = Report.load(results.resolve("audio-nagare.json"));
+        JsonObject icecast = Report.load(results.resolve("audio-icecast.json"));
         if (nagare == null && icecast == null) {
             return "";
         }
@@ -32,12 +33,14 @@ final class AudioReport {
             b.append(String.format(Locale.ROOT, "%n**icecast2 / Nagare (marginal CPU per listener): %.2f×** (above 1: Nagare"
                     + " spends less per listener)%n", i / n));
         }
+        Map<String, JsonObject> runs = new LinkedHashMap<>();
+        runs.put("Nagare", nagare);
+        runs.put("icecast2 + ffmpeg", icecast);
+        b.append(Report.stepsChart(results, "audio-cpu.png", "Ogg/Opus listeners at 128 kbit/s: server CPU vs listeners",
+                new Plot.Axes("listeners (log scale); hollow marker: a step where some listener fell behind", true,
+                        "server CPU, % of one core", false, "%"), runs, "viewers", "serverCpuPct"));
         b.append("\nReproduce: `scripts/bench audio` (BENCH_AUDIO_MAX).\n");
         return b.toString();
-    }
-
-    private static JsonObject load(Path f) throws IOException {
-        return Files.exists(f) ? new JsonObject(Files.readString(f)) : null;
     }
 
     /** Adds the row; returns the marginal CPU per listener in % of a core (null if unknown). */

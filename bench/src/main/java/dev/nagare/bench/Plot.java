@@ -20,7 +20,12 @@ import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
 
-/** Latency-against-rate plots with plain Java2D (headless), so the suite needs nothing but a JDK. */
+/**
+ * The suite's PNG charts, drawn with plain Java2D (headless), so the suite needs nothing but a JDK:
+ * one or more series of points on a linear or log-2 x axis and a linear or log-10 y axis, with an
+ * optional horizontal limit line. A filled marker is a passing step, a hollow one a failing step, a
+ * cross a failed attempt that was run again (marker only, not joined by the line).
+ */
 final class Plot {
     private static final Color[] COLORS = {
         new Color(0x1f77b4), new Color(0x2ca02c), new Color(0x7f7f7f), new Color(0xff7f0e), new Color(0x9467bd)
@@ -32,41 +37,84 @@ final class Plot {
     private static final int TOP = 50;
     private static final int BOTTOM = 60;
 
+    enum Mark { PASS, FAIL, RETRIED }
+
+    record Point(double x, double y, Mark mark) {
+    }
+
+    /**
+     * A line through {@code points} in their order; {@code color} indexes the palette, so a server's
+     * p50 and p99 lines share a color.
+     */
+    record Series(String label, int color, boolean dashed, List<Point> points) {
+    }
+
+    /** Axes: {@code logX} is a log-2 axis (client counts), {@code logY} a log-10 axis (latencies). */
+    record Axes(String xLabel, boolean logX, String yLabel, boolean logY, String yUnit) {
+    }
+
     private Plot() {
     }
 
-    private record Point(double x, double p50, double p99, boolean pass, boolean superseded) {
-    }
-
+    /** The broadcast chart: p99 (solid) and p50 (dashed) latency against offered deliveries/s per server. */
     static void latencyVsRate(Map<String, JsonObject> runs, Map<String, String> labels, Path out, int clients)
             throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        List<String> names = new ArrayList<>(runs.keySet());
-        List<List<Point>> series = new ArrayList<>();
-        double maxX = 1;
-        double maxY = 100;
-        double minY = 1;
-        for (String n : names) {
-            List<Point> pts = new ArrayList<>();
-            JsonArray steps = runs.get(n).getJsonArray("steps", new JsonArray());
+        List<Series> series = new ArrayList<>();
+        int color = 0;
+        for (Map.Entry<String, JsonObject> run : runs.entrySet()) {
+            List<Point> p99 = new ArrayList<>();
+            List<Point> p50 = new ArrayList<>();
+            JsonArray steps = run.getValue().getJsonArray("steps", new JsonArray());
             for (int i = 0; i < steps.size(); i++) {
                 JsonObject s = steps.getJsonObject(i);
                 if (s.getLong("latencySamples", 0L) == 0) {
                     continue;
                 }
-                Point p = new Point(s.getDouble("targetDeliveriesPerSec"), Math.max(0.01, s.getDouble("p50Ms")),
-                        Math.max(0.01, s.getDouble("p99Ms")), s.getBoolean("pass"), s.getBoolean("retried", false));
-                pts.add(p);
-                maxX = Math.max(maxX, p.x);
-                maxY = Math.max(maxY, p.p99);
-                minY = Math.min(minY, p.p50);
+                Mark m = s.getBoolean("retried", false) ? Mark.RETRIED : s.getBoolean("pass") ? Mark.PASS : Mark.FAIL;
+                double x = s.getDouble("targetDeliveriesPerSec");
+                p99.add(new Point(x, Math.max(0.01, s.getDouble("p99Ms")), m));
+                p50.add(new Point(x, Math.max(0.01, s.getDouble("p50Ms")), m));
             }
-            pts.sort(Comparator.comparingDouble(Point::x));
-            series.add(pts);
+            p99.sort(Comparator.comparingDouble(Point::x));
+            p50.sort(Comparator.comparingDouble(Point::x));
+            String name = labels.getOrDefault(run.getKey(), run.getKey());
+            series.add(new Series(name + " p99", color, false, p99));
+            series.add(new Series(name + " p50", color, true, p50));
+            color++;
         }
-        double yLo = Math.pow(10, Math.floor(Math.log10(minY)));
-        double yHi = niceCeil(maxY * 1.2);
-        double xHi = niceCeil(maxX * 1.05);
+        chart(String.format(Locale.ROOT, "Broadcast fan-out, %,d clients: latency vs offered deliveries/s", clients),
+                new Axes("offered load: target deliveries/s (messages/s x receivers)", false,
+                        "publish-to-receive latency (log scale)", true, " ms"),
+                series, 50.0, "p99 limit 50 ms", out);
+    }
+
+    /** Draws the chart and writes it as a PNG. */
+    static void chart(String title, Axes axes, List<Series> series, Double limit, String limitLabel, Path out)
+            throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        double minX = Double.MAX_VALUE;
+        double maxX = 1;
+        double minY = Double.MAX_VALUE;
+        double maxY = limit != null ? limit : 0;
+        for (Series s : series) {
+            for (Point p : s.points) {
+                minX = Math.min(minX, p.x);
+                maxX = Math.max(maxX, p.x);
+                minY = Math.min(minY, p.y);
+                maxY = Math.max(maxY, p.y);
+            }
+        }
+        if (minY == Double.MAX_VALUE) {
+            minY = 1;
+            minX = 1;
+        }
+        double yLo = axes.logY ? Math.pow(10, Math.floor(Math.log10(Math.max(1e-3, minY)))) : 0;
+        double yHi = axes.logY ? Math.max(yLo * 10, niceCeil(maxY * 1.2)) : niceCeil(Math.max(1e-9, maxY) * 1.1);
+        double xLo = axes.logX ? Math.pow(2, Math.floor(Math.log(Math.max(1, minX)) / Math.log(2))) : 0;
+        double xHi = axes.logX ? Math.max(xLo * 2, Math.pow(2, Math.ceil(Math.log(maxX) / Math.log(2))))
+                : niceCeil(maxX * 1.05);
+        Scale sx = new Scale(xLo, xHi, axes.logX);
+        Scale sy = new Scale(yLo, yHi, axes.logY);
 
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -79,90 +127,106 @@ final class Plot {
         Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
         g.setFont(font.deriveFont(Font.BOLD, 16f));
         g.setColor(Color.BLACK);
-        g.drawString(String.format(Locale.ROOT, "Broadcast fan-out, %,d clients: latency vs offered deliveries/s", clients),
-                LEFT, 30);
+        g.drawString(title, LEFT, 30);
         g.setFont(font);
         FontMetrics fm = g.getFontMetrics();
 
         // Grid and axes.
         Stroke thin = new BasicStroke(1f);
-        for (double y = yLo; y <= yHi * 1.0001; y *= 10) {
-            int py = yPix(y, yLo, yHi, ph);
+        List<Double> yTicks = new ArrayList<>();
+        if (axes.logY) {
+            for (double y = yLo; y <= yHi * 1.0001; y *= 10) {
+                yTicks.add(y);
+                for (int k = 2; k < 10 && y * k < yHi; k++) {
+                    int pk = TOP + ph - sy.pix(y * k, ph);
+                    g.setColor(new Color(0xf0f0f0));
+                    g.drawLine(LEFT, pk, LEFT + pw, pk);
+                }
+            }
+        } else {
+            for (int i = 0; i <= 5; i++) {
+                yTicks.add(yHi * i / 5);
+            }
+        }
+        for (double y : yTicks) {
+            int py = TOP + ph - sy.pix(y, ph);
             g.setColor(new Color(0xdddddd));
             g.drawLine(LEFT, py, LEFT + pw, py);
-            for (int k = 2; k < 10 && y * k < yHi; k++) {
-                int pk = yPix(y * k, yLo, yHi, ph);
-                g.setColor(new Color(0xf0f0f0));
-                g.drawLine(LEFT, pk, LEFT + pw, pk);
-            }
             g.setColor(Color.BLACK);
-            String label = Report.fmt(y) + " ms";
+            String label = Report.fmt(y) + axes.yUnit;
             g.drawString(label, LEFT - 8 - fm.stringWidth(label), py + 5);
         }
-        int ticks = 5;
-        for (int i = 0; i <= ticks; i++) {
-            double x = xHi * i / ticks;
-            int px = LEFT + (int) Math.round(pw * x / xHi);
+        List<Double> xTicks = new ArrayList<>();
+        if (axes.logX) {
+            for (double x = xLo; x <= xHi * 1.0001; x *= 2) {
+                xTicks.add(x);
+            }
+        } else {
+            for (int i = 0; i <= 5; i++) {
+                xTicks.add(xHi * i / 5);
+            }
+        }
+        for (double x : xTicks) {
+            int px = LEFT + sx.pix(x, pw);
             g.setColor(new Color(0xdddddd));
             g.drawLine(px, TOP, px, TOP + ph);
             g.setColor(Color.BLACK);
-            String label = x >= 1e6 ? String.format(Locale.ROOT, "%.2fM", x / 1e6) : String.format(Locale.ROOT, "%.0fk", x / 1e3);
+            String label = x >= 1e6 ? String.format(Locale.ROOT, "%.2fM", x / 1e6)
+                    : x >= 1e4 ? String.format(Locale.ROOT, "%.0fk", x / 1e3) : Report.fmt(x);
             g.drawString(label, px - fm.stringWidth(label) / 2, TOP + ph + 18);
         }
         g.setColor(Color.BLACK);
         g.setStroke(thin);
         g.drawRect(LEFT, TOP, pw, ph);
-        String xl = "offered load: target deliveries/s (messages/s x receivers)";
-        g.drawString(xl, LEFT + (pw - fm.stringWidth(xl)) / 2, H - 18);
+        g.drawString(axes.xLabel, LEFT + (pw - fm.stringWidth(axes.xLabel)) / 2, H - 18);
         Graphics2D gr = (Graphics2D) g.create();
         gr.rotate(-Math.PI / 2);
-        String yl = "publish-to-receive latency (log scale)";
-        gr.drawString(yl, -(TOP + (ph + fm.stringWidth(yl)) / 2), 20);
+        gr.drawString(axes.yLabel, -(TOP + (ph + fm.stringWidth(axes.yLabel)) / 2), 20);
         gr.dispose();
 
-        // The limit.
-        int limitY = yPix(50, yLo, yHi, ph);
-        g.setColor(new Color(0xd62728));
-        g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
-        g.drawLine(LEFT, limitY, LEFT + pw, limitY);
-        g.drawString("p99 limit 50 ms", LEFT + pw - fm.stringWidth("p99 limit 50 ms") - 4, limitY - 5);
+        if (limit != null) {
+            int limitY = TOP + ph - sy.pix(limit, ph);
+            g.setColor(new Color(0xd62728));
+            g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+            g.drawLine(LEFT, limitY, LEFT + pw, limitY);
+            g.drawString(limitLabel, LEFT + pw - fm.stringWidth(limitLabel) - 4, limitY - 5);
+        }
 
-        // Series.
+        // Series and legend.
         Stroke solid = new BasicStroke(2.2f);
         Stroke dashed = new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {7f, 5f}, 0f);
         int legendY = TOP + 10;
-        for (int si = 0; si < series.size(); si++) {
-            Color c = COLORS[si % COLORS.length];
-            List<Point> pts = series.get(si);
-            for (int pass = 0; pass < 2; pass++) {
-                boolean p99 = pass == 0;
-                g.setColor(c);
-                g.setStroke(p99 ? solid : dashed);
-                int lx = -1;
-                int ly = -1;
-                for (Point p : pts) {
-                    if (p.superseded) {
-                        continue; // a failed attempt that was retried: marker only
-                    }
-                    int px = LEFT + (int) Math.round(pw * p.x / xHi);
-                    int py = yPix(p99 ? p.p99 : p.p50, yLo, yHi, ph);
-                    if (lx >= 0) {
-                        g.drawLine(lx, ly, px, py);
-                    }
-                    lx = px;
-                    ly = py;
+        for (Series s : series) {
+            Color c = COLORS[s.color % COLORS.length];
+            List<Point> pts = s.points; // joined in the given order
+            g.setColor(c);
+            g.setStroke(s.dashed ? dashed : solid);
+            int lx = -1;
+            int ly = -1;
+            for (Point p : pts) {
+                if (p.mark == Mark.RETRIED) {
+                    continue;
                 }
-                g.setStroke(thin);
-                for (Point p : pts) {
-                    int px = LEFT + (int) Math.round(pw * p.x / xHi);
-                    int py = yPix(p99 ? p.p99 : p.p50, yLo, yHi, ph);
-                    int r = p99 ? 4 : 3;
-                    if (p.superseded) {
+                int px = LEFT + sx.pix(p.x, pw);
+                int py = TOP + ph - sy.pix(p.y, ph);
+                if (lx >= 0) {
+                    g.drawLine(lx, ly, px, py);
+                }
+                lx = px;
+                ly = py;
+            }
+            g.setStroke(thin);
+            int r = s.dashed ? 3 : 4;
+            for (Point p : pts) {
+                int px = LEFT + sx.pix(p.x, pw);
+                int py = TOP + ph - sy.pix(p.y, ph);
+                switch (p.mark) {
+                    case RETRIED -> {
                         g.drawLine(px - r, py - r, px + r, py + r);
                         g.drawLine(px - r, py + r, px + r, py - r);
-                    } else if (p.pass) {
-                        g.fillOval(px - r, py - r, 2 * r, 2 * r);
-                    } else {
+                    }
+                    case PASS -> g.fillOval(px - r, py - r, 2 * r, 2 * r);
+                    case FAIL -> {
                         g.setColor(Color.WHITE);
                         g.fillOval(px - r, py - r, 2 * r, 2 * r);
                         g.setColor(c);
@@ -170,24 +234,25 @@ final class Plot {
                     }
                 }
             }
-            // Legend.
-            int lx = LEFT + pw + 20;
-            g.setColor(Color.BLACK);
-            g.drawString(shorten(labels.getOrDefault(names.get(si), names.get(si)), fm, RIGHT - 30), lx, legendY);
-            g.setColor(c);
-            g.setStroke(solid);
-            g.drawLine(lx, legendY + 14, lx + 30, legendY + 14);
-            g.setStroke(dashed);
-            g.drawLine(lx, legendY + 32, lx + 30, legendY + 32);
+            int x0 = LEFT + pw + 20;
+            g.setStroke(s.dashed ? dashed : solid);
+            g.drawLine(x0, legendY - 4, x0 + 30, legendY - 4);
             g.setStroke(thin);
             g.setColor(Color.BLACK);
-            g.drawString("p99", lx + 38, legendY + 19);
-            g.drawString("p50", lx + 38, legendY + 37);
-            legendY += 62;
+            g.drawString(shorten(s.label, fm, RIGHT - 62), x0 + 38, legendY + 1);
+            legendY += 24;
         }
         g.dispose();
         Files.createDirectories(out.toAbsolutePath().getParent());
         ImageIO.write(img, "png", out.toFile());
+    }
+
+    /** Maps a value to pixels along an axis of {@code size} pixels. */
+    private record Scale(double lo, double hi, boolean log) {
+        int pix(double v, int size) {
+            double f = log ? (Math.log(Math.max(v, lo)) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) : (v - lo) / (hi - lo);
+            return (int) Math.round(f * size);
+        }
     }
 
     private static String shorten(String s, FontMetrics fm, int width) {
@@ -196,11 +261,6 @@ final class Plot {
             t = t.substring(0, t.length() - 2);
         }
         return t.equals(s) ? s : t + "…";
-    }
-
-    private static int yPix(double v, double lo, double hi, int ph) {
-        double f = (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo));
-        return TOP + ph - (int) Math.round(f * ph);
     }
 
     private static double niceCeil(double v) {

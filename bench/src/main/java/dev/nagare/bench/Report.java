@@ -32,13 +32,56 @@ public final class Report {
     private static final Map<String, String> SHORT_LABELS = Map.of(
             "nagare", "Nagare", "node", "Node.js socket.io", "flask", "Flask-SocketIO", "raw", "raw Vert.x WebSocket");
 
+    /** Where docs/BENCHMARKS.md finds the files in bench/results (set by main from --out and --results). */
+    private static String resultsLink = "../bench/results";
+
     private Report() {
+    }
+
+    static String resultsLink() {
+        return resultsLink;
+    }
+
+    /** A result file, or null when that run has not been made. */
+    static JsonObject load(Path f) throws IOException {
+        return Files.exists(f) ? new JsonObject(Files.readString(f)) : null;
+    }
+
+    /**
+     * Draws {@code yKey} against {@code xKey} over the "steps" of each run (label to result, null
+     * runs left out) into bench/results/{@code file}, and returns the markdown that shows it.
+     */
+    static String stepsChart(Path results, String file, String title, Plot.Axes axes, Map<String, JsonObject> runs,
+            String xKey, String yKey) throws IOException {
+        List<Plot.Series> series = new ArrayList<>();
+        int color = 0;
+        for (Map.Entry<String, JsonObject> run : runs.entrySet()) {
+            if (run.getValue() == null) {
+                color++;
+                continue;
+            }
+            List<Plot.Point> points = new ArrayList<>();
+            JsonArray steps = run.getValue().getJsonArray("steps", new JsonArray());
+            for (int i = 0; i < steps.size(); i++) {
+                JsonObject st = steps.getJsonObject(i);
+                points.add(new Plot.Point(st.getDouble(xKey), st.getDouble(yKey),
+                        st.getBoolean("pass", true) ? Plot.Mark.PASS : Plot.Mark.FAIL));
+            }
+            points.sort(java.util.Comparator.comparingDouble(Plot.Point::x));
+            series.add(new Plot.Series(run.getKey(), color++, false, points));
+        }
+        if (series.isEmpty()) {
+            return "";
+        }
+        Plot.chart(title, axes, series, null, null, results.resolve(file));
+        return "\n![" + title + "](" + resultsLink + "/" + file + ")\n";
     }
 
     public static void main(String[] args) throws Exception {
         Opts o = Opts.parse(args, 0);
         Path results = Path.of(o.str("results", "bench/results"));
         Path outFile = Path.of(o.str("out", "docs/BENCHMARKS.md"));
+        resultsLink = relative(outFile, results);
         Path machineFile = Path.of(o.str("machine", results.resolve("machine.json").toString()));
         JsonObject machine = Files.exists(machineFile) ? new JsonObject(Files.readString(machineFile)) : new JsonObject();
 

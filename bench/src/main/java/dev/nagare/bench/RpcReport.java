@@ -1,9 +1,11 @@
 package dev.nagare.bench;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** The "Ack RPC" section of docs/BENCHMARKS.md, from bench/results/rpc-{nagare,node,flask}.json. */
@@ -12,16 +14,17 @@ final class RpcReport {
     }
 
     static String section(Path results) throws IOException {
-        JsonObject nagare = load(results.resolve("rpc-nagare.json"));
-        JsonObject node = load(results.resolve("rpc-node.json"));
-        JsonObject flask = load(results.resolve("rpc-flask.json"));
+        JsonObject nagare = Report.load(results.resolve("rpc-nagare.json"));
+        JsonObject node = Report.load(results.resolve("rpc-node.json"));
+        JsonObject flask = Report.load(results.resolve("rpc-flask.json"));
         if (nagare == null && node == null && flask == null) {
             return "";
         }
         StringBuilder b = new StringBuilder("\n## Ack RPC\n\n");
         b.append("Socket.IO clients in closed loops on `/bench`: emit `rpc` with an ack id, wait for the ack (the server echoes"
-                + " the payload), emit again; 10 s measured after 3 s of warm-up. Round trips/s is the server's request/response"
-                + " ceiling with that many clients in flight.\n\n");
+                + " the payload), emit again. Clients are added in steps (e.g. 10, 50, 100, 200), each measured for 4 s after 1 s of"
+                + " settling (3 s of warm-up before the first); the table shows the 100-client step, the plot every step."
+                + " Round trips/s is the server's request/response ceiling with that many clients in flight.\n\n");
         b.append("| Server | Clients | Round trips/s | p50 | p99 | Server CPU | Load-generator CPU |\n|---|---:|---:|---:|---:|---:|---:|\n");
         row(b, "Nagare", nagare);
         row(b, "Node.js socket.io", node);
@@ -33,16 +36,44 @@ final class RpcReport {
         if (nagare != null && flask != null) {
             b.append(String.format(Locale.ROOT, " · **Nagare / Flask-SocketIO: %.1f×**", ratio(nagare, flask)));
         }
-        b.append("\n\nReproduce: `scripts/bench rpc` (BENCH_RPC_CLIENTS).\n");
+        b.append('\n');
+        b.append(chart(results, nagare, node, flask));
+        b.append("\nReproduce: `scripts/bench rpc` (BENCH_RPC_CLIENTS for the headline step, BENCH_RPC_STEPS for the"
+                + " client counts of the curve).\n");
         return b.toString();
+    }
+
+    /** p99 and p50 against round trips/s, one point per client count, in the order the clients were added. */
+    private static String chart(Path results, JsonObject... runs) throws IOException {
+        String[] names = {"Nagare", "Node.js socket.io", "Flask-SocketIO"};
+        List<Plot.Series> series = new ArrayList<>();
+        for (int i = 0; i < runs.length; i++) {
+            if (runs[i] == null || !runs[i].containsKey("steps")) {
+                continue;
+            }
+            List<Plot.Point> p99 = new ArrayList<>();
+            List<Plot.Point> p50 = new ArrayList<>();
+            JsonArray steps = runs[i].getJsonArray("steps");
+            for (int k = 0; k < steps.size(); k++) {
+                JsonObject st = steps.getJsonObject(k);
+                double x = st.getDouble("roundTripsPerSecond");
+                p99.add(new Plot.Point(x, Math.max(0.01, st.getDouble("p99Ms")), Plot.Mark.PASS));
+                p50.add(new Plot.Point(x, Math.max(0.01, st.getDouble("p50Ms")), Plot.Mark.PASS));
+            }
+            series.add(new Plot.Series(names[i] + " p99", i, false, p99));
+            series.add(new Plot.Series(names[i] + " p50", i, true, p50));
+        }
+        if (series.isEmpty()) {
+            return "";
+        }
+        String title = "Ack RPC: latency vs round trips/s as clients are added";
+        Plot.chart(title, new Plot.Axes("round trips/s (one point per client count, e.g. 10, 50, 100, 200 clients)", false,
+                "request-to-ack latency (log scale)", true, " ms"), series, null, null, results.resolve("rpc-latency.png"));
+        return "\n![" + title + "](" + Report.resultsLink() + "/rpc-latency.png)\n";
     }
 
     private static double ratio(JsonObject a, JsonObject b) {
         return (double) a.getLong("roundTripsPerSecond") / Math.max(1, b.getLong("roundTripsPerSecond"));
-    }
-
-    private static JsonObject load(Path f) throws IOException {
-        return Files.exists(f) ? new JsonObject(Files.readString(f)) : null;
     }
 
     private static void row(StringBuilder b, String label, JsonObject r) {

@@ -9,6 +9,7 @@ import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +23,11 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Ack RPC: {@code --clients} Socket.IO clients on {@code /bench}, each in a closed loop: emit
- * {@code rpc} with an ack id, wait for the ack, emit the next. Reports round trips per second (the
- * server's ceiling for request/response) and their latency. The server echoes the payload in the ack.
+ * Ack RPC: Socket.IO clients on {@code /bench}, each in a closed loop: emit {@code rpc} with an ack
+ * id, wait for the ack, emit the next. Steps through {@code --steps} client counts (more clients in
+ * flight: more round trips per second, until the server saturates, then only more latency) and
+ * reports round trips per second and their latency at each; the headline is the step with
+ * {@code --clients}. The server echoes the payload in the ack.
  */
 public final class RpcScenario {
     private static final long HIGHEST_US = 60_000_000L;
@@ -32,6 +35,7 @@ public final class RpcScenario {
     private final String server;
     private final int port;
     private final int clients;
+    private final List<Integer> steps;
     private final double seconds;
     private final double warmupSeconds;
     private final long serverPid;
@@ -46,7 +50,15 @@ public final class RpcScenario {
         server = o.required("server");
         port = o.integer("port", 0);
         clients = o.integer("clients", 100);
-        seconds = o.dbl("seconds", 10);
+        steps = new ArrayList<>();
+        for (String k : o.str("steps", "10,50," + clients + ",200").split(",")) {
+            int n = Integer.parseInt(k.trim());
+            if (n <= 0 || (!steps.isEmpty() && n <= steps.get(steps.size() - 1))) {
+                throw new IllegalArgumentException("--steps: increasing client counts, e.g. 10,50,100,200");
+            }
+            steps.add(n);
+        }
+        seconds = o.dbl("seconds", 4);
         warmupSeconds = o.dbl("warmup-seconds", 3);
         serverPid = o.lng("server-pid", -1);
         clkTck = o.lng("clk-tck", 100);
@@ -58,20 +70,60 @@ public final class RpcScenario {
     }
 
     private int run() throws Exception {
+        int most = 0;
+        for (int k : steps) {
+            most = Math.max(most, k);
+        }
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-        WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(clients + 8)
+        WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(most + 8)
                 .setTcpNoDelay(true));
         List<Caller> callers = new ArrayList<>();
         List<Future<Void>> ready = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
+        for (int i = 0; i < most; i++) {
             Caller c = new Caller(vertx.getOrCreateContext(), ws);
             callers.add(c);
             ready.add(c.connect());
         }
         Future.all(ready).await(60, TimeUnit.SECONDS);
-        System.out.printf(Locale.ROOT, "%s: %d RPC clients connected%n", server, clients);
-        callers.forEach(Caller::call);
-        Thread.sleep(Math.round(warmupSeconds * 1000));
+        System.out.printf(Locale.ROOT, "%s: %d RPC clients connected%n", server, most);
+        JsonArray results = new JsonArray();
+        JsonObject headline = null;
+        int active = 0;
+        for (int k : steps) {
+            // Clients only join: the ones already looping keep going, the new ones start now.
+            for (; active < k; active++) {
+                callers.get(active).call();
+            }
+            Thread.sleep(Math.round((results.isEmpty() ? warmupSeconds : 1) * 1000));
+            JsonObject st = measure(k);
+            results.add(st);
+            System.out.println("BENCH_STEP " + st.encode());
+            if (k == clients) {
+                headline = st;
+            }
+        }
+        running = false;
+        if (headline == null) {
+            headline = results.getJsonObject(results.size() - 1);
+        }
+        JsonObject result = new JsonObject().put("scenario", "rpc").put("server", server).put("date", Instant.now().toString())
+                .put("clients", headline.getInteger("clients")).put("seconds", seconds)
+                .put("roundTripsPerSecond", headline.getLong("roundTripsPerSecond"))
+                .put("latencyMs", new JsonObject().put("p50", headline.getDouble("p50Ms"))
+                        .put("p99", headline.getDouble("p99Ms")).put("max", headline.getDouble("maxMs")))
+                .put("serverCpuPct", headline.getDouble("serverCpuPct"))
+                .put("loadgenCpuPct", headline.getDouble("loadgenCpuPct"))
+                .put("steps", results);
+        System.out.println("BENCH_RESULT " + result.encode());
+        if (out != null) {
+            Files.writeString(out, result.encodePrettily());
+        }
+        vertx.close().await(10, TimeUnit.SECONDS);
+        return 0;
+    }
+
+    /** Measures {@code seconds} with {@code k} clients looping. */
+    private JsonObject measure(int k) throws InterruptedException {
         latency.reset();
         long n0 = roundTrips.sum();
         long cpu0 = serverPid > 0 ? ProcStats.cpuNanos(serverPid, clkTck) : 0;
@@ -83,22 +135,13 @@ public final class RpcScenario {
         measuring = false;
         long cpu1 = serverPid > 0 ? ProcStats.cpuNanos(serverPid, clkTck) : 0;
         long own1 = ProcStats.selfCpuNanos();
-        running = false;
         Histogram h = latency.getIntervalHistogram();
-        double rate = (roundTrips.sum() - n0) / elapsed;
-        JsonObject result = new JsonObject().put("scenario", "rpc").put("server", server).put("date", Instant.now().toString())
-                .put("clients", clients).put("seconds", seconds)
-                .put("roundTripsPerSecond", Math.round(rate))
-                .put("latencyMs", new JsonObject().put("p50", h.getValueAtPercentile(50) / 1000.0)
-                        .put("p99", h.getValueAtPercentile(99) / 1000.0).put("max", h.getMaxValue() / 1000.0))
+        return new JsonObject().put("clients", k)
+                .put("roundTripsPerSecond", Math.round((roundTrips.sum() - n0) / elapsed))
+                .put("p50Ms", h.getValueAtPercentile(50) / 1000.0).put("p99Ms", h.getValueAtPercentile(99) / 1000.0)
+                .put("maxMs", h.getMaxValue() / 1000.0)
                 .put("serverCpuPct", serverPid > 0 ? Math.round((cpu1 - cpu0) / 1e9 / elapsed * 1000) / 10.0 : -1)
                 .put("loadgenCpuPct", Math.round((own1 - own0) / 1e9 / elapsed * 1000) / 10.0);
-        System.out.println("BENCH_RESULT " + result.encode());
-        if (out != null) {
-            Files.writeString(out, result.encodePrettily());
-        }
-        vertx.close().await(10, TimeUnit.SECONDS);
-        return 0;
     }
 
     /** One client in a closed request/response loop; everything on its context. */

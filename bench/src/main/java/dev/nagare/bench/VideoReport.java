@@ -3,9 +3,10 @@ package dev.nagare.bench;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /** The "MJPEG viewers" section of docs/BENCHMARKS.md, from bench/results/video-{nagare,flask}.json. */
 final class VideoReport {
@@ -13,8 +14,8 @@ final class VideoReport {
     }
 
     static String section(Path results) throws IOException {
-        JsonObject nagare = load(results.resolve("video-nagare.json"));
-        JsonObject flask = load(results.resolve("video-flask.json"));
+        JsonObject nagare = Report.load(results.resolve("video-nagare.json"));
+        JsonObject flask = Report.load(results.resolve("video-flask.json"));
         if (nagare == null && flask == null) {
             return "";
         }
@@ -35,12 +36,14 @@ final class VideoReport {
                     nagare.getInteger("firstFailingViewers") < 0
                             ? " (a lower bound: Nagare passed every step up to the largest tried, BENCH_VIDEO_MAX)" : ""));
         }
+        Map<String, JsonObject> runs = new LinkedHashMap<>();
+        runs.put("Nagare", nagare);
+        runs.put("Flask + OpenCV", flask);
+        b.append(Report.stepsChart(results, "video-cpu.png", "MJPEG viewers at 30 fps: server CPU vs viewers",
+                new Plot.Axes("viewers (log scale); hollow marker: a step where some viewer got under 28.5 fps", true,
+                        "server CPU, % of one core", false, "%"), runs, "viewers", "serverCpuPct"));
         b.append("\nReproduce: `scripts/bench video`.\n");
         return b.toString();
-    }
-
-    private static JsonObject load(Path f) throws IOException {
-        return Files.exists(f) ? new JsonObject(Files.readString(f)) : null;
     }
 
     private static void row(StringBuilder b, String label, JsonObject r) {

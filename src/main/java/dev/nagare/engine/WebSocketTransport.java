@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.http.ServerWebSocket;
@@ -36,7 +37,8 @@ final class WebSocketTransport implements Transport {
 
     WebSocketTransport(ServerWebSocket ws, int writeWindowMs) {
         this.ws = ws;
-        this.channel = ws instanceof WebSocketInternal internal ? internal.channelHandlerContext().channel() : null;
+        WebSocketInternal internal = internal(ws);
+        this.channel = internal != null ? internal.channelHandlerContext().channel() : null;
         this.windowNanos = TimeUnit.MILLISECONDS.toNanos(writeWindowMs);
         this.lastFlush = System.nanoTime() - windowNanos;
         this.flushTask = () -> {
@@ -44,6 +46,26 @@ final class WebSocketTransport implements Transport {
             lastFlush = System.nanoTime();
             channel.flush();
         };
+    }
+
+    /**
+     * The Vert.x WebSocket behind {@code ws}. Vert.x 5 hands a server WebSocket out as a handshake
+     * object that delegates to the real one and is itself a future completed with it; only the real
+     * one exposes its Netty channel. Null when neither holds (a later Vert.x): plain Vert.x writes.
+     */
+    static WebSocketInternal internal(ServerWebSocket ws) {
+        if (ws instanceof WebSocketInternal internal) {
+            return internal;
+        }
+        if (ws instanceof Future<?> accepted && accepted.succeeded() && accepted.result() instanceof WebSocketInternal inner) {
+            return inner;
+        }
+        return null;
+    }
+
+    /** Whether frames go straight to the Netty channel (the fast path), for tests. */
+    boolean direct() {
+        return channel != null;
     }
 
     @Override
@@ -64,7 +86,7 @@ final class WebSocketTransport implements Transport {
             ws.drainHandler(v -> action.run());
             return;
         }
-        String vertxHandler = ((WebSocketInternal) ws).channelHandlerContext().name();
+        String vertxHandler = internal(ws).channelHandlerContext().name();
         channel.pipeline().addBefore(vertxHandler, "nagare-writable", new ChannelInboundHandlerAdapter() {
             @Override
             public void channelWritabilityChanged(ChannelHandlerContext ctx) {

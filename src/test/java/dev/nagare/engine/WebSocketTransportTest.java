@@ -1,0 +1,59 @@
+package dev.nagare.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nagare.wire.EnginePacket;
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The WebSocket transport on a real Vert.x server: the WebSocket Vert.x hands out must be unwrapped
+ * to its Netty channel, or every frame silently takes the slow path (a copy and a system call per
+ * receiver, no write window), as it once did without any test noticing.
+ */
+class WebSocketTransportTest {
+    private final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void close() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void framesGoStraightToTheNettyChannelAndArriveInOrder() throws Exception {
+        Promise<WebSocketTransport> opened = Promise.promise();
+        Context[] loop = new Context[1];
+        HttpServer server = vertx.createHttpServer().requestHandler(req -> req.toWebSocket()
+                .onSuccess(ws -> {
+                    loop[0] = Vertx.currentContext(); // the connection's event loop, where a transport is used
+                    opened.complete(new WebSocketTransport(ws, 20));
+                })
+                .onFailure(opened::fail));
+        int port = server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
+        WebSocketClient client = vertx.createWebSocketClient();
+        LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
+        client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/"))
+                .await(10, TimeUnit.SECONDS).textMessageHandler(received::add);
+        WebSocketTransport transport = opened.future().await(10, TimeUnit.SECONDS);
+
+        assertThat(transport.direct()).as("frames written to the Netty channel directly").isTrue();
+        EnginePacket shared = EnginePacket.message("shared by every receiver");
+        loop[0].runOnContext(v -> {
+            transport.send(List.of(EnginePacket.message("first"), shared));
+            transport.send(List.of(EnginePacket.message("third"))); // within the window: same flush
+        });
+        assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("4first");
+        assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("4shared by every receiver");
+        assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("4third");
+        assertThat(transport.writable()).isTrue();
+    }
+}

@@ -49,18 +49,47 @@ final class WebSocketTransport implements Transport {
     }
 
     /**
-     * The Vert.x WebSocket behind {@code ws}. Vert.x 5 hands a server WebSocket out as a handshake
-     * object that delegates to the real one and is itself a future completed with it; only the real
-     * one exposes its Netty channel. Null when neither holds (a later Vert.x): plain Vert.x writes.
+     * The Vert.x WebSocket behind {@code ws}, whose Netty channel we write to. Vert.x Web hands a
+     * routed WebSocket out wrapped (to report the forwarded scheme and address), and Vert.x 5 a
+     * handshake object that is a future completed with the real one; neither exposes the channel.
+     * Null when none of these holds (a later Vert.x): then frames go through plain Vert.x writes,
+     * correct but slower, and {@code WebSocketTransportTest} says so.
      */
     static WebSocketInternal internal(ServerWebSocket ws) {
-        if (ws instanceof WebSocketInternal internal) {
-            return internal;
-        }
-        if (ws instanceof Future<?> accepted && accepted.succeeded() && accepted.result() instanceof WebSocketInternal inner) {
-            return inner;
+        for (int depth = 0; depth < 4 && ws != null; depth++) {
+            if (ws instanceof WebSocketInternal internal) {
+                return internal;
+            }
+            if (ws instanceof Future<?> accepted && accepted.succeeded() && accepted.result() instanceof ServerWebSocket inner) {
+                ws = inner;
+            } else {
+                ws = WRAPPED.apply(ws);
+            }
         }
         return null;
+    }
+
+    /** Vert.x Web's ServerWebSocketWrapper keeps the WebSocket it wraps in a private field "delegate". */
+    private static final java.util.function.Function<ServerWebSocket, ServerWebSocket> WRAPPED = wrappedReader();
+
+    private static java.util.function.Function<ServerWebSocket, ServerWebSocket> wrappedReader() {
+        try {
+            Class<?> wrapper = Class.forName("io.vertx.ext.web.impl.ServerWebSocketWrapper");
+            java.lang.reflect.Field delegate = wrapper.getDeclaredField("delegate");
+            delegate.setAccessible(true);
+            return ws -> {
+                if (!wrapper.isInstance(ws)) {
+                    return null;
+                }
+                try {
+                    return (ServerWebSocket) delegate.get(ws);
+                } catch (IllegalAccessException | ClassCastException e) {
+                    return null;
+                }
+            };
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return ws -> null;
+        }
     }
 
     /** Whether frames go straight to the Netty channel (the fast path), for tests. */

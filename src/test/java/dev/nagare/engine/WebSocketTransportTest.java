@@ -4,16 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nagare.wire.EnginePacket;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The WebSocket transport on a real Vert.x server: the WebSocket Vert.x hands out must be unwrapped
@@ -28,16 +32,21 @@ class WebSocketTransportTest {
         vertx.close().await(10, TimeUnit.SECONDS);
     }
 
-    @Test
-    void framesGoStraightToTheNettyChannelAndArriveInOrder() throws Exception {
+    /** Plain Vert.x, and through a Vert.x Web router as Nagare serves it (which wraps the WebSocket). */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void framesGoStraightToTheNettyChannelAndArriveInOrder(boolean routed) throws Exception {
         Promise<WebSocketTransport> opened = Promise.promise();
         Context[] loop = new Context[1];
-        HttpServer server = vertx.createHttpServer().requestHandler(req -> req.toWebSocket()
+        Handler<HttpServerRequest> upgrade = req -> req.toWebSocket()
                 .onSuccess(ws -> {
                     loop[0] = Vertx.currentContext(); // the connection's event loop, where a transport is used
                     opened.complete(new WebSocketTransport(ws, 20));
                 })
-                .onFailure(opened::fail));
+                .onFailure(opened::fail);
+        Router router = Router.router(vertx);
+        router.route("/").handler(ctx -> upgrade.handle(ctx.request()));
+        HttpServer server = vertx.createHttpServer().requestHandler(routed ? router : upgrade);
         int port = server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
         WebSocketClient client = vertx.createWebSocketClient();
         LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();

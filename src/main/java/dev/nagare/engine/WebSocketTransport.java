@@ -6,8 +6,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.http.WebSocketInternal;
@@ -19,9 +22,11 @@ import java.util.concurrent.TimeUnit;
  * WebSocket transport: one frame per packet, text for text packets and binary for binary MESSAGE
  * packets (no type byte in v4). Writable while Netty's outbound buffer is under its high-water mark.
  *
- * <p>Frames are written straight to the Netty channel, wrapping the packet's memoised bytes (a
- * broadcast's bytes are encoded once and shared by every receiver, never copied per receiver
- * before the frame encoder), and flushed once per event-loop turn rather than once per packet:
+ * <p>Frames are written straight to the Netty channel. Without a compression extension, the
+ * packet's whole frame (header and payload, framed once per packet, see
+ * {@link EnginePacket#webSocketFrame()}) is written below Netty's frame encoder, so a broadcast
+ * costs each receiver one buffer wrapper and no encoding at all; with one, the packet's memoised
+ * bytes go through the encoders. Frames are flushed once per event-loop turn rather than once per packet:
  * several packets for one client in the same turn leave in one system call. Under sustained load
  * flushes are further spaced by the write window (see {@link EngineConfig#writeWindowMs()}), so a
  * busy connection costs one system call per window instead of one per packet.
@@ -34,6 +39,8 @@ final class WebSocketTransport implements Transport {
     private boolean flushScheduled; // event-loop only
     private long lastFlush;         // event-loop only, System.nanoTime()
     private boolean closed; // event-loop only
+    private boolean framedChecked;              // event-loop only
+    private ChannelHandlerContext framedContext; // event-loop only; see framedWrites()
 
     WebSocketTransport(ServerWebSocket ws, int writeWindowMs) {
         this.ws = ws;
@@ -90,6 +97,11 @@ final class WebSocketTransport implements Transport {
         } catch (ReflectiveOperationException | RuntimeException e) {
             return ws -> null;
         }
+    }
+
+    /** Whether whole frames are written below the frame encoder (after the first send), for tests. */
+    boolean framed() {
+        return channel != null && framedWrites() != null;
     }
 
     /** Whether frames go straight to the Netty channel (the fast path), for tests. */
@@ -154,10 +166,16 @@ final class WebSocketTransport implements Transport {
             closed = true; // the peer is gone; its close handler follows
             return;
         }
+        ChannelHandlerContext framed = framedWrites();
         for (EnginePacket p : packets) {
-            channel.write(p.isBinary()
-                    ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(p.binary()))
-                    : new TextWebSocketFrame(Unpooled.wrappedBuffer(p.textFrame())), channel.voidPromise());
+            if (framed != null) {
+                // The frame's bytes, made once per packet, enter the pipeline below the frame encoder.
+                framed.write(Unpooled.wrappedBuffer(p.webSocketFrame()), framed.voidPromise());
+            } else {
+                channel.write(p.isBinary()
+                        ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(p.binary()))
+                        : new TextWebSocketFrame(Unpooled.wrappedBuffer(p.textFrame())), channel.voidPromise());
+            }
         }
         if (!flushScheduled) {
             flushScheduled = true;
@@ -168,6 +186,22 @@ final class WebSocketTransport implements Transport {
                 channel.eventLoop().schedule(flushTask, wait, TimeUnit.NANOSECONDS);
             }
         }
+    }
+
+    /**
+     * Where whole frames can be written: the context of Netty's WebSocket frame encoder, when the
+     * connection has no extension (permessage-deflate) that must transform each frame first.
+     * Decided on the first send, after the handshake has set the pipeline up; null means frames
+     * go through the encoders one by one.
+     */
+    private ChannelHandlerContext framedWrites() {
+        if (!framedChecked) {
+            framedChecked = true;
+            ChannelPipeline pipeline = channel.pipeline();
+            ChannelHandlerContext encoder = pipeline.context(WebSocketFrameEncoder.class);
+            framedContext = encoder != null && pipeline.get(WebSocketExtensionEncoder.class) == null ? encoder : null;
+        }
+        return framedContext;
     }
 
     private void sendThroughVertx(List<EnginePacket> packets) {

@@ -21,6 +21,7 @@ public final class EnginePacket {
     private final String text;
     private final byte[] binary;
     private volatile byte[] textFrame; // memoised UTF-8 of EngineIoCodec.encodeText(this)
+    private volatile byte[] webSocketFrame; // memoised whole server-to-client WebSocket frame
 
     public EnginePacket(EnginePacketType type, String text, byte[] binary) {
         this.type = Objects.requireNonNull(type);
@@ -62,6 +63,38 @@ public final class EnginePacket {
         if (f == null) {
             f = EngineIoCodec.encodeText(this).getBytes(StandardCharsets.UTF_8);
             textFrame = f;
+        }
+        return f;
+    }
+
+    /**
+     * This packet as one whole WebSocket frame from a server (RFC 6455 §5.2: FIN, opcode text or
+     * binary, unmasked, the shortest length encoding, then the payload), computed once: a broadcast
+     * frames its bytes once and every receiver's connection writes the same array.
+     */
+    public byte[] webSocketFrame() {
+        byte[] f = webSocketFrame;
+        if (f == null) {
+            byte[] payload = binary != null ? binary : textFrame();
+            int n = payload.length;
+            int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
+            f = new byte[header + n];
+            f[0] = (byte) (0x80 | (binary != null ? 0x2 : 0x1));
+            if (n < 126) {
+                f[1] = (byte) n;
+            } else if (n <= 0xFFFF) {
+                f[1] = 126;
+                f[2] = (byte) (n >>> 8);
+                f[3] = (byte) n;
+            } else {
+                f[1] = 127;
+                long len = n;
+                for (int i = 0; i < 8; i++) {
+                    f[2 + i] = (byte) (len >>> (56 - 8 * i));
+                }
+            }
+            System.arraycopy(payload, 0, f, header, n);
+            webSocketFrame = f;
         }
         return f;
     }

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.ext.web.Router;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The WebSocket transport on a real Vert.x server: the WebSocket Vert.x hands out must be unwrapped
@@ -32,10 +33,14 @@ class WebSocketTransportTest {
         vertx.close().await(10, TimeUnit.SECONDS);
     }
 
-    /** Plain Vert.x, and through a Vert.x Web router as Nagare serves it (which wraps the WebSocket). */
+    /**
+     * Plain Vert.x, and through a Vert.x Web router as Nagare serves it (which wraps the WebSocket);
+     * a client without compression gets the whole frames made once per packet, one that negotiated
+     * permessage-deflate gets them through the compressor.
+     */
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void framesGoStraightToTheNettyChannelAndArriveInOrder(boolean routed) throws Exception {
+    @CsvSource({"false,false", "true,false", "true,true"})
+    void framesGoStraightToTheNettyChannelAndArriveInOrder(boolean routed, boolean compressed) throws Exception {
         Promise<WebSocketTransport> opened = Promise.promise();
         Context[] loop = new Context[1];
         Handler<HttpServerRequest> upgrade = req -> req.toWebSocket()
@@ -48,7 +53,8 @@ class WebSocketTransportTest {
         router.route("/").handler(ctx -> upgrade.handle(ctx.request()));
         HttpServer server = vertx.createHttpServer().requestHandler(routed ? router : upgrade);
         int port = server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
-        WebSocketClient client = vertx.createWebSocketClient();
+        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setTryUsePerMessageCompression(compressed));
         LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
         client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/"))
                 .await(10, TimeUnit.SECONDS).textMessageHandler(received::add);
@@ -56,10 +62,14 @@ class WebSocketTransportTest {
 
         assertThat(transport.direct()).as("frames written to the Netty channel directly").isTrue();
         EnginePacket shared = EnginePacket.message("shared by every receiver");
+        Promise<Boolean> framed = Promise.promise();
         loop[0].runOnContext(v -> {
             transport.send(List.of(EnginePacket.message("first"), shared));
             transport.send(List.of(EnginePacket.message("third"))); // within the window: same flush
+            framed.complete(transport.framed());
         });
+        assertThat(framed.future().await(10, TimeUnit.SECONDS)).as("whole frames written below the encoder")
+                .isEqualTo(!compressed);
         assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("4first");
         assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("4shared by every receiver");
         assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("4third");

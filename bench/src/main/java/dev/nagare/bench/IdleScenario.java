@@ -9,6 +9,7 @@ import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,15 +21,21 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Idle connections: opens {@code --connections} Socket.IO sessions (WebSocket, namespace /bench) as
- * fast as the server accepts them (64 in flight), answers their heartbeats, and reports the connect
- * rate and the server's resident memory per connection: (RSS with them − RSS before) / connections,
- * measured after 5 s of quiet (and a full GC for JVM servers).
+ * Idle connections: opens Socket.IO sessions (WebSocket, namespace /bench) up to each count in
+ * {@code --connections} (e.g. 10000,50000) as fast as the server accepts them (64 in flight),
+ * answers their heartbeats, and reports at each count the connect rate and the server's resident
+ * memory per connection: (RSS with them − RSS before) / connections, measured after 5 s of quiet
+ * (and a full GC for JVM servers). A count that needs more open files than {@code --max-open-files}
+ * (the smaller of the server's and this process's limit) is recorded as not tried, with why.
  */
 public final class IdleScenario {
     private final String server;
     private final int port;
-    private final int connections;
+    /** Files a process holds besides its connections (JVM jars, listening socket, pipes...), with room to spare. */
+    private static final int FILES_HELD_BESIDES = 500;
+
+    private final List<Integer> connections;
+    private final int maxOpenFiles;
     private final int sources;
     private final long serverPid;
     private final boolean jvm;
@@ -37,7 +44,15 @@ public final class IdleScenario {
     private IdleScenario(Opts o) {
         server = o.required("server");
         port = o.integer("port", 0);
-        connections = o.integer("connections", 10_000);
+        connections = new ArrayList<>();
+        for (String c : o.str("connections", "10000,50000").split(",")) {
+            int n = Integer.parseInt(c.trim());
+            if (n <= 0 || (!connections.isEmpty() && n <= connections.get(connections.size() - 1))) {
+                throw new IllegalArgumentException("--connections: increasing counts, e.g. 10000,50000");
+            }
+            connections.add(n);
+        }
+        maxOpenFiles = o.integer("max-open-files", 0);
         sources = Math.max(1, Math.min(250, o.integer("source-addresses", 8)));
         serverPid = o.lng("server-pid", -1);
         jvm = o.bool("jvm", false);
@@ -58,35 +73,53 @@ public final class IdleScenario {
     }
 
     private int run() throws Exception {
+        int most = connections.get(connections.size() - 1);
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         List<WebSocketClient> clients = new ArrayList<>();
         for (int k = 0; k < sources; k++) {
             clients.add(vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress("127.0.0." + (10 + k))
-                    .setMaxConnections(connections + 8).setConnectTimeout(20_000)));
+                    .setMaxConnections(most + 8).setConnectTimeout(20_000)));
         }
         long before = rssAfterQuiet();
         Semaphore window = new Semaphore(64);
-        List<Future<Void>> all = new ArrayList<>();
-        long t0 = System.nanoTime();
-        for (int i = 0; i < connections; i++) {
-            window.acquire();
-            Future<Void> f = open(vertx.getOrCreateContext(), clients.get(i % sources));
-            f.onComplete(ar -> window.release());
-            all.add(f);
+        long failed = 0;
+        int opened = 0;
+        double connectSeconds = 0;
+        JsonArray steps = new JsonArray();
+        for (int target : connections) {
+            if (maxOpenFiles > 0 && target + FILES_HELD_BESIDES > maxOpenFiles) {
+                String why = String.format(Locale.ROOT, "not tried: %,d connections need more open files than the %,d"
+                        + " a process may hold here (RLIMIT_NOFILE hard limit)", target, maxOpenFiles);
+                steps.add(new JsonObject().put("connections", target).put("skipped", why));
+                System.out.println(server + ": " + why);
+                continue;
+            }
+            List<Future<Void>> all = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int i = opened; i < target; i++) {
+                window.acquire();
+                Future<Void> f = open(vertx.getOrCreateContext(), clients.get(i % sources));
+                f.onComplete(ar -> window.release());
+                all.add(f);
+            }
+            window.acquire(64);
+            window.release(64);
+            connectSeconds += (System.nanoTime() - t0) / 1e9;
+            failed += all.stream().filter(Future::failed).count();
+            opened = target;
+            long after = rssAfterQuiet();
+            long live = opened - failed;
+            JsonObject st = new JsonObject().put("connections", target).put("failed", failed)
+                    .put("connectsPerSecond", Math.round(live / connectSeconds))
+                    .put("rssBeforeMb", before / (1 << 20)).put("rssAfterMb", after / (1 << 20))
+                    .put("rssPerConnectionKb", live == 0 ? -1 : Math.round((after - before) / 1024.0 / live * 10) / 10.0);
+            steps.add(st);
+            System.out.printf(Locale.ROOT, "%s: %d connections (%d failed) in %.1f s, RSS %d -> %d MB%n", server, target,
+                    failed, connectSeconds, before >> 20, after >> 20);
         }
-        window.acquire(64);
-        double connectSeconds = (System.nanoTime() - t0) / 1e9;
-        long failed = all.stream().filter(Future::failed).count();
-        long after = rssAfterQuiet();
-        long opened = connections - failed;
         JsonObject result = new JsonObject().put("scenario", "idle").put("server", server).put("date", Instant.now().toString())
-                .put("connections", connections).put("failed", failed)
-                .put("connectsPerSecond", Math.round(opened / connectSeconds))
-                .put("rssBeforeMb", before / (1 << 20)).put("rssAfterMb", after / (1 << 20))
-                .put("rssPerConnectionKb", opened == 0 ? -1 : Math.round((after - before) / 1024.0 / opened * 10) / 10.0);
+                .put("steps", steps);
         System.out.println("BENCH_RESULT " + result.encode());
-        System.out.printf(Locale.ROOT, "%s: %d connections (%d failed) in %.1f s, RSS %d -> %d MB%n", server, connections,
-                failed, connectSeconds, before >> 20, after >> 20);
         if (out != null) {
             Files.writeString(out, result.encodePrettily());
         }

@@ -268,8 +268,15 @@ public final class Report {
         row(b, "Node.js", m.getString("node", "?"));
         row(b, "socket.io (Node reference)", m.getString("socketio", "?"));
         row(b, "Nagare", m.getString("nagare", "?"));
+        if (m.containsKey("peers")) {
+            row(b, "Other peers (Debian packages)", m.getString("peers"));
+        }
         row(b, "CPU placement", m.getString("placement", "?"));
         row(b, "Other load on the machine", m.getString("loadavg", "?"));
+        if (m.containsKey("runSeconds")) {
+            row(b, "Duration of the run", String.format(Locale.ROOT, "%d min %02d s (%s)", m.getInteger("runSeconds") / 60,
+                    m.getInteger("runSeconds") % 60, m.getString("scenarios", "?")));
+        }
         b.append('\n');
 
         if (runs.isEmpty()) {

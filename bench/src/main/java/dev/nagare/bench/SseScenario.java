@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +24,10 @@ import org.HdrHistogram.Recorder;
 
 /**
  * SSE fan-out: {@code --clients} EventSource-like readers of {@code /sse/bench}; the load generator
- * publishes {@code --rate} events/s with {@code POST /api/sse/bench}, each carrying its send time.
- * Reports the latency from publish to each reader and whether every reader got every event.
+ * publishes with {@code POST /api/sse/bench}, each event carrying its send time, at each rate of
+ * {@code --rates} in turn (the headline is {@code --rate}). Reports per rate the latency from
+ * publish to each reader and whether every reader got every event. The publish API allows a user
+ * 100 events/s, so rates stay under that.
  */
 public final class SseScenario {
     private static final long HIGHEST_US = 60_000_000L;
@@ -34,6 +37,7 @@ public final class SseScenario {
     private final String token;
     private final int clients;
     private final double rate;
+    private final List<Double> rates;
     private final double seconds;
     private final Path out;
     private final Recorder latency = new Recorder(HIGHEST_US, 3);
@@ -45,7 +49,15 @@ public final class SseScenario {
         token = Files.readString(Path.of(o.required("token-file"))).trim();
         clients = o.integer("clients", 1000);
         rate = o.dbl("rate", 50);
-        seconds = o.dbl("seconds", 10);
+        rates = new ArrayList<>();
+        for (String r : o.str("rates", "10,25," + rate + ",90").split(",")) {
+            double v = Double.parseDouble(r.trim());
+            if (!(v > 0 && v <= 1000) || (!rates.isEmpty() && v <= rates.get(rates.size() - 1))) {
+                throw new IllegalArgumentException("--rates: increasing events/s, e.g. 10,25,50,90");
+            }
+            rates.add(v);
+        }
+        seconds = o.dbl("seconds", 5);
         out = o.has("out") ? Path.of(o.str("out", "")) : null;
     }
 
@@ -68,42 +80,70 @@ public final class SseScenario {
         }
         Future.all(open).await(60, TimeUnit.SECONDS);
         System.out.printf(Locale.ROOT, "sse: %d readers connected%n", clients);
-        long period = Math.max(1, Math.round(1000 / rate));
-        LongAdder published = new LongAdder();
-        long timer = vertx.setPeriodic(period, id -> http.request(new RequestOptions().setMethod(HttpMethod.POST)
-                        .setURI("/api/sse/bench").putHeader("Authorization", "Bearer " + token)
-                        .putHeader("Content-Type", "application/json"))
-                .compose(r -> r.send(new JsonObject().put("data", "t=" + (System.nanoTime() - BASE)).encode()))
-                .onSuccess(res -> {
-                    if (res.statusCode() == 202) {
-                        published.increment();
-                    }
-                }));
-        Thread.sleep(3000);
-        latency.reset();
-        long r0 = received.sum();
-        long p0 = published.sum();
-        measuring = true;
-        long t0 = System.nanoTime();
-        Thread.sleep(Math.round(seconds * 1000));
-        vertx.cancelTimer(timer);
-        double elapsed = (System.nanoTime() - t0) / 1e9;
-        measuring = false;
-        long p1 = published.sum();
-        Thread.sleep(1000);
-        Histogram h = latency.getIntervalHistogram();
+        JsonArray steps = new JsonArray();
+        JsonObject headline = null;
+        for (double r : rates) {
+            JsonObject st = step(vertx, http, r);
+            steps.add(st);
+            System.out.println("BENCH_STEP " + st.encode());
+            if (r == rate) {
+                headline = st;
+            }
+        }
+        if (headline == null) {
+            headline = steps.getJsonObject(steps.size() - 1);
+        }
+        boolean all = true;
+        for (int i = 0; i < steps.size(); i++) {
+            all &= steps.getJsonObject(i).getBoolean("everyReaderGotEveryEvent");
+        }
         JsonObject result = new JsonObject().put("scenario", "sse").put("server", "nagare").put("date", Instant.now().toString())
-                .put("clients", clients).put("rate", rate).put("seconds", seconds)
-                .put("published", p1 - p0).put("deliveriesPerSecond", Math.round((received.sum() - r0) / elapsed))
-                .put("latencyMs", new JsonObject().put("p50", h.getValueAtPercentile(50) / 1000.0)
-                        .put("p99", h.getValueAtPercentile(99) / 1000.0).put("max", h.getMaxValue() / 1000.0))
-                .put("everyReaderGotEveryEvent", received.sum() - r0 >= (p1 - p0) * clients);
+                .put("clients", clients).put("rate", headline.getDouble("rate")).put("seconds", seconds)
+                .put("published", headline.getLong("published"))
+                .put("deliveriesPerSecond", headline.getLong("deliveriesPerSecond"))
+                .put("latencyMs", new JsonObject().put("p50", headline.getDouble("p50Ms"))
+                        .put("p99", headline.getDouble("p99Ms")).put("max", headline.getDouble("maxMs")))
+                .put("everyReaderGotEveryEvent", all)
+                .put("steps", steps);
         System.out.println("BENCH_RESULT " + result.encode());
         if (out != null) {
             Files.writeString(out, result.encodePrettily());
         }
         vertx.close().await(10, TimeUnit.SECONDS);
         return 0;
+    }
+
+    /**
+     * Publishes {@code r} events/s: 1 s to settle, {@code seconds} measured, then 1.5 s for the last
+     * events to arrive; every reader must have got every event published in the step.
+     */
+    private JsonObject step(Vertx vertx, HttpClient http, double r) throws InterruptedException {
+        long period = Math.max(1, Math.round(1000 / r));
+        LongAdder published = new LongAdder();
+        LongAdder refused = new LongAdder();
+        long r0 = received.sum();
+        long timer = vertx.setPeriodic(period, id -> http.request(new RequestOptions().setMethod(HttpMethod.POST)
+                        .setURI("/api/sse/bench").putHeader("Authorization", "Bearer " + token)
+                        .putHeader("Content-Type", "application/json"))
+                .compose(req -> req.send(new JsonObject().put("data", "t=" + (System.nanoTime() - BASE)).encode()))
+                .onSuccess(res -> (res.statusCode() == 202 ? published : refused).increment()));
+        Thread.sleep(1000);
+        latency.reset();
+        long m0 = received.sum();
+        measuring = true;
+        long t0 = System.nanoTime();
+        Thread.sleep(Math.round(seconds * 1000));
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        long m1 = received.sum();
+        measuring = false;
+        vertx.cancelTimer(timer);
+        Thread.sleep(1500);
+        Histogram h = latency.getIntervalHistogram();
+        return new JsonObject().put("rate", r).put("published", published.sum()).put("refused", refused.sum())
+                .put("deliveriesPerSecond", Math.round((m1 - m0) / elapsed))
+                .put("p50Ms", h.getValueAtPercentile(50) / 1000.0).put("p99Ms", h.getValueAtPercentile(99) / 1000.0)
+                .put("maxMs", h.getMaxValue() / 1000.0)
+                .put("everyReaderGotEveryEvent", received.sum() - r0 >= published.sum() * clients);
     }
 
     /** Finds "data: t=<nanos>" lines (an event never spans two of our writes: each is one chunk). */

@@ -22,7 +22,7 @@ final class VideoReport {
         StringBuilder b = new StringBuilder("\n## MJPEG viewers\n\n");
         b.append("Clients reading one 640x480 @ 30 fps `multipart/x-mixed-replace` stream made from the same video file"
                 + " (ffmpeg `testsrc`, H.264, 20 s, looped). A step passes when every viewer gets at least 28.5 frames/s over"
-                + " 5 s. Nagare reads the file with its ffmpeg source (`-re -stream_loop -1`), encodes each frame once and"
+                + " 3 s (after 1 s of settling; viewers join 32 at a time). Nagare reads the file with its ffmpeg source (`-re -stream_loop -1`), encodes each frame once and"
                 + " sends every viewer the newest; the guide's Flask generator (`bench/flask/video.py`: OpenCV from Debian's"
                 + " `python3-opencv`, Werkzeug threaded as `app.run()`) opens the file and encodes for each viewer, paced to"
                 + " 30 fps as a camera would be. Server CPU includes Nagare's ffmpeg child.\n\n");

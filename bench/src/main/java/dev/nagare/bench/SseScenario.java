@@ -74,7 +74,8 @@ public final class SseScenario {
             open.add(http.request(new RequestOptions().setMethod(HttpMethod.GET).setURI("/sse/bench")
                             .putHeader("Authorization", "Bearer " + token))
                     .compose(r -> r.send()).map(res -> {
-                        res.handler(this::scan);
+                        StringBuilder carry = new StringBuilder(); // a line cut between two reads
+                        res.handler(chunk -> scan(carry, chunk));
                         return (Void) null;
                     }));
         }
@@ -143,12 +144,22 @@ public final class SseScenario {
                 .put("deliveriesPerSecond", Math.round((m1 - m0) / elapsed))
                 .put("p50Ms", h.getValueAtPercentile(50) / 1000.0).put("p99Ms", h.getValueAtPercentile(99) / 1000.0)
                 .put("maxMs", h.getMaxValue() / 1000.0)
+                .put("missing", Math.max(0, published.sum() * clients - (received.sum() - r0)))
                 .put("everyReaderGotEveryEvent", received.sum() - r0 >= published.sum() * clients);
     }
 
-    /** Finds "data: t=<nanos>" lines (an event never spans two of our writes: each is one chunk). */
-    private void scan(Buffer chunk) {
-        String s = chunk.toString();
+    /**
+     * Finds the "data: t=<nanos>" lines of one reader's stream. TCP may cut the stream anywhere, so
+     * the text after the last line break waits in {@code carry} for the next chunk.
+     */
+    private void scan(StringBuilder carry, Buffer chunk) {
+        carry.append(chunk.toString());
+        int end = carry.lastIndexOf("\n");
+        if (end < 0) {
+            return;
+        }
+        String s = carry.substring(0, end + 1);
+        carry.delete(0, end + 1);
         int at = 0;
         while ((at = s.indexOf("data: t=", at)) >= 0) {
             long t = 0;

@@ -47,7 +47,8 @@ public final class ChatScenario {
     private final int sources;
     private final int connectWindow;
     private final Path out;
-    private final String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+    /** This run's tag: client ids are "<run>-<seq>", at least 8 characters as the chat requires. */
+    private final String run = "bench" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
 
     private Vertx vertx;
     private final List<WebSocketClient> wsClients = new ArrayList<>();

@@ -44,14 +44,7 @@ public final class IdleScenario {
     private IdleScenario(Opts o) {
         server = o.required("server");
         port = o.integer("port", 0);
-        connections = new ArrayList<>();
-        for (String c : o.str("connections", "10000,50000").split(",")) {
-            int n = Integer.parseInt(c.trim());
-            if (n <= 0 || (!connections.isEmpty() && n <= connections.get(connections.size() - 1))) {
-                throw new IllegalArgumentException("--connections: increasing counts, e.g. 10000,50000");
-            }
-            connections.add(n);
-        }
+        connections = o.ascending("connections", "10000,50000").stream().map(Double::intValue).toList();
         maxOpenFiles = o.integer("max-open-files", 0);
         sources = Math.max(1, Math.min(250, o.integer("source-addresses", 8)));
         serverPid = o.lng("server-pid", -1);

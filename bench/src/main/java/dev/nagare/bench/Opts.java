@@ -58,6 +58,27 @@ final class Opts {
         return v == null ? def : Double.parseDouble(v.trim());
     }
 
+    /**
+     * A comma-separated list of positive numbers (e.g. client counts or rates), in ascending order
+     * with duplicates dropped, so "10,50,200,200" and "200,10,50" both give 10, 50, 200.
+     */
+    java.util.List<Double> ascending(String key, String def) {
+        java.util.TreeSet<Double> values = new java.util.TreeSet<>();
+        for (String v : str(key, def).split(",")) {
+            double d;
+            try {
+                d = Double.parseDouble(v.trim());
+            } catch (NumberFormatException e) {
+                d = Double.NaN;
+            }
+            if (!(d > 0) || Double.isInfinite(d)) {
+                throw new IllegalArgumentException("--" + key + ": positive numbers separated by commas, not '" + v + "'");
+            }
+            values.add(d);
+        }
+        return new java.util.ArrayList<>(values);
+    }
+
     boolean bool(String key, boolean def) {
         String v = values.get(key);
         return v == null ? def : Boolean.parseBoolean(v.trim());

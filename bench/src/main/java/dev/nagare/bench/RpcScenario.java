@@ -50,14 +50,7 @@ public final class RpcScenario {
         server = o.required("server");
         port = o.integer("port", 0);
         clients = o.integer("clients", 100);
-        steps = new ArrayList<>();
-        for (String k : o.str("steps", "10,50," + clients + ",200").split(",")) {
-            int n = Integer.parseInt(k.trim());
-            if (n <= 0 || (!steps.isEmpty() && n <= steps.get(steps.size() - 1))) {
-                throw new IllegalArgumentException("--steps: increasing client counts, e.g. 10,50,100,200");
-            }
-            steps.add(n);
-        }
+        steps = o.ascending("steps", "10,50," + clients + ",200").stream().map(Double::intValue).toList();
         seconds = o.dbl("seconds", 4);
         warmupSeconds = o.dbl("warmup-seconds", 3);
         serverPid = o.lng("server-pid", -1);

@@ -49,13 +49,9 @@ public final class SseScenario {
         token = Files.readString(Path.of(o.required("token-file"))).trim();
         clients = o.integer("clients", 1000);
         rate = o.dbl("rate", 50);
-        rates = new ArrayList<>();
-        for (String r : o.str("rates", "10,25," + rate + ",90").split(",")) {
-            double v = Double.parseDouble(r.trim());
-            if (!(v > 0 && v <= 1000) || (!rates.isEmpty() && v <= rates.get(rates.size() - 1))) {
-                throw new IllegalArgumentException("--rates: increasing events/s, e.g. 10,25,50,90");
-            }
-            rates.add(v);
+        rates = o.ascending("rates", "10,25," + rate + ",90");
+        if (rates.get(rates.size() - 1) > 1000) {
+            throw new IllegalArgumentException("--rates: at most 1000 events/s (the publish API allows 100 per user)");
         }
         seconds = o.dbl("seconds", 5);
         out = o.has("out") ? Path.of(o.str("out", "")) : null;

@@ -15,8 +15,10 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.http.ServerWebSocket;
+import java.lang.reflect.Field;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * WebSocket transport: one frame per packet, text for text packets and binary for binary MESSAGE
@@ -77,12 +79,12 @@ final class WebSocketTransport implements Transport {
     }
 
     /** Vert.x Web's ServerWebSocketWrapper keeps the WebSocket it wraps in a private field "delegate". */
-    private static final java.util.function.Function<ServerWebSocket, ServerWebSocket> WRAPPED = wrappedReader();
+    private static final Function<ServerWebSocket, ServerWebSocket> WRAPPED = wrappedReader();
 
-    private static java.util.function.Function<ServerWebSocket, ServerWebSocket> wrappedReader() {
+    private static Function<ServerWebSocket, ServerWebSocket> wrappedReader() {
         try {
             Class<?> wrapper = Class.forName("io.vertx.ext.web.impl.ServerWebSocketWrapper");
-            java.lang.reflect.Field delegate = wrapper.getDeclaredField("delegate");
+            Field delegate = wrapper.getDeclaredField("delegate");
             delegate.setAccessible(true);
             return ws -> {
                 if (!wrapper.isInstance(ws)) {

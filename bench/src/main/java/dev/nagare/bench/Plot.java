@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import javax.imageio.ImageIO;
 
 /**
@@ -56,31 +57,45 @@ final class Plot {
     private Plot() {
     }
 
+    /**
+     * A run's p99 (solid) and p50 (dashed) latency lines, one point per step in the given order:
+     * x from {@code xKey}, y from "p99Ms" and "p50Ms", the marker from {@code mark}.
+     */
+    static List<Series> latencySeries(String name, int color, List<JsonObject> steps, String xKey,
+            Function<JsonObject, Mark> mark) {
+        List<Point> p99 = new ArrayList<>();
+        List<Point> p50 = new ArrayList<>();
+        for (JsonObject s : steps) {
+            double x = s.getDouble(xKey);
+            Mark m = mark.apply(s);
+            p99.add(new Point(x, Math.max(0.01, s.getDouble("p99Ms")), m));
+            p50.add(new Point(x, Math.max(0.01, s.getDouble("p50Ms")), m));
+        }
+        return List.of(new Series(name + " p99", color, false, p99), new Series(name + " p50", color, true, p50));
+    }
+
+    /** The steps of a result file's "steps" array, as a list. */
+    static List<JsonObject> steps(JsonObject run) {
+        JsonArray a = run.getJsonArray("steps", new JsonArray());
+        List<JsonObject> out = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) {
+            out.add(a.getJsonObject(i));
+        }
+        return out;
+    }
+
     /** The broadcast chart: p99 (solid) and p50 (dashed) latency against offered deliveries/s per server. */
     static void latencyVsRate(Map<String, JsonObject> runs, Map<String, String> labels, Path out, int clients)
             throws IOException {
         List<Series> series = new ArrayList<>();
         int color = 0;
         for (Map.Entry<String, JsonObject> run : runs.entrySet()) {
-            List<Point> p99 = new ArrayList<>();
-            List<Point> p50 = new ArrayList<>();
-            JsonArray steps = run.getValue().getJsonArray("steps", new JsonArray());
-            for (int i = 0; i < steps.size(); i++) {
-                JsonObject s = steps.getJsonObject(i);
-                if (s.getLong("latencySamples", 0L) == 0) {
-                    continue;
-                }
-                Mark m = s.getBoolean("retried", false) ? Mark.RETRIED : s.getBoolean("pass") ? Mark.PASS : Mark.FAIL;
-                double x = s.getDouble("targetDeliveriesPerSec");
-                p99.add(new Point(x, Math.max(0.01, s.getDouble("p99Ms")), m));
-                p50.add(new Point(x, Math.max(0.01, s.getDouble("p50Ms")), m));
-            }
-            p99.sort(Comparator.comparingDouble(Point::x));
-            p50.sort(Comparator.comparingDouble(Point::x));
-            String name = labels.getOrDefault(run.getKey(), run.getKey());
-            series.add(new Series(name + " p99", color, false, p99));
-            series.add(new Series(name + " p50", color, true, p50));
-            color++;
+            List<JsonObject> measured = new ArrayList<>(steps(run.getValue()));
+            measured.removeIf(s -> s.getLong("latencySamples", 0L) == 0);
+            measured.sort(Comparator.comparingDouble(s -> s.getDouble("targetDeliveriesPerSec")));
+            series.addAll(latencySeries(labels.getOrDefault(run.getKey(), run.getKey()), color++, measured,
+                    "targetDeliveriesPerSec",
+                    s -> s.getBoolean("retried", false) ? Mark.RETRIED : s.getBoolean("pass") ? Mark.PASS : Mark.FAIL));
         }
         chart(String.format(Locale.ROOT, "Broadcast fan-out, %,d clients: latency vs offered deliveries/s", clients),
                 new Axes("offered load: target deliveries/s (messages/s x receivers)", false,

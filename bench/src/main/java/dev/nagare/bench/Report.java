@@ -38,8 +38,9 @@ public final class Report {
     private Report() {
     }
 
-    static String resultsLink() {
-        return resultsLink;
+    /** The markdown that shows bench/results/{@code file} in docs/BENCHMARKS.md. */
+    static String image(String title, String file) {
+        return "\n![" + title + "](" + resultsLink + "/" + file + ")\n";
     }
 
     /** A result file, or null when that run has not been made. */
@@ -61,9 +62,7 @@ public final class Report {
                 continue;
             }
             List<Plot.Point> points = new ArrayList<>();
-            JsonArray steps = run.getValue().getJsonArray("steps", new JsonArray());
-            for (int i = 0; i < steps.size(); i++) {
-                JsonObject st = steps.getJsonObject(i);
+            for (JsonObject st : Plot.steps(run.getValue())) {
                 points.add(new Plot.Point(st.getDouble(xKey), st.getDouble(yKey),
                         st.getBoolean("pass", true) ? Plot.Mark.PASS : Plot.Mark.FAIL));
             }
@@ -74,7 +73,7 @@ public final class Report {
             return "";
         }
         Plot.chart(title, axes, series, null, null, results.resolve(file));
-        return "\n![" + title + "](" + resultsLink + "/" + file + ")\n";
+        return image(title, file);
     }
 
     public static void main(String[] args) throws Exception {

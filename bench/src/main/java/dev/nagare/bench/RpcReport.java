@@ -1,6 +1,5 @@
 package dev.nagare.bench;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -51,17 +50,7 @@ final class RpcReport {
             if (runs[i] == null || !runs[i].containsKey("steps")) {
                 continue;
             }
-            List<Plot.Point> p99 = new ArrayList<>();
-            List<Plot.Point> p50 = new ArrayList<>();
-            JsonArray steps = runs[i].getJsonArray("steps");
-            for (int k = 0; k < steps.size(); k++) {
-                JsonObject st = steps.getJsonObject(k);
-                double x = st.getDouble("roundTripsPerSecond");
-                p99.add(new Plot.Point(x, Math.max(0.01, st.getDouble("p99Ms")), Plot.Mark.PASS));
-                p50.add(new Plot.Point(x, Math.max(0.01, st.getDouble("p50Ms")), Plot.Mark.PASS));
-            }
-            series.add(new Plot.Series(names[i] + " p99", i, false, p99));
-            series.add(new Plot.Series(names[i] + " p50", i, true, p50));
+            series.addAll(Plot.latencySeries(names[i], i, Plot.steps(runs[i]), "roundTripsPerSecond", st -> Plot.Mark.PASS));
         }
         if (series.isEmpty()) {
             return "";
@@ -69,7 +58,7 @@ final class RpcReport {
         String title = "Ack RPC: latency vs round trips/s as clients are added";
         Plot.chart(title, new Plot.Axes("round trips/s (one point per client count, e.g. 10, 50, 100, 200 clients)", false,
                 "request-to-ack latency (log scale)", true, " ms"), series, null, null, results.resolve("rpc-latency.png"));
-        return "\n![" + title + "](" + Report.resultsLink() + "/rpc-latency.png)\n";
+        return Report.image(title, "rpc-latency.png");
     }
 
     private static double ratio(JsonObject a, JsonObject b) {

@@ -1,11 +1,8 @@
 package dev.nagare.bench;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /** The "SSE fan-out" section of docs/BENCHMARKS.md, from bench/results/sse-nagare.json. */
@@ -39,23 +36,15 @@ final class SseReport {
 
     /** p99 and p50 against deliveries/s, one point per publish rate. */
     private static String chart(Path results, JsonObject r) throws IOException {
-        JsonArray steps = r.getJsonArray("steps");
-        if (steps == null) {
+        if (!r.containsKey("steps")) {
             return "";
-        }
-        List<Plot.Point> p99 = new ArrayList<>();
-        List<Plot.Point> p50 = new ArrayList<>();
-        for (int i = 0; i < steps.size(); i++) {
-            JsonObject st = steps.getJsonObject(i);
-            Plot.Mark m = st.getBoolean("everyReaderGotEveryEvent") ? Plot.Mark.PASS : Plot.Mark.FAIL;
-            p99.add(new Plot.Point(st.getDouble("deliveriesPerSecond"), Math.max(0.01, st.getDouble("p99Ms")), m));
-            p50.add(new Plot.Point(st.getDouble("deliveriesPerSecond"), Math.max(0.01, st.getDouble("p50Ms")), m));
         }
         String title = String.format(Locale.ROOT, "SSE fan-out, %,d readers: latency vs deliveries/s", r.getInteger("clients"));
         Plot.chart(title, new Plot.Axes("deliveries/s (events/s x readers); hollow marker: some reader missed an event",
                 false, "publish-to-reader latency (log scale)", true, " ms"),
-                List.of(new Plot.Series("Nagare p99", 0, false, p99), new Plot.Series("Nagare p50", 0, true, p50)),
+                Plot.latencySeries("Nagare", 0, Plot.steps(r), "deliveriesPerSecond",
+                        st -> st.getBoolean("everyReaderGotEveryEvent") ? Plot.Mark.PASS : Plot.Mark.FAIL),
                 null, null, results.resolve("sse-latency.png"));
-        return "\n![" + title + "](" + Report.resultsLink() + "/sse-latency.png)\n";
+        return Report.image(title, "sse-latency.png");
     }
 }

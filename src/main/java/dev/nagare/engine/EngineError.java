@@ -32,6 +32,22 @@ public enum EngineError {
     }
 
     public String json() {
-        return "{\"code\":" + code + ",\"message\":\"" + message + "\"}";
+        return json(message);
+    }
+
+    /** The reference body with another message (as engine.io does for an allowRequest refusal), JSON-escaped. */
+    public String json(String text) {
+        StringBuilder b = new StringBuilder("{\"code\":").append(code).append(",\"message\":\"");
+        for (int i = 0; i < text.length() && i < 200; i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append("\"}").toString();
     }
 }

@@ -72,7 +72,11 @@ public final class EngineServer {
         this.connectionHandler = handler;
     }
 
-    /** A hook that may refuse a handshake: a failed future answers 403 with its message. */
+    /**
+     * A hook that may refuse a handshake: a failed future (or an exception thrown by the hook)
+     * answers 403 with its message. The future may complete later, on any thread or timer, for both
+     * polling and WebSocket-only handshakes; the request is held paused until then.
+     */
     public void allowRequest(Function<HttpServerRequest, Future<Void>> hook) {
         this.allowRequest = hook;
     }
@@ -87,7 +91,7 @@ public final class EngineServer {
         Promise<Void> done = Promise.promise();
         context.runOnContext(v -> {
             for (EngineSession s : new ArrayList<>(sessions.values())) {
-                s.close(reason);
+                s.close(reason, CloseCodes.GOING_AWAY);
             }
             done.complete();
         });
@@ -99,18 +103,28 @@ public final class EngineServer {
         if (Vertx.currentContext() != context) {
             req.pause();
             context.runOnContext(v -> {
-                handle(req);
-                req.resume();
+                if (!route(req)) {
+                    req.resume();
+                }
             });
             return;
         }
+        route(req);
+    }
+
+    /**
+     * Serves one request on the engine context. Returns true when the request went to an
+     * asynchronous admission step, which then owns it (and resumes it, or upgrades it while still
+     * paused: a WebSocket upgrade must happen before Vert.x reads the request's end).
+     */
+    private boolean route(HttpServerRequest req) {
         String origin = req.getHeader(HttpHeaders.ORIGIN);
         if (origin != null) {
             if (!originAllowed(origin, authority(req))) {
                 LOG.info("Refused Engine.IO request from origin {}; add it to the allowed origins to accept it",
                         sanitize(origin));
                 error(req, EngineError.FORBIDDEN, "origin not allowed");
-                return;
+                return false;
             }
             req.response().putHeader("Access-Control-Allow-Origin", origin)
                     .putHeader("Access-Control-Allow-Credentials", "true")
@@ -125,12 +139,12 @@ public final class EngineServer {
                 res.putHeader("Access-Control-Allow-Headers", requested);
             }
             res.end();
-            return;
+            return false;
         }
         String transport = req.getParam("transport");
         if (transport == null || !config.transports().contains(transport)) {
             error(req, EngineError.UNKNOWN_TRANSPORT, null);
-            return;
+            return false;
         }
         boolean upgrade = isWebSocketUpgrade(req);
         String sid = req.getParam("sid");
@@ -138,7 +152,7 @@ public final class EngineServer {
             EngineSession session = sessions.get(sid);
             if (session == null) {
                 error(req, EngineError.UNKNOWN_SID, null);
-                return;
+                return false;
             }
             if (session.state() == EngineSession.State.CLOSED) {
                 // A closed polling session lingers only to hand its CLOSE to the next poll.
@@ -164,19 +178,19 @@ public final class EngineServer {
             } else {
                 error(req, EngineError.BAD_REQUEST, "method not allowed");
             }
-            return;
+            return false;
         }
         if (req.method() != HttpMethod.GET) {
             error(req, EngineError.BAD_HANDSHAKE_METHOD, null);
-            return;
+            return false;
         }
         if (!"4".equals(req.getParam("EIO"))) {
             error(req, EngineError.UNSUPPORTED_PROTOCOL_VERSION, null);
-            return;
+            return false;
         }
         if ("websocket".equals(transport) && !upgrade) {
             error(req, EngineError.BAD_REQUEST, "websocket transport without an upgrade");
-            return;
+            return false;
         }
         String address = clientAddress.apply(req);
         long now = System.nanoTime();
@@ -186,32 +200,60 @@ public final class EngineServer {
             req.response().setStatusCode(429).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .putHeader(HttpHeaders.RETRY_AFTER, "1")
                     .end("{\"code\":3,\"message\":\"Too many connections from this address; retry shortly\"}");
-            return;
+            return false;
         }
         if (sessions.size() >= config.maxSessions()) {
             LOG.warn("Refused handshake: {} sessions open (the maximum)", sessions.size());
             req.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end("{\"code\":3,\"message\":\"Server full\"}");
-            return;
+            return false;
         }
+        return admit(req, upgrade);
+    }
+
+    /** Runs the admission hook, then opens the session on the engine context, whichever thread the verdict came on. */
+    private boolean admit(HttpServerRequest req, boolean upgrade) {
         req.pause();
-        allowRequest.apply(req).onComplete(ar -> {
-            if (ar.failed()) {
-                req.resume();
-                error(req, EngineError.FORBIDDEN, ar.cause().getMessage());
-                return;
-            }
-            if (upgrade) {
-                req.toWebSocket().onComplete(ws -> {
-                    if (ws.succeeded()) {
-                        open(req, new WebSocketTransport(ws.result(), config.writeWindowMs()));
-                    }
-                });
+        Future<Void> verdict;
+        try {
+            verdict = allowRequest.apply(req);
+        } catch (RuntimeException e) {
+            verdict = Future.failedFuture(e);
+        }
+        if (verdict == null) {
+            verdict = Future.failedFuture("admission hook returned no verdict");
+        }
+        verdict.onComplete(ar -> {
+            if (Vertx.currentContext() == context) {
+                admitted(req, upgrade, ar);
             } else {
-                req.resume();
-                open(req, new PollingTransport(this));
+                context.runOnContext(v -> admitted(req, upgrade, ar));
             }
         });
+        return true;
+    }
+
+    private void admitted(HttpServerRequest req, boolean upgrade, io.vertx.core.AsyncResult<Void> verdict) {
+        if (verdict.failed()) {
+            String reason = verdict.cause().getMessage() == null ? EngineError.FORBIDDEN.message()
+                    : verdict.cause().getMessage();
+            LOG.info("Refused handshake from {}: {}", sanitize(clientAddress.apply(req)), sanitize(reason));
+            req.resume();
+            refuse(req, EngineError.FORBIDDEN, EngineError.FORBIDDEN.json(reason));
+            return;
+        }
+        if (upgrade) {
+            req.toWebSocket().onComplete(ws -> {
+                if (ws.succeeded()) {
+                    open(req, new WebSocketTransport(ws.result(), config.writeWindowMs(), base64(req)));
+                } else {
+                    LOG.debug("WebSocket handshake failed: {}", ws.cause().toString());
+                }
+            });
+        } else {
+            req.resume();
+            open(req, new PollingTransport(this));
+        }
     }
 
     private void open(HttpServerRequest req, Transport transport) {
@@ -241,7 +283,7 @@ public final class EngineServer {
             if (ar.failed()) {
                 return;
             }
-            WebSocketTransport ws = new WebSocketTransport(ar.result(), config.writeWindowMs());
+            WebSocketTransport ws = new WebSocketTransport(ar.result(), config.writeWindowMs(), base64(req));
             if (!allowed || !session.canUpgrade()) {
                 ws.close((short) 1008, "session cannot be upgraded");
                 return;
@@ -393,14 +435,23 @@ public final class EngineServer {
     private void error(HttpServerRequest req, EngineError error, String detail) {
         LOG.debug("Engine.IO {} {} -> {} {}{}", req.method(), sanitize(req.uri()), error.status(), error.message(),
                 detail == null ? "" : " (" + detail + ")");
+        refuse(req, error, error.json());
+    }
+
+    private void refuse(HttpServerRequest req, EngineError error, String json) {
         if (isWebSocketUpgrade(req) && !req.response().headWritten()) {
             // Refuse the upgrade with a plain HTTP error, as the reference server does.
             req.response().setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .putHeader(HttpHeaders.CONNECTION, "close").end(error.json())
+                    .putHeader(HttpHeaders.CONNECTION, "close").end(json)
                     .onComplete(v -> req.connection().close());
             return;
         }
-        respond(req.response(), error.status(), "application/json", error.json());
+        respond(req.response(), error.status(), "application/json", json);
+    }
+
+    /** Whether the client wants binary as "b"+base64 text (engine.io-client's forceBase64 sends b64=1). */
+    private static boolean base64(HttpServerRequest req) {
+        return req.getParam("b64") != null;
     }
 
     private boolean originAllowed(String origin, String host) {

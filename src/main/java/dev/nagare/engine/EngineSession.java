@@ -87,7 +87,7 @@ public final class EngineSession {
         buffer.add(packet);
         bufferedBytes += packet.wireSize();
         if (bufferedBytes > config.maxBufferedBytes() && !transport.writable()) {
-            fail("slow client: outbound queue over " + config.maxBufferedBytes() + " bytes");
+            fail("slow client: outbound queue over " + config.maxBufferedBytes() + " bytes", CloseCodes.POLICY);
             return;
         }
         flush();
@@ -116,10 +116,18 @@ public final class EngineSession {
         }
     }
 
-    /** Server-initiated close: the client is told (pending poll gets CLOSE, WebSocket closes). Any thread. */
+    /** Server-initiated close: the client is told (pending poll gets CLOSE, WebSocket closes with 1000 and the reason). Any thread. */
     public void close(String reason) {
+        close(reason, CloseCodes.NORMAL);
+    }
+
+    /**
+     * Server-initiated close with a WebSocket close code (RFC 6455 §7.4.1; see {@link CloseCodes})
+     * and {@code reason} as the close frame's reason. Polling clients get CLOSE. Any thread.
+     */
+    public void close(String reason, int closeCode) {
         if (Vertx.currentContext() != context) {
-            context.runOnContext(v -> close(reason));
+            context.runOnContext(v -> close(reason, closeCode));
             return;
         }
         if (state == State.CLOSED || state == State.CLOSING) {
@@ -127,7 +135,7 @@ public final class EngineSession {
         }
         // Let what is already queued go out first when the transport can take it.
         flush();
-        terminate(reason, EnginePacket.CLOSE, reason, true);
+        terminate(reason, EnginePacket.CLOSE, reason, true, closeCode);
     }
 
     // ---- called by the server and the transports (event loop) ----
@@ -160,7 +168,7 @@ public final class EngineSession {
             }
             case MESSAGE -> {
                 if (!inbound.tryTake(System.nanoTime())) {
-                    fail("inbound flood: over " + config.inboundRate() + " messages/s");
+                    fail("inbound flood: over " + config.inboundRate() + " messages/s", CloseCodes.POLICY);
                     return;
                 }
                 if (listener != null) {
@@ -189,13 +197,18 @@ public final class EngineSession {
         }
     }
 
-    /** Protocol or transport error: close, telling a pending poll with CLOSE. */
+    /** Protocol error: close, telling a pending poll with CLOSE (WebSocket: 1002 and the reason). */
     void fail(String reason) {
+        fail(reason, CloseCodes.PROTOCOL);
+    }
+
+    /** Protocol or policy error: close, telling a pending poll with CLOSE and a WebSocket the code and reason. */
+    void fail(String reason, int closeCode) {
         if (state == State.CLOSED) {
             return;
         }
-        LOG.debug("session {} error: {}", id, reason);
-        terminate("transport error", EnginePacket.CLOSE, reason, false);
+        LOG.info("session {} ({}) closed: {}", id, handshake.remoteAddress(), reason);
+        terminate("transport error", EnginePacket.CLOSE, reason, false, closeCode);
     }
 
     Transport transport() {
@@ -284,7 +297,7 @@ public final class EngineSession {
     // ---- the one way to CLOSED ----
 
     private void terminate(String reason, EnginePacket toPendingPoll) {
-        terminate(reason, toPendingPoll, reason, false);
+        terminate(reason, toPendingPoll, reason, false, CloseCodes.NORMAL);
     }
 
     /**
@@ -292,7 +305,7 @@ public final class EngineSession {
      * no poll pending gets the CLOSE on its next poll, as the reference server does; after errors
      * and ping timeouts the sid is forgotten at once (next request: 400).
      */
-    private void terminate(String reason, EnginePacket toPendingPoll, String detail, boolean linger) {
+    private void terminate(String reason, EnginePacket toPendingPoll, String detail, boolean linger, int closeCode) {
         if (state == State.CLOSED) {
             return;
         }
@@ -308,7 +321,7 @@ public final class EngineSession {
             probing.close(null);
             probing = null;
         }
-        transport.close(linger ? toPendingPoll : pendingOnly(toPendingPoll));
+        transport.close(linger ? toPendingPoll : pendingOnly(toPendingPoll), closeCode, detail);
         if (transport instanceof PollingTransport polling && polling.closePending()) {
             // Keep the sid known until the client polls for its CLOSE, or a heartbeat's time.
             vertx.setTimer(config.pingIntervalMs() + config.pingTimeoutMs(), t -> server.remove(this));

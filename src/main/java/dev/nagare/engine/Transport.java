@@ -15,4 +15,9 @@ interface Transport {
 
     /** Closes the transport; {@code packet} (CLOSE or NOOP), when not null, goes to a pending poll first. */
     void close(EnginePacket packet);
+
+    /** As {@link #close(EnginePacket)}; a WebSocket also sends {@code code} and {@code reason} in its close frame. */
+    default void close(EnginePacket packet, int code, String reason) {
+        close(packet);
+    }
 }

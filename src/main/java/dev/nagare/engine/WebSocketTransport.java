@@ -16,6 +16,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.http.ServerWebSocket;
 import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -38,6 +39,7 @@ final class WebSocketTransport implements Transport {
     private final Channel channel; // null if Vert.x ever stops exposing it: then plain Vert.x writes
     private final Runnable flushTask;
     private final long windowNanos;
+    private final boolean base64; // the client asked for binary as "b"+base64 text frames (b64=1)
     private boolean flushScheduled; // event-loop only
     private long lastFlush;         // event-loop only, System.nanoTime()
     private boolean closed; // event-loop only
@@ -45,7 +47,12 @@ final class WebSocketTransport implements Transport {
     private ChannelHandlerContext framedContext; // event-loop only; see framedWrites()
 
     WebSocketTransport(ServerWebSocket ws, int writeWindowMs) {
+        this(ws, writeWindowMs, false);
+    }
+
+    WebSocketTransport(ServerWebSocket ws, int writeWindowMs, boolean base64) {
         this.ws = ws;
+        this.base64 = base64;
         WebSocketInternal internal = internal(ws);
         this.channel = internal != null ? internal.channelHandlerContext().channel() : null;
         this.windowNanos = TimeUnit.MILLISECONDS.toNanos(writeWindowMs);
@@ -168,15 +175,15 @@ final class WebSocketTransport implements Transport {
             closed = true; // the peer is gone; its close handler follows
             return;
         }
-        ChannelHandlerContext framed = framedWrites();
+        ChannelHandlerContext framed = base64 ? null : framedWrites();
         for (EnginePacket p : packets) {
             if (framed != null) {
                 // The frame's bytes, made once per packet, enter the pipeline below the frame encoder.
                 framed.write(Unpooled.wrappedBuffer(p.webSocketFrame()), framed.voidPromise());
+            } else if (p.isBinary() && !base64) {
+                channel.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(p.binary())), channel.voidPromise());
             } else {
-                channel.write(p.isBinary()
-                        ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(p.binary()))
-                        : new TextWebSocketFrame(Unpooled.wrappedBuffer(p.textFrame())), channel.voidPromise());
+                channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(textFrame(p))), channel.voidPromise());
             }
         }
         if (!flushScheduled) {
@@ -206,13 +213,18 @@ final class WebSocketTransport implements Transport {
         return framedContext;
     }
 
+    /** A text frame's content: the packet's own, or "b"+base64 for binary under b64=1. */
+    private byte[] textFrame(EnginePacket p) {
+        return p.isBinary() ? EngineIoCodec.encodeBase64(p).getBytes(StandardCharsets.US_ASCII) : p.textFrame();
+    }
+
     private void sendThroughVertx(List<EnginePacket> packets) {
         try {
             for (EnginePacket p : packets) {
-                if (p.isBinary()) {
+                if (p.isBinary() && !base64) {
                     ws.writeBinaryMessage(Buffer.buffer(p.binary()));
                 } else {
-                    ws.writeTextMessage(EngineIoCodec.encodeText(p));
+                    ws.writeTextMessage(new String(textFrame(p), StandardCharsets.UTF_8));
                 }
             }
         } catch (IllegalStateException e) {
@@ -229,12 +241,18 @@ final class WebSocketTransport implements Transport {
         ws.close();
     }
 
+    @Override
+    public void close(EnginePacket packet, int code, String reason) {
+        close((short) code, reason);
+    }
+
+    /** Closes with {@code code}; the reason is cut to the 123 bytes a close frame can carry (RFC 6455 §5.5). */
     void close(short code, String reason) {
         if (closed) {
             return;
         }
         closed = true;
-        ws.close(code, reason);
+        ws.close(code, CloseCodes.reason(reason));
     }
 
     void markClosed() {

@@ -28,6 +28,8 @@ final class Client implements SessionListener {
     private final Map<String, Boolean> connecting = new HashMap<>();
     private SocketIoCodec.Partial pending;
     private List<byte[]> attachments;
+    private long pendingBytes;          // the text part and the attachments received so far
+    private long attachmentTimer = -1;
     private long connectTimer = -1;
     private boolean closed;
 
@@ -61,11 +63,13 @@ final class Client implements SessionListener {
                 if (pending == null) {
                     throw new ProtocolException("unexpected binary attachment");
                 }
+                if (!holdPending(message.binary().length)) {
+                    return;
+                }
                 attachments.add(message.binary());
                 if (attachments.size() == pending.expected()) {
                     SocketPacket packet = codec.reconstruct(pending, attachments);
-                    pending = null;
-                    attachments = null;
+                    releasePending();
                     dispatch(packet);
                 }
                 return;
@@ -77,14 +81,59 @@ final class Client implements SessionListener {
             if (partial.expected() > 0) {
                 pending = partial;
                 attachments = new ArrayList<>(partial.expected());
+                if (!holdPending(message.text().length())) {
+                    return;
+                }
+                // The reference client sends the attachments right after the text part; a packet
+                // left incomplete for a heartbeat period is an attack or a dead peer.
+                long deadline = server.engineConfig().pingIntervalMs() + server.engineConfig().pingTimeoutMs();
+                attachmentTimer = session.context().owner().setTimer(deadline, t -> {
+                    attachmentTimer = -1;
+                    refuse("binary attachments not completed within " + deadline + " ms", 1008);
+                });
             } else {
                 dispatch(partial.packet());
             }
         } catch (ProtocolException e) {
-            LOG.debug("session {}: {}; closing", session.id(), e.getMessage());
-            closeAll("parse error");
-            session.close("parse error");
+            refuse("parse error: " + e.getMessage(), 1002);
         }
+    }
+
+    /**
+     * Counts {@code bytes} more of the packet being reassembled against the packet cap (the
+     * engine's maxPayload covers one packet with all its attachments, else a client could hold ten
+     * times it) and the server-wide budget of incomplete packets. False (and the client closed) when over.
+     */
+    private boolean holdPending(long bytes) {
+        long cap = server.engineConfig().maxPayload();
+        if (pendingBytes + bytes > cap) {
+            refuse("packet with its binary attachments over maxPayload (" + cap + " bytes)", 1009);
+            return false;
+        }
+        if (!server.reservePending(bytes)) {
+            refuse("server busy: too many incomplete binary packets", 1013);
+            return false;
+        }
+        pendingBytes += bytes;
+        return true;
+    }
+
+    private void releasePending() {
+        server.releasePending(pendingBytes);
+        pendingBytes = 0;
+        pending = null;
+        attachments = null;
+        if (attachmentTimer >= 0) {
+            session.context().owner().cancelTimer(attachmentTimer);
+            attachmentTimer = -1;
+        }
+    }
+
+    /** Closes the connection over a client's protocol violation, with a WebSocket close code and the reason. */
+    private void refuse(String reason, int closeCode) {
+        LOG.info("session {} ({}): {}; closing", session.id(), session.handshake().remoteAddress(), reason);
+        closeAll("parse error");
+        session.close(reason, closeCode);
     }
 
     private void dispatch(SocketPacket packet) throws ProtocolException {
@@ -186,6 +235,7 @@ final class Client implements SessionListener {
             return;
         }
         closed = true;
+        releasePending();
         if (connectTimer >= 0) {
             session.context().owner().cancelTimer(connectTimer);
             connectTimer = -1;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.nagare.adapter.Adapter;
 import dev.nagare.adapter.AdapterHandler;
 import dev.nagare.adapter.MemoryAdapter;
+import dev.nagare.engine.EngineConfig;
 import dev.nagare.engine.EngineServer;
 import dev.nagare.engine.EngineSession;
 import dev.nagare.wire.SocketIoCodec;
@@ -38,6 +39,14 @@ public final class SocketIoServer {
     /** Makes a namespace's adapter; the long is the recovery window in ms (0: recovery off). */
     private volatile BiFunction<AdapterHandler, Long, Adapter> adapterFactory;
 
+    /**
+     * Bytes held by all clients in packets whose binary attachments have not all arrived. Engine
+     * event loop only. Each packet is capped at maxPayload; this caps their sum, so that many
+     * sessions each holding an incomplete packet cannot exhaust the heap.
+     */
+    private long pendingBytes;
+    private final long maxPendingBytes = Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 8);
+
     public SocketIoServer(EngineServer engine, SocketIoConfig config) {
         this.engine = engine;
         this.config = config;
@@ -45,6 +54,22 @@ public final class SocketIoServer {
         this.adapterFactory = (h, recoveryMs) -> new MemoryAdapter(h, recoveryMs, config.recoveryPackets());
         engine.onConnection(this::onEngineConnection);
         of("/");
+    }
+
+    EngineConfig engineConfig() {
+        return engine.config();
+    }
+
+    boolean reservePending(long bytes) {
+        if (pendingBytes + bytes > maxPendingBytes) {
+            return false;
+        }
+        pendingBytes += bytes;
+        return true;
+    }
+
+    void releasePending(long bytes) {
+        pendingBytes -= bytes;
     }
 
     /** A Jackson mapper that also writes Vert.x JsonObject/JsonArray as plain JSON. */

@@ -10,6 +10,8 @@ import java.util.List;
  * <pre>
  * packet (WebSocket text frame):  &lt;type digit&gt;&lt;data&gt;        e.g. "4hello", "2probe", "3"
  * packet (WebSocket binary frame): raw bytes of a MESSAGE      (no type byte in v4)
+ * packet (WebSocket text frame, base64 mode): "b" &lt;base64&gt;    a binary MESSAGE from a client that
+ *                                  cannot send binary frames (engine.io-client forceBase64, query b64=1)
  * payload (HTTP long-polling body): packet ␞ packet ␞ ...      separator U+001E
  *     text packet:   &lt;type digit&gt;&lt;data&gt;
  *     binary packet: "b" &lt;base64 of the bytes&gt;             (always a MESSAGE)
@@ -30,6 +32,11 @@ public final class EngineIoCodec {
         return p.type().code() + data;
     }
 
+    /** A binary packet in its text form, "b" + base64 (polling payloads; WebSocket text frames under b64=1). */
+    public static String encodeBase64(EnginePacket p) {
+        return "b" + Base64.getEncoder().encodeToString(p.binary());
+    }
+
     /** Encodes packets as one long-polling payload. */
     public static String encodePayload(List<EnginePacket> packets) {
         StringBuilder b = new StringBuilder();
@@ -39,7 +46,7 @@ public final class EngineIoCodec {
             }
             EnginePacket p = packets.get(i);
             if (p.isBinary()) {
-                b.append('b').append(Base64.getEncoder().encodeToString(p.binary()));
+                b.append(encodeBase64(p));
             } else {
                 b.append(p.type().code());
                 if (p.text() != null) {
@@ -50,10 +57,20 @@ public final class EngineIoCodec {
         return b.toString();
     }
 
-    /** Decodes a WebSocket text frame (or one element of a polling payload that is not binary). */
+    /**
+     * Decodes a WebSocket text frame or one element of a polling payload. "b" + base64 is a binary
+     * MESSAGE on both transports, as in the reference parser (engine.io-parser decodePacket).
+     */
     public static EnginePacket decodeText(String frame) throws ProtocolException {
         if (frame.isEmpty()) {
             throw new ProtocolException("empty packet");
+        }
+        if (frame.charAt(0) == 'b') {
+            try {
+                return EnginePacket.binary(Base64.getDecoder().decode(frame.substring(1)));
+            } catch (IllegalArgumentException e) {
+                throw new ProtocolException("invalid base64 in binary packet");
+            }
         }
         EnginePacketType type = EnginePacketType.of(frame.charAt(0));
         if (type == null) {
@@ -68,24 +85,12 @@ public final class EngineIoCodec {
         int start = 0;
         while (true) {
             int end = payload.indexOf(SEPARATOR, start);
-            String part = end < 0 ? payload.substring(start) : payload.substring(start, end);
-            packets.add(decodePayloadPart(part));
+            packets.add(decodeText(end < 0 ? payload.substring(start) : payload.substring(start, end)));
             if (end < 0) {
                 return packets;
             }
             start = end + 1;
         }
-    }
-
-    private static EnginePacket decodePayloadPart(String part) throws ProtocolException {
-        if (!part.isEmpty() && part.charAt(0) == 'b') {
-            try {
-                return EnginePacket.binary(Base64.getDecoder().decode(part.substring(1)));
-            } catch (IllegalArgumentException e) {
-                throw new ProtocolException("invalid base64 in binary packet");
-            }
-        }
-        return decodeText(part);
     }
 
     private static String printable(char c) {

@@ -24,6 +24,17 @@ class EngineIoCodecTest {
     }
 
     @Test
+    void base64BinaryIsABinaryMessageInAWebSocketTextFrameToo() throws ProtocolException {
+        // forceBase64 client over WebSocket: text frame "b" + base64(01 02 03)
+        assertThat(EngineIoCodec.decodeText("bAQID").binary()).containsExactly(1, 2, 3);
+        // empty binary message
+        assertThat(EngineIoCodec.decodeText("b").binary()).isEmpty();
+        // and back: the server's text form for a b64=1 client
+        assertThat(EngineIoCodec.encodeBase64(EnginePacket.binary(new byte[] {1, 2, 3}))).isEqualTo("bAQID");
+        assertThatThrownBy(() -> EngineIoCodec.decodeText("b!!!")).hasMessage("invalid base64 in binary packet");
+    }
+
+    @Test
     void payloadJoinsPacketsWithTheRecordSeparatorAndBinaryAsBase64() {
         // "4hello" RS "b" + base64(01 02 03) RS "2"
         assertThat(EngineIoCodec.encodePayload(List.of(EnginePacket.message("hello"),

@@ -95,7 +95,12 @@ public final class ConfigResolver {
                         GameConfig.defaults().grace()),
                 audioMic(raw),
                 (int) number(raw, Setting.AUDIO_OPUS_BITRATE, 6_000, 510_000),
-                (int) number(raw, Setting.AUDIO_TONE_HZ, 20, 20_000));
+                (int) number(raw, Setting.AUDIO_TONE_HZ, 20, 20_000),
+                new ServerConfig.ConnectionLimits(
+                        (int) number(raw, Setting.MAX_TCP_CONNECTIONS, 0, 10_000_000),
+                        (int) number(raw, Setting.MAX_CONNECTIONS_PER_ADDRESS, 0, 10_000_000),
+                        Duration.ofSeconds(number(raw, Setting.REQUEST_TIMEOUT, 1, 3_600)),
+                        (int) number(raw, Setting.MAX_STREAMS_PER_USER, 0, 1_000_000)));
         checkTls(config, raw);
         return config;
     }

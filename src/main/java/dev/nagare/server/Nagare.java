@@ -70,6 +70,7 @@ public final class Nagare {
     private volatile Store store;
     private volatile HttpServer server;
     private volatile HttpServer redirectServer;
+    private volatile ConnectionGuard guard;
     private volatile SocketIoServer io;
     private volatile Accounts accounts;
     private volatile Tokens tokens;
@@ -112,6 +113,9 @@ public final class Nagare {
             // All real-time state lives on one event-loop context; the HTTP server listens from it
             // so that its connections are served there too (no hops on the hot path).
             HttpServerOptions httpOptions = httpOptions();
+            ServerConfig.ConnectionLimits limits = config.connections();
+            guard = new ConnectionGuard(vertx, limits.maxTcp(), limits.perAddress(), limits.firstRequest().toMillis(),
+                    config.trustedProxies());
             Context home = vertx.getOrCreateContext();
             Promise<HttpServer> listening = Promise.promise();
             home.runOnContext(v -> {
@@ -129,6 +133,7 @@ public final class Nagare {
                     return feeds.start(config.feeds());
                 }).compose(ready -> {
                     HttpServer http = vertx.createHttpServer(httpOptions).requestHandler(router(engine))
+                            .connectionHandler(guard.onConnection())
                             .invalidRequestHandler(ErrorPages::invalidRequest);
                     return http.listen(config.port(), config.host());
                 }).onComplete(listening);
@@ -182,6 +187,10 @@ public final class Nagare {
                 .putHeader("Location", "https://" + host + ":" + port() + uri)
                 .putHeader("Content-Length", "0")
                 .end();
+    }
+
+    ConnectionGuard guard() {
+        return guard;
     }
 
     public ServerConfig config() {
@@ -286,6 +295,11 @@ public final class Nagare {
     private Router router(EngineServer engine) {
         Router router = Router.router(vertx);
         router.route().handler(new SecurityHeaders(config.tls()));
+        router.route().handler(guard::onRequest);
+        // Long-lived responses count against their account's stream quota (before the modules' routes).
+        for (String stream : new String[] {"/sse/*", "/stream", "/video/*", "/video_feed", "/audio/*", "/audio_feed"}) {
+            router.get(stream).handler(auth.attach()).handler(guard.streams(config.connections().streamsPerUser()));
+        }
         if (config.accessLog()) {
             router.route().handler(new AccessLog(new ClientAddress(config.trustedProxies())));
         }
@@ -403,6 +417,9 @@ public final class Nagare {
                 .setCompressionSupported(false) // static files are pre-compressed; streams must not be buffered
                 .setMaxWebSocketFrameSize(config.maxPayload() + 16)
                 .setMaxWebSocketMessageSize(config.maxPayload() + 16)
+                // No HTTP/2 prior-knowledge detection: it delays the connection handler (ConnectionGuard)
+                // until a client sends its first bytes, so silent connections would go uncounted.
+                .setHttp2ClearTextEnabled(false)
                 .setTcpNoDelay(true);
     }
 

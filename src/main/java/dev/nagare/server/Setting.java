@@ -43,6 +43,15 @@ public enum Setting {
                     + " and logs). Empty: the connection's own address is the client's."),
     CONNECT_RATE("connect-rate", "PER_SECOND", "20",
             "Real-time handshakes per second one client address may make (bursts of twice that); more get 429."),
+    MAX_TCP_CONNECTIONS("max-tcp-connections", "COUNT", "0",
+            "Most TCP connections of every kind at once; more are closed at once. 0: the process's open-file"
+                    + " limit less a reserve (a tenth, at least 512), so the server never runs out of descriptors."),
+    MAX_CONNECTIONS_PER_ADDRESS("max-connections-per-address", "COUNT", "256",
+            "Most TCP connections one client address may hold (trusted proxies exempt); more get 429. 0: no cap."),
+    REQUEST_TIMEOUT("request-timeout", "SECONDS", "10",
+            "A new connection must send its first request head within this time, or it is closed."),
+    MAX_STREAMS_PER_USER("max-streams-per-user", "COUNT", "32",
+            "Most long-lived HTTP streams (SSE, MJPEG, audio) one account may hold at once; more get 429. 0: no cap."),
     VIDEO_FFMPEG("video-ffmpeg", "NAME=INPUT", null,
             "Add a video stream fed by ffmpeg, e.g. 'cam=-f v4l2 -i /dev/video0' or"
                     + " 'clip=-re -stream_loop -1 -i movie.mp4' (640x480 @ 30 fps)."),

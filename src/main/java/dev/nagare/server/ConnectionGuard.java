@@ -1,0 +1,220 @@
+package dev.nagare.server;
+
+import dev.nagare.web.JsonReply;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.lang.management.ManagementFactory;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bounds TCP connections of every kind (HTTP, SSE, MJPEG, audio, Engine.IO), before any of them
+ * holds a file descriptor for long:
+ * <ul>
+ *   <li>a global cap below the process's open-file limit: past it a new connection is closed at
+ *       once, so accept() never fails with "Too many open files" and the server stays reachable
+ *       once load falls;</li>
+ *   <li>a cap per client address (trusted proxies exempt: they carry many clients); past it the
+ *       connection's first request is answered 429 with a JSON reason and the connection closed;</li>
+ *   <li>a deadline for the first request: a connection that has not sent a whole request head in
+ *       time is closed (slow or silent clients; keep-alive connections are then under the idle timeout).</li>
+ * </ul>
+ * All connections of the HTTP server are served on one event loop, but counts are kept
+ * thread-safe anyway: they are cheap and the server may be started otherwise.
+ */
+final class ConnectionGuard {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
+    /** Descriptors kept back from the global cap for the store, logs, ffmpeg pipes and the JVM. */
+    private static final int RESERVED_DESCRIPTORS = 512;
+
+    private final Vertx vertx;
+    private final int maxConnections;
+    private final int perAddress;
+    private final long firstRequestMs;
+    private final Set<String> exempt;
+    private final Map<HttpConnection, Conn> open = new ConcurrentHashMap<>();
+    private final Map<String, Integer> byAddress = new HashMap<>(); // guarded by this
+    private final Map<Long, Integer> streamsByUser = new HashMap<>(); // guarded by this
+    private long lastRefusalLog;                                      // guarded by this
+
+    private static final class Conn {
+        final String address;
+        final boolean counted;
+        final boolean refused;
+        volatile long timer = -1;
+        volatile Long streamUser; // the account whose stream quota this connection's current request holds
+
+        Conn(String address, boolean counted, boolean refused) {
+            this.address = address;
+            this.counted = counted;
+            this.refused = refused;
+        }
+    }
+
+    /**
+     * @param maxConnections global cap; 0 derives it from the open-file limit
+     * @param perAddress most connections from one address; 0 for no cap
+     */
+    ConnectionGuard(Vertx vertx, int maxConnections, int perAddress, long firstRequestMs, Set<String> exempt) {
+        this.vertx = vertx;
+        this.maxConnections = maxConnections > 0 ? maxConnections : fromDescriptorLimit();
+        this.perAddress = perAddress;
+        this.firstRequestMs = firstRequestMs;
+        this.exempt = Set.copyOf(exempt);
+    }
+
+    int maxConnections() {
+        return maxConnections;
+    }
+
+    /** The open-file limit less a reserve, or 10,000 where the JVM cannot tell it. */
+    static int fromDescriptorLimit() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            long limit = unix.getMaxFileDescriptorCount();
+            return (int) Math.max(64, Math.min(Integer.MAX_VALUE, limit - Math.max(RESERVED_DESCRIPTORS, limit / 10)));
+        }
+        return 10_000;
+    }
+
+    /** The server's connection handler. */
+    Handler<HttpConnection> onConnection() {
+        return conn -> {
+            String address = conn.remoteAddress() == null ? "-" : conn.remoteAddress().hostAddress();
+            if (open.size() >= maxConnections) {
+                refusalLog("Closed a connection from {}: {} connections open, the most allowed (--max-tcp-connections)",
+                        address, open.size());
+                conn.close();
+                return;
+            }
+            boolean counted = perAddress > 0 && !exempt.contains(address);
+            boolean refused = false;
+            if (counted) {
+                synchronized (this) {
+                    int n = byAddress.getOrDefault(address, 0);
+                    if (n >= perAddress) {
+                        refused = true;
+                        counted = false;
+                    } else {
+                        byAddress.put(address, n + 1);
+                    }
+                }
+            }
+            Conn c = new Conn(address, counted, refused);
+            open.put(conn, c);
+            conn.closeHandler(v -> closed(conn));
+            // A refused connection gets one chance to hear why, briefly.
+            long deadline = refused ? Math.min(1000, firstRequestMs) : firstRequestMs;
+            c.timer = vertx.setTimer(deadline, t -> {
+                c.timer = -1;
+                LOG.debug("Closed a connection from {} that sent no request within {} ms", address, deadline);
+                conn.close();
+            });
+        };
+    }
+
+    /** First router handler: the request head has arrived; refused connections are answered 429. */
+    void onRequest(RoutingContext ctx) {
+        Conn c = open.get(ctx.request().connection());
+        if (c != null && c.timer >= 0) {
+            vertx.cancelTimer(c.timer);
+            c.timer = -1;
+        }
+        if (c != null && c.refused) {
+            refusalLog("Refused a request from {}: over {} connections from one address (--max-connections-per-address)",
+                    c.address, perAddress);
+            ctx.response().putHeader(HttpHeaders.CONNECTION, "close").putHeader(HttpHeaders.RETRY_AFTER, "5")
+                    .endHandler(v -> ctx.request().connection().close());
+            JsonReply.error(ctx, 429, "Too many connections from your address (" + perAddress
+                    + "); close some and retry");
+            return;
+        }
+        ctx.next();
+    }
+
+    /**
+     * For long-lived responses (SSE, MJPEG, audio), after the principal is attached: one account may
+     * hold at most {@code perUser} at once, whatever its addresses; more get 429 with a JSON reason.
+     * A stream is released when its response ends or its connection closes. Anonymous streams are
+     * bounded by the per-address cap.
+     */
+    Handler<RoutingContext> streams(int perUser) {
+        return ctx -> {
+            Conn c = open.get(ctx.request().connection());
+            dev.nagare.auth.Principal p = ctx.get(dev.nagare.auth.AuthRoutes.PRINCIPAL);
+            if (c == null || p == null || perUser <= 0) {
+                ctx.next();
+                return;
+            }
+            long user = p.userId();
+            synchronized (this) {
+                int n = streamsByUser.getOrDefault(user, 0);
+                if (n >= perUser) {
+                    refusalLog("Refused a stream for user {}: {} open, the most allowed (--max-streams-per-user)", p.username(), n);
+                    JsonReply.error(ctx, 429, "Too many open streams for your account (" + perUser + "); close some and retry");
+                    return;
+                }
+                streamsByUser.put(user, n + 1);
+            }
+            releaseStream(c); // a keep-alive connection's previous stream, if its end went unseen
+            c.streamUser = user;
+            ctx.response().endHandler(v -> releaseStream(c));
+            ctx.next();
+        };
+    }
+
+    private void releaseStream(Conn c) {
+        Long user = c.streamUser;
+        if (user == null) {
+            return;
+        }
+        c.streamUser = null;
+        synchronized (this) {
+            streamsByUser.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
+        }
+    }
+
+    /** Streams an account holds now, for tests and metrics. */
+    synchronized int streams(long userId) {
+        return streamsByUser.getOrDefault(userId, 0);
+    }
+
+    private void closed(HttpConnection conn) {
+        Conn c = open.remove(conn);
+        if (c == null) {
+            return;
+        }
+        releaseStream(c);
+        if (c.timer >= 0) {
+            vertx.cancelTimer(c.timer);
+        }
+        if (c.counted) {
+            synchronized (this) {
+                byAddress.computeIfPresent(c.address, (a, n) -> n <= 1 ? null : n - 1);
+            }
+        }
+    }
+
+    /** Open connections, for tests and metrics. */
+    int open() {
+        return open.size();
+    }
+
+    /** At most one refusal line per second: a flood must not flood the log too. */
+    private void refusalLog(String format, Object a, Object b) {
+        long now = System.currentTimeMillis();
+        synchronized (this) {
+            if (now - lastRefusalLog < 1000) {
+                return;
+            }
+            lastRefusalLog = now;
+        }
+        LOG.warn(format, a, b);
+    }
+}

@@ -15,6 +15,12 @@ public final class NodeScript {
     }
 
     public static JsonObject run(String script, String... args) throws IOException, InterruptedException {
+        return run(java.time.Duration.ofSeconds(30), script, args);
+    }
+
+    /** As {@link #run(String, String...)}, for scripts that may take up to {@code limit}. */
+    public static JsonObject run(java.time.Duration limit, String script, String... args)
+            throws IOException, InterruptedException {
         Path node = Tools.require("node", "apt-get install nodejs npm", "/usr/bin/node", "/usr/local/bin/node");
         if (!Files.exists(Path.of("npm/node_modules/socket.io-client/package.json"))) {
             String reason = "MISSING TOOL: npm/node_modules is not installed; run 'mvn generate-resources'"
@@ -24,13 +30,18 @@ public final class NodeScript {
         }
         List<String> cmd = new ArrayList<>(List.of(node.toString(), "src/test/js/" + script));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        // Output to files, not pipes: a script may print more than a pipe holds before it exits.
+        Path outFile = Files.createTempFile("node-out", ".txt");
+        Path errFile = Files.createTempFile("node-err", ".txt");
+        Process p = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
+        if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError(script + " " + String.join(" ", args) + " did not finish in 30 s");
+            throw new AssertionError(script + " " + String.join(" ", args) + " did not finish in " + limit.toSeconds() + " s");
         }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        String out = Files.readString(outFile, StandardCharsets.UTF_8).trim();
+        String err = Files.readString(errFile, StandardCharsets.UTF_8).trim();
+        Files.deleteIfExists(outFile);
+        Files.deleteIfExists(errFile);
         if (p.exitValue() != 0) {
             throw new AssertionError(script + " " + String.join(" ", args) + " exited " + p.exitValue()
                     + ":\n" + err + "\n" + out);

@@ -92,7 +92,7 @@ public final class FeedApp {
                 fail(socket, ack, "subscribe", "too_many", "At most " + MAX_SUBSCRIPTIONS + " feeds per connection.");
                 return;
             }
-            hub.history(feed, (long) (seconds * 1000), (int) points, p.username()).onComplete(ar -> {
+            hub.history(feed, (long) (seconds * 1000), (int) points, p.username(), h -> h).onComplete(ar -> {
                 if (ar.failed()) {
                     fail(socket, ack, "subscribe", ar.cause() instanceof FeedHub.Busy ? "busy" : "failed",
                             ar.cause() instanceof FeedHub.Busy ? ar.cause().getMessage() : "Could not compute the history.");

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -185,9 +186,10 @@ public final class FeedHub {
      * The feed's downsampled history (see {@link Feed#downsample}), computed on a worker from a copy
      * of the history taken here: 50,000 samples took 70-78 ms, which on the event loop delayed every
      * other client (issue 15). At most {@code historyRequestsPerUser} per user run at once; more fail
-     * with {@link Busy}. Completes on the home context.
+     * with {@link Busy}. {@code then} also runs on the worker (e.g. encoding the reply). Completes on the
+     * home context.
      */
-    Future<JsonObject> history(Feed feed, long windowMs, int points, String user) {
+    <T> Future<T> history(Feed feed, long windowMs, int points, String user, Function<JsonObject, T> then) {
         int running = historyInFlight.getOrDefault(user, 0);
         if (running >= config.historyRequestsPerUser()) {
             return Future.failedFuture(new Busy("You already have " + running + " history requests in progress (at most "
@@ -196,7 +198,7 @@ public final class FeedHub {
         historyInFlight.put(user, running + 1);
         Feed.HistoryView view = feed.view();
         long now = System.currentTimeMillis();
-        return historyWorkers.executeBlocking(() -> Feed.downsample(view, windowMs, points, now), false)
+        return historyWorkers.executeBlocking(() -> then.apply(Feed.downsample(view, windowMs, points, now)), false)
                 .andThen(ar -> historyInFlight.computeIfPresent(user, (k, n) -> n <= 1 ? null : n - 1));
     }
 

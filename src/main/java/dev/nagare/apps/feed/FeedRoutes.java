@@ -5,6 +5,7 @@ import dev.nagare.auth.KeyedRates;
 import dev.nagare.auth.Principal;
 import dev.nagare.web.JsonReply;
 import dev.nagare.web.StaticAssets;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -134,9 +135,12 @@ public final class FeedRoutes {
             JsonReply.error(ctx, 400, "seconds must be 10 to " + Feed.MAX_AGE_MS / 1000 + " and points 10 to 2000.");
             return;
         }
-        hub.history(feed, seconds * 1000, points, p.username()).onComplete(ar -> {
+        hub.history(feed, seconds * 1000, points, p.username(), h -> h.put("feed", feed.name()).toBuffer()).onComplete(ar -> {
             if (ar.succeeded()) {
-                JsonReply.send(ctx, 200, ar.result().put("feed", feed.name()));
+                ctx.response().setStatusCode(200)
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+                        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                        .end(ar.result()); // encoded on the worker too
             } else if (ar.cause() instanceof FeedHub.Busy busy) {
                 LOG.info("Feed {} history for {} refused: busy", feed.name(), p.username());
                 ctx.response().putHeader("Retry-After", "1");

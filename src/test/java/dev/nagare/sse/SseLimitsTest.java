@@ -1,9 +1,12 @@
 package dev.nagare.sse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nagare.auth.Account;
 import dev.nagare.auth.Role;
+import dev.nagare.server.ConfigException;
+import dev.nagare.server.ConfigResolver;
 import dev.nagare.server.Setting;
 import dev.nagare.testing.TestServer;
 import io.vertx.core.Future;
@@ -242,6 +245,15 @@ class SseLimitsTest {
         assertThat(limited.statusCode()).isEqualTo(429);
         assertThat(limited.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(new JsonObject(limited.body()).getString("message")).contains("at most 5 events per second");
+    }
+
+    @Test
+    void settingsWhereOneLargestEventWouldNotFitAreRefusedAtStart() {
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(Setting.SSE_MAX_EVENT, "8192",
+                Setting.SSE_CHANNEL_BYTES, "4096"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("sse-channel-bytes");
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(Setting.SSE_HISTORY_BYTES, "100000"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("sse-history-bytes");
     }
 
     @Test

@@ -131,6 +131,9 @@ public final class SseRoutes {
             channels.join(sub);
             res.closeHandler(v -> sub.gone());
             res.exceptionHandler(e -> sub.gone());
+            if (res.closed()) {
+                sub.gone(); // closed before the handlers were set: it must not hold a place
+            }
         });
     }
 
@@ -181,7 +184,7 @@ public final class SseRoutes {
             }
             Optional<SseChannel> channel = channels.forPublish(name);
             if (channel.isEmpty()) {
-                LOG.warn("SSE publish by {} to {} refused: all {} channels are in use", p.username(), name,
+                LOG.info("SSE publish by {} to {} refused: all {} channels are in use", p.username(), name,
                         channels.config().maxChannels());
                 JsonReply.error(ctx, 503, "This server already holds its maximum of " + channels.config().maxChannels()
                         + " SSE channels; a channel nobody follows is removed "

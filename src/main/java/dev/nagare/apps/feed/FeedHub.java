@@ -1,9 +1,9 @@
 package dev.nagare.apps.feed;
 
+import dev.nagare.auth.Principal;
 import dev.nagare.sse.SseChannels;
 import dev.nagare.store.Store;
 import io.vertx.core.Context;
-import dev.nagare.auth.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;

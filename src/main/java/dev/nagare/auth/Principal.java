@@ -6,7 +6,7 @@ import java.util.Set;
  * Who a request or socket acts as: an account reached through a login session (cookie) or a token.
  *
  * <p>Rights are {@code action:resource} strings (see {@link Scopes}). An account has its role's
- * defaults (admin: everything; user: join and publish; guest: join) plus rights granted to it
+ * defaults (admin: everything; user: join, and publish except on {@code sse/*}; guest: join) plus rights granted to it
  * ({@code nagare user grant}). A token may be narrowed further by its scopes: it can never do more
  * than its account. {@code csrf} is the session's CSRF token (null for tokens, which need none).
  */
@@ -14,6 +14,11 @@ public record Principal(long userId, String username, Role role, Set<String> gra
         String csrf) {
 
     private static final Set<String> USER_ACTIONS = Set.of("join", "publish");
+    /**
+     * Resources users may not publish to by default: an SSE channel keeps what is published for
+     * every reader (issue 15), so publishing there is granted explicitly ({@code nagare user grant}).
+     */
+    private static final String USER_PUBLISH_EXCLUDED = "sse/";
 
     public Principal {
         grants = grants == null ? Set.of() : Set.copyOf(grants);
@@ -29,6 +34,7 @@ public record Principal(long userId, String username, Role role, Set<String> gra
         String right = action + ":" + resource;
         boolean account = role == Role.ADMIN
                 || role == Role.USER && USER_ACTIONS.contains(action)
+                        && !("publish".equals(action) && resource.startsWith(USER_PUBLISH_EXCLUDED))
                 || role == Role.GUEST && "join".equals(action)
                 || Scopes.grants(grants, right);
         return account && (scopes == null || Scopes.grants(scopes, right));

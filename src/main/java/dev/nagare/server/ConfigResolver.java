@@ -1,8 +1,10 @@
 package dev.nagare.server;
 
 import dev.nagare.apps.chat.ChatConfig;
+import dev.nagare.apps.feed.FeedConfig;
 import dev.nagare.apps.feed.FeedSpec;
 import dev.nagare.apps.game.GameConfig;
+import dev.nagare.sse.SseConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -100,9 +102,31 @@ public final class ConfigResolver {
                         (int) number(raw, Setting.MAX_TCP_CONNECTIONS, 0, 10_000_000),
                         (int) number(raw, Setting.MAX_CONNECTIONS_PER_ADDRESS, 0, 10_000_000),
                         Duration.ofSeconds(number(raw, Setting.REQUEST_TIMEOUT, 1, 3_600)),
-                        (int) number(raw, Setting.MAX_STREAMS_PER_USER, 0, 1_000_000)));
+                        (int) number(raw, Setting.MAX_STREAMS_PER_USER, 0, 1_000_000)),
+                sse(raw),
+                new FeedConfig(number(raw, Setting.FEED_MAX_SKEW, 0, 86_400_000),
+                        (int) number(raw, Setting.FEED_HISTORY_REQUESTS, 1, 1000)));
         checkTls(config, raw);
         return config;
+    }
+
+    private static SseConfig sse(Map<Setting, Raw> raw) {
+        long event = number(raw, Setting.SSE_MAX_EVENT, 1024, 16L << 20);
+        long channel = number(raw, Setting.SSE_CHANNEL_BYTES, 1024, 1L << 40);
+        long total = number(raw, Setting.SSE_HISTORY_BYTES, 1024, 1L << 40);
+        if (channel < event) {
+            throw invalid(Setting.SSE_CHANNEL_BYTES, raw.get(Setting.SSE_CHANNEL_BYTES),
+                    "a channel's history must hold at least one largest event (--sse-max-event " + event + ")");
+        }
+        if (total < channel) {
+            throw invalid(Setting.SSE_HISTORY_BYTES, raw.get(Setting.SSE_HISTORY_BYTES),
+                    "the total must be at least one channel's history (--sse-channel-bytes " + channel + ")");
+        }
+        return new SseConfig(SseConfig.defaults().historyEvents(),
+                Duration.ofSeconds(number(raw, Setting.SSE_HISTORY_SECONDS, 1, 86_400)), channel, total, (int) event,
+                number(raw, Setting.SSE_PUBLISH_RATE, 1, 1_000_000),
+                (int) number(raw, Setting.SSE_MAX_CHANNELS, 1, 1_000_000),
+                (int) number(raw, Setting.SSE_WAITING_PER_USER, 0, 10_000));
     }
 
     private static void checkTls(ServerConfig c, Map<Setting, Raw> raw) {

@@ -124,8 +124,8 @@ public final class Nagare {
                 io = new SocketIoServer(engine, SocketIoConfig.defaults());
                 // The default namespace is for authenticated users (or guests where allowed).
                 io.of("/").use(auth.socketAuth());
-                sse = new SseChannels(home, 1000, Duration.ofMinutes(10).toMillis());
-                feeds = new FeedHub(home, sse, store);
+                sse = new SseChannels(home, config.sse());
+                feeds = new FeedHub(home, sse, store, config.feedLimits());
                 FeedApp.install(io, auth.socketAuth(), feeds);
                 game = GameApp.install(io, auth.socketAuth(), config.game(), home);
                 ChatApp.install(io, auth.socketAuth(), store, config.chat()).compose(app -> {

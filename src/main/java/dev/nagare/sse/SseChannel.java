@@ -4,33 +4,42 @@ import dev.nagare.wire.SseCodec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
- * One named stream of events with a bounded history (at most {@code maxEvents}, none older than
- * {@code maxAgeMs}) so that a client that reconnects with Last-Event-ID resumes where it stopped.
+ * One named stream of events with a bounded history (at most {@code historyEvents} and
+ * {@code channelHistoryBytes}, none older than {@code historyAge}, and the oldest go first when all
+ * channels together pass the {@link HistoryBudget}) so that a client that reconnects with
+ * Last-Event-ID resumes where it stopped, or is told by a {@code gap} event what it missed.
  *
- * <p>Ids are consecutive within a process and start at the creation time in ms × 1000, so they also
- * keep increasing across restarts: an id from before a restart is simply older than the history,
- * and the client is told so by a {@code gap} event. Event-loop only (the home context).
+ * <p>Ids are consecutive within a channel's life and start at its creation time in ms × 1000, so
+ * they also keep increasing across restarts and when an idle channel is removed and later created
+ * again: an id from before is simply older than the history. Event-loop only (the home context).
  */
 public final class SseChannel {
-    /** One event as stored; {@code encoded} is its wire text, built once for every subscriber. */
-    public record Event(long id, String event, String data, long ts, byte[] encoded) {
+    /** Bookkeeping per stored event beyond its bytes (the record, the array header, the deque slot). */
+    static final int EVENT_OVERHEAD = 96;
+
+    /** One event as stored: only its wire text, built once for every subscriber. */
+    public record Event(long id, long ts, byte[] encoded) {
+        int size() {
+            return encoded.length + EVENT_OVERHEAD;
+        }
     }
 
     private final String name;
-    private final int maxEvents;
-    private final long maxAgeMs;
+    private final SseConfig config;
+    private final HistoryBudget budget;
     private final ArrayDeque<Event> history = new ArrayDeque<>();
     private final Set<SseSubscriber> subscribers = new LinkedHashSet<>();
     private long nextId;
+    private long bytes;
+    private boolean closed;
 
-    SseChannel(String name, int maxEvents, long maxAgeMs, long nowMillis) {
+    SseChannel(String name, SseConfig config, HistoryBudget budget, long nowMillis) {
         this.name = name;
-        this.maxEvents = maxEvents;
-        this.maxAgeMs = maxAgeMs;
+        this.config = config;
+        this.budget = budget;
         this.nextId = nowMillis * 1000;
     }
 
@@ -41,10 +50,12 @@ public final class SseChannel {
     /** Stores the event and sends it to every subscriber; a subscriber that cannot keep up is dropped. */
     public Event publish(String event, String data, long nowMillis) {
         long id = nextId++;
-        Event e = new Event(id, event, data, nowMillis,
-                SseCodec.bytes(SseCodec.event(event, Long.toString(id), data)));
+        Event e = new Event(id, nowMillis, SseCodec.bytes(SseCodec.event(event, Long.toString(id), data)));
         history.addLast(e);
+        bytes += e.size();
+        budget.added(this, e);
         trim(nowMillis);
+        budget.enforce();
         for (SseSubscriber s : new ArrayList<>(subscribers)) {
             s.send(e);
         }
@@ -66,8 +77,8 @@ public final class SseChannel {
         subscribers.add(s);
     }
 
-    void remove(SseSubscriber s) {
-        subscribers.remove(s);
+    boolean remove(SseSubscriber s) {
+        return subscribers.remove(s);
     }
 
     int subscribers() {
@@ -82,10 +93,54 @@ public final class SseChannel {
         return nextId - 1;
     }
 
-    private void trim(long nowMillis) {
-        while (!history.isEmpty()
-                && (history.size() > maxEvents || history.peekFirst().ts() < nowMillis - maxAgeMs)) {
-            history.removeFirst();
+    /** Bytes this channel's history holds (events' wire text plus {@link #EVENT_OVERHEAD} each). */
+    long retainedBytes() {
+        return bytes;
+    }
+
+    int events() {
+        return history.size();
+    }
+
+    /** No subscriber and nothing left to resume from (after trimming by age): the channel may go. */
+    boolean idle(long nowMillis) {
+        trim(nowMillis);
+        return subscribers.isEmpty() && history.isEmpty();
+    }
+
+    /** Whether {@code e} is still in the history (histories only ever lose their oldest events). */
+    boolean holds(Event e) {
+        return !closed && !history.isEmpty() && e.id() >= history.peekFirst().id();
+    }
+
+    /** Drops the oldest event if it is {@code e}; true when it was. For the {@link HistoryBudget}. */
+    boolean evictOldest(Event e) {
+        if (history.peekFirst() != e) {
+            return false;
         }
+        dropOldest();
+        return true;
+    }
+
+    /** The channel is removed: its history is released; its subscribers are the caller's business. */
+    void close() {
+        while (!history.isEmpty()) {
+            dropOldest();
+        }
+        closed = true;
+    }
+
+    void trim(long nowMillis) {
+        long oldest = nowMillis - config.historyAge().toMillis();
+        while (!history.isEmpty() && (history.size() > config.historyEvents()
+                || bytes > config.channelHistoryBytes() || history.peekFirst().ts() < oldest)) {
+            dropOldest();
+        }
+    }
+
+    private void dropOldest() {
+        Event e = history.removeFirst();
+        bytes -= e.size();
+        budget.released(e);
     }
 }

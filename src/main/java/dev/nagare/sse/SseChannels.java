@@ -2,48 +2,60 @@ package dev.nagare.sse;
 
 import dev.nagare.wire.SseCodec;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
- * Every SSE channel, by name, and the heartbeat that keeps idle connections open through proxies.
- * Names are {@code [a-z0-9][a-z0-9:_.-]{0,63}}; feeds use {@code feed:<name>}. All state lives on the
- * home context; calls from other threads hop there.
+ * Every SSE channel, by name, the heartbeat that keeps idle connections open through proxies, and a
+ * sweep every second that trims histories by age and removes idle channels. Names are
+ * {@code [a-z0-9][a-z0-9:_.-]{0,63}}; feeds use {@code feed:<name>}.
+ *
+ * <p>Only a publish creates a channel (issue 15: subscribes used to fill the table until restart).
+ * A stream on a channel that does not exist yet waits outside the table, at most
+ * {@code waitingPerUser} per user, and is attached when the first event is published. Channels apps
+ * open ({@link #open}, the feeds') are pinned: never swept and not counted against
+ * {@code maxChannels}, so a feed added while users hold every slot still gets its stream. All state
+ * lives on the home context; calls from other threads hop there.
  */
 public final class SseChannels {
     public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9:_.-]{0,63}");
     static final long HEARTBEAT_MS = 15_000;
-    static final int MAX_CHANNELS = 1_000;
+    static final long SWEEP_MS = 1_000;
 
     private final Context home;
-    private final int maxEvents;
-    private final long maxAgeMs;
-    private final Map<String, SseChannel> channels = new LinkedHashMap<>(); // home context only
+    private final SseConfig config;
+    private final HistoryBudget budget;
+    // home context only, all of them
+    private final Map<String, SseChannel> channels = new LinkedHashMap<>();
+    private final Set<String> pinned = new HashSet<>();
+    private final Map<String, Set<SseSubscriber>> waiting = new HashMap<>();
+    private final Map<String, Integer> waitingByOwner = new HashMap<>();
     private final byte[] heartbeat = SseCodec.bytes(SseCodec.comment("heartbeat"));
 
-    public SseChannels(Context home, int maxEvents, long maxAgeMs) {
+    public SseChannels(Context home, SseConfig config) {
         this.home = home;
-        this.maxEvents = maxEvents;
-        this.maxAgeMs = maxAgeMs;
-        home.runOnContext(v -> home.owner().setPeriodic(HEARTBEAT_MS, id -> beat()));
+        this.config = config;
+        this.budget = new HistoryBudget(config.totalHistoryBytes());
+        home.runOnContext(v -> {
+            home.owner().setPeriodic(HEARTBEAT_MS, id -> beat());
+            home.owner().setPeriodic(SWEEP_MS, id -> sweep(System.currentTimeMillis()));
+        });
     }
 
-    /** The channel, created on first use; empty when the name is invalid or too many channels exist. */
-    public Optional<SseChannel> channel(String name) {
-        SseChannel c = channels.get(name);
-        if (c == null) {
-            if (!NAME.matcher(name).matches() || channels.size() >= MAX_CHANNELS) {
-                return Optional.empty();
-            }
-            c = new SseChannel(name, maxEvents, maxAgeMs, System.currentTimeMillis());
-            channels.put(name, c);
-        }
-        return Optional.of(c);
+    public SseConfig config() {
+        return config;
     }
 
     /** The channel if it exists. */
@@ -51,21 +63,126 @@ public final class SseChannels {
         return Optional.ofNullable(channels.get(name));
     }
 
-    /** Publishes from any thread; the event goes out on the home context. Completes with its id (-1: no channel). */
-    public io.vertx.core.Future<Long> publish(String channel, String event, String data) {
-        io.vertx.core.Promise<Long> id = io.vertx.core.Promise.promise();
-        onHome(() -> id.complete(channel(channel).map(c -> c.publish(event, data, System.currentTimeMillis()).id())
+    /** An app's channel (a feed's): created now if needed, pinned until {@link #close}. Any thread. */
+    public void open(String name) {
+        onHome(() -> {
+            pinned.add(name);
+            if (!channels.containsKey(name)) {
+                create(name);
+            }
+        });
+    }
+
+    /** Removes an app's channel: its streams end (EventSource then finds a 404). Any thread. */
+    public void close(String name) {
+        onHome(() -> {
+            pinned.remove(name);
+            SseChannel c = channels.remove(name);
+            if (c != null) {
+                for (SseSubscriber s : new ArrayList<>(c.subscriberSet())) {
+                    s.end();
+                }
+                c.close();
+            }
+        });
+    }
+
+    /** Publishes from any thread; the event goes out on the home context. Completes with its id (-1: no room for a new channel). */
+    public Future<Long> publish(String channel, String event, String data) {
+        Promise<Long> id = Promise.promise();
+        onHome(() -> id.complete(forPublish(channel).map(c -> c.publish(event, data, System.currentTimeMillis()).id())
                 .orElse(-1L)));
         return id.future();
     }
 
+    /** The channel to publish to, created when there is room: empty when the name is invalid or the table is full. */
+    Optional<SseChannel> forPublish(String name) {
+        SseChannel c = channels.get(name);
+        if (c != null) {
+            return Optional.of(c);
+        }
+        if (!NAME.matcher(name).matches()) {
+            return Optional.empty();
+        }
+        if (unpinned() >= config.maxChannels()) {
+            sweep(System.currentTimeMillis()); // idle channels may have expired since the last sweep
+            if (unpinned() >= config.maxChannels()) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(create(name));
+    }
+
+    /** Whether {@code owner} may open one more stream on a channel that does not exist yet. */
+    boolean mayWait(String owner) {
+        return waitingByOwner.getOrDefault(owner, 0) < config.waitingPerUser();
+    }
+
+    /** Starts a stream: on its channel when it exists, else waiting for the first publish. */
+    void join(SseSubscriber s) {
+        SseChannel c = channels.get(s.name());
+        if (c != null) {
+            s.attach(c);
+            c.add(s);
+            return;
+        }
+        waiting.computeIfAbsent(s.name(), k -> new LinkedHashSet<>()).add(s);
+        waitingByOwner.merge(s.owner(), 1, Integer::sum);
+    }
+
+    /** The stream ended (or was dropped): it no longer holds a place anywhere. Idempotent. */
+    void leave(SseSubscriber s) {
+        SseChannel c = s.channel();
+        if (c != null) {
+            c.remove(s);
+            return;
+        }
+        Set<SseSubscriber> w = waiting.get(s.name());
+        if (w != null && w.remove(s)) {
+            if (w.isEmpty()) {
+                waiting.remove(s.name());
+            }
+            waitingByOwner.computeIfPresent(s.owner(), (k, n) -> n <= 1 ? null : n - 1);
+        }
+    }
+
     /** Runs {@code r} on the home context: now when already there, else as soon as it is free. */
-    void onHome(Runnable r) {
+    public void onHome(Runnable r) {
         if (Vertx.currentContext() == home) {
             r.run();
         } else {
             home.runOnContext(v -> r.run());
         }
+    }
+
+    private SseChannel create(String name) {
+        SseChannel c = new SseChannel(name, config, budget, System.currentTimeMillis());
+        channels.put(name, c);
+        Set<SseSubscriber> w = waiting.remove(name);
+        if (w != null) {
+            for (SseSubscriber s : w) {
+                waitingByOwner.computeIfPresent(s.owner(), (k, n) -> n <= 1 ? null : n - 1);
+                s.attach(c);
+                c.add(s);
+            }
+        }
+        return c;
+    }
+
+    private int unpinned() {
+        return channels.size() - pinned.size();
+    }
+
+    /** Trims every history by age and removes channels nobody follows that have nothing left to resume from. */
+    void sweep(long nowMillis) {
+        channels.values().removeIf(c -> {
+            boolean gone = !pinned.contains(c.name()) && c.idle(nowMillis);
+            if (gone) {
+                c.close();
+            }
+            return gone;
+        });
+        budget.enforce();
     }
 
     private void beat() {
@@ -74,14 +191,27 @@ public final class SseChannels {
                 s.write(heartbeat);
             }
         }
+        for (Set<SseSubscriber> w : new ArrayList<>(waiting.values())) {
+            for (SseSubscriber s : new ArrayList<>(w)) {
+                s.write(heartbeat);
+            }
+        }
     }
 
-    /** Channel names with their subscriber counts, for the API. */
-    public List<Map<String, Object>> describe() {
-        List<Map<String, Object>> out = new ArrayList<>();
+    /**
+     * The channels {@code visible} lets through, with subscribers, last id, events and bytes held, and
+     * the totals: {@code retainedBytes} of every history and {@code waiting} streams. For the API.
+     */
+    public Map<String, Object> describe(Predicate<String> visible) {
+        List<Map<String, Object>> list = new ArrayList<>();
         for (SseChannel c : channels.values()) {
-            out.add(Map.of("name", c.name(), "subscribers", c.subscribers(), "lastId", c.lastId()));
+            if (visible.test(c.name())) {
+                list.add(Map.of("name", c.name(), "subscribers", c.subscribers(), "lastId", c.lastId(),
+                        "events", c.events(), "retainedBytes", c.retainedBytes()));
+            }
         }
-        return out;
+        int waitingStreams = waiting.values().stream().mapToInt(Set::size).sum();
+        return Map.of("channels", list, "count", unpinned(), "maxChannels", config.maxChannels(),
+                "retainedBytes", budget.bytes(), "maxRetainedBytes", budget.limit(), "waiting", waitingStreams);
     }
 }

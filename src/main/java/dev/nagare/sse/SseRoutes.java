@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -23,24 +24,27 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /sse/{channel}}: a channel for EventSource, with Last-Event-ID resume (header, or
  *       the {@code lastEventId} query parameter), a {@code retry:} hint and a heartbeat comment every
  *       15 s; needs a session cookie or a bearer token with join on the channel;</li>
- *   <li>{@code POST /api/sse/{channel}} {@code {"event"?, "data"}}: publish, with publish:sse/{channel}.</li>
+ *   <li>{@code POST /api/sse/{channel}} {@code {"event"?, "data"}}: publish, with publish:sse/{channel} (not a
+ *       user's by default: admins, grants and tokens of such accounts), at most {@code maxEventBytes} of data
+ *       (413), {@code publishRate} per user (429 with Retry-After), while there is room for the channel (503);</li>
+ *   <li>{@code GET /api/sse}: the channels the caller may follow, and the bytes held for resuming.</li>
  * </ul>
  */
 public final class SseRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(SseRoutes.class);
     static final long RETRY_MS = 3000;
-    static final int MAX_DATA_CHARS = 64 * 1024;
     private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     private final SseChannels channels;
     private final AuthRoutes auth;
     private final boolean guests;
-    private final KeyedRates publishRates = new KeyedRates(100);
+    private final KeyedRates publishRates;
 
     public SseRoutes(SseChannels channels, AuthRoutes auth, boolean guests) {
         this.channels = channels;
         this.auth = auth;
         this.guests = guests;
+        this.publishRates = new KeyedRates(channels.config().publishRate());
     }
 
     public void mount(Router router) {
@@ -48,7 +52,13 @@ public final class SseRoutes {
         router.get("/sse/:channel").handler(auth.attach()).handler(this::subscribe);
         router.post("/api/sse/:channel").handler(auth.attach()).handler(auth.require()).handler(this::publish);
         router.get("/api/sse").handler(auth.attach()).handler(auth.require())
-                .handler(ctx -> channels.onHome(() -> JsonReply.send(ctx, 200, new JsonObject().put("channels", channels.describe()))));
+                .handler(this::list);
+    }
+
+    /** The channels the principal may follow, and the totals (bytes held for resuming, waiting streams). */
+    private void list(RoutingContext ctx) {
+        Principal p = ctx.get(AuthRoutes.PRINCIPAL);
+        channels.onHome(() -> JsonReply.send(ctx, 200, new JsonObject(channels.describe(n -> p.may("join", resource(n))))));
     }
 
     /** The resource a channel's rights are named by: "feed:prices" → "feed/prices", "news" → "sse/news". */
@@ -101,25 +111,29 @@ public final class SseRoutes {
         }
         Long resumeFrom = lastId;
         String who = (p == null ? "guest" : p.username()) + "@" + ctx.request().remoteAddress();
+        String owner = p == null ? "guest@" + ctx.request().remoteAddress().hostAddress() : p.username();
         channels.onHome(() -> {
-            Optional<SseChannel> found = name.startsWith("feed:") ? channels.existing(name) : channels.channel(name);
-            if (found.isEmpty()) {
-                JsonReply.error(ctx, 404, name.startsWith("feed:") ? "There is no feed '" + name.substring(5) + "'."
-                        : "Too many channels are open on this server.");
+            boolean exists = channels.existing(name).isPresent();
+            if (!exists && name.startsWith("feed:")) {
+                JsonReply.error(ctx, 404, "There is no feed '" + name.substring(5) + "'.");
                 return;
             }
-            SseChannel channel = found.get();
-            HttpServerResponse res = eventStream(ctx);
-            SseSubscriber sub = new SseSubscriber(channel, res, who);
-            res.write(Buffer.buffer(SseCodec.retry(RETRY_MS) + SseCodec.comment("connected to " + name)));
-            if (resumeFrom != null) {
-                sub.resumeAfter(resumeFrom); // replays what was missed, paced by the socket; a gap is announced
-            } else {
-                sub.startLive();
+            if (!exists && !channels.mayWait(owner)) {
+                LOG.info("SSE subscribe by {} to {} refused: too many streams on channels without events", who, name);
+                JsonReply.error(ctx, 429, "Nobody has published to " + name + " yet, and you already follow "
+                        + channels.config().waitingPerUser() + " such channels; close one first.");
+                return;
             }
-            channel.add(sub);
+            HttpServerResponse res = eventStream(ctx);
+            SseSubscriber sub = new SseSubscriber(channels, name, res, who, owner, resumeFrom);
+            res.write(Buffer.buffer(SseCodec.retry(RETRY_MS) + SseCodec.comment("connected to " + name)));
+            // replays what was missed, paced by the socket; a gap is announced
+            channels.join(sub);
             res.closeHandler(v -> sub.gone());
             res.exceptionHandler(e -> sub.gone());
+            if (res.closed()) {
+                sub.gone(); // closed before the handlers were set: it must not hold a place
+            }
         });
     }
 
@@ -132,7 +146,10 @@ public final class SseRoutes {
             return;
         }
         if (!p.may("publish", resource(name))) {
-            JsonReply.error(ctx, 403, "Not allowed: publishing to " + name + " needs the right publish:" + resource(name) + ".");
+            LOG.info("SSE publish by {} to {} refused: no right", p.username(), name);
+            JsonReply.error(ctx, 403, "Not allowed: publishing to " + name + " needs the right publish:" + resource(name)
+                    + " (admins have it; an admin grants it with: nagare user grant " + p.username() + " 'publish:"
+                    + resource(name) + "').");
             return;
         }
         JsonObject body;
@@ -152,19 +169,27 @@ public final class SseRoutes {
             JsonReply.error(ctx, 400, "event must be 1 to 64 characters from A-Z a-z 0-9 _ . : -");
             return;
         }
-        if (data.length() > MAX_DATA_CHARS) {
-            JsonReply.error(ctx, 413, "data is at most " + MAX_DATA_CHARS + " characters.");
+        int maxBytes = channels.config().maxEventBytes();
+        if (data.length() > maxBytes || data.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+            LOG.info("SSE publish by {} to {} refused: {} characters of data", p.username(), name, data.length());
+            JsonReply.error(ctx, 413, "data is at most " + maxBytes + " bytes (UTF-8).");
             return;
         }
         channels.onHome(() -> {
             if (!publishRates.tryTake(p.username())) {
                 LOG.info("SSE publish by {} to {} refused: rate", p.username(), name);
+                ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, (long) Math.ceil(1 / publishRates.rate()))));
                 JsonReply.error(ctx, 429, "Slow down: " + publishRates.describe("events") + ".");
                 return;
             }
-            Optional<SseChannel> channel = channels.channel(name);
+            Optional<SseChannel> channel = channels.forPublish(name);
             if (channel.isEmpty()) {
-                JsonReply.error(ctx, 503, "Too many channels are open on this server.");
+                LOG.info("SSE publish by {} to {} refused: all {} channels are in use", p.username(), name,
+                        channels.config().maxChannels());
+                JsonReply.error(ctx, 503, "This server already holds its maximum of " + channels.config().maxChannels()
+                        + " SSE channels; a channel nobody follows is removed "
+                        + channels.config().historyAge().toSeconds() + " s after its last event. Publish to an"
+                        + " existing channel, or try again later.");
                 return;
             }
             SseChannel.Event e = channel.get().publish(event, data, System.currentTimeMillis());

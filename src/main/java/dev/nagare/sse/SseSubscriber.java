@@ -14,38 +14,66 @@ import org.slf4j.LoggerFactory;
  * once it has caught up it gets events as they come, and if it then stops reading and the queue fills,
  * the connection is closed rather than buffered without limit: EventSource reconnects by itself and
  * catches up again. Lost events (evicted from history before this client got them) are announced
- * with an {@code event: gap}, never skipped silently. Event-loop only.
+ * with an {@code event: gap}, never skipped silently.
+ *
+ * <p>A stream on a channel nobody has published to yet waits with no channel ({@link SseChannels}
+ * keeps it outside the channel table) until the first publish creates the channel. Event-loop only.
  */
 final class SseSubscriber {
     private static final Logger LOG = LoggerFactory.getLogger(SseSubscriber.class);
     static final int MAX_QUEUED_BYTES = 256 * 1024;
 
-    private final SseChannel channel;
+    private final SseChannels registry;
+    private final String name;
     private final HttpServerResponse response;
     private final String who;
+    private final String owner;
+    private final Long resumeFrom;
+    private SseChannel channel; // null while waiting for the channel to exist
     private boolean closed;
     private long sent;
     private long cursor; // id of the last event written
     private boolean catchingUp;
 
-    SseSubscriber(SseChannel channel, HttpServerResponse response, String who) {
-        this.channel = channel;
+    /** {@code owner} is whom waiting streams are counted against; {@code resumeFrom} the Last-Event-ID, or null. */
+    SseSubscriber(SseChannels registry, String name, HttpServerResponse response, String who, String owner,
+            Long resumeFrom) {
+        this.registry = registry;
+        this.name = name;
         this.response = response;
         this.who = who;
+        this.owner = owner;
+        this.resumeFrom = resumeFrom;
         response.setWriteQueueMaxSize(MAX_QUEUED_BYTES);
     }
 
-    /** Starts after {@code lastId} (an id from Last-Event-ID), catching up from the history first. */
-    void resumeAfter(long lastId) {
-        cursor = lastId;
-        catchingUp = true;
-        response.drainHandler(v -> catchUp());
-        catchUp();
+    String name() {
+        return name;
     }
 
-    /** A live subscriber: only events from now on. */
-    void startLive() {
-        cursor = channel.lastId();
+    String owner() {
+        return owner;
+    }
+
+    SseChannel channel() {
+        return channel;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    /** Follows {@code c} from now on, first catching up after the Last-Event-ID if there was one. */
+    void attach(SseChannel c) {
+        channel = c;
+        if (resumeFrom != null) {
+            cursor = resumeFrom;
+            catchingUp = true;
+            response.drainHandler(v -> catchUp());
+            catchUp();
+        } else {
+            cursor = c.lastId();
+        }
     }
 
     void send(SseChannel.Event e) {
@@ -86,7 +114,7 @@ final class SseSubscriber {
         }
         if (response.writeQueueFull()) {
             LOG.info("SSE client {} on {} is not keeping up ({} KB queued); dropping it, it will resume with"
-                    + " Last-Event-ID", who, channel.name(), MAX_QUEUED_BYTES / 1024);
+                    + " Last-Event-ID", who, name, MAX_QUEUED_BYTES / 1024);
             close();
             return;
         }
@@ -94,18 +122,27 @@ final class SseSubscriber {
         sent++;
     }
 
+    /** Drops a client that does not keep up: the connection is reset (HTTP/1.1). */
     void close() {
         if (!closed) {
             closed = true;
-            channel.remove(this);
-            response.reset(); // closes the connection (HTTP/1.1)
+            registry.leave(this);
+            response.reset();
+        }
+    }
+
+    /** The channel went away (its feed was removed): the stream ends cleanly. */
+    void end() {
+        if (!closed) {
+            closed = true;
+            response.end();
         }
     }
 
     /** The client went away (or we dropped it). */
     void gone() {
         closed = true;
-        channel.remove(this);
+        registry.leave(this);
     }
 
     long sent() {

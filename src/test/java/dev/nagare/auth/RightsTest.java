@@ -101,6 +101,9 @@ class RightsTest {
     void rightsFollowRoleGrantsAndScopes() {
         Principal user = new Principal(1, "u", Role.USER, Set.of("broadcast:video/cam1"), null, null);
         assertThat(user.may("publish", "chat/general")).isTrue();
+        assertThat(user.may("publish", "sse/news")).as("SSE publishing is granted explicitly").isFalse();
+        assertThat(user.may("join", "sse/news")).isTrue();
+        assertThat(new Principal(1, "u", Role.USER, Set.of("publish:sse/*"), null, null).may("publish", "sse/news")).isTrue();
         assertThat(user.may("broadcast", "video/cam1")).isTrue();
         assertThat(user.may("broadcast", "video/cam2")).isFalse();
         Principal narrowed = new Principal(1, "u", Role.USER, Set.of(), Set.of("publish:chat/*"), null);

@@ -20,11 +20,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** /stream and /sse/{channel} read byte by byte, as EventSource would. */
 class SseTest {
+    static final long CHANNEL_BYTES = 32L << 20; // room for the 18 MB floods below (the default is 4 MB)
     @RegisterExtension
-    static final TestServer server = new TestServer(Map.of(Setting.ADMIN_PASSWORD, "river stone lantern"));
+    static final TestServer server = new TestServer(Map.of(Setting.ADMIN_PASSWORD, "river stone lantern",
+            Setting.SSE_CHANNEL_BYTES, Long.toString(CHANNEL_BYTES)));
 
     static String token;
     static String guestToken;
+    static String adminToken;
 
     @BeforeAll
     static void tokens() throws Exception {
@@ -33,6 +36,8 @@ class SseTest {
         Account guest = accounts.create("onlooker", "velvet thunder orchard", Role.GUEST).await(10, TimeUnit.SECONDS);
         token = server.nagare().tokens().create(user, "t", Set.of(), Duration.ofHours(1)).await().secret();
         guestToken = server.nagare().tokens().create(guest, "t", Set.of(), Duration.ofHours(1)).await().secret();
+        Account admin = accounts.find("admin").await().orElseThrow();
+        adminToken = server.nagare().tokens().create(admin, "t", Set.of(), Duration.ofHours(1)).await().secret();
     }
 
     private SseTestClient open(String path, Map<String, String> headers) throws IOException {
@@ -154,6 +159,24 @@ class SseTest {
         }
     }
 
+    @Test
+    void aReaderThatNeverReadsIsDroppedAndTheServerHoldsOnlyTheBoundedHistory() throws Exception {
+        String big = "x".repeat(60_000);
+        try (SseTestClient never = open("neverreads")) {
+            never.socket.setReceiveBufferSize(16 * 1024);
+            io.vertx.core.Future<Long> last = null;
+            for (int i = 0; i < 300; i++) { // 18 MB: far more than socket buffers and the 256 KB queue
+                last = server.nagare().sse().publish("neverreads", null, i + ":" + big);
+            }
+            last.await(30, TimeUnit.SECONDS);
+            io.vertx.core.Promise<Map<String, Object>> state = io.vertx.core.Promise.promise();
+            server.nagare().sse().onHome(() -> state.complete(server.nagare().sse().describe(n -> n.equals("neverreads"))));
+            var channel = new io.vertx.core.json.JsonObject(state.future().await()).getJsonArray("channels").getJsonObject(0);
+            assertThat(channel.getInteger("subscribers")).as("dropped, not buffered").isZero();
+            assertThat(channel.getLong("retainedBytes")).isLessThanOrEqualTo(CHANNEL_BYTES);
+        }
+    }
+
     private static SseTestClient.Event readOrNull(SseTestClient c) {
         try {
             return c.next();
@@ -167,11 +190,16 @@ class SseTest {
         HttpRequest.Builder post = HttpRequest.newBuilder(server.uri("/api/sse/board")).header("Content-Type", "application/json");
         assertThat(server.send(post.copy().header("Authorization", "Bearer " + guestToken)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"hi\"}")).build()).statusCode()).isEqualTo(403);
-        assertThat(server.send(post.copy().header("Authorization", "Bearer " + token)
+        // An ordinary user may follow channels but not publish to them unless granted (issue 15).
+        var user = server.send(post.copy().header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"data\":\"hi\"}")).build());
+        assertThat(user.statusCode()).isEqualTo(403);
+        assertThat(user.body()).contains("\"error\":\"forbidden\"", "publish:sse/board");
+        assertThat(server.send(post.copy().header("Authorization", "Bearer " + adminToken)
                 .POST(HttpRequest.BodyPublishers.ofString("[1]")).build()).statusCode()).isEqualTo(400);
-        assertThat(server.send(post.copy().header("Authorization", "Bearer " + token)
+        assertThat(server.send(post.copy().header("Authorization", "Bearer " + adminToken)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"event\":\"a b\",\"data\":1}")).build()).statusCode()).isEqualTo(400);
-        var ok = server.send(post.copy().header("Authorization", "Bearer " + token)
+        var ok = server.send(post.copy().header("Authorization", "Bearer " + adminToken)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"event\":\"note\",\"data\":{\"x\":1}}")).build());
         assertThat(ok.statusCode()).isEqualTo(202);
         assertThat(ok.body()).contains("\"channel\":\"board\"");

@@ -18,7 +18,7 @@ public final class SseTestClient implements AutoCloseable {
     public record Event(String event, String id, String data) {
     }
 
-    final int status;
+    public final int status;
     final Map<String, String> headers = new LinkedHashMap<>();
     final Socket socket;
     private final BufferedReader in;

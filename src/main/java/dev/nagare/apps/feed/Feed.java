@@ -23,6 +23,7 @@ final class Feed {
     private final Map<String, Object> latest = new LinkedHashMap<>();
     private final Set<String> keys = new LinkedHashSet<>();
     private long latestTs;
+    private long latestOrder = Long.MIN_VALUE;
     private long seq;
 
     Feed(FeedSpec spec) {
@@ -33,22 +34,29 @@ final class Feed {
         return spec.name();
     }
 
-    /** Adds a sample; false (nothing changed) when it would give the feed more than 64 keys. */
-    boolean add(FeedSample s) {
+    /**
+     * Adds a sample; false (nothing changed) when it would give the feed more than 64 keys. History is
+     * trimmed by the server's clock {@code now}, and a sample counts as newest by its time capped at
+     * {@code now}: a sample dated in the future neither evicts history nor freezes the latest values
+     * until its date comes (issue 15).
+     */
+    boolean add(FeedSample s, long now) {
         Set<String> after = new LinkedHashSet<>(keys);
         after.addAll(s.values().keySet());
         if (after.size() > FeedSample.MAX_KEYS) {
             return false;
         }
         keys.addAll(s.values().keySet());
-        if (s.ts() >= latestTs) {
+        long order = Math.min(s.ts(), now);
+        if (order >= latestOrder) {
             latest.putAll(s.values());
             latestTs = s.ts();
+            latestOrder = order;
         }
         seq++;
         history.addLast(s);
         while (!history.isEmpty()
-                && (history.size() > MAX_SAMPLES || history.peekFirst().ts() < latestTs - MAX_AGE_MS)) {
+                && (history.size() > MAX_SAMPLES || history.peekFirst().ts() < now - MAX_AGE_MS)) {
             history.removeFirst();
         }
         return true;
@@ -64,24 +72,35 @@ final class Feed {
                 .put("values", new JsonObject(new LinkedHashMap<>(latest)));
     }
 
-    /**
-     * The last {@code windowMs} of history in at most {@code points} time buckets, in uPlot's column
-     * form {@code {ts: [...], series: {key: [...]}}}: each bucket keeps the last value of each numeric
-     * key (null when the key had none there).
-     */
-    JsonObject downsample(long windowMs, int points, long now) {
-        long from = now - windowMs;
-        double width = (double) windowMs / points;
+    /** What {@link #downsample} reads, copied on the event loop so that a worker can read it. */
+    record HistoryView(FeedSample[] samples, List<String> numeric) {
+    }
+
+    /** A copy of the history and the numeric keys (the samples themselves are immutable). */
+    HistoryView view() {
         List<String> numeric = new ArrayList<>();
         for (String k : keys) {
             if (latest.get(k) instanceof Number) {
                 numeric.add(k);
             }
         }
+        return new HistoryView(history.toArray(new FeedSample[0]), numeric);
+    }
+
+    /**
+     * The last {@code windowMs} of history in at most {@code points} time buckets, in uPlot's column
+     * form {@code {ts: [...], series: {key: [...]}}}: each bucket keeps the last value of each numeric
+     * key (null when the key had none there). Reads only {@code view}: any thread (a worker, see
+     * {@link FeedHub#history}).
+     */
+    static JsonObject downsample(HistoryView view, long windowMs, int points, long now) {
+        long from = now - windowMs;
+        double width = (double) windowMs / points;
+        List<String> numeric = view.numeric();
         long[] bucketTs = new long[points];
         Object[][] cols = new Object[numeric.size()][points];
         boolean[] used = new boolean[points];
-        for (FeedSample s : history) {
+        for (FeedSample s : view.samples()) {
             if (s.ts() < from || s.ts() > now) {
                 continue;
             }

@@ -69,7 +69,7 @@ public final class FeedApp {
     private void connected(Socket socket) {
         Principal p = AuthRoutes.principal(socket);
         Map<String, Subscription> mine = new LinkedHashMap<>();
-        socket.on("feeds", (args, ack) -> ok(ack, new JsonObject().put("feeds", new JsonArray(hub.list()))));
+        socket.on("feeds", (args, ack) -> ok(ack, new JsonObject().put("feeds", new JsonArray(hub.list(p)))));
         socket.on("subscribe", (args, ack) -> {
             JsonObject a = object(args);
             Feed feed = a == null ? null : hub.feed(String.valueOf(a.getValue("feed"))).orElse(null);
@@ -92,13 +92,25 @@ public final class FeedApp {
                 fail(socket, ack, "subscribe", "too_many", "At most " + MAX_SUBSCRIPTIONS + " feeds per connection.");
                 return;
             }
-            Subscription old = mine.put(feed.name(), new Subscription(socket, feed, rate));
-            if (old != null) {
-                old.cancel();
-            }
-            subscribers.computeIfAbsent(feed.name(), k -> new LinkedHashMap<>()).put(socket, mine.get(feed.name()));
-            ok(ack, new JsonObject().put("feed", feed.describe()).put("snapshot", feed.snapshot())
-                    .put("history", feed.downsample((long) (seconds * 1000), (int) points, System.currentTimeMillis())));
+            hub.history(feed, (long) (seconds * 1000), (int) points, p.username(), h -> h).onComplete(ar -> {
+                if (ar.failed()) {
+                    fail(socket, ack, "subscribe", ar.cause() instanceof FeedHub.Busy ? "busy" : "failed",
+                            ar.cause() instanceof FeedHub.Busy ? ar.cause().getMessage() : "Could not compute the history.");
+                    return;
+                }
+                if (!socket.connected() || hub.feed(feed.name()).orElse(null) != feed
+                        || !mine.containsKey(feed.name()) && mine.size() >= MAX_SUBSCRIPTIONS) {
+                    fail(socket, ack, "subscribe", "gone", "The feed or the connection went away meanwhile.");
+                    return;
+                }
+                Subscription old = mine.put(feed.name(), new Subscription(socket, feed, rate));
+                if (old != null) {
+                    old.cancel();
+                }
+                subscribers.computeIfAbsent(feed.name(), k -> new LinkedHashMap<>()).put(socket, mine.get(feed.name()));
+                ok(ack, new JsonObject().put("feed", feed.describe()).put("snapshot", feed.snapshot())
+                        .put("history", ar.result()));
+            });
         });
         socket.on("unsubscribe", (args, ack) -> {
             JsonObject a = object(args);
@@ -122,7 +134,7 @@ public final class FeedApp {
                 return;
             }
             try {
-                List<FeedSample> samples = FeedSample.parseBatch(a, System.currentTimeMillis());
+                List<FeedSample> samples = FeedSample.parseBatch(a, System.currentTimeMillis(), hub.config().maxSkewMs());
                 ok(ack, new JsonObject().put("accepted", hub.publish(feed, samples)));
             } catch (IllegalArgumentException e) {
                 fail(socket, ack, "publish", "invalid", e.getMessage());

@@ -1,16 +1,20 @@
 package dev.nagare.apps.feed;
 
+import dev.nagare.auth.Principal;
 import dev.nagare.sse.SseChannels;
 import dev.nagare.store.Store;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +27,15 @@ public final class FeedHub {
     private static final Logger LOG = LoggerFactory.getLogger(FeedHub.class);
     static final int MAX_FEEDS = 100;
     static final long PERSIST_EVERY_MS = 1000;
+    /** Downsampling threads, apart from the shared worker pool so that logins (hashing) never wait behind charts. */
+    static final int HISTORY_THREADS = 2;
+
+    /** A user already has as many history requests in progress as they may. */
+    static final class Busy extends RuntimeException {
+        Busy(String message) {
+            super(message, null, false, false);
+        }
+    }
 
     /** Told of every accepted sample. */
     interface Listener {
@@ -31,6 +44,9 @@ public final class FeedHub {
 
     private final Context home;
     private final SseChannels sse;
+    private final FeedConfig config;
+    private final WorkerExecutor historyWorkers;
+    private final Map<String, Integer> historyInFlight = new HashMap<>(); // user -> history requests running
     private final FeedStore store;
     private final Map<String, Feed> feeds = new LinkedHashMap<>();
     private final Map<String, FeedSource> sources = new LinkedHashMap<>();
@@ -39,10 +55,12 @@ public final class FeedHub {
     private boolean saving;
     private final long persistTimer;
 
-    public FeedHub(Context home, SseChannels sse, Store store) {
+    public FeedHub(Context home, SseChannels sse, Store store, FeedConfig config) {
         this.home = home;
         this.sse = sse;
+        this.config = config;
         this.store = new FeedStore(store);
+        this.historyWorkers = home.owner().createSharedWorkerExecutor("nagare-feed-history", HISTORY_THREADS);
         this.persistTimer = home.owner().setPeriodic(PERSIST_EVERY_MS, id -> home.runOnContext(v -> save()));
     }
 
@@ -93,11 +111,12 @@ public final class FeedHub {
         }
         Feed feed = new Feed(spec);
         feeds.put(spec.name(), feed);
-        sse.channel("feed:" + spec.name());
+        sse.open("feed:" + spec.name());
         Future<List<FeedSample>> past = spec.persist() ? store.load(spec.name(), Feed.MAX_AGE_MS, Feed.MAX_SAMPLES)
                 : Future.succeededFuture(List.of());
         return past.map(samples -> {
-            samples.forEach(feed::add);
+            long now = System.currentTimeMillis();
+            samples.forEach(sample -> feed.add(sample, now));
             FeedSource source = switch (spec.type()) {
                 case MARKET, IOT -> Simulators.of(spec);
                 case HTTP -> new HttpPoller(spec);
@@ -123,6 +142,7 @@ public final class FeedHub {
             source.stop();
         }
         unsaved.remove(name);
+        sse.close("feed:" + name);
         if (feed.spec.persist()) {
             store.drop(name);
         }
@@ -145,7 +165,7 @@ public final class FeedHub {
     }
 
     private boolean accept(Feed feed, FeedSample s) {
-        if (feeds.get(feed.name()) != feed || !feed.add(s)) {
+        if (feeds.get(feed.name()) != feed || !feed.add(s, System.currentTimeMillis())) {
             return false;
         }
         sse.publish("feed:" + feed.name(), "sample", s.toJson().encode());
@@ -156,6 +176,30 @@ public final class FeedHub {
             l.sample(feed, s);
         }
         return true;
+    }
+
+    FeedConfig config() {
+        return config;
+    }
+
+    /**
+     * The feed's downsampled history (see {@link Feed#downsample}), computed on a worker from a copy
+     * of the history taken here: 50,000 samples took 70-78 ms, which on the event loop delayed every
+     * other client (issue 15). At most {@code historyRequestsPerUser} per user run at once; more fail
+     * with {@link Busy}. {@code then} also runs on the worker (e.g. encoding the reply). Completes on the
+     * home context.
+     */
+    <T> Future<T> history(Feed feed, long windowMs, int points, String user, Function<JsonObject, T> then) {
+        int running = historyInFlight.getOrDefault(user, 0);
+        if (running >= config.historyRequestsPerUser()) {
+            return Future.failedFuture(new Busy("You already have " + running + " history requests in progress (at most "
+                    + config.historyRequestsPerUser() + "); wait for them to finish."));
+        }
+        historyInFlight.put(user, running + 1);
+        Feed.HistoryView view = feed.view();
+        long now = System.currentTimeMillis();
+        return historyWorkers.executeBlocking(() -> then.apply(Feed.downsample(view, windowMs, points, now)), false)
+                .andThen(ar -> historyInFlight.computeIfPresent(user, (k, n) -> n <= 1 ? null : n - 1));
     }
 
     private void save() {
@@ -173,9 +217,13 @@ public final class FeedHub {
         });
     }
 
-    public List<JsonObject> list() {
+    /** The feeds {@code p} may follow (join:feed/&lt;name&gt;), each described with its source's status. */
+    public List<JsonObject> list(Principal p) {
         List<JsonObject> out = new ArrayList<>();
         for (Feed f : feeds.values()) {
+            if (p == null || !p.may("join", "feed/" + f.name())) {
+                continue;
+            }
             FeedSource source = sources.get(f.name());
             out.add(f.describe().put("status", source == null ? "waiting for published samples" : source.status()));
         }
@@ -187,6 +235,7 @@ public final class FeedHub {
         io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
         home.runOnContext(v -> {
             home.owner().cancelTimer(persistTimer);
+            historyWorkers.close();
             sources.values().forEach(FeedSource::stop);
             sources.clear();
             if (unsaved.isEmpty()) {

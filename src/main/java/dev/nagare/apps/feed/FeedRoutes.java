@@ -5,6 +5,7 @@ import dev.nagare.auth.KeyedRates;
 import dev.nagare.auth.Principal;
 import dev.nagare.web.JsonReply;
 import dev.nagare.web.StaticAssets;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -16,12 +17,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The feeds over HTTP, and the dashboard page:
  * <ul>
- *   <li>{@code GET /api/feeds}: the feeds, their keys and sources;</li>
+ *   <li>{@code GET /api/feeds}: the feeds the caller may follow (join:feed/&lt;name&gt;), their keys and sources;</li>
  *   <li>{@code POST /api/feeds} (admin): add a feed from a {@link FeedSpec} object;
  *       {@code DELETE /api/feeds/{feed}} (admin): remove it;</li>
  *   <li>{@code POST /api/feeds/{feed}}: publish {@code {"samples": [...]}}, with publish:feed/&lt;name&gt;
  *       (a scoped token, e.g. {@code nagare token create sensor --scope publish:feed/lab});</li>
- *   <li>{@code GET /api/feeds/{feed}/history?seconds=300&points=300}: downsampled history;</li>
+ *   <li>{@code GET /api/feeds/{feed}/history?seconds=300&points=300}: downsampled history (on a worker; a
+ *       few per user at once, more get 429);</li>
  *   <li>{@code GET /dashboard}: live charts and a table.</li>
  * </ul>
  */
@@ -44,7 +46,8 @@ public final class FeedRoutes {
         router.get("/vendor/uplot/*").handler(assets.directory("/vendor/uplot/", "web/vendor/uplot",
                 StaticAssets.CachePolicy.REVALIDATE));
         router.get("/api/feeds").handler(auth.attach()).handler(auth.require())
-                .handler(ctx -> JsonReply.send(ctx, 200, new JsonObject().put("feeds", new JsonArray(hub.list()))));
+                .handler(ctx -> JsonReply.send(ctx, 200, new JsonObject().put("feeds",
+                        new JsonArray(hub.list(ctx.get(AuthRoutes.PRINCIPAL))))));
         router.post("/api/feeds").handler(auth.attach()).handler(auth.require()).handler(this::create);
         router.delete("/api/feeds/:feed").handler(auth.attach()).handler(auth.require()).handler(this::delete);
         router.post("/api/feeds/:feed").handler(auth.attach()).handler(auth.require()).handler(this::publish);
@@ -99,7 +102,7 @@ public final class FeedRoutes {
         }
         List<FeedSample> samples;
         try {
-            samples = FeedSample.parseBatch(ctx.body().asJsonObject(), System.currentTimeMillis());
+            samples = FeedSample.parseBatch(ctx.body().asJsonObject(), System.currentTimeMillis(), hub.config().maxSkewMs());
         } catch (RuntimeException e) {
             LOG.info("Feed {} publish by {} refused: {}", feed.name(), p.username(), e.getMessage());
             JsonReply.error(ctx, 400, "Bad samples: " + e.getMessage() + ".");
@@ -115,7 +118,8 @@ public final class FeedRoutes {
             JsonReply.error(ctx, 404, "No feed '" + ctx.pathParam("feed") + "'.");
             return;
         }
-        if (AuthRoutes.permit(ctx, "join", "feed/" + feed.name()) == null) {
+        Principal p = AuthRoutes.permit(ctx, "join", "feed/" + feed.name());
+        if (p == null) {
             return;
         }
         long seconds;
@@ -131,7 +135,20 @@ public final class FeedRoutes {
             JsonReply.error(ctx, 400, "seconds must be 10 to " + Feed.MAX_AGE_MS / 1000 + " and points 10 to 2000.");
             return;
         }
-        JsonReply.send(ctx, 200, feed.downsample(seconds * 1000, points, System.currentTimeMillis())
-                .put("feed", feed.name()));
+        hub.history(feed, seconds * 1000, points, p.username(), h -> h.put("feed", feed.name()).toBuffer()).onComplete(ar -> {
+            if (ar.succeeded()) {
+                ctx.response().setStatusCode(200)
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+                        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                        .end(ar.result()); // encoded on the worker too
+            } else if (ar.cause() instanceof FeedHub.Busy busy) {
+                LOG.info("Feed {} history for {} refused: busy", feed.name(), p.username());
+                ctx.response().putHeader("Retry-After", "1");
+                JsonReply.error(ctx, 429, busy.getMessage());
+            } else {
+                LOG.warn("Feed {} history failed: {}", feed.name(), ar.cause().toString());
+                JsonReply.error(ctx, 500, "Could not compute the history.");
+            }
+        });
     }
 }

@@ -14,23 +14,31 @@ public record FeedSample(long ts, Map<String, Object> values) {
     static final int MAX_KEYS = 64;
     static final int MAX_STRING = 64;
     static final int MAX_BATCH = 1000;
-    /** Samples claiming a time further than this from the server's clock are refused. */
-    static final long MAX_SKEW_MS = 24L * 3600 * 1000;
+    /** Samples claiming a time further back than this are refused (ahead: the feed-max-skew setting). */
+    static final long MAX_PAST_MS = 24L * 3600 * 1000;
 
     public FeedSample {
         values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values)); // keeps the keys' order
     }
 
-    /** Checks a sample from the network: {@code {"ts"?: ms, "values": {key: value}}}. */
-    static FeedSample parse(Object raw, long now) {
+    /**
+     * Checks a sample from the network: {@code {"ts"?: ms, "values": {key: value}}}. A {@code ts} more
+     * than {@code maxSkewMs} ahead of {@code now} is refused rather than clamped: the sender's clock is
+     * wrong, and it learns so from the 400 instead of having its times silently rewritten.
+     */
+    static FeedSample parse(Object raw, long now, long maxSkewMs) {
         if (!(raw instanceof Map<?, ?> || raw instanceof JsonObject)) {
             throw new IllegalArgumentException("a sample is an object {\"ts\"?: ms, \"values\": {key: value}}");
         }
         JsonObject j = raw instanceof JsonObject o ? o : JsonObject.mapFrom(raw);
         long ts = now;
         if (j.containsKey("ts")) {
-            if (!(j.getValue("ts") instanceof Number n) || Math.abs(n.longValue() - now) > MAX_SKEW_MS) {
-                throw new IllegalArgumentException("ts must be milliseconds since 1970 within a day of the server's clock");
+            if (!(j.getValue("ts") instanceof Number n) || now - n.longValue() > MAX_PAST_MS) {
+                throw new IllegalArgumentException("ts must be milliseconds since 1970, at most a day in the past");
+            }
+            if (n.longValue() - now > maxSkewMs) {
+                throw new IllegalArgumentException("ts is " + (n.longValue() - now) + " ms ahead of the server's clock;"
+                        + " at most " + maxSkewMs + " ms ahead is accepted (check the sender's clock)");
             }
             ts = n.longValue();
         }
@@ -59,13 +67,13 @@ public record FeedSample(long ts, Map<String, Object> values) {
     }
 
     /** A batch: {@code {"samples": [sample...]}} (at most 1,000) or one sample object. */
-    static java.util.List<FeedSample> parseBatch(Object raw, long now) {
+    static java.util.List<FeedSample> parseBatch(Object raw, long now, long maxSkewMs) {
         JsonObject j = raw instanceof JsonObject o ? o : raw instanceof Map<?, ?> ? JsonObject.mapFrom(raw) : null;
         if (j == null) {
             throw new IllegalArgumentException("send {\"samples\": [{\"ts\"?: ms, \"values\": {...}}]} or one sample");
         }
         if (!j.containsKey("samples")) {
-            return java.util.List.of(parse(j, now));
+            return java.util.List.of(parse(j, now, maxSkewMs));
         }
         if (!(j.getValue("samples") instanceof io.vertx.core.json.JsonArray a) || a.isEmpty() || a.size() > MAX_BATCH) {
             throw new IllegalArgumentException("samples must be a list of 1 to " + MAX_BATCH + " samples");
@@ -73,7 +81,7 @@ public record FeedSample(long ts, Map<String, Object> values) {
         java.util.List<FeedSample> out = new java.util.ArrayList<>(a.size());
         for (int i = 0; i < a.size(); i++) {
             try {
-                out.add(parse(a.getValue(i), now));
+                out.add(parse(a.getValue(i), now, maxSkewMs));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("sample " + i + ": " + e.getMessage());
             }

@@ -1,0 +1,13 @@
+package dev.nagare.apps.feed;
+
+/**
+ * Feed limits: how far ahead of the server's clock a sample's {@code ts} may be ({@code maxSkewMs};
+ * further is refused, see {@link FeedSample#parse}), and how many history requests (downsampling, done
+ * on a worker) one user may have in progress at once.
+ */
+public record FeedConfig(long maxSkewMs, int historyRequestsPerUser) {
+
+    public static FeedConfig defaults() {
+        return new FeedConfig(5000, 4);
+    }
+}

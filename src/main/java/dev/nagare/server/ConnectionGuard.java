@@ -108,7 +108,7 @@ final class ConnectionGuard {
             }
             Conn c = new Conn(address, counted, refused);
             open.put(conn, c);
-            conn.closeHandler(v -> closed(conn));
+            whenClosed(conn);
             // A refused connection gets one chance to hear why, briefly.
             long deadline = refused ? Math.min(1000, firstRequestMs) : firstRequestMs;
             c.timer = vertx.setTimer(deadline, t -> {
@@ -183,6 +183,21 @@ final class ConnectionGuard {
     /** Streams an account holds now, for tests and metrics. */
     synchronized int streams(long userId) {
         return streamsByUser.getOrDefault(userId, 0);
+    }
+
+    /**
+     * Calls {@link #closed} once the connection's socket closes. Vert.x's own close handler is not
+     * called for a connection that was upgraded to a WebSocket (the upgrade hands the channel to a
+     * new connection object), so the Netty channel's close future is used: Vert.x's
+     * {@code ConnectionBase.channel()}, public though in an impl package. Should a Vert.x upgrade
+     * remove it, the close handler is used and ConnectionLimitsTest's WebSocket test fails loudly.
+     */
+    private void whenClosed(HttpConnection conn) {
+        if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
+            base.channel().closeFuture().addListener(f -> closed(conn));
+        } else {
+            conn.closeHandler(v -> closed(conn));
+        }
     }
 
     private void closed(HttpConnection conn) {

@@ -55,12 +55,12 @@ final class JarServer implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("NAGARE_ADMIN_PASSWORD", ADMIN_PASSWORD);
-        long logStart = Files.exists(log) ? Files.size(log) : 0;
+        int logStart = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.ISO_8859_1).size() : 0;
         process = pb.start();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < end && process.isAlive()) {
-            String text = Files.exists(log) ? Files.readString(log).substring((int) logStart) : "";
-            Matcher m = READY.matcher(text);
+            List<String> lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.ISO_8859_1) : List.of();
+            Matcher m = READY.matcher(String.join("\n", lines.subList(Math.min(logStart, lines.size()), lines.size())));
             if (m.find()) {
                 url = m.group(1);
                 return this;
@@ -139,7 +139,7 @@ final class JarServer implements AutoCloseable {
 
     /** Lines of the server's log at level ERROR (or a JVM error) so far. */
     List<String> errorLines() throws IOException {
-        return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+        return Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream()
                 .filter(l -> l.contains(" ERROR ") || l.contains("OutOfMemoryError") || l.contains("Exception in thread"))
                 .toList();
     }

@@ -108,6 +108,20 @@ class ConnectionLimitsTest {
     }
 
     @Test
+    void aClosedWebSocketConnectionGivesItsPlaceBack() throws Exception {
+        awaitOpenConnections(0);
+        io.vertx.core.Vertx vertx = server.nagare().vertx();
+        io.vertx.core.http.WebSocketClient client = vertx.createWebSocketClient();
+        for (int i = 0; i < 10; i++) { // more than the per-address cap of 6, one after another
+            io.vertx.core.http.WebSocket ws = client.connect(server.nagare().port(), "127.0.0.1",
+                    "/socket.io/?EIO=4&transport=websocket").await(5, TimeUnit.SECONDS);
+            ws.close().await(5, TimeUnit.SECONDS);
+        }
+        awaitOpenConnections(0);
+        client.close();
+    }
+
+    @Test
     void aConnectionThatSendsNoWholeRequestIsClosedAfterTheRequestTimeout() throws Exception {
         Socket silent = open();
         Socket slow = open();

@@ -120,6 +120,7 @@ public final class SseRoutes {
             channel.add(sub);
             res.closeHandler(v -> sub.gone());
             res.exceptionHandler(e -> sub.gone());
+            auth.endWithLogin(ctx); // logout, new password, revoked token: the stream ends
         });
     }
 

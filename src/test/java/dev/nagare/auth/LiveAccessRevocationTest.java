@@ -58,7 +58,7 @@ class LiveAccessRevocationTest {
                 ack.send("ok");
             });
         });
-        for (String name : new String[] {"ann", "bea", "cai", "dan", "eve", "fay"}) {
+        for (String name : new String[] {"ann", "bea", "cai", "dan", "eve", "fay", "gil"}) {
             server.nagare().accounts().create(name, PASSWORD, Role.USER).await(10, TimeUnit.SECONDS);
         }
     }
@@ -212,6 +212,39 @@ class LiveAccessRevocationTest {
             assertThat(bearerWorks(token)).isFalse();
             assertThat(new JsonObject(browser.get("/api/auth/session").body()).getBoolean("authenticated")).isFalse();
         }
+    }
+
+    @Test
+    void logoutEndsTheVideoAndAudioStreamsOpenedWithThatSession() throws Exception {
+        WebClient browser = browser("gil");
+        HttpClient http = HttpClient.newHttpClient();
+        java.util.List<CompletableFuture<Long>> streams = new java.util.ArrayList<>();
+        for (String path : new String[] {"/video_feed", "/audio_feed"}) {
+            HttpResponse<java.io.InputStream> res = http.send(HttpRequest.newBuilder(server.uri(path))
+                    .header("Cookie", cookie(browser)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(res.statusCode()).as(path).isEqualTo(200);
+            streams.add(CompletableFuture.supplyAsync(() -> drain(res.body())));
+        }
+        Thread.sleep(300);
+        assertThat(streams).noneMatch(CompletableFuture::isDone); // live until ...
+        assertThat(browser.logout().statusCode()).isEqualTo(303);
+        for (CompletableFuture<Long> f : streams) {
+            assertThat(f.get(5, TimeUnit.SECONDS)).isPositive(); // ... the session ends
+        }
+    }
+
+    /** Reads a stream to its end (or its reset); returns how many bytes came. */
+    private static long drain(java.io.InputStream in) {
+        long n = 0;
+        byte[] buf = new byte[16 * 1024];
+        try (in) {
+            for (int r; (r = in.read(buf)) >= 0; ) {
+                n += r;
+            }
+        } catch (java.io.IOException e) {
+            // reset by the server: ended too
+        }
+        return n;
     }
 
     @Test

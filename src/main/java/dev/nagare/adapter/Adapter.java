@@ -51,5 +51,12 @@ public interface Adapter {
      */
     Future<SessionState> restoreSession(String pid, String offset);
 
+    /**
+     * Forgets kept states that {@code which} selects, so they are never restored (a login that ended).
+     * Adapters that keep no state need not override it.
+     */
+    default void dropSessions(java.util.function.Predicate<SessionState> which) {
+    }
+
     void close();
 }

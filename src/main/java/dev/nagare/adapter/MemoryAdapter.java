@@ -111,6 +111,11 @@ public final class MemoryAdapter implements Adapter {
     }
 
     @Override
+    public void dropSessions(java.util.function.Predicate<SessionState> which) {
+        sessions.values().removeIf(which);
+    }
+
+    @Override
     public Future<SessionState> restoreSession(String pid, String offset) {
         long now = System.currentTimeMillis();
         prune(now);

@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * Accounts in the store. Password hashing runs on Vert.x's worker pool (it is slow on purpose),
- * never on the store's single thread nor on an event loop. All SQL is parameterized.
+ * never on the store's single thread nor on an event loop. All SQL is parameterized. A new password
+ * or a deletion ends every login of the account (sessions and tokens) in the store, then fires
+ * {@link Revocations} so that its live sockets and streams end too.
  */
 public final class Accounts {
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{2,31}");
@@ -22,14 +24,25 @@ public final class Accounts {
     private final Store store;
     private final Vertx vertx;
     private final PasswordHasher hasher;
+    private final Revocations revocations;
     // Verified against when the user does not exist, so both cases take the same time.
     private final String dummyHash;
 
     public Accounts(Store store, Vertx vertx, PasswordHasher hasher) {
+        this(store, vertx, hasher, new Revocations());
+    }
+
+    public Accounts(Store store, Vertx vertx, PasswordHasher hasher, Revocations revocations) {
         this.store = store;
         this.vertx = vertx;
         this.hasher = hasher;
+        this.revocations = revocations;
         this.dummyHash = hasher.hash(Secrets.random(16));
+    }
+
+    /** How many Argon2 password verifications have run (logins, token requests, unknown users included). */
+    public long passwordVerifications() {
+        return hasher.verifications();
     }
 
     /** Why {@code username} is not acceptable, or null. */
@@ -97,18 +110,34 @@ public final class Accounts {
                 ps.setLong(2, row.account().id());
                 ps.executeUpdate();
             }
-            // A new password ends every login session of the account.
+            // A new password ends every login of the account: sessions and tokens (whoever knew the old
+            // password may have made some), and through the revocation signal its sockets and streams.
             deleteWhere(c, "DELETE FROM sessions WHERE user_id = ?", row.account().id());
+            deleteWhere(c, "DELETE FROM tokens WHERE user_id = ?", row.account().id());
+            return row.account().id();
+        })).recover(Accounts::unwrap).map(id -> {
+            revocations.revoke(Revocations.Revocation.ofAccount(id, "password changed"));
             return (Void) null;
-        })).recover(Accounts::unwrap);
+        });
     }
 
+    /** Deletes the account with its sessions, tokens and grants (cascade); its live access ends. */
     public Future<Boolean> delete(String username) {
         return store.transact(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM users WHERE username = ?")) {
-                ps.setString(1, username);
-                return ps.executeUpdate() > 0;
+            Row row = findRow(c, username);
+            if (row == null) {
+                return 0L;
             }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM users WHERE id = ?")) {
+                ps.setLong(1, row.account().id());
+                ps.executeUpdate();
+            }
+            return row.account().id();
+        }).map(id -> {
+            if (id > 0) {
+                revocations.revoke(Revocations.Revocation.ofAccount(id, "account deleted"));
+            }
+            return id > 0;
         });
     }
 

@@ -9,6 +9,8 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -17,8 +19,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +39,12 @@ import org.slf4j.LoggerFactory;
 public final class AuthRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(AuthRoutes.class);
     public static final String PRINCIPAL = "nagare.principal";
+    /** The key of the principal in {@code socket.data()}. */
+    public static final String SOCKET_PRINCIPAL = "principal";
     private static final String FORM_CSRF_COOKIE = "nagare_csrf";
+    /** Proof that this browser logged in to an account before (see {@link LoginThrottle}). */
+    static final String DEVICE_COOKIE = "nagare_device";
+    private static final long DEVICE_COOKIE_SECONDS = 180L * 24 * 3600;
     private static final String GENERIC_FAILURE = "Wrong user name or password.";
 
     private final Accounts accounts;
@@ -42,15 +52,30 @@ public final class AuthRoutes {
     private final Tokens tokens;
     private final LoginThrottle throttle;
     private final AuthConfig config;
+    private final Revocations revocations;
+    // Signs device cookies. Per process: after a restart a browser is trusted again from its next
+    // successful login (until then only the account-wide and address limits apply to it, as to anyone).
+    private final byte[] deviceKey = Secrets.random(32).getBytes(StandardCharsets.US_ASCII);
     private final String loginPage = template("web/login.html");
     private final String registerPage = template("web/register.html");
 
     public AuthRoutes(Accounts accounts, Sessions sessions, Tokens tokens, AuthConfig config) {
+        this(accounts, sessions, tokens, config, new Revocations());
+    }
+
+    /** {@code revocations}: the signal that {@code sessions}, {@code tokens} and {@code accounts} fire. */
+    public AuthRoutes(Accounts accounts, Sessions sessions, Tokens tokens, AuthConfig config, Revocations revocations) {
         this.accounts = accounts;
         this.sessions = sessions;
         this.tokens = tokens;
         this.config = config;
+        this.revocations = revocations;
         this.throttle = new LoginThrottle(config.freeLoginAttempts());
+    }
+
+    /** The signal fired when a login ends; see {@link #endWithLogin(RoutingContext)}. */
+    public Revocations revocations() {
+        return revocations;
     }
 
     public void mount(Router router) {
@@ -140,26 +165,61 @@ public final class AuthRoutes {
      * Socket.IO connect middleware: the token in the CONNECT auth payload ({@code io({auth: {token}})})
      * or the session cookie of the handshake. Refuses with CONNECT_ERROR "unauthorized" otherwise
      * (unless guests are allowed).
+     *
+     * <p>It also runs when a dropped socket recovers its state: the recovery is refused with
+     * "session ended" unless the login it presents now is the very one it was admitted with, still
+     * live (a logout, password change, deletion or revoked token while it was away ends it).
      */
     public ConnectMiddleware socketAuth() {
         return socket -> {
+            Principal before = principal(socket); // restored with the socket's data when it recovers
             Object token = socket.auth().get("token");
             String bearer = token instanceof String t ? "Bearer " + t : null;
             return resolve(bearer, cookieFromHeader(socket.handshake().header("cookie"), Sessions.COOKIE))
                     .compose(p -> {
-                        if (p.isPresent()) {
-                            socket.data().put("principal", p.get());
-                            return Future.<Void>succeededFuture();
+                        Principal now = p.orElse(null);
+                        if (now == null && config.guests()) {
+                            now = new Principal(0, "guest-" + socket.id().substring(0, 6), Role.GUEST, null, null, null);
                         }
-                        if (config.guests()) {
-                            socket.data().put("principal", new Principal(0, "guest-" + socket.id().substring(0, 6),
-                                    Role.GUEST, null, null, null));
+                        if (socket.recovered() && !sameLogin(before, now)) {
+                            LOG.info("Recovery of a socket of '{}' refused: its login has ended",
+                                    before == null ? "?" : before.username());
+                            return Future.failedFuture(new ConnectError("session ended", Map.of("code",
+                                    "SESSION_ENDED", "hint", "log in again, then connect anew")));
+                        }
+                        if (now != null) {
+                            socket.data().put(SOCKET_PRINCIPAL, now);
                             return Future.<Void>succeededFuture();
                         }
                         return Future.failedFuture(new ConnectError("unauthorized", Map.of("code", "UNAUTHORIZED",
                                 "hint", "log in first, or connect with io(url, {auth: {token}})")));
                     });
         };
+    }
+
+    private static boolean sameLogin(Principal before, Principal now) {
+        return before != null && now != null && before.userId() == now.userId()
+                && java.util.Objects.equals(before.credential(), now.credential());
+    }
+
+    /**
+     * For a long-lived response (SSE, MJPEG, audio) opened after {@link #attach()}: when the login it
+     * was opened with ends (logout, password change, account deletion, token revoked or expired), the
+     * response is cut at once. Call it once the stream has started; nothing to undo when it ends.
+     */
+    public void endWithLogin(RoutingContext ctx) {
+        HttpServerResponse res = ctx.response();
+        String path = ctx.request().path();
+        revocations.track(ctx.get(PRINCIPAL), reason -> {
+            LOG.info("Ending the stream {} of a login that ended ({})", path, reason);
+            res.reset();
+        }, () -> !res.closed() && !res.ended());
+    }
+
+    /** The same for a WebSocket (audio and video publishing and listening): closed with 1008 and the reason. */
+    public void endWithLogin(RoutingContext ctx, ServerWebSocket ws) {
+        revocations.track(ctx.get(PRINCIPAL), reason -> ws.close((short) 1008, "login ended: " + reason),
+                () -> !ws.isClosed());
     }
 
     /**
@@ -183,7 +243,7 @@ public final class AuthRoutes {
 
     /** The principal a Socket.IO connection was admitted as (see {@link #socketAuth()}), or null. */
     public static Principal principal(dev.nagare.socketio.Socket socket) {
-        return socket.data().get("principal") instanceof Principal p ? p : null;
+        return socket.data().get(SOCKET_PRINCIPAL) instanceof Principal p ? p : null;
     }
 
     /** Connect middleware (after {@link #socketAuth()}): the principal must have {@code action:resource}. */
@@ -260,38 +320,81 @@ public final class AuthRoutes {
             return;
         }
         String ip = remote(ctx);
-        long wait = throttle.retryAfterMillis(ip, username, System.currentTimeMillis());
-        if (wait > 0) {
-            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString((wait + 999) / 1000));
-            renderLogin(ctx, 429, "Too many failed attempts; try again in " + ((wait + 999) / 1000) + " s.", next,
-                    username);
+        // Counted now, before the password is checked: concurrent guesses see each other.
+        LoginThrottle.Attempt attempt = throttle.begin(ip, username, trustedDevice(ctx, username),
+                System.currentTimeMillis());
+        if (!attempt.allowed()) {
+            long seconds = (attempt.retryAfterMillis() + 999) / 1000;
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+            renderLogin(ctx, 429, "Too many failed attempts; try again in " + seconds + " s.", next, username);
             return;
         }
         accounts.authenticate(username, password).onComplete(ar -> {
             if (ar.failed() || ar.result().isEmpty()) {
-                throttle.failure(ip, username, System.currentTimeMillis());
                 LOG.info("Failed login for '{}' from {}", sanitize(username), ip);
                 renderLogin(ctx, 401, GENERIC_FAILURE, next, username);
                 return;
             }
-            throttle.success(ip, username);
+            attempt.succeeded(System.currentTimeMillis());
+            ctx.response().addCookie(deviceCookie(ar.result().get().username()));
             startSession(ctx, ar.result().get(), next);
         });
     }
 
     private void startSession(RoutingContext ctx, Account account, String next) {
-        // A fresh id at every login: an id planted before login (session fixation) is discarded.
-        sessions.destroy(cookieValue(ctx, Sessions.COOKIE))
+        String location = safeNext(next); // checked before anything is stored
+        // A fresh id at every login: an id planted before login (session fixation) is discarded, and
+        // whatever was open with the previous session of this browser ends with it.
+        sessions.destroy(cookieValue(ctx, Sessions.COOKIE), "logged in again")
                 .compose(v -> sessions.create(account))
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         ctx.fail(ar.cause());
                         return;
                     }
-                    LOG.info("'{}' logged in from {}", account.username(), remote(ctx));
-                    ctx.response().addCookie(sessionCookie(ar.result().id(), config.sessionAbsolute().toSeconds()));
-                    ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, safeNext(next)).end();
+                    try {
+                        ctx.response().addCookie(sessionCookie(ar.result().id(), config.sessionAbsolute().toSeconds()));
+                        ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, location).end();
+                        LOG.info("'{}' logged in from {}", account.username(), remote(ctx));
+                    } catch (RuntimeException e) {
+                        // Never leave a session behind that nobody was told about.
+                        sessions.destroy(ar.result().id(), "login failed");
+                        LOG.warn("Login of '{}' could not be answered: {}", account.username(), e.toString());
+                        if (!ctx.response().headWritten()) {
+                            ctx.response().headers().remove(HttpHeaders.LOCATION);
+                            ctx.fail(500, e);
+                        } else {
+                            ctx.response().reset();
+                        }
+                    }
                 });
+    }
+
+    // ---- device cookies (OWASP "Slow Down Online Guessing Attacks with Device Cookies") ----
+
+    /** A cookie proving that this browser logged in to {@code username}: a nonce and its HMAC. */
+    private Cookie deviceCookie(String username) {
+        String nonce = Secrets.random(16);
+        return Cookie.cookie(DEVICE_COOKIE, nonce + "." + deviceMac(username, nonce)).setHttpOnly(true)
+                .setPath("/login").setSameSite(CookieSameSite.STRICT).setSecure(config.secureCookies())
+                .setMaxAge(DEVICE_COOKIE_SECONDS);
+    }
+
+    private boolean trustedDevice(RoutingContext ctx, String username) {
+        String value = cookieValue(ctx, DEVICE_COOKIE);
+        int dot = value == null || value.length() > 128 ? -1 : value.indexOf('.');
+        return dot > 0 && Secrets.same(value.substring(dot + 1), deviceMac(username, value.substring(0, dot)));
+    }
+
+    private String deviceMac(String username, String nonce) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(deviceKey, "HmacSHA256"));
+            byte[] sig = mac.doFinal((username.toLowerCase(Locale.ROOT) + "\n" + nonce).getBytes(StandardCharsets.UTF_8));
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void register(RoutingContext ctx) {
@@ -324,7 +427,8 @@ public final class AuthRoutes {
             JsonReply.error(ctx, 403, "Missing or wrong CSRF token.");
             return;
         }
-        sessions.destroy(cookieValue(ctx, Sessions.COOKIE)).onComplete(ar -> {
+        // Ends the session in the store, then (Revocations) every socket and stream opened with it.
+        sessions.destroy(cookieValue(ctx, Sessions.COOKIE), "logged out").onComplete(ar -> {
             ctx.response().addCookie(sessionCookie("", 0));
             ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, "/login").end();
         });
@@ -353,18 +457,19 @@ public final class AuthRoutes {
             return;
         }
         String ip = remote(ctx);
-        long wait = throttle.retryAfterMillis(ip, username, System.currentTimeMillis());
-        if (wait > 0) {
-            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString((wait + 999) / 1000));
-            JsonReply.error(ctx, 429, "Too many failed attempts; retry after " + ((wait + 999) / 1000) + " s.");
+        LoginThrottle.Attempt attempt = throttle.begin(ip, username, false, System.currentTimeMillis());
+        if (!attempt.allowed()) {
+            long seconds = (attempt.retryAfterMillis() + 999) / 1000;
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+            JsonReply.error(ctx, 429, "Too many failed attempts; retry after " + seconds + " s.");
             return;
         }
         accounts.authenticate(username, password).compose(acc -> {
             if (acc.isEmpty()) {
-                throttle.failure(ip, username, System.currentTimeMillis());
+                LOG.info("Failed token request for '{}' from {}", sanitize(username), ip);
                 return Future.<Tokens.Created>failedFuture(new AuthException(GENERIC_FAILURE));
             }
-            throttle.success(ip, username);
+            attempt.succeeded(System.currentTimeMillis());
             return tokens.create(acc.get(), "login", java.util.Set.of(), config.tokenTtl());
         }).onComplete(t -> {
             if (t.failed()) {
@@ -415,10 +520,14 @@ public final class AuthRoutes {
                 .end(html);
     }
 
-    /** Only same-site relative paths: no scheme, no "//host", no backslash tricks. */
+    /**
+     * Only same-site relative paths of printable ASCII (a {@code Location} header cannot carry
+     * anything else: DEL or non-ASCII made the login throw): no scheme, no "//host", no backslash
+     * tricks, no spaces. Anything else: "/".
+     */
     static String safeNext(String next) {
         if (next == null || next.isEmpty() || next.length() > 512 || !next.startsWith("/") || next.startsWith("//")
-                || next.contains("\\") || next.chars().anyMatch(c -> c < 0x20)) {
+                || next.contains("\\") || next.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
             return "/";
         }
         return next;

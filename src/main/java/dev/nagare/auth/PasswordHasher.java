@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
@@ -23,6 +24,7 @@ public final class PasswordHasher {
     private final int memoryKib;
     private final int iterations;
     private final int parallelism;
+    private final AtomicLong verifications = new AtomicLong();
 
     public PasswordHasher() {
         this(19_456, 2, 1);
@@ -70,11 +72,20 @@ public final class PasswordHasher {
             }
             byte[] salt = B64D.decode(parts[4]);
             byte[] expected = B64D.decode(parts[5]);
+            verifications.incrementAndGet();
             byte[] actual = derive(password, salt, m, t, p, expected.length);
             return MessageDigest.isEqual(expected, actual);
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /**
+     * How many Argon2 verifications this hasher has run (each costs ~19 MiB and tens of ms): the
+     * measure of what login throttling lets through. A plain counter, read by tests and metrics.
+     */
+    public long verifications() {
+        return verifications.get();
     }
 
     /** True when {@code phc} was made with weaker parameters than this hasher's (rehash on login). */

@@ -9,9 +9,12 @@ import java.util.Set;
  * defaults (admin: everything; user: join, and publish except on {@code sse/*}; guest: join) plus rights granted to it
  * ({@code nagare user grant}). A token may be narrowed further by its scopes: it can never do more
  * than its account. {@code csrf} is the session's CSRF token (null for tokens, which need none).
+ * {@code credential} names the login this principal came through, {@code session:<sha256>} or
+ * {@code token:<sha256>} (the store's key, never the secret), so that ending that login can end
+ * what was opened with it (see {@link Revocations}); null for guests.
  */
 public record Principal(long userId, String username, Role role, Set<String> grants, Set<String> scopes,
-        String csrf) {
+        String csrf, String credential) {
 
     private static final Set<String> USER_ACTIONS = Set.of("join", "publish");
     /**
@@ -23,6 +26,11 @@ public record Principal(long userId, String username, Role role, Set<String> gra
     public Principal {
         grants = grants == null ? Set.of() : Set.copyOf(grants);
         scopes = scopes == null ? null : Set.copyOf(scopes);
+    }
+
+    /** A principal that no login stands behind (guests, tests). */
+    public Principal(long userId, String username, Role role, Set<String> grants, Set<String> scopes, String csrf) {
+        this(userId, username, role, grants, scopes, csrf, null);
     }
 
     public boolean viaCookie() {

@@ -5,7 +5,11 @@ import io.vertx.core.Future;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Login sessions, stored server-side (so logout really ends them and they survive a restart).
@@ -14,26 +18,44 @@ import java.util.Optional;
  */
 public final class Sessions {
     public static final String COOKIE = "nagare_session";
+    /** {@link Principal#credential()} of a session: this prefix and the SHA-256 of its id. */
+    public static final String CREDENTIAL_PREFIX = "session:";
     private static final long TOUCH_EVERY_MS = 60_000;
 
     private final Store store;
     private final long idleMs;
     private final long absoluteMs;
     private final java.util.function.LongSupplier clock; // epoch ms; replaceable in tests
+    private final Revocations revocations;
 
     /** A session just created: {@code id} is the cookie value, returned this once. */
     public record Created(String id, Principal principal) {
     }
 
     public Sessions(Store store, Duration idle, Duration absolute) {
-        this(store, idle, absolute, System::currentTimeMillis);
+        this(store, idle, absolute, new Revocations());
+    }
+
+    /** Ending a session (logout, or the next login in that browser) fires {@code revocations}. */
+    public Sessions(Store store, Duration idle, Duration absolute, Revocations revocations) {
+        this(store, idle, absolute, System::currentTimeMillis, revocations);
     }
 
     Sessions(Store store, Duration idle, Duration absolute, java.util.function.LongSupplier clock) {
+        this(store, idle, absolute, clock, new Revocations());
+    }
+
+    Sessions(Store store, Duration idle, Duration absolute, java.util.function.LongSupplier clock,
+            Revocations revocations) {
         this.store = store;
         this.idleMs = idle.toMillis();
         this.absoluteMs = absolute.toMillis();
         this.clock = clock;
+        this.revocations = revocations;
+    }
+
+    static String credential(String idHash) {
+        return CREDENTIAL_PREFIX + idHash;
     }
 
     public Future<Created> create(Account account) {
@@ -51,7 +73,7 @@ public final class Sessions {
                 ps.executeUpdate();
             }
             return new Created(id, new Principal(account.id(), account.username(), account.role(),
-                    Accounts.grantsOf(c, account.id()), null, csrf));
+                    Accounts.grantsOf(c, account.id()), null, csrf, credential(Secrets.sha256(id))));
         });
     }
 
@@ -74,7 +96,7 @@ public final class Sessions {
                     long created = rs.getLong(5);
                     long lastSeen = rs.getLong(6);
                     Principal p = new Principal(rs.getLong(1), rs.getString(2), Role.parse(rs.getString(3)),
-                            Accounts.grantsOf(c, rs.getLong(1)), null, rs.getString(4));
+                            Accounts.grantsOf(c, rs.getLong(1)), null, rs.getString(4), credential(hash));
                     if (now - lastSeen > idleMs || now - created > absoluteMs) {
                         delete(c, hash);
                         return Optional.<Principal>empty();
@@ -93,15 +115,72 @@ public final class Sessions {
         });
     }
 
-    /** Ends the session on the server; the cookie is then worthless. */
-    public Future<Void> destroy(String id) {
-        if (id == null) {
+    /**
+     * Ends the session on the server; the cookie is then worthless, and whatever was opened with it
+     * (sockets, streams) is ended with {@code reason} (see {@link Revocations}).
+     */
+    public Future<Void> destroy(String id, String reason) {
+        if (id == null || id.length() > 64) {
             return Future.succeededFuture();
         }
+        String hash = Secrets.sha256(id);
         return store.transact(c -> {
-            delete(c, Secrets.sha256(id));
-            return null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT user_id FROM sessions WHERE id_hash = ?")) {
+                ps.setString(1, hash);
+                try (ResultSet rs = ps.executeQuery()) {
+                    long user = rs.next() ? rs.getLong(1) : 0;
+                    delete(c, hash);
+                    return user;
+                }
+            }
+        }).map(user -> {
+            if (user > 0) {
+                revocations.revoke(Revocations.Revocation.ofCredential(user, credential(hash), reason));
+            }
+            return (Void) null;
         });
+    }
+
+    public Future<Void> destroy(String id) {
+        return destroy(id, "logged out");
+    }
+
+    /**
+     * Which of {@code credentials} ({@link Principal#credential()} values of sessions) still stand for
+     * a live session: it exists, its account exists and it is within the absolute timeout. The idle
+     * timeout is not applied: it is about requests, and an open socket or stream is not idle.
+     */
+    public Future<Set<String>> alive(Collection<String> credentials) {
+        List<String> hashes = credentials.stream().filter(c -> c.startsWith(CREDENTIAL_PREFIX))
+                .map(c -> c.substring(CREDENTIAL_PREFIX.length())).distinct().toList();
+        if (hashes.isEmpty()) {
+            return Future.succeededFuture(Set.of());
+        }
+        return store.transact(c -> {
+            Set<String> out = new HashSet<>();
+            long now = clock.getAsLong();
+            for (int from = 0; from < hashes.size(); from += 500) {
+                List<String> chunk = hashes.subList(from, Math.min(hashes.size(), from + 500));
+                try (PreparedStatement ps = c.prepareStatement("SELECT s.id_hash, s.created_at FROM sessions s"
+                        + " JOIN users u ON u.id = s.user_id WHERE s.id_hash IN (" + marks(chunk.size()) + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ps.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            if (now - rs.getLong(2) <= absoluteMs) {
+                                out.add(credential(rs.getString(1)));
+                            }
+                        }
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    static String marks(int n) {
+        return String.join(",", java.util.Collections.nCopies(n, "?"));
     }
 
     private static void delete(java.sql.Connection c, String hash) throws java.sql.SQLException {

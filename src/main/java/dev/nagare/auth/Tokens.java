@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -17,8 +19,11 @@ import java.util.Set;
  */
 public final class Tokens {
     public static final String PREFIX = "ngr_";
+    /** {@link Principal#credential()} of a token: this prefix and the SHA-256 of its secret. */
+    public static final String CREDENTIAL_PREFIX = "token:";
 
     private final Store store;
+    private final Revocations revocations;
 
     /** A stored token, without its secret. */
     public record Info(long id, String username, String name, Set<String> scopes, long createdAt, Long expiresAt) {
@@ -29,7 +34,17 @@ public final class Tokens {
     }
 
     public Tokens(Store store) {
+        this(store, new Revocations());
+    }
+
+    /** Revoking a token fires {@code revocations}: what was opened with it ends too. */
+    public Tokens(Store store, Revocations revocations) {
         this.store = store;
+        this.revocations = revocations;
+    }
+
+    static String credential(String tokenHash) {
+        return CREDENTIAL_PREFIX + tokenHash;
     }
 
     /** {@code ttl} null: valid until revoked. */
@@ -64,10 +79,11 @@ public final class Tokens {
         if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 80) {
             return Future.succeededFuture(Optional.empty());
         }
+        String hash = Secrets.sha256(secret);
         return store.transact(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT t.user_id, u.username, u.role, t.scopes,"
                     + " t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?")) {
-                ps.setString(1, Secrets.sha256(secret));
+                ps.setString(1, hash);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return Optional.<Principal>empty();
@@ -79,7 +95,8 @@ public final class Tokens {
                     // No scopes: a login token, which acts with the account's role.
                     String scopes = rs.getString(4);
                     return Optional.of(new Principal(rs.getLong(1), rs.getString(2), Role.parse(rs.getString(3)),
-                            Accounts.grantsOf(c, rs.getLong(1)), scopes.isBlank() ? null : Scopes.parse(scopes), null));
+                            Accounts.grantsOf(c, rs.getLong(1)), scopes.isBlank() ? null : Scopes.parse(scopes), null,
+                            credential(hash)));
                 }
             }
         });
@@ -102,12 +119,64 @@ public final class Tokens {
         });
     }
 
+    /** Revokes token {@code id}; sockets and streams opened with it end at once. */
     public Future<Boolean> revoke(long id) {
         return store.transact(c -> {
+            String hash = null;
+            long user = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT token_hash, user_id FROM tokens WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        hash = rs.getString(1);
+                        user = rs.getLong(2);
+                    }
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM tokens WHERE id = ?")) {
                 ps.setLong(1, id);
-                return ps.executeUpdate() > 0;
+                ps.executeUpdate();
             }
+            return hash == null ? null : Revocations.Revocation.ofCredential(user, credential(hash), "token revoked");
+        }).map(r -> {
+            if (r != null) {
+                revocations.revoke(r);
+            }
+            return r != null;
+        });
+    }
+
+    /**
+     * Which of {@code credentials} ({@link Principal#credential()} values of tokens) still stand for a
+     * live token: it exists, its account exists, and it has not expired.
+     */
+    public Future<Set<String>> alive(Collection<String> credentials) {
+        List<String> hashes = credentials.stream().filter(c -> c.startsWith(CREDENTIAL_PREFIX))
+                .map(c -> c.substring(CREDENTIAL_PREFIX.length())).distinct().toList();
+        if (hashes.isEmpty()) {
+            return Future.succeededFuture(Set.of());
+        }
+        return store.transact(c -> {
+            Set<String> out = new HashSet<>();
+            long now = System.currentTimeMillis();
+            for (int from = 0; from < hashes.size(); from += 500) {
+                List<String> chunk = hashes.subList(from, Math.min(hashes.size(), from + 500));
+                try (PreparedStatement ps = c.prepareStatement("SELECT t.token_hash, t.expires_at FROM tokens t"
+                        + " JOIN users u ON u.id = t.user_id WHERE t.token_hash IN (" + Sessions.marks(chunk.size()) + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ps.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            long expires = rs.getLong(2);
+                            if (rs.wasNull() || expires >= now) {
+                                out.add(credential(rs.getString(1)));
+                            }
+                        }
+                    }
+                }
+            }
+            return out;
         });
     }
 }

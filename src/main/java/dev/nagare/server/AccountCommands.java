@@ -47,7 +47,7 @@ final class AccountCommands {
         user.addSubcommand("add", leaf(base, "add", "Create an account.", "NAME")
                 .addOption(option("--role", "ROLE", "admin, user or guest. Default: user."))
                 .addOption(flag("--password-stdin", "Read the password from standard input.")));
-        user.addSubcommand("passwd", leaf(base, "passwd", "Set an account's password (ends its sessions).", "NAME")
+        user.addSubcommand("passwd", leaf(base, "passwd", "Set an account's password (ends its sessions and tokens).", "NAME")
                 .addOption(flag("--password-stdin", "Read the password from standard input.")));
         user.addSubcommand("delete", leaf(base, "delete", "Delete an account with its sessions and tokens.", "NAME"));
         user.addSubcommand("list", leaf(base, "list", "List accounts.", null));
@@ -179,7 +179,9 @@ final class AccountCommands {
         require(name, "NAME");
         String password = password(leaf);
         return done(accounts.setPassword(name, password).map(v -> {
-            out.println("Password of '" + name + "' changed; its sessions ended.");
+            // The running server notices within about a second (RevocationCheck) and ends the
+            // account's sockets and streams; its sessions and tokens are already gone from the store.
+            out.println("Password of '" + name + "' changed; its sessions and tokens ended.");
             return 0;
         }));
     }

@@ -12,9 +12,13 @@ import dev.nagare.auth.AuthConfig;
 import dev.nagare.auth.AuthRoutes;
 import dev.nagare.auth.ClientAddress;
 import dev.nagare.auth.PasswordHasher;
+import dev.nagare.auth.PasswordPolicy;
+import dev.nagare.auth.RevocationCheck;
+import dev.nagare.auth.Revocations;
 import dev.nagare.auth.Role;
 import dev.nagare.auth.Secrets;
 import dev.nagare.auth.Sessions;
+import dev.nagare.auth.SocketRevoker;
 import dev.nagare.auth.Tokens;
 import dev.nagare.engine.EngineServer;
 import dev.nagare.media.audio.AudioRoutes;
@@ -63,6 +67,16 @@ import org.slf4j.LoggerFactory;
 public final class Nagare {
     private static final Logger LOG = LoggerFactory.getLogger(Nagare.class);
     private static final long START_TIMEOUT_SECONDS = 30;
+    /**
+     * Forward-secret AEAD suites only (Mozilla's "intermediate" profile): TLS 1.3's three, and for
+     * TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305, for ECDSA and RSA certificates. No CBC, no
+     * SHA-1 MAC, no static RSA key exchange.
+     */
+    static final List<String> TLS_CIPHER_SUITES = List.of(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
     private final ServerConfig config;
     private final List<Function<String, Future<Void>>> drainHooks = new CopyOnWriteArrayList<>();
@@ -102,13 +116,16 @@ public final class Nagare {
                 .setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
         try {
             store = await(SqliteStore.open(vertx, config.dataDir()), "open the store in " + config.dataDir());
-            accounts = new Accounts(store, vertx, new PasswordHasher());
+            PasswordPolicy.load(); // the breached-password list, read here rather than on an event loop
+            // Ending a login (logout, new password, deletion, revoked token) ends its sockets and streams.
+            Revocations revocations = new Revocations();
+            accounts = new Accounts(store, vertx, new PasswordHasher(), revocations);
             ClientAddress clientAddress = new ClientAddress(config.trustedProxies());
-            tokens = new Tokens(store);
+            tokens = new Tokens(store, revocations);
             AuthConfig authConfig = new AuthConfig(config.registrationOpen(), config.guests(), config.tls(),
                     Duration.ofMinutes(30), Duration.ofHours(12), Duration.ofHours(1), 5, clientAddress);
-            auth = new AuthRoutes(accounts, new Sessions(store, authConfig.sessionIdle(), authConfig.sessionAbsolute()),
-                    tokens, authConfig);
+            Sessions sessions = new Sessions(store, authConfig.sessionIdle(), authConfig.sessionAbsolute(), revocations);
+            auth = new AuthRoutes(accounts, sessions, tokens, authConfig, revocations);
             await(bootstrapAdmin(), "create the first admin account");
             // All real-time state lives on one event-loop context; the HTTP server listens from it
             // so that its connections are served there too (no hops on the hot path).
@@ -122,6 +139,10 @@ public final class Nagare {
                 EngineServer engine = new EngineServer(home, config.engine());
                 engine.clientAddress(clientAddress::of);
                 io = new SocketIoServer(engine, SocketIoConfig.defaults());
+                SocketRevoker.install(io, revocations);
+                // What the command line (another process) ends is noticed within about a second.
+                RevocationCheck check = new RevocationCheck(vertx, store, sessions, tokens, revocations).start();
+                onDrain(reason -> check.stop());
                 // The default namespace is for authenticated users (or guests where allowed).
                 io.of("/").use(auth.socketAuth());
                 sse = new SseChannels(home, config.sse());
@@ -176,15 +197,22 @@ public final class Nagare {
         return redirectServer == null ? -1 : redirectServer.actualPort();
     }
 
+    /**
+     * The plain-HTTP port's only answer: 301 to the same path on {@link #baseUrl()}, the configured
+     * host and port. Never the request's Host header: echoing it would let anyone choose where the
+     * redirect goes (cache poisoning, phishing links). With the usual security headers.
+     */
     private void redirectToHttps(io.vertx.core.http.HttpServerRequest req) {
-        io.vertx.core.net.HostAndPort authority = req.authority();
-        String host = authority == null ? config.host() : authority.host();
-        if (host.contains(":") && !host.startsWith("[")) {
-            host = "[" + host + "]";
+        String uri = req.uri();
+        if (uri == null || !uri.startsWith("/") || uri.startsWith("//") || uri.length() > 2048
+                || uri.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
+            uri = "/";
         }
-        String uri = req.uri() == null || !req.uri().startsWith("/") ? "/" : req.uri();
-        req.response().setStatusCode(301)
-                .putHeader("Location", "https://" + host + ":" + port() + uri)
+        io.vertx.core.http.HttpServerResponse res = req.response();
+        SecurityHeaders.apply(res.headers());
+        res.setStatusCode(301)
+                .putHeader("Location", baseUrl() + uri)
+                .putHeader("Cache-Control", "no-store")
                 .putHeader("Content-Length", "0")
                 .end();
     }
@@ -407,6 +435,7 @@ public final class Nagare {
                     .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString()))
                     // TLS 1.2 and later only.
                     .setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2", "TLSv1.3"));
+            TLS_CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
         }
         return options
                 .setIdleTimeout((int) config.idleTimeout().toSeconds())

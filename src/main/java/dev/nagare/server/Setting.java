@@ -34,7 +34,7 @@ public enum Setting {
     TLS_SELF_SIGNED("tls-self-signed", "true|false", "false",
             "Serve HTTPS with a development certificate generated once into <data-dir>/tls/."),
     HTTP_REDIRECT_PORT("http-redirect-port", "PORT", null,
-            "With TLS on, also listen on this plain-HTTP port and redirect every request to HTTPS."),
+            "With TLS on, also listen on this plain-HTTP port and redirect every request to HTTPS on --host and --port."),
     WRITE_WINDOW("write-window", "MS", "0",
             "A busy WebSocket is flushed at most once per this many ms (several frames per system call);"
                     + " a connection receiving less often is flushed at once. 0: flush every event-loop turn."),

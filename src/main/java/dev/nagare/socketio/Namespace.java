@@ -139,6 +139,14 @@ public final class Namespace implements AdapterHandler {
         BroadcastOperator.all(this).disconnectSockets(close);
     }
 
+    /**
+     * Forgets the connection state kept for recovery of dropped sockets whose data matches (e.g. a
+     * login that ended): they can no longer be restored.
+     */
+    public void forgetRecovery(java.util.function.Predicate<Map<String, Object>> byData) {
+        onContext(() -> adapter.dropSessions(state -> byData.test(state.data())));
+    }
+
     /** A snapshot of the connected sockets, by id. */
     public Future<Map<String, Socket>> sockets() {
         return call(() -> Map.copyOf(sockets));
@@ -196,8 +204,10 @@ public final class Namespace implements AdapterHandler {
         restored.onComplete(r -> onContext(() -> {
             SessionState state = r.succeeded() ? r.result() : null;
             Socket socket = new Socket(this, client, auth, state);
-            // A recovered socket already passed the middleware when it first connected (skipMiddlewares).
-            Future<Void> checked = state != null ? Future.succeededFuture() : runMiddlewares(socket, 0);
+            // A recovered socket runs the middleware again (upstream skips it by default): whatever let
+            // it in, e.g. a login, may have ended while it was away. The middleware sees the restored
+            // data and socket.recovered(), and may refuse the recovery.
+            Future<Void> checked = runMiddlewares(socket, 0);
             checked.onComplete(ar -> onContext(() -> finishConnect(client, socket, state, ar.cause())));
         }));
     }

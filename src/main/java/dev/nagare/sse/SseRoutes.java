@@ -131,6 +131,7 @@ public final class SseRoutes {
             channels.join(sub);
             res.closeHandler(v -> sub.gone());
             res.exceptionHandler(e -> sub.gone());
+            auth.endWithLogin(ctx); // logout, new password, revoked token: the stream ends
             if (res.closed()) {
                 sub.gone(); // closed before the handlers were set: it must not hold a place
             }

@@ -140,8 +140,48 @@ class LoginFlowTest {
     }
 
     @Test
+    void aNextWithAControlOrNonAsciiCharacterLogsInToTheHomePageAndLeavesNoOrphanSession() throws Exception {
+        for (String next : new String[] {"/chat\u007f", "/\u007f", "/caf\u00e9", "/a b", "/x\r\nSet-Cookie: a=b"}) {
+            long before = sessionRows();
+            WebClient c = new WebClient(server.baseUrl());
+            String csrf = c.loginFormToken();
+            HttpResponse<String> res = c.postForm("/login", Map.of("username", "admin", "password", ADMIN_PASSWORD,
+                    "csrf", csrf, "next", next));
+            assertThat(res.statusCode()).as(next).isEqualTo(303);
+            assertThat(res.headers().firstValue("Location")).as(next).hasValue("/");
+            assertThat(sessionRows()).as("one session, the one in the cookie").isEqualTo(before + 1);
+            assertThat(new JsonObject(c.get("/api/auth/session").body()).getBoolean("authenticated")).isTrue();
+        }
+        // and the form carries "/" onwards, not the bad value
+        HttpResponse<String> page = new WebClient(server.baseUrl()).get("/login?next=%2Fchat%7F");
+        assertThat(page.body()).contains("name=\"next\" value=\"/\"");
+    }
+
+    @Test
+    void aSuccessfulLoginMarksTheBrowserWithAStrictDeviceCookie() {
+        WebClient c = new WebClient(server.baseUrl());
+        HttpResponse<String> res = c.login("admin", ADMIN_PASSWORD);
+        assertThat(WebClient.setCookies(res)).anyMatch(s -> s.startsWith(AuthRoutes.DEVICE_COOKIE + "=")
+                && s.toLowerCase().contains("httponly") && s.contains("SameSite=Strict") && s.contains("Path=/login"));
+    }
+
+    private static long sessionRows() throws Exception {
+        return server.nagare().store().transact(c -> {
+            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT COUNT(*) FROM sessions")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }).await(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Test
     void nextRedirectsStayOnThisSite() {
         assertThat(AuthRoutes.safeNext("/chat")).isEqualTo("/chat");
+        assertThat(AuthRoutes.safeNext("/chat?room=general&x=%7F")).isEqualTo("/chat?room=general&x=%7F");
+        assertThat(AuthRoutes.safeNext("/chat\u007f")).isEqualTo("/");
+        assertThat(AuthRoutes.safeNext("/caf\u00e9")).isEqualTo("/");
+        assertThat(AuthRoutes.safeNext("/a b")).isEqualTo("/");
+        assertThat(AuthRoutes.safeNext("/\tevil")).isEqualTo("/");
         assertThat(AuthRoutes.safeNext("//evil.example/x")).isEqualTo("/");
         assertThat(AuthRoutes.safeNext("https://evil.example")).isEqualTo("/");
         assertThat(AuthRoutes.safeNext("/\\evil.example")).isEqualTo("/");

@@ -67,6 +67,44 @@ class SessionsTest {
     }
 
     @Test
+    void destroyFiresTheRevocationForThatSessionOnly() throws Exception {
+        Revocations revocations = new Revocations();
+        java.util.List<Revocations.Revocation> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        revocations.listen(heard::add);
+        Sessions signalling = new Sessions(store, Duration.ofMinutes(30), Duration.ofHours(12), now::get, revocations);
+        Sessions.Created one = signalling.create(alice).await(10, TimeUnit.SECONDS);
+        Sessions.Created two = signalling.create(alice).await(10, TimeUnit.SECONDS);
+        java.util.List<String> ended = new java.util.concurrent.CopyOnWriteArrayList<>();
+        revocations.track(one.principal(), ended::add, () -> true);
+        revocations.track(two.principal(), ended::add, () -> true);
+
+        signalling.destroy(one.id(), "logged out").await(10, TimeUnit.SECONDS);
+
+        assertThat(heard).singleElement().satisfies(r -> {
+            assertThat(r.reason()).isEqualTo("logged out");
+            assertThat(r.ends(one.principal())).isTrue();
+            assertThat(r.ends(two.principal())).isFalse();
+        });
+        assertThat(ended).containsExactly("logged out");
+        signalling.destroy("unknown-session-id-0123456789", "logged out").await(10, TimeUnit.SECONDS);
+        assertThat(heard).hasSize(1); // nothing to end, nothing fired
+    }
+
+    @Test
+    void aliveTellsWhichSessionsStillStandUpToTheAbsoluteTimeout() throws Exception {
+        Sessions.Created kept = sessions.create(alice).await(10, TimeUnit.SECONDS);
+        Sessions.Created gone = sessions.create(alice).await(10, TimeUnit.SECONDS);
+        sessions.destroy(gone.id()).await(10, TimeUnit.SECONDS);
+        java.util.Set<String> asked = java.util.Set.of(kept.principal().credential(), gone.principal().credential(),
+                "token:abc");
+        assertThat(sessions.alive(asked).await(10, TimeUnit.SECONDS)).containsExactly(kept.principal().credential());
+        now.addAndGet(Duration.ofHours(1).toMillis()); // idle, but an open socket is not idle
+        assertThat(sessions.alive(asked).await(10, TimeUnit.SECONDS)).containsExactly(kept.principal().credential());
+        now.addAndGet(Duration.ofHours(12).toMillis());
+        assertThat(sessions.alive(asked).await(10, TimeUnit.SECONDS)).isEmpty();
+    }
+
+    @Test
     void destroyEndsTheSessionAndMalformedIdsFindNothing() throws Exception {
         String id = sessions.create(alice).await(10, TimeUnit.SECONDS).id();
         sessions.destroy(id).await(10, TimeUnit.SECONDS);

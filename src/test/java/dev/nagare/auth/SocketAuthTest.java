@@ -60,6 +60,40 @@ class SocketAuthTest {
     }
 
     @Test
+    void aLoggedOutCookieOrARevokedTokenNoLongerConnects() throws Exception {
+        WebClient browser = new WebClient(server.baseUrl());
+        browser.login("admin", PASSWORD);
+        String cookie = "nagare_session=" + browser.cookies.get("nagare_session");
+        browser.logout();
+        assertThat(connect(IO.Options.builder().setExtraHeaders(Map.of("Cookie", List.of(cookie)))))
+                .startsWith("unauthorized");
+        client.close();
+
+        Account admin = server.nagare().accounts().find("admin").await(10, TimeUnit.SECONDS).orElseThrow();
+        Tokens.Created api = server.nagare().tokens().create(admin, "t", java.util.Set.of("join:*"), null)
+                .await(10, TimeUnit.SECONDS);
+        server.nagare().tokens().revoke(api.info().id()).await(10, TimeUnit.SECONDS);
+        assertThat(connect(IO.Options.builder().setAuth(Map.of("token", api.secret())))).startsWith("unauthorized");
+    }
+
+    @Test
+    void anOpenSocketIsToldWhyAndDisconnectedWhenItsLoginEnds() throws Exception {
+        WebClient browser = new WebClient(server.baseUrl());
+        browser.login("admin", PASSWORD);
+        String cookie = "nagare_session=" + browser.cookies.get("nagare_session");
+        assertThat(connect(IO.Options.builder().setExtraHeaders(Map.of("Cookie", List.of(cookie)))))
+                .isEqualTo("connected");
+        CompletableFuture<String> why = new CompletableFuture<>();
+        CompletableFuture<String> disconnected = new CompletableFuture<>();
+        client.on(SocketRevoker.EVENT, a -> why.complete(((JSONObject) a[0]).optString("reason")));
+        client.on(Socket.EVENT_DISCONNECT, a -> disconnected.complete(String.valueOf(a[0])));
+        browser.logout();
+        assertThat(why.get(5, TimeUnit.SECONDS)).isEqualTo("logged out");
+        // "io server disconnect": the official client does not try to reconnect on its own
+        assertThat(disconnected.get(5, TimeUnit.SECONDS)).isEqualTo("io server disconnect");
+    }
+
+    @Test
     void theSessionCookieOfALoggedInBrowserIsAccepted() throws Exception {
         WebClient browser = new WebClient(server.baseUrl());
         browser.login("admin", PASSWORD);

@@ -19,7 +19,9 @@ public final class WebClient {
     private static final Pattern HIDDEN_CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
     final String base;
-    final Map<String, String> cookies = new LinkedHashMap<>();
+    public final Map<String, String> cookies = new LinkedHashMap<>();
+    /** Sent as X-Forwarded-For when set: the client's address, for a server that trusts 127.0.0.1 as a proxy. */
+    public String forwardedFor;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .version(HttpClient.Version.HTTP_1_1).build();
 
@@ -31,7 +33,7 @@ public final class WebClient {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
 
-    HttpResponse<String> postForm(String path, Map<String, String> fields) {
+    public HttpResponse<String> postForm(String path, Map<String, String> fields) {
         String body = fields.entrySet().stream()
                 .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
                 .collect(Collectors.joining("&"));
@@ -40,7 +42,7 @@ public final class WebClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    HttpResponse<String> postJson(String path, String json, String... headers) {
+    public HttpResponse<String> postJson(String path, String json, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
         for (int i = 0; i < headers.length; i += 2) {
@@ -49,7 +51,10 @@ public final class WebClient {
         return send(b);
     }
 
-    HttpResponse<String> send(HttpRequest.Builder b) {
+    public HttpResponse<String> send(HttpRequest.Builder b) {
+        if (forwardedFor != null) {
+            b.header("X-Forwarded-For", forwardedFor);
+        }
         if (!cookies.isEmpty()) {
             b.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining("; ")));
@@ -77,7 +82,7 @@ public final class WebClient {
     }
 
     /** Loads the login page and returns its form CSRF token. */
-    String loginFormToken() {
+    public String loginFormToken() {
         return csrfFrom(get("/login").body());
     }
 
@@ -87,6 +92,16 @@ public final class WebClient {
             throw new AssertionError("no csrf field in:\n" + html);
         }
         return m.group(1);
+    }
+
+    /** The session's CSRF token, from /api/auth/session. */
+    public String sessionCsrf() {
+        return new io.vertx.core.json.JsonObject(get("/api/auth/session").body()).getString("csrf");
+    }
+
+    /** Logs out (with the session's CSRF token); returns the response. */
+    public HttpResponse<String> logout() {
+        return postForm("/logout", Map.of("csrf", sessionCsrf()));
     }
 
     public HttpResponse<String> login(String username, String password) {

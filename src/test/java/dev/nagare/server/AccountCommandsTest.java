@@ -38,11 +38,36 @@ class AccountCommandsTest {
         assertThat(out.toString()).contains("alice", "user", "carol", "admin");
 
         assertThat(run("another long phrase\n", "user", "passwd", "alice", "--password-stdin")).isZero();
-        assertThat(out.toString()).contains("Password of 'alice' changed");
+        assertThat(out.toString()).contains("Password of 'alice' changed; its sessions and tokens ended.");
 
         assertThat(run("", "user", "delete", "alice")).isZero();
         assertThat(run("", "user", "delete", "alice")).isEqualTo(Cli.EXIT_FAILURE);
         assertThat(out.toString()).contains("No user 'alice'.");
+    }
+
+    @Test
+    void aNewPasswordOrADeletionEndsTheAccountsTokensInTheStore() {
+        run("river stone lantern\n", "user", "add", "frank", "--password-stdin");
+        run("river stone lantern\n", "user", "add", "grace", "--password-stdin");
+        assertThat(run("", "token", "create", "--user", "frank", "--name", "frank-sensor", "--scopes", "publish:feed/*")).isZero();
+        assertThat(run("", "token", "create", "--user", "grace", "--name", "grace-sensor", "--scopes", "publish:feed/*")).isZero();
+        assertThat(run("mountain cloud river\n", "user", "passwd", "frank", "--password-stdin")).isZero();
+        assertThat(run("", "token", "list")).isZero();
+        assertThat(out.toString()).doesNotContain("frank-sensor").contains("grace-sensor");
+        assertThat(run("", "user", "delete", "grace")).isZero();
+        assertThat(run("", "token", "list")).isZero();
+        assertThat(out.toString()).doesNotContain("grace-sensor");
+    }
+
+    @Test
+    void theReportedWeakPasswordsAreRefusedWithReasons() {
+        for (String weak : new String[] {"        ", "Pa$$w0rd", "Summer2024", "Welcome1!"}) {
+            assertThat(run(weak + "\n", "user", "add", "henry", "--password-stdin")).as(weak).isEqualTo(Cli.EXIT_FAILURE);
+            assertThat(err.toString()).as(weak).containsAnyOf("too common", "only spaces");
+        }
+        assertThat(run("river stone lantern\n", "user", "add", "henry", "--password-stdin")).isZero();
+        assertThat(run("Summer2024\n", "user", "passwd", "henry", "--password-stdin")).isEqualTo(Cli.EXIT_FAILURE);
+        assertThat(err.toString()).contains("too common");
     }
 
     @Test

@@ -141,6 +141,7 @@ public final class AudioRoutes {
             listener.write(chunk); // a short burst so the player starts at once
         }
         res.closeHandler(v -> stream.remove(listener));
+        auth.endWithLogin(ctx); // logout, new password, revoked token: the stream ends
         stream.add(listener, ogg ? AudioStream.Kind.OGG : AudioStream.Kind.WAV, f);
     }
 }

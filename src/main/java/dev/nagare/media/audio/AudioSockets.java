@@ -64,6 +64,7 @@ final class AudioSockets {
                     .put("serverTime", System.currentTimeMillis()).encode());
             Listener listener = Listener.of(ws, vertx.getOrCreateContext());
             ws.closeHandler(v -> stream.remove(listener));
+            auth.endWithLogin(ctx, ws); // logout, new password, revoked token: the stream ends
             ws.textMessageHandler(t -> { }); // nothing is expected from listeners
             stream.add(listener, AudioStream.Kind.SOCKET, f);
         });
@@ -96,6 +97,7 @@ final class AudioSockets {
         String who = ((dev.nagare.auth.Principal) ctx.get(AuthRoutes.PRINCIPAL)).username();
         ctx.request().toWebSocket().onSuccess(ws -> {
             LOG.info("Audio stream {} published by {}", name, who);
+            auth.endWithLogin(ctx, ws); // logout, new password, revoked token: publishing ends
             long[] window = {System.currentTimeMillis(), 0, 0};
             ws.binaryMessageHandler(buf -> {
                 long now = System.currentTimeMillis();

@@ -91,6 +91,7 @@ public final class VideoRoutes {
         streams.putIfAbsent(name, stream);
         PublishedSource source = (PublishedSource) stream.source();
         ctx.request().toWebSocket().onSuccess(ws -> {
+            auth.endWithLogin(ctx, ws); // logout, new password, revoked token: publishing ends
             stream.publishing(true);
             long[] window = {System.currentTimeMillis(), 0};
             ws.binaryMessageHandler(buf -> {
@@ -156,6 +157,7 @@ public final class VideoRoutes {
         Viewer viewer = new Viewer(rendition, res, vertx.getOrCreateContext(), maxFps(ctx, stream));
         res.drainHandler(v -> viewer.writeLatest());
         res.closeHandler(v -> stream.remove(viewer));
+        auth.endWithLogin(ctx); // logout, new password, revoked token: the stream ends
         stream.add(viewer);
         viewer.offer();
     }

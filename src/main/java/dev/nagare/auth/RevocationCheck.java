@@ -1,0 +1,142 @@
+package dev.nagare.auth;
+
+import dev.nagare.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Re-validates the logins behind live sockets and streams against the store, for what this process
+ * did not do itself: the command line ({@code nagare user passwd|delete}, {@code nagare token
+ * revoke}) runs as another process on the same SQLite file, and sessions and tokens reach their
+ * absolute timeout or expiry while a socket is open.
+ *
+ * <p>How quickly live access ends then: every {@value #CHECK_EVERY_MS} ms this asks SQLite's
+ * {@code PRAGMA data_version}, which changes only when <em>another</em> connection (process) has
+ * committed; when it changed, and in any case every {@value #SWEEP_EVERY_MS} ms, it looks up the
+ * logins of every live socket and stream ({@link Revocations#live()}, one query per 500) and fires
+ * {@link Revocations} for each one that no longer stands. So a {@code nagare user passwd} ends the
+ * account's sockets and streams within about a second (plus the query), an expiry within 15 s.
+ * On a store without {@code data_version} only the 15 s sweep runs. Requests and new connections
+ * are never affected by this delay: each one is checked against the store when it comes.
+ */
+public final class RevocationCheck {
+    private static final Logger LOG = LoggerFactory.getLogger(RevocationCheck.class);
+    public static final long CHECK_EVERY_MS = 1000;
+    public static final long SWEEP_EVERY_MS = 15_000;
+
+    private final Vertx vertx;
+    private final Store store;
+    private final Sessions sessions;
+    private final Tokens tokens;
+    private final Revocations revocations;
+    private long timer = -1;
+    private long dataVersion = Long.MIN_VALUE;
+    private boolean dataVersionWorks = true;
+    private long lastSweep;
+    private boolean running;
+
+    public RevocationCheck(Vertx vertx, Store store, Sessions sessions, Tokens tokens, Revocations revocations) {
+        this.vertx = vertx;
+        this.store = store;
+        this.sessions = sessions;
+        this.tokens = tokens;
+        this.revocations = revocations;
+    }
+
+    /** Starts the periodic check on the caller's context. */
+    public synchronized RevocationCheck start() {
+        lastSweep = System.currentTimeMillis();
+        timer = vertx.setPeriodic(CHECK_EVERY_MS, id -> tick());
+        return this;
+    }
+
+    /** Stops it (before the store closes). */
+    public synchronized Future<Void> stop() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+            timer = -1;
+        }
+        return Future.succeededFuture();
+    }
+
+    private void tick() {
+        if (running) {
+            return;
+        }
+        running = true;
+        changedElsewhere().compose(changed -> {
+            long now = System.currentTimeMillis();
+            if (!changed && now - lastSweep < SWEEP_EVERY_MS) {
+                return Future.succeededFuture(0);
+            }
+            lastSweep = now;
+            return sweep();
+        }).onComplete(ar -> {
+            running = false;
+            if (ar.failed()) {
+                LOG.debug("Revocation check failed: {}", ar.cause().toString());
+            }
+        });
+    }
+
+    /** Whether another process committed to the store since the last call. */
+    private Future<Boolean> changedElsewhere() {
+        if (!dataVersionWorks) {
+            return Future.succeededFuture(false);
+        }
+        return store.transact(c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA data_version")) {
+                return rs.next() ? rs.getLong(1) : Long.MIN_VALUE;
+            }
+        }).map(v -> {
+            boolean changed = dataVersion != Long.MIN_VALUE && v != dataVersion;
+            dataVersion = v;
+            return changed;
+        }).recover(e -> {
+            if (e instanceof SQLException) {
+                dataVersionWorks = false; // not SQLite: the periodic sweep alone
+                return Future.succeededFuture(false);
+            }
+            return Future.failedFuture(e);
+        });
+    }
+
+    /** Checks every live login now; completes with how many were found ended (and revoked). */
+    public Future<Integer> sweep() {
+        return revocations.live().compose(live -> {
+            Map<String, Principal> byCredential = new HashMap<>();
+            for (Principal p : live) {
+                if (p.credential() != null) {
+                    byCredential.putIfAbsent(p.credential(), p);
+                }
+            }
+            if (byCredential.isEmpty()) {
+                return Future.succeededFuture(0);
+            }
+            Future<Set<String>> liveSessions = sessions.alive(byCredential.keySet());
+            Future<Set<String>> liveTokens = tokens.alive(byCredential.keySet());
+            return Future.all(liveSessions, liveTokens).map(all -> {
+                List<Principal> ended = byCredential.values().stream()
+                        .filter(p -> !liveSessions.result().contains(p.credential())
+                                && !liveTokens.result().contains(p.credential()))
+                        .toList();
+                for (Principal p : ended) {
+                    String reason = p.credential().startsWith(Tokens.CREDENTIAL_PREFIX) ? "token revoked or expired"
+                            : "session ended";
+                    LOG.info("The login of '{}' behind live connections has ended ({}); ending them", p.username(), reason);
+                    revocations.revoke(Revocations.Revocation.ofCredential(p.userId(), p.credential(), reason));
+                }
+                return ended.size();
+            });
+        });
+    }
+}

@@ -52,6 +52,17 @@ public interface Adapter {
     Future<SessionState> restoreSession(String pid, String offset);
 
     /**
+     * The packets kept after {@code offset} that a socket in {@code rooms} would have received:
+     * what a recovering socket missed between {@link #restoreSession} and joining its rooms again
+     * (connect middleware runs in between and may take a while). Called on the event loop right
+     * after the socket rejoined; an adapter must answer it at once (from what it holds locally),
+     * so that no broadcast can fall between the two. Adapters without recovery need not override it.
+     */
+    default List<List<Object>> keptAfter(String offset, Set<String> rooms) {
+        return List.of();
+    }
+
+    /**
      * Forgets kept states that {@code which} selects, so they are never restored (a login that ended).
      * Adapters that keep no state need not override it.
      */

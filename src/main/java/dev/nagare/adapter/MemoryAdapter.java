@@ -128,13 +128,24 @@ public final class MemoryAdapter implements Adapter {
         if (seq < first || seq > packets.peekLast().seq()) {
             return Future.succeededFuture(null); // the offset is no longer (or never was) held
         }
+        return Future.succeededFuture(new SessionState(s.sid(), s.pid(), s.rooms(), s.data(), s.disconnectedAt(),
+                after(seq, s.rooms())));
+    }
+
+    @Override
+    public List<List<Object>> keptAfter(String offset, Set<String> rooms) {
+        long seq = parseOffset(offset);
+        return seq < 0 ? List.of() : after(seq, rooms);
+    }
+
+    private List<List<Object>> after(long seq, Set<String> rooms) {
         List<List<Object>> missed = new ArrayList<>();
         for (Kept k : packets) {
-            if (k.seq() > seq && includes(s.rooms(), k.opts())) {
+            if (k.seq() > seq && includes(rooms, k.opts())) {
                 missed.add(k.data());
             }
         }
-        return Future.succeededFuture(new SessionState(s.sid(), s.pid(), s.rooms(), s.data(), s.disconnectedAt(), missed));
+        return missed;
     }
 
     private static boolean includes(Set<String> sessionRooms, BroadcastOptions opts) {

@@ -239,8 +239,17 @@ public final class Namespace implements AdapterHandler {
         client.send(new SocketPacket(SocketPacketType.CONNECT, name, SocketPacket.NO_ID, reply));
         if (restored != null) {
             socket.joinNow(restored.rooms());
+            String last = socket.auth().get("offset") instanceof String o ? o : null;
             for (List<Object> missed : restored.missedPackets()) {
                 client.send(SocketPacket.event(name, missed, SocketPacket.NO_ID));
+                last = missed.get(missed.size() - 1) instanceof String o ? o : last;
+            }
+            // Broadcasts between the restore and now (the middleware ran in between) went to
+            // neither list: fetch them now that the socket is back in its rooms.
+            if (last != null) {
+                for (List<Object> missed : adapter.keptAfter(last, restored.rooms())) {
+                    client.send(SocketPacket.event(name, missed, SocketPacket.NO_ID));
+                }
             }
         }
         for (Consumer<Socket> h : connectionHandlers) {

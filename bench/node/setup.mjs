@@ -6,6 +6,8 @@
 //   connectMs    the Socket.IO CONNECT was acknowledged (the socket's "connect" event)
 //   ackMs        the ack of the first emit ("rpc", sent on "connect") arrived: the set-up is done
 //   upgradeMs    polling-first only: the client switched to WebSocket (null if it had not by then)
+// and how the first emit left: over polling (the CONNECT reply came before the probe's pong, so the
+// emit and its ack take a POST and another GET), held until the upgrade, or over WebSocket.
 // Connections stay open until every one has its ack (or failed), then all are closed.
 //
 // Usage: node setup.mjs --url http://127.0.0.1:PORT --server NAME [--out FILE.json]
@@ -101,6 +103,8 @@ function connectOne(index, transports) {
     engine.on("upgrade", () => packets.push({ atMs: since(), dir: "event", type: "upgrade" }));
     socket.on("connect", () => {
       r.connectMs = since();
+      // How the first emit leaves: on the current transport, or held until a probe under way ends.
+      r.emitVia = engine.upgrading ? "held for the upgrade" : engine.transport.name;
       socket.emit("rpc", index, () => {
         r.ackMs = since();
         finish(null);
@@ -182,6 +186,8 @@ function result(c, { rows, elapsedMs }) {
     ackMs: phase("ackMs", "connectMs"),
     upgradedMs: phase("upgradeMs"),
     upgradedBeforeAck: ok.filter((r) => r.upgradeMs != null && r.upgradeMs <= r.ackMs).length,
+    // Whether the CONNECT reply beat the probe's pong to the client (emit over polling: two more requests).
+    firstEmitVia: ok.reduce((m, r) => ({ ...m, [r.emitVia]: (m[r.emitVia] ?? 0) + 1 }), {}),
     requestsPerSetUp: summary(ok.map((r) => r.requests.filter((q) => q.startMs <= r.t0 + r.ackMs).length)),
     profile: requestProfile(ok),
     connectionsColumns: ["handshakeMs", "connectMs", "ackMs", "upgradeMs"],

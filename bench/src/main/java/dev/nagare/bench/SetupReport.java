@@ -42,10 +42,12 @@ final class SetupReport {
         }
         b.append("\nA ratio above 1 means Nagare takes longer. Where the time goes, medians of each phase on its own (the"
                 + " OPEN: handshake answered, from `io()`; the CONNECT acknowledged, after the OPEN; the first ack, after the"
-                + " CONNECT), the HTTP requests a set-up made before its ack (median), and how many set-ups had switched to"
-                + " WebSocket before their ack:\n\n");
-        b.append("| Transports | Rate | Server | OPEN | CONNECT | First ack | Requests | Upgraded before the ack | Failed |\n"
-                + "|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
+                + " CONNECT), the HTTP requests a set-up made before its ack (median), how many set-ups sent their first emit"
+                + " over polling (the CONNECT reply reached the client before the upgrade probe's pong, so the emit and its"
+                + " ack cost a POST and another long-poll GET instead of riding the new WebSocket) and how many had switched"
+                + " to WebSocket before their ack:\n\n");
+        b.append("| Transports | Rate | Server | OPEN | CONNECT | First ack | Requests | First emit over polling"
+                + " | Upgraded before the ack | Failed |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int i = 0; i < cases.size(); i++) {
             JsonObject c = cases.getJsonObject(i);
             phases(b, c, "Nagare", find(nagare, c));
@@ -101,11 +103,14 @@ final class SetupReport {
         if (c == null) {
             return;
         }
-        b.append(String.format(Locale.ROOT, "| %s | %s/s | %s | %s | %s | %s | %s | %d of %d | %d |%n", transports(like),
+        JsonObject via = c.getJsonObject("firstEmitVia");
+        String overPolling = via == null || "websocket".equals(like.getString("transports")) ? "–"
+                : via.getInteger("polling", 0) + " of " + c.getInteger("ok", 0);
+        b.append(String.format(Locale.ROOT, "| %s | %s/s | %s | %s | %s | %s | %s | %s | %d of %d | %d |%n", transports(like),
                 Report.fmt(like.getDouble("rate")), server, median(c, "handshakeMs"), median(c, "connectMs"),
                 median(c, "ackMs"), c.getJsonObject("requestsPerSetUp") == null ? "–"
                         : Report.fmt(c.getJsonObject("requestsPerSetUp").getDouble("p50")),
-                c.getInteger("upgradedBeforeAck", 0), c.getInteger("ok", 0), c.getInteger("failed", 0)));
+                overPolling, c.getInteger("upgradedBeforeAck", 0), c.getInteger("ok", 0), c.getInteger("failed", 0)));
     }
 
     private static String median(JsonObject c, String key) {

@@ -403,6 +403,10 @@ public final class Nagare {
                 .setCompressionSupported(false) // static files are pre-compressed; streams must not be buffered
                 .setMaxWebSocketFrameSize(config.maxPayload() + 16)
                 .setMaxWebSocketMessageSize(config.maxPayload() + 16)
+                // Vert.x accepts permessage-deflate by default and every browser offers it: each frame would
+                // then be compressed per receiver. Off unless asked for, as in the reference server.
+                .setPerMessageWebSocketCompressionSupported(config.websocketCompression())
+                .setPerFrameWebSocketCompressionSupported(config.websocketCompression())
                 .setTcpNoDelay(true);
     }
 

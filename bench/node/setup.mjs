@@ -22,6 +22,7 @@
 // default is a new TCP connection per request).
 import { readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
+import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { io } from "socket.io-client";
 
@@ -178,6 +179,8 @@ function result(c, { rows, elapsedMs }) {
     ok: ok.length, failed: rows.length - ok.length,
     errors: [...new Set(rows.filter((r) => r.error).map((r) => r.error))].slice(0, 5),
     elapsedMs: round(elapsedMs),
+    // The machine's 1-minute load average as the case ended (it is shared: other work shows here).
+    loadAverage: round(loadavg()[0]),
     // From io() (the first request) to the first ack: the whole set-up.
     totalMs: phase("ackMs"),
     // Each phase on its own: handshake (from io()), CONNECT (after the OPEN), first ack (after CONNECT).

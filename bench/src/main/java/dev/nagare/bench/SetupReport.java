@@ -30,17 +30,22 @@ final class SetupReport {
                 + " kind at 100/s warm both sides up (not recorded). As the Node client does by default, every polling request is"
                 + " a new TCP connection.%n%n", any.getString("client", "socket.io-client"), any.getInteger("warmup", 0)));
         b.append("| Transports | Rate | Set-ups | Nagare p50 / p99 | Node.js socket.io p50 / p99 | Nagare / Node.js (p50) |"
-                + " Nagare / Node.js (p99) |\n|---|---:|---:|---:|---:|---:|---:|\n");
+                + " Nagare / Node.js (p99) | All done in (Nagare / Node.js) | Load average (Nagare / Node.js) |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         JsonArray cases = any.getJsonArray("cases", new JsonArray());
         for (int i = 0; i < cases.size(); i++) {
             JsonObject c = cases.getJsonObject(i);
             JsonObject a = find(nagare, c);
             JsonObject o = find(node, c);
-            b.append(String.format(Locale.ROOT, "| %s | %s/s | %d | %s | %s | **%s** | %s |%n", transports(c),
-                    Report.fmt(c.getDouble("rate")), c.getInteger("count"), pair(a), pair(o), ratio(a, o, "p50"),
-                    ratio(a, o, "p99")));
+            b.append(String.format(Locale.ROOT, "| %s | %s/s | %s | %s | %s | **%s** | %s | %s / %s | %s / %s |%n",
+                    transports(c), Report.fmt(c.getDouble("rate")), count(c, a, o), pair(a), pair(o),
+                    ratio(a, o, "p50"), ratio(a, o, "p99"), seconds(a), seconds(o), load(a), load(o)));
         }
-        b.append("\nA ratio above 1 means Nagare takes longer. Where the time goes, medians of each phase on its own (the"
+        b.append("\nA ratio above 1 means Nagare takes longer. \"All done in\" is from the first `io()` to the last ack (or"
+                + " failure): well past count / rate, set-ups queued (in the client or the server) and their times measure"
+                + " that queue rather than a set-up. The load average is the machine's as the case ended; on a shared"
+                + " machine anything near or above its core count makes the case noisy.");
+        b.append(" Where the time goes, medians of each phase on its own (the"
                 + " OPEN: handshake answered, from `io()`; the CONNECT acknowledged, after the OPEN; the first ack, after the"
                 + " CONNECT), the HTTP requests a set-up made before its ack (median), how many set-ups sent their first emit"
                 + " over polling (the CONNECT reply reached the client before the upgrade probe's pong, so the emit and its"
@@ -88,6 +93,26 @@ final class SetupReport {
     private static String pair(JsonObject c) {
         JsonObject t = c == null ? null : c.getJsonObject("totalMs");
         return t == null ? "not run" : Report.fmt(t.getDouble("p50")) + " / " + Report.fmt(t.getDouble("p99")) + " ms";
+    }
+
+    /** "200", or "200 (Nagare: 3 failed)" when set-ups failed (no ack within the client's timeout). */
+    private static String count(JsonObject like, JsonObject nagare, JsonObject node) {
+        StringBuilder failed = new StringBuilder();
+        if (nagare != null && nagare.getInteger("failed", 0) > 0) {
+            failed.append("Nagare: ").append(nagare.getInteger("failed")).append(" failed");
+        }
+        if (node != null && node.getInteger("failed", 0) > 0) {
+            failed.append(failed.length() > 0 ? ", " : "").append("Node.js: ").append(node.getInteger("failed")).append(" failed");
+        }
+        return like.getInteger("count") + (failed.length() > 0 ? " (" + failed + ")" : "");
+    }
+
+        private static String seconds(JsonObject c) {
+        return c == null || c.getDouble("elapsedMs") == null ? "–" : String.format(Locale.ROOT, "%.1f s", c.getDouble("elapsedMs") / 1000);
+    }
+
+    private static String load(JsonObject c) {
+        return c == null || c.getDouble("loadAverage") == null ? "–" : Report.fmt(c.getDouble("loadAverage"));
     }
 
     private static String ratio(JsonObject a, JsonObject b, String key) {

@@ -12,7 +12,7 @@
 //
 // Usage: node setup.mjs --url http://127.0.0.1:PORT --server NAME [--out FILE.json]
 //          [--cases "polling,websocket@1x30 websocket@1x30 polling,websocket@100x200 websocket@100x200"]
-//          [--warmup 100] [--timeout-ms 10000] [--keep-alive]
+//          [--warmup 500] [--timeout-ms 10000] [--keep-alive]
 // A case is TRANSPORTS@RATExCOUNT (TRANSPORTS as given to io(): "polling,websocket" is the default,
 // polling first). Before the cases, --warmup set-ups of each transport list at 100/s (not recorded)
 // warm both sides (JIT, caches). Writes one JSON object to --out (or stdout). Each case also keeps,
@@ -41,7 +41,7 @@ const cases = (args.cases ?? "polling,websocket@1x30 websocket@1x30 polling,webs
     if (!m) throw new Error(`--cases: TRANSPORTS@RATExCOUNT, not ${c}`);
     return { transports: m[1].split(","), rate: Number(m[2]), count: Number(m[3]) };
   });
-const warmup = Number(args.warmup ?? 100);
+const warmup = Number(args.warmup ?? 500);
 const timeoutMs = Number(args["timeout-ms"] ?? 10000);
 const agent = args["keep-alive"] === "true" ? new http.Agent({ keepAlive: true, maxSockets: 6 }) : undefined;
 

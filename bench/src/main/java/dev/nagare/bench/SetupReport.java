@@ -27,7 +27,8 @@ final class SetupReport {
                 + " ack; both servers ack at once with the same handler. A set-up is timed from the `io()` call (when the first"
                 + " request leaves) to that first ack. \"Polling first\" is the client's default transports (`polling`, then the"
                 + " upgrade to WebSocket); \"WebSocket only\" is `transports: [\"websocket\"]`. Before the cases, %d set-ups of each"
-                + " kind at 100/s warm both sides up (not recorded). As the Node client does by default, every polling request is"
+                + " kind at 100/s warm both sides up (not recorded; with a few hundred, the JVM's C2 compiler was still busy"
+                + " on the server's one core during the 100/s cases). As the Node client does by default, every polling request is"
                 + " a new TCP connection.%n%n", any.getString("client", "socket.io-client"), any.getInteger("warmup", 0)));
         b.append("| Transports | Rate | Set-ups | Nagare p50 / p99 | Node.js socket.io p50 / p99 | Nagare / Node.js (p50) |"
                 + " Nagare / Node.js (p99) | All done in (Nagare / Node.js) | Load average (Nagare / Node.js) |\n"

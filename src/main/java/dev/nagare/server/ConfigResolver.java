@@ -78,6 +78,7 @@ public final class ConfigResolver {
                 addresses(raw, Setting.TRUSTED_PROXIES),
                 (int) number(raw, Setting.CONNECT_RATE, 1, 1_000_000),
                 (int) number(raw, Setting.WRITE_WINDOW, 0, 1000),
+                bool(raw, Setting.WEBSOCKET_COMPRESSION),
                 ffmpegStream(raw, Setting.VIDEO_FFMPEG),
                 ffmpegStream(raw, Setting.AUDIO_FFMPEG),
                 new ChatConfig(
@@ -95,8 +96,7 @@ public final class ConfigResolver {
                         GameConfig.defaults().grace()),
                 audioMic(raw),
                 (int) number(raw, Setting.AUDIO_OPUS_BITRATE, 6_000, 510_000),
-                (int) number(raw, Setting.AUDIO_TONE_HZ, 20, 20_000),
-                bool(raw, Setting.WEBSOCKET_COMPRESSION));
+                (int) number(raw, Setting.AUDIO_TONE_HZ, 20, 20_000));
         checkTls(config, raw);
         return config;
     }

@@ -34,6 +34,7 @@ public record ServerConfig(
         java.util.Set<String> trustedProxies,
         int connectRate,
         int writeWindowMs,
+        boolean websocketCompression,
         String videoFfmpeg,
         String audioFfmpeg,
         ChatConfig chat,
@@ -41,8 +42,7 @@ public record ServerConfig(
         GameConfig game,
         String audioMic,
         int opusBitrate,
-        int toneHz,
-        boolean websocketCompression) {
+        int toneHz) {
 
     /** True when the server speaks HTTPS (and WSS). */
     public boolean tls() {
@@ -58,14 +58,12 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz,
-                websocketCompression);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz);
     }
 
     public ServerConfig withDataDir(Path newDataDir) {
         return new ServerConfig(host, port, newDataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz,
-                websocketCompression);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz);
     }
 
     @Override

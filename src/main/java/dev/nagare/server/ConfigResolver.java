@@ -80,6 +80,7 @@ public final class ConfigResolver {
                 addresses(raw, Setting.TRUSTED_PROXIES),
                 (int) number(raw, Setting.CONNECT_RATE, 1, 1_000_000),
                 (int) number(raw, Setting.WRITE_WINDOW, 0, 1000),
+                bool(raw, Setting.WEBSOCKET_COMPRESSION),
                 ffmpegStream(raw, Setting.VIDEO_FFMPEG),
                 ffmpegStream(raw, Setting.AUDIO_FFMPEG),
                 new ChatConfig(

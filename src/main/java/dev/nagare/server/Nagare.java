@@ -444,6 +444,10 @@ public final class Nagare {
                 .setMaxHeaderSize(8192)
                 .setMaxFormAttributeSize(8192)
                 .setCompressionSupported(false) // static files are pre-compressed; streams must not be buffered
+                // Vert.x accepts permessage-deflate by default and every browser offers it: each frame would
+                // then be compressed per receiver. Off unless asked for, as in the reference server.
+                .setPerMessageWebSocketCompressionSupported(config.websocketCompression())
+                .setPerFrameWebSocketCompressionSupported(config.websocketCompression())
                 .setMaxWebSocketFrameSize(config.maxPayload() + 16)
                 .setMaxWebSocketMessageSize(config.maxPayload() + 16)
                 // No HTTP/2 prior-knowledge detection: it delays the connection handler (ConnectionGuard)

@@ -38,6 +38,10 @@ public enum Setting {
     WRITE_WINDOW("write-window", "MS", "0",
             "A busy WebSocket is flushed at most once per this many ms (several frames per system call);"
                     + " a connection receiving less often is flushed at once. 0: flush every event-loop turn."),
+    WEBSOCKET_COMPRESSION("websocket-compression", "true|false", "false",
+            "Accept permessage-deflate from WebSocket clients that offer it (browsers and the Node client do):"
+                    + " less bandwidth for large text messages, but every frame is compressed per receiver and"
+                    + " inflated by the client. Off, as in the reference Socket.IO server."),
     TRUSTED_PROXIES("trusted-proxies", "ADDRESSES", "",
             "Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (for throttling"
                     + " and logs). Empty: the connection's own address is the client's."),

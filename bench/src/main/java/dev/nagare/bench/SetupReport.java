@@ -1,0 +1,175 @@
+package dev.nagare.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The "Connection set-up" section of docs/BENCHMARKS.md, from bench/results/setup-{nagare,node}.json
+ * (written by bench/node/setup.mjs: the official socket.io-client against each server).
+ */
+final class SetupReport {
+    private SetupReport() {
+    }
+
+    static String section(Path results) throws IOException {
+        JsonObject nagare = Report.load(results.resolve("setup-nagare.json"));
+        JsonObject node = Report.load(results.resolve("setup-node.json"));
+        if (nagare == null && node == null) {
+            return "";
+        }
+        JsonObject any = nagare != null ? nagare : node;
+        StringBuilder b = new StringBuilder("\n## Connection set-up\n\n");
+        b.append(String.format(Locale.ROOT, "The official Node client (%s, `forceNew`, no reconnection) opens connections to"
+                + " `/bench` at a fixed rate (1/s and 100/s, not waiting for earlier ones) and, on `connect`, emits `rpc` with an"
+                + " ack; both servers ack at once with the same handler. A set-up is timed from the `io()` call (when the first"
+                + " request leaves) to that first ack. \"Polling first\" is the client's default transports (`polling`, then the"
+                + " upgrade to WebSocket); \"WebSocket only\" is `transports: [\"websocket\"]`. Before the cases, %d set-ups of each"
+                + " kind at 100/s warm both sides up (not recorded; with a few hundred, the JVM's C2 compiler was still busy"
+                + " on the server's one core during the 100/s cases). As the Node client does by default, every polling request is"
+                + " a new TCP connection.%n%n", any.getString("client", "socket.io-client"), any.getInteger("warmup", 0)));
+        b.append("| Transports | Rate | Set-ups | Nagare p50 / p99 | Node.js socket.io p50 / p99 | Nagare / Node.js (p50) |"
+                + " Nagare / Node.js (p99) | All done in (Nagare / Node.js) | Load average (Nagare / Node.js) |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        JsonArray cases = any.getJsonArray("cases", new JsonArray());
+        for (int i = 0; i < cases.size(); i++) {
+            JsonObject c = cases.getJsonObject(i);
+            JsonObject a = find(nagare, c);
+            JsonObject o = find(node, c);
+            b.append(String.format(Locale.ROOT, "| %s | %s/s | %s | %s | %s | **%s** | %s | %s / %s | %s / %s |%n",
+                    transports(c), Report.fmt(c.getDouble("rate")), count(c, a, o), pair(a), pair(o),
+                    ratio(a, o, "p50"), ratio(a, o, "p99"), seconds(a), seconds(o), load(a), load(o)));
+        }
+        b.append("\nA ratio above 1 means Nagare takes longer. \"All done in\" is from the first `io()` to the last ack (or"
+                + " failure): well past count / rate, set-ups queued (in the client or the server) and their times measure"
+                + " that queue rather than a set-up. The load average is the machine's as the case ended; on a shared"
+                + " machine anything near or above its core count makes the case noisy.");
+        b.append(" Where the time goes, medians of each phase on its own (the"
+                + " OPEN: handshake answered, from `io()`; the CONNECT acknowledged, after the OPEN; the first ack, after the"
+                + " CONNECT), the HTTP requests a set-up made before its ack (median), how many set-ups sent their first emit"
+                + " over polling (the CONNECT reply reached the client before the upgrade probe's pong, so the emit and its"
+                + " ack cost a POST and another long-poll GET instead of riding the new WebSocket) and how many had switched"
+                + " to WebSocket before their ack:\n\n");
+        b.append("| Transports | Rate | Server | OPEN | CONNECT | First ack | Requests | First emit over polling"
+                + " | Upgraded before the ack | Failed |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (int i = 0; i < cases.size(); i++) {
+            JsonObject c = cases.getJsonObject(i);
+            phases(b, c, "Nagare", find(nagare, c));
+            phases(b, c, "Node.js", find(node, c));
+        }
+        b.append("\nThe requests of one polling-first set-up at 1/s, in order (the most common sequence; medians over the"
+                + " set-ups that made it): when each was sent and answered, in ms from `io()`, and the server's time (sent to"
+                + " first byte of the answer, loopback included). A long-poll GET's \"server time\" is mostly waiting for"
+                + " something to send.\n\n");
+        profile(b, "Nagare", nagare);
+        profile(b, "Node.js socket.io", node);
+        b.append("Reproduce: `scripts/bench setup` (BENCH_SETUP_COUNT set-ups at 100/s, BENCH_SETUP_SLOW_COUNT at 1/s,"
+                + " BENCH_SETUP_WARMUP); one server: `node bench/node/setup.mjs --url http://127.0.0.1:PORT --server NAME"
+                + " --cases \"polling,websocket@1x30\"`.\n");
+        return b.toString();
+    }
+
+    /** The case of {@code run} with the same transports and rate as {@code like}, or null. */
+    private static JsonObject find(JsonObject run, JsonObject like) {
+        if (run == null) {
+            return null;
+        }
+        JsonArray cases = run.getJsonArray("cases", new JsonArray());
+        for (int i = 0; i < cases.size(); i++) {
+            JsonObject c = cases.getJsonObject(i);
+            if (c.getString("transports").equals(like.getString("transports"))
+                    && c.getDouble("rate").equals(like.getDouble("rate"))) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private static String transports(JsonObject c) {
+        return "websocket".equals(c.getString("transports")) ? "WebSocket only" : "polling first (`" + c.getString("transports") + "`)";
+    }
+
+    private static String pair(JsonObject c) {
+        JsonObject t = c == null ? null : c.getJsonObject("totalMs");
+        return t == null ? "not run" : Report.fmt(t.getDouble("p50")) + " / " + Report.fmt(t.getDouble("p99")) + " ms";
+    }
+
+    /** "200", or "200 (Nagare: 3 failed)" when set-ups failed (no ack within the client's timeout). */
+    private static String count(JsonObject like, JsonObject nagare, JsonObject node) {
+        StringBuilder failed = new StringBuilder();
+        if (nagare != null && nagare.getInteger("failed", 0) > 0) {
+            failed.append("Nagare: ").append(nagare.getInteger("failed")).append(" failed");
+        }
+        if (node != null && node.getInteger("failed", 0) > 0) {
+            failed.append(failed.length() > 0 ? ", " : "").append("Node.js: ").append(node.getInteger("failed")).append(" failed");
+        }
+        return like.getInteger("count") + (failed.length() > 0 ? " (" + failed + ")" : "");
+    }
+
+        private static String seconds(JsonObject c) {
+        return c == null || c.getDouble("elapsedMs") == null ? "–" : String.format(Locale.ROOT, "%.1f s", c.getDouble("elapsedMs") / 1000);
+    }
+
+    private static String load(JsonObject c) {
+        return c == null || c.getDouble("loadAverage") == null ? "–" : Report.fmt(c.getDouble("loadAverage"));
+    }
+
+    private static String ratio(JsonObject a, JsonObject b, String key) {
+        JsonObject x = a == null ? null : a.getJsonObject("totalMs");
+        JsonObject y = b == null ? null : b.getJsonObject("totalMs");
+        if (x == null || y == null || y.getDouble(key) <= 0) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%.2f×", x.getDouble(key) / y.getDouble(key));
+    }
+
+    private static void phases(StringBuilder b, JsonObject like, String server, JsonObject c) {
+        if (c == null) {
+            return;
+        }
+        JsonObject via = c.getJsonObject("firstEmitVia");
+        String overPolling = via == null || "websocket".equals(like.getString("transports")) ? "–"
+                : via.getInteger("polling", 0) + " of " + c.getInteger("ok", 0);
+        b.append(String.format(Locale.ROOT, "| %s | %s/s | %s | %s | %s | %s | %s | %s | %d of %d | %d |%n", transports(like),
+                Report.fmt(like.getDouble("rate")), server, median(c, "handshakeMs"), median(c, "connectMs"),
+                median(c, "ackMs"), c.getJsonObject("requestsPerSetUp") == null ? "–"
+                        : Report.fmt(c.getJsonObject("requestsPerSetUp").getDouble("p50")),
+                overPolling, c.getInteger("upgradedBeforeAck", 0), c.getInteger("ok", 0), c.getInteger("failed", 0)));
+    }
+
+    private static String median(JsonObject c, String key) {
+        JsonObject s = c.getJsonObject(key);
+        return s == null ? "–" : Report.fmt(s.getDouble("p50")) + " ms";
+    }
+
+    private static void profile(StringBuilder b, String label, JsonObject run) {
+        JsonObject c = null;
+        JsonArray cases = run == null ? new JsonArray() : run.getJsonArray("cases", new JsonArray());
+        for (int i = 0; i < cases.size() && c == null; i++) {
+            JsonObject k = cases.getJsonObject(i);
+            if (!"websocket".equals(k.getString("transports")) && k.getDouble("rate") <= 1.0) {
+                c = k;
+            }
+        }
+        JsonObject p = c == null ? null : c.getJsonObject("profile");
+        if (p == null) {
+            return;
+        }
+        b.append(String.format(Locale.ROOT, "%s (%d of %d set-ups made this sequence; their median set-up %s ms):%n%n",
+                label, p.getInteger("setUps"), p.getInteger("of"), Report.fmt(p.getDouble("ackMs"))));
+        b.append("| # | Request | Sent | First byte | Server time |\n|---:|---|---:|---:|---:|\n");
+        JsonArray steps = p.getJsonArray("steps", new JsonArray());
+        for (int i = 0; i < steps.size(); i++) {
+            JsonObject s = steps.getJsonObject(i);
+            b.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s |%n", i + 1, s.getString("request"),
+                    ms(s.getDouble("sentMs")), ms(s.getDouble("firstByteMs")), ms(s.getDouble("serverMs"))));
+        }
+        b.append('\n');
+    }
+
+    private static String ms(Double v) {
+        return v == null ? "–" : Report.fmt(v) + " ms";
+    }
+}

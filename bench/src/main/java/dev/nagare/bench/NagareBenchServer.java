@@ -48,6 +48,9 @@ public final class NagareBenchServer {
                 // messages/s, a thousand clients from a few loopback addresses); Node.js has none.
                 Setting.MAX_MESSAGE_RATE, "1000000",
                 Setting.CONNECT_RATE, "1000000",
+                // Thousands of viewers and idle sessions from eight loopback addresses, on one token.
+                Setting.MAX_CONNECTIONS_PER_ADDRESS, "0",
+                Setting.MAX_STREAMS_PER_USER, "0",
                 Setting.SHUTDOWN_TIMEOUT, "2"),
                 // Other settings (e.g. NAGARE_WRITE_WINDOW) from the environment, as for a user.
                 System.getenv());

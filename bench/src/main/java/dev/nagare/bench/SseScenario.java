@@ -65,6 +65,12 @@ public final class SseScenario {
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
                 .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(clients + 8));
+        // A channel exists once something is published to it; followers of one that does not exist
+        // yet are held apart and capped per user. Create it first, as a publisher in production would.
+        http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/sse/bench")
+                        .putHeader("Authorization", "Bearer " + token).putHeader("Content-Type", "application/json"))
+                .compose(req -> req.send(new JsonObject().put("data", "open").encode()))
+                .await(10, TimeUnit.SECONDS);
         List<Future<Void>> open = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             open.add(http.request(new RequestOptions().setMethod(HttpMethod.GET).setURI("/sse/bench")

@@ -33,6 +33,7 @@ import dev.nagare.sse.SseChannels;
 import dev.nagare.sse.SseRoutes;
 import dev.nagare.store.SqliteStore;
 import dev.nagare.store.Store;
+import dev.nagare.web.SameOrigin;
 import dev.nagare.web.SecurityHeaders;
 import dev.nagare.web.StaticAssets;
 import io.vertx.core.Context;
@@ -290,6 +291,8 @@ public final class Nagare {
             router.route().handler(new AccessLog(new ClientAddress(config.trustedProxies())));
         }
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+        // One Origin check for every WebSocket endpoint outside the engine (which does its own).
+        router.route().handler(new SameOrigin(config.allowedOrigins(), engine.config().path()));
         new HealthHandler(store, () -> draining).mount(router);
         auth.mount(router);
         video = new VideoRoutes(vertx, auth);

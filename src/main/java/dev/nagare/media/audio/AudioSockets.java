@@ -78,9 +78,6 @@ final class AudioSockets {
         if (AuthRoutes.permit(ctx, "broadcast", "audio/" + name) == null) {
             return;
         }
-        if (!dev.nagare.web.SameOrigin.check(ctx)) {
-            return;
-        }
         AudioStream existing = routes.stream(name);
         if (existing != null) {
             JsonReply.error(ctx, 409, "Stream " + name + " exists" + (existing.source() instanceof PublishedAudioSource

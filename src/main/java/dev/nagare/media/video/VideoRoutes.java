@@ -61,7 +61,7 @@ public final class VideoRoutes {
 
     /**
      * The publisher's WebSocket: binary messages are JPEG frames (at most 2 MB, at most twice the
-     * announced fps). Needs the right {@code broadcast:video/<stream>} and a same-origin page.
+     * announced fps). Needs the right {@code broadcast:video/<stream>} and a same-origin page (checked router-wide by {@link dev.nagare.web.SameOrigin}).
      */
     private void publish(RoutingContext ctx) {
         String name = ctx.pathParam("stream");
@@ -70,9 +70,6 @@ public final class VideoRoutes {
             return;
         }
         if (AuthRoutes.permit(ctx, "broadcast", "video/" + name) == null) {
-            return;
-        }
-        if (!dev.nagare.web.SameOrigin.check(ctx)) {
             return;
         }
         Integer fps = intParam(ctx, "fps", 1, 60);

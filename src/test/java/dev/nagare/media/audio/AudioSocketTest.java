@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nagare.auth.Account;
 import dev.nagare.auth.Role;
 import dev.nagare.server.Setting;
+import dev.nagare.testing.RawHandshake;
 import dev.nagare.testing.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The low-latency WebSocket path, lower rates on request, and publishing PCM over a WebSocket. */
 class AudioSocketTest {
     @RegisterExtension
-    static final TestServer server = new TestServer(Map.of(Setting.ADMIN_PASSWORD, "river stone lantern"));
+    static final TestServer server = new TestServer(Map.of(Setting.ADMIN_PASSWORD, "river stone lantern",
+            Setting.ALLOWED_ORIGINS, "https://partner.example"));
 
     static Vertx vertx;
     static WebSocketClient client;
@@ -151,5 +153,30 @@ class AudioSocketTest {
             stalled.setSoTimeout(5000);
             assertThat(stalled.getInputStream().readNBytes(4096)).hasSize(4096);
         }
+    }
+
+    @Test
+    void aPageOnAnotherOriginCannotListenWithTheVisitorsCredentialsButThisSiteAndAllowedOriginsCan() throws Exception {
+        String self = server.baseUrl();
+        String otherPort = "http://127.0.0.1:" + (server.nagare().port() + 1); // same host, another port: another origin
+        for (String foreign : new String[] {otherPort, "https://evil.example", "null"}) {
+            RawHandshake.Answer refused = RawHandshake.upgrade(server, "/audio/default/ws", foreign, userToken);
+            assertThat(refused.status()).as(foreign).isEqualTo(403);
+            assertThat(new JsonObject(refused.body()).getString("error")).isEqualTo("forbidden");
+            assertThat(new JsonObject(refused.body()).getString("message")).contains("this site's own pages");
+        }
+        // Publishing the microphone is refused the same way, before any rights are looked at.
+        assertThat(RawHandshake.upgrade(server, "/audio/publish/hijack", otherPort, adminToken).status()).isEqualTo(403);
+        assertThat(RawHandshake.upgrade(server, "/audio/default/ws", self, userToken).status()).isEqualTo(101);
+        assertThat(RawHandshake.upgrade(server, "/audio/default/ws", "https://partner.example", userToken).status())
+                .isEqualTo(101);
+        assertThat(RawHandshake.upgrade(server, "/audio/default/ws", null, userToken).status()).as("not a browser")
+                .isEqualTo(101);
+        // The Vert.x client sends its own origin, and keeps working.
+        CompletableFuture<JsonObject> hello = new CompletableFuture<>();
+        var ws = client.webSocket().textMessageHandler(t -> hello.complete(new JsonObject(t))).binaryMessageHandler(b -> { })
+                .connect(options("/audio/default/ws", userToken).addHeader("Origin", self)).await(10, TimeUnit.SECONDS);
+        assertThat(hello.get(10, TimeUnit.SECONDS).getInteger("sampleRate")).isEqualTo(48000);
+        ws.close();
     }
 }

@@ -86,7 +86,10 @@ public final class ConfigResolver {
                         number(raw, Setting.CHAT_RATE, 1, 1_000_000),
                         (int) number(raw, Setting.CHAT_MAX_ROOMS, 1, 10_000),
                         (int) number(raw, Setting.CHAT_ROOM_MEMBERS, 2, 10_000_000),
-                        ChatConfig.defaults().recovery()),
+                        ChatConfig.defaults().recovery(),
+                        number(raw, Setting.CHAT_ROOM_RATE, 1, 10_000),
+                        (int) number(raw, Setting.CHAT_ROOMS_CREATED, 1, 10_000),
+                        Duration.ofSeconds(number(raw, Setting.CHAT_ROOM_IDLE, 1, 30L * 86_400))),
                 feeds(raw),
                 new GameConfig(
                         (int) number(raw, Setting.GAME_TICK_HZ, 5, 120),

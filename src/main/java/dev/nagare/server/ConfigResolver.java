@@ -98,7 +98,8 @@ public final class ConfigResolver {
                         GameConfig.defaults().grace()),
                 audioMic(raw),
                 (int) number(raw, Setting.AUDIO_OPUS_BITRATE, 6_000, 510_000),
-                (int) number(raw, Setting.AUDIO_TONE_HZ, 20, 20_000));
+                (int) number(raw, Setting.AUDIO_TONE_HZ, 20, 20_000),
+                Duration.ofSeconds(number(raw, Setting.VIDEO_STALL_TIMEOUT, 1, 3_600)));
         checkTls(config, raw);
         return config;
     }

@@ -295,7 +295,7 @@ public final class Nagare {
         router.route().handler(new SameOrigin(config.allowedOrigins(), engine.config().path()));
         new HealthHandler(store, () -> draining).mount(router);
         auth.mount(router);
-        video = new VideoRoutes(vertx, auth);
+        video = new VideoRoutes(vertx, auth, config.videoStallTimeout());
         video.add(new VideoStream(VideoRoutes.DEFAULT, new TestPatternSource(VideoSettings.defaults())));
         if (config.videoFfmpeg() != null) {
             String[] nameAndInput = config.videoFfmpeg().split("=", 2);

@@ -41,7 +41,8 @@ public record ServerConfig(
         GameConfig game,
         String audioMic,
         int opusBitrate,
-        int toneHz) {
+        int toneHz,
+        Duration videoStallTimeout) {
 
     /** True when the server speaks HTTPS (and WSS). */
     public boolean tls() {
@@ -57,12 +58,12 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, videoStallTimeout);
     }
 
     public ServerConfig withDataDir(Path newDataDir) {
         return new ServerConfig(host, port, newDataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, videoStallTimeout);
     }
 
     @Override

@@ -46,6 +46,9 @@ public enum Setting {
     VIDEO_FFMPEG("video-ffmpeg", "NAME=INPUT", null,
             "Add a video stream fed by ffmpeg, e.g. 'cam=-f v4l2 -i /dev/video0' or"
                     + " 'clip=-re -stream_loop -1 -i movie.mp4' (640x480 @ 30 fps)."),
+    VIDEO_STALL_TIMEOUT("video-stall-timeout", "SECONDS", "30",
+            "An MJPEG viewer whose connection has taken no frame for this long (paused, or gone without closing)"
+                    + " is disconnected."),
     AUDIO_FFMPEG("audio-ffmpeg", "NAME=INPUT", null,
             "Add an audio stream fed by ffmpeg, e.g. 'mic=-f pulse -i default' or 'radio=-re -i http://...'"
                     + " (48 kHz mono WAV)."),

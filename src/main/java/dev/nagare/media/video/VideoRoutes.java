@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -28,11 +29,14 @@ public final class VideoRoutes {
 
     private final Vertx vertx;
     private final AuthRoutes auth;
+    private final Duration stallTimeout;
     private final Map<String, VideoStream> streams = new ConcurrentHashMap<>();
 
-    public VideoRoutes(Vertx vertx, AuthRoutes auth) {
+    /** {@code stallTimeout}: how long a viewer's socket may stay full before it is disconnected. */
+    public VideoRoutes(Vertx vertx, AuthRoutes auth, Duration stallTimeout) {
         this.vertx = vertx;
         this.auth = auth;
+        this.stallTimeout = stallTimeout;
     }
 
     public void add(VideoStream stream) {
@@ -150,10 +154,15 @@ public final class VideoRoutes {
                 .putHeader("X-Accel-Buffering", "no"); // tell reverse proxies not to buffer the stream
         res.write(Buffer.buffer(MjpegCodec.START));
         Rendition rendition = stream.rendition(intParam(ctx, "width", 16, 7680), quality(ctx));
-        Viewer viewer = new Viewer(rendition, res, vertx.getOrCreateContext(), maxFps(ctx, stream));
+        Viewer viewer = new Viewer(rendition, res, vertx.getOrCreateContext(), maxFps(ctx, stream), stallTimeout,
+                name + " for " + ctx.request().remoteAddress(), () -> abort(ctx));
         res.drainHandler(v -> viewer.writeLatest());
-        res.closeHandler(v -> stream.remove(viewer));
+        res.closeHandler(v -> {
+            viewer.closed();
+            stream.remove(viewer);
+        });
         stream.add(viewer);
+        viewer.watch();
         viewer.offer();
     }
 
@@ -204,6 +213,22 @@ public final class VideoRoutes {
             io.netty.channel.ChannelConfig config = conn.channelHandlerContext().channel().config();
             config.setOption(io.netty.channel.ChannelOption.SO_SNDBUF, 32 * 1024);
             config.setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(8 * 1024, 32 * 1024));
+        }
+    }
+
+    /**
+     * Closes a stalled viewer's connection now. A close through the whole pipeline (Vert.x's, or even
+     * Netty's {@code channel.close()}) waits behind the queued frames, which a peer that stopped
+     * reading never takes; closing from the first handler's context skips that. Linger 0 also frees
+     * the kernel's send buffer (the peer sees a reset).
+     */
+    private static void abort(RoutingContext ctx) {
+        if (ctx.request().connection() instanceof io.vertx.core.net.impl.ConnectionBase conn) {
+            io.netty.channel.Channel channel = conn.channelHandlerContext().channel();
+            channel.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+            channel.pipeline().firstContext().close(); // below Vert.x's handler, which would wait for the flush
+        } else {
+            ctx.response().reset();
         }
     }
 

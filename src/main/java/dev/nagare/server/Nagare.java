@@ -215,6 +215,11 @@ public final class Nagare {
         return video;
     }
 
+    /** Audio streams ({@code /audio/...}); the default one is a test tone. */
+    public AudioRoutes audio() {
+        return audio;
+    }
+
     /** The chat on {@code /chat} (and the guide's protocol on the default namespace). */
     public ChatApp chat() {
         return chat;

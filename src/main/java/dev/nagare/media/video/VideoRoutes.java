@@ -2,6 +2,7 @@ package dev.nagare.media.video;
 
 import dev.nagare.auth.AuthRoutes;
 import dev.nagare.auth.Principal;
+import dev.nagare.media.StreamSockets;
 import dev.nagare.web.JsonReply;
 import dev.nagare.web.SecurityHeaders;
 import dev.nagare.web.StaticAssets;
@@ -155,7 +156,7 @@ public final class VideoRoutes {
         res.write(Buffer.buffer(MjpegCodec.START));
         Rendition rendition = stream.rendition(intParam(ctx, "width", 16, 7680), quality(ctx));
         Viewer viewer = new Viewer(rendition, res, vertx.getOrCreateContext(), maxFps(ctx, stream), stallTimeout,
-                name + " for " + ctx.request().remoteAddress(), () -> abort(ctx));
+                name + " for " + ctx.request().remoteAddress(), () -> StreamSockets.abort(ctx.request()));
         res.drainHandler(v -> viewer.writeLatest());
         res.closeHandler(v -> {
             viewer.closed();
@@ -203,33 +204,11 @@ public final class VideoRoutes {
     }
 
     /**
-     * A live stream must not sit in the kernel: with the default auto-tuned send buffer (up to
-     * megabytes) a paused viewer would find seconds of stale frames queued there when it resumes.
-     * A fixed small kernel buffer and a low Netty high-water mark keep only a few frames in flight,
-     * so the newest-frame rule holds end to end.
+     * Only a few frames in flight (see {@link StreamSockets}), so a paused viewer resumes with a fresh
+     * frame, not a backlog, and holds little memory meanwhile.
      */
     private static void limitSendBuffer(RoutingContext ctx) {
-        if (ctx.request().connection() instanceof io.vertx.core.net.impl.ConnectionBase conn) {
-            io.netty.channel.ChannelConfig config = conn.channelHandlerContext().channel().config();
-            config.setOption(io.netty.channel.ChannelOption.SO_SNDBUF, 32 * 1024);
-            config.setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(8 * 1024, 32 * 1024));
-        }
-    }
-
-    /**
-     * Closes a stalled viewer's connection now. A close through the whole pipeline (Vert.x's, or even
-     * Netty's {@code channel.close()}) waits behind the queued frames, which a peer that stopped
-     * reading never takes; closing from the first handler's context skips that. Linger 0 also frees
-     * the kernel's send buffer (the peer sees a reset).
-     */
-    private static void abort(RoutingContext ctx) {
-        if (ctx.request().connection() instanceof io.vertx.core.net.impl.ConnectionBase conn) {
-            io.netty.channel.Channel channel = conn.channelHandlerContext().channel();
-            channel.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
-            channel.pipeline().firstContext().close(); // below Vert.x's handler, which would wait for the flush
-        } else {
-            ctx.response().reset();
-        }
+        StreamSockets.limit(ctx.request(), 32 * 1024, 8 * 1024, 32 * 1024);
     }
 
     private void snapshot(RoutingContext ctx, String name) {

@@ -179,4 +179,64 @@ class AudioSocketTest {
         assertThat(hello.get(10, TimeUnit.SECONDS).getInteger("sampleRate")).isEqualTo(48000);
         ws.close();
     }
+
+    /** Opens {@code request} on a socket that reads almost nothing until asked: a paused listener. */
+    private static java.net.Socket paused(String request) throws Exception {
+        URI base = URI.create(server.baseUrl());
+        java.net.Socket s = new java.net.Socket();
+        s.setReceiveBufferSize(4096);
+        s.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()));
+        s.getOutputStream().write(request.replace("HOST", base.getAuthority())
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return s;
+    }
+
+    /** Waits until the default stream's listeners have skipped more than {@code before} chunks. */
+    private static long awaitSkipping(long before) throws InterruptedException {
+        AudioStream stream = server.nagare().audio().stream("default");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (stream.skipped() <= before) {
+            assertThat(System.nanoTime()).as("a paused listener skips within 20 s").isLessThan(deadline);
+            Thread.sleep(50); // a counter, not an event: polled
+        }
+        return stream.skipped();
+    }
+
+    @Test
+    void aPausedWebSocketListenerSkipsFramesSoWhatIsQueuedForItStaysSmall() throws Exception {
+        AudioStream stream = server.nagare().audio().stream("default");
+        long before = stream.skipped();
+        try (java.net.Socket s = paused("GET /audio/default/ws HTTP/1.1\r\nHost: HOST\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Authorization: Bearer " + userToken + "\r\n\r\n")) {
+            long start = System.nanoTime();
+            long skipping = awaitSkipping(before);
+            // It had taken 20 to 40 s of audio (up to 3.9 MB queued) before anything was skipped.
+            assertThat(System.nanoTime() - start).as("time until the first skip").isLessThan(TimeUnit.SECONDS.toNanos(10));
+            // Two more seconds of audio (about 200 KB at 48 kHz) go by; the server skips them instead of queueing.
+            long more = awaitSkipping(skipping + 50);
+            assertThat(more - skipping).isGreaterThan(50);
+            // Reading again: a little that was in flight, then the stream is still live (skipped, not closed).
+            s.setSoTimeout(5000);
+            byte[] buffered = s.getInputStream().readNBytes(200_000);
+            assertThat(buffered).hasSize(200_000);
+        }
+    }
+
+    @Test
+    void aPausedHttpListenerSkipsWholeBatchesWithinSecondsAndStaysConnected() throws Exception {
+        // WAV and Ogg listeners are the same Listener; WAV (96 KB/s) fills the small buffers in seconds.
+        AudioStream stream = server.nagare().audio().stream("default");
+        long before = stream.skipped();
+        long start = System.nanoTime();
+        try (java.net.Socket s = paused("GET /audio/default.wav HTTP/1.1\r\nHost: HOST\r\nAuthorization: Bearer "
+                + userToken + "\r\n\r\n")) {
+            awaitSkipping(before);
+            // It had taken 20 to 40 s of audio (up to 3.9 MB queued) before anything was skipped.
+            assertThat(System.nanoTime() - start).as("time until the first skip").isLessThan(TimeUnit.SECONDS.toNanos(10));
+            s.setSoTimeout(5000);
+            assertThat(new String(s.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII))
+                    .isEqualTo("HTTP/1.1 200");
+        }
+    }
 }

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * One MJPEG response. Frames are offered from the source thread; the viewer hops onto its
  * connection's event loop and writes the newest frame only when the socket has room, so a slow
  * viewer skips frames instead of queueing them and never slows anyone else: what it holds is at
- * most Netty's high-water mark plus one frame. A viewer whose socket has stayed full for
+ * most one frame beyond the kernel's small send buffer. A viewer whose socket has stayed full for
  * {@code stallTimeout} (paused, or a peer that stopped reading without closing) is disconnected,
  * so it does not keep those buffers for ever (issue 15).
  */
@@ -27,6 +27,7 @@ final class Viewer {
     private long lastSent = -1;     // event-loop only
     private long lastSentAt;        // event-loop only
     private long fullSince;         // event-loop only: when the socket was first seen full, 0 when it is not
+    private boolean writing;        // event-loop only: a frame was written and the kernel has not taken it all
     private final long stallNanos;
     private final String label;
     private final Runnable drop; // closes the connection at once, whatever is still queued for it
@@ -69,7 +70,7 @@ final class Viewer {
             closed();
             return;
         }
-        if (!response.writeQueueFull()) {
+        if (!blocked()) {
             fullSince = 0;
             return;
         }
@@ -83,7 +84,6 @@ final class Viewer {
             drop.run();
         }
     }
-
 
     Rendition rendition() {
         return rendition;
@@ -115,11 +115,11 @@ final class Viewer {
         if (f == null || f.sequence() <= lastSent || response.closed() || response.ended()) {
             return;
         }
-        if (response.writeQueueFull()) {
+        if (blocked()) {
             if (fullSince == 0) {
                 fullSince = System.nanoTime();
             }
-            return; // the drain handler calls back when there is room: only the newest frame goes then
+            return; // the write's completion or the drain handler calls back: only the newest frame goes then
         }
         fullSince = 0;
         long now = System.nanoTime();
@@ -133,6 +133,18 @@ final class Viewer {
         lastSentAt = now;
         sent++;
         bytes += f.part().length();
-        response.write(f.part());
+        writing = true;
+        response.write(f.part()).onComplete(done -> {
+            writing = false;
+            writeLatest();
+        });
+    }
+
+    /**
+     * Whether the socket cannot take a frame now: the last one is not in the kernel yet, or Vert.x's
+     * queue is full. Vert.x alone let about 20 frames (400 KB) queue for a paused viewer.
+     */
+    private boolean blocked() {
+        return writing || response.writeQueueFull();
     }
 }

@@ -114,7 +114,7 @@ public final class ChatApp {
         Map<String, Object> hello = new LinkedHashMap<>();
         hello.put("user", p.username());
         hello.put("role", p.role().name().toLowerCase(Locale.ROOT));
-        hello.put("canRead", cs.rooms.contains(GENERAL));
+        hello.put("canRead", p.may("join", "chat/" + GENERAL));
         hello.put("canPost", p.may("publish", "chat/" + GENERAL));
         hello.put("canModerate", p.may("moderate", "chat/*"));
         hello.put("maxLength", config.maxLength());

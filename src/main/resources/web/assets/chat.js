@@ -13,7 +13,7 @@ const state = {
   me: null, canPost: false, canModerate: false, maxLength: 2000,
   current: 'general',
   joined: new Set(['general']),
-  rooms: new Map(),        // name -> member count
+  rooms: new Map(),        // name -> member count; the server sends it a page at a time, then only changes
   history: new Map(),      // name -> {msgs: Map(id -> msg), lastId, oldest, more, members: Set, notices: []}
   outbox: loadOutbox(),    // [{clientId, room, text, failed?, inFlight?}]
   typing: new Map(),       // user -> timer
@@ -23,7 +23,7 @@ const state = {
 function room(name) {
   let r = state.history.get(name);
   if (!r) {
-    r = { msgs: new Map(), lastId: 0, oldest: 0, more: false, members: new Set(), notices: [] };
+    r = { msgs: new Map(), lastId: 0, oldest: 0, more: false, members: new Set(), notices: [], canDelete: false };
     state.history.set(name, r);
   }
   return r;
@@ -97,8 +97,9 @@ socket.on('hello', (h) => {
   state.maxLength = h.maxLength;
   $('whoami').textContent = `Logged in as ${h.user}${h.canPost ? '' : ' (read-only)'}`;
   setRooms(h.rooms);
+  if (h.roomsMore) loadMoreRooms(h.rooms[h.rooms.length - 1].name).catch((e) => showError(e.message));
 });
-socket.on('rooms', (r) => setRooms(r.rooms));
+socket.on('rooms', applyRoomChanges);
 socket.on('message', addMessage);
 socket.on('edited', addMessage);
 socket.on('deleted', addMessage);
@@ -167,12 +168,38 @@ async function request(event, body) {
   return res;
 }
 
+// The rest of the room list, a page at a time (the server never sends the whole list at once).
+async function loadMoreRooms(after) {
+  while (after) {
+    const res = await request('rooms', { after });
+    res.rooms.forEach((r) => state.rooms.set(r.name, r.members));
+    after = res.more && res.rooms.length ? res.rooms[res.rooms.length - 1].name : null;
+  }
+  renderRooms();
+}
+
+// Rooms made, deleted (or expired while empty) and member counts, batched by the server.
+// Removals first: a room deleted and made again within one batch is in both lists.
+function applyRoomChanges(d) {
+  for (const name of d.removed) {
+    state.rooms.delete(name);
+    if (state.joined.delete(name)) {
+      state.history.delete(name);
+      addNotice('general', `#${name} was deleted`);
+      if (state.current === name) switchTo('general');
+    }
+  }
+  for (const r of [...d.added, ...d.changed]) state.rooms.set(r.name, r.members);
+  renderRooms();
+}
+
 async function join(name) {
   const r = room(name);
   const after = r.lastId;
   let res = await request('join', after ? { room: name, after } : { room: name });
   state.joined.add(name);
   r.members = new Set(res.members);
+  r.canDelete = res.canDelete;
   state.rooms.set(name, res.count);
   res.messages.forEach(addMessage);
   if (!after) r.more = res.more;
@@ -250,6 +277,7 @@ $('create-form').addEventListener('submit', async (e) => {
     $('new-room').value = '';
     state.joined.add(res.room);
     room(res.room).members = new Set(res.members);
+    room(res.room).canDelete = res.canDelete;
     res.messages.forEach(addMessage);
     switchTo(res.room);
   } catch (err) {
@@ -275,6 +303,17 @@ $('leave').addEventListener('click', async () => {
     await request('leave', { room: name });
     state.joined.delete(name);
     switchTo('general');
+  } catch (err) {
+    showError(err.message);
+  }
+});
+
+$('delete-room').addEventListener('click', async () => {
+  const name = state.current;
+  if (!window.confirm(`Delete #${name} and all its messages for everyone?`)) return;
+  try {
+    await request('deleteRoom', { room: name });
+    applyRoomChanges({ added: [], changed: [], removed: [name] });
   } catch (err) {
     showError(err.message);
   }
@@ -310,6 +349,9 @@ function setRooms(list) {
 function renderRooms() {
   const ul = $('room-list');
   const existing = new Map([...ul.querySelectorAll('button[data-room]')].map((b) => [b.dataset.room, b]));
+  for (const [name, b] of existing) {
+    if (!state.rooms.has(name)) b.closest('li').remove();
+  }
   for (const [name, count] of state.rooms) {
     let b = existing.get(name);
     if (!b) {
@@ -424,6 +466,7 @@ function render() {
   const r = room(state.current);
   $('room-title').textContent = `#${state.current}`;
   $('leave').hidden = state.current === 'general';
+  $('delete-room').hidden = !r.canDelete;
   $('older').hidden = !r.more;
   const items = [];
   const notices = [...r.notices];

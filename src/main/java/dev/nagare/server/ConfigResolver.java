@@ -89,7 +89,10 @@ public final class ConfigResolver {
                         number(raw, Setting.CHAT_RATE, 1, 1_000_000),
                         (int) number(raw, Setting.CHAT_MAX_ROOMS, 1, 10_000),
                         (int) number(raw, Setting.CHAT_ROOM_MEMBERS, 2, 10_000_000),
-                        ChatConfig.defaults().recovery()),
+                        ChatConfig.defaults().recovery(),
+                        number(raw, Setting.CHAT_ROOM_RATE, 1, 10_000),
+                        (int) number(raw, Setting.CHAT_ROOMS_CREATED, 1, 10_000),
+                        Duration.ofSeconds(number(raw, Setting.CHAT_ROOM_IDLE, 1, 30L * 86_400))),
                 feeds(raw),
                 new GameConfig(
                         (int) number(raw, Setting.GAME_TICK_HZ, 5, 120),
@@ -106,7 +109,8 @@ public final class ConfigResolver {
                         (int) number(raw, Setting.MAX_STREAMS_PER_USER, 0, 1_000_000)),
                 sse(raw),
                 new FeedConfig(number(raw, Setting.FEED_MAX_SKEW, 0, 86_400_000),
-                        (int) number(raw, Setting.FEED_HISTORY_REQUESTS, 1, 1000)));
+                        (int) number(raw, Setting.FEED_HISTORY_REQUESTS, 1, 1000)),
+                Duration.ofSeconds(number(raw, Setting.VIDEO_STALL_TIMEOUT, 1, 3_600)));
         checkTls(config, raw);
         return config;
     }

@@ -37,6 +37,7 @@ import dev.nagare.sse.SseChannels;
 import dev.nagare.sse.SseRoutes;
 import dev.nagare.store.SqliteStore;
 import dev.nagare.store.Store;
+import dev.nagare.web.SameOrigin;
 import dev.nagare.web.SecurityHeaders;
 import dev.nagare.web.StaticAssets;
 import io.vertx.core.Context;
@@ -251,6 +252,11 @@ public final class Nagare {
         return video;
     }
 
+    /** Audio streams ({@code /audio/...}); the default one is a test tone. */
+    public AudioRoutes audio() {
+        return audio;
+    }
+
     /** The chat on {@code /chat} (and the guide's protocol on the default namespace). */
     public ChatApp chat() {
         return chat;
@@ -332,9 +338,11 @@ public final class Nagare {
             router.route().handler(new AccessLog(new ClientAddress(config.trustedProxies())));
         }
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+        // One Origin check for every WebSocket endpoint outside the engine (which does its own).
+        router.route().handler(new SameOrigin(config.allowedOrigins(), engine.config().path()));
         new HealthHandler(store, () -> draining).mount(router);
         auth.mount(router);
-        video = new VideoRoutes(vertx, auth);
+        video = new VideoRoutes(vertx, auth, config.videoStallTimeout());
         video.add(new VideoStream(VideoRoutes.DEFAULT, new TestPatternSource(VideoSettings.defaults())));
         if (config.videoFfmpeg() != null) {
             String[] nameAndInput = config.videoFfmpeg().split("=", 2);

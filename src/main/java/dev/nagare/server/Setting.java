@@ -59,6 +59,9 @@ public enum Setting {
     VIDEO_FFMPEG("video-ffmpeg", "NAME=INPUT", null,
             "Add a video stream fed by ffmpeg, e.g. 'cam=-f v4l2 -i /dev/video0' or"
                     + " 'clip=-re -stream_loop -1 -i movie.mp4' (640x480 @ 30 fps)."),
+    VIDEO_STALL_TIMEOUT("video-stall-timeout", "SECONDS", "30",
+            "An MJPEG viewer whose connection has taken no frame for this long (paused, or gone without closing)"
+                    + " is disconnected."),
     AUDIO_FFMPEG("audio-ffmpeg", "NAME=INPUT", null,
             "Add an audio stream fed by ffmpeg, e.g. 'mic=-f pulse -i default' or 'radio=-re -i http://...'"
                     + " (48 kHz mono WAV)."),
@@ -68,6 +71,12 @@ public enum Setting {
             "Chat messages per second one user may post, all tabs together (bursts of twice that)."),
     CHAT_MAX_ROOMS("chat-max-rooms", "COUNT", "20", "Most chat rooms one user may be in at once."),
     CHAT_ROOM_MEMBERS("chat-room-members", "COUNT", "5000", "Most users one chat room may hold."),
+    CHAT_ROOM_RATE("chat-room-rate", "PER_MINUTE", "5",
+            "Chat rooms one user may create per minute (bursts of that many)."),
+    CHAT_ROOMS_CREATED("chat-rooms-created", "COUNT", "10",
+            "Most chat rooms one user may have created that still exist (deleting one, or its expiry, frees a place)."),
+    CHAT_ROOM_IDLE("chat-room-idle", "SECONDS", "600",
+            "A chat room a user created is deleted, with its history, once it has been empty this long."),
     GAME_TICK_HZ("game-tick-hz", "HZ", "30", "Game simulation steps (and snapshots) per second."),
     GAME_MAX_PLAYERS("game-max-players", "COUNT", "16", "Most people in one game match; more may spectate."),
     GAME_BOTS("game-bots", "COUNT", "3", "Bots that keep a match lively while fewer people play (they leave as people join)."),

@@ -112,6 +112,25 @@ public final class SioClient implements AutoCloseable {
         return next(event, e -> true);
     }
 
+    /** Takes every {@code event} received so far. */
+    public java.util.List<JsonObject> drain(String event) {
+        java.util.List<JsonObject> out = new java.util.ArrayList<>();
+        queue(event).drainTo(out);
+        return out;
+    }
+
+    /** Makes the account (when new) and a token for it narrowed to {@code scopes}, and connects. */
+    public static SioClient connectScoped(TestServer server, String namespace, String user, Set<String> scopes)
+            throws Exception {
+        var accounts = server.nagare().accounts();
+        var found = accounts.find(user).await(10, TimeUnit.SECONDS);
+        Account account = found.isPresent() ? found.get()
+                : accounts.create(user, "velvet thunder orchard", Role.USER).await(10, TimeUnit.SECONDS);
+        String token = server.nagare().tokens().create(account, "scoped", scopes, Duration.ofHours(1))
+                .await(10, TimeUnit.SECONDS).secret();
+        return connect(server, namespace, Map.of("token", token));
+    }
+
     /** Events of that name received so far and not yet taken. */
     public int pending(String event) {
         return queue(event).size();

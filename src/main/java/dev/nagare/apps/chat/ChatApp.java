@@ -8,30 +8,39 @@ import dev.nagare.socketio.Socket;
 import dev.nagare.socketio.SocketIoServer;
 import dev.nagare.store.Store;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The chat on namespace {@code /chat}: rooms, presence and typing here, messages and history in
- * {@link ChatMessages}.
+ * {@link ChatMessages}, the room list and its limits in {@link ChatRooms}.
  *
  * <p>Client events (each takes one object and answers through its ack):
- * {@code join {room, after?}} → {@code {room, members, messages, more}} (messages after the id
- * {@code after}, else the latest ones); {@code leave {room}}; {@code create {room}};
- * {@code rooms {}} → {@code {rooms: [{name, members}]}}; {@code typing {room}} (no ack).
- * Server events: {@code hello}, {@code presence {room, joined: [user], left: [user], count}} (batched),
- * {@code typing {room, user}} (volatile), {@code rooms}, and those of {@link ChatMessages}.
+ * {@code join {room, after?}} → {@code {room, members, messages, more, canDelete}} (messages after the id
+ * {@code after}, else the latest ones); {@code leave {room}}; {@code create {room}} (as join);
+ * {@code deleteRoom {room}} (its creator or a moderator); {@code rooms {after?, limit?}} →
+ * {@code {rooms: [{name, members}], more}} (by name, a page at a time); {@code typing {room}} (no ack).
+ * Server events: {@code hello} (with the first page of rooms), {@code presence {room, joined: [user],
+ * left: [user], count}} and {@code rooms {added: [{name, members}], removed: [name], changed: [...]}}
+ * (both batched), {@code typing {room, user}} (volatile), and those of {@link ChatMessages}.
+ *
+ * <p>Rights are checked where data leaves: a socket is put in a room (and so gets its live messages,
+ * presence and typing) only with {@code join:chat/<room>}, #general included.
  *
  * <p>State is event-loop only (the Socket.IO home context).
  */
 public final class ChatApp {
+    private static final Logger LOG = LoggerFactory.getLogger(ChatApp.class);
     public static final String NAMESPACE = "/chat";
     public static final String GENERAL = "general";
-    static final int MAX_ROOMS = 10_000;
     static final int MAX_MEMBERS_LISTED = 500;
     private static final long TYPING_INTERVAL_NANOS = 1_000_000_000L;
     static final long PRESENCE_BATCH_MS = 250;
@@ -40,16 +49,16 @@ public final class ChatApp {
     private final ChatLog log;
     private final ChatConfig config;
     private final Presence presence = new Presence();
-    private final Set<String> rooms = new LinkedHashSet<>();
+    private final ChatRooms rooms;
     private final ChatMessages messages;
     private final Map<String, Set<String>> changed = new LinkedHashMap<>(); // room -> users whose presence changed
     private boolean flushScheduled;
 
-    private ChatApp(Namespace ns, ChatLog log, ChatConfig config, UserRates rates, List<String> known) {
+    private ChatApp(Namespace ns, ChatLog log, ChatConfig config, UserRates rates, ChatRooms rooms) {
         this.ns = ns;
         this.log = log;
         this.config = config;
-        this.rooms.addAll(known);
+        this.rooms = rooms;
         this.messages = new ChatMessages(ns, log, config, rates);
     }
 
@@ -62,9 +71,11 @@ public final class ChatApp {
         UserRates rates = new UserRates(config.messageRate());
         return log.rooms().map(known -> {
             Namespace ns = io.of(NAMESPACE).enableRecovery(config.recovery()).use(auth);
-            ChatApp app = new ChatApp(ns, log, config, rates, known);
+            ChatApp app = new ChatApp(ns, log, config, rates, new ChatRooms(config, known, System.currentTimeMillis()));
             ns.onConnection(app::connected);
             GuideChat.install(io.of("/"), rates, config.maxLength());
+            long sweep = Math.max(250, Math.min(30_000, config.roomIdle().toMillis() / 4));
+            Vertx.currentContext().owner().setPeriodic(sweep, t -> app.expire());
             return app;
         });
     }
@@ -81,25 +92,34 @@ public final class ChatApp {
         }
         ChatSession cs = ChatSession.of(socket, p);
         if (socket.recovered()) {
-            // The namespace restored the socket's rooms; presence lost them when it dropped.
-            for (String room : cs.rooms) {
-                arrive(room, cs);
+            // The namespace restored the socket's rooms; presence lost them when it dropped. A room
+            // deleted meanwhile is left.
+            for (String room : List.copyOf(cs.rooms)) {
+                if (rooms.exists(room) && p.may("join", "chat/" + room)) {
+                    arrive(room, cs);
+                } else {
+                    cs.rooms.remove(room);
+                    socket.leave(room);
+                }
             }
-        } else if (roomFor(GENERAL, cs) == null) {
-            enter(GENERAL, cs); // unless general is full: then joining it says so
+        } else if (p.may("join", "chat/" + GENERAL) && roomFor(GENERAL, cs) == null) {
+            enter(GENERAL, cs); // unless general is full (then joining it says so) or this token may not read it
         }
         socket.onDisconnect(reason -> {
             for (String room : cs.rooms) {
                 depart(room, cs);
             }
         });
+        Map<String, Object> page = rooms.page(null, ChatRooms.PAGE, presence::count);
         Map<String, Object> hello = new LinkedHashMap<>();
         hello.put("user", p.username());
-        hello.put("role", p.role().name().toLowerCase(java.util.Locale.ROOT));
+        hello.put("role", p.role().name().toLowerCase(Locale.ROOT));
+        hello.put("canRead", p.may("join", "chat/" + GENERAL));
         hello.put("canPost", p.may("publish", "chat/" + GENERAL));
         hello.put("canModerate", p.may("moderate", "chat/*"));
         hello.put("maxLength", config.maxLength());
-        hello.put("rooms", roomList());
+        hello.put("rooms", page.get("rooms"));
+        hello.put("roomsMore", page.get("more"));
         socket.emit("hello", hello);
 
         cs.on("join", args -> join(cs, args));
@@ -112,7 +132,12 @@ public final class ChatApp {
             return Future.succeededFuture(Map.of("room", room));
         });
         cs.on("create", args -> create(cs, args));
-        cs.on("rooms", args -> Future.succeededFuture(Map.of("rooms", roomList())));
+        cs.on("deleteRoom", args -> deleteRoom(cs, args));
+        cs.on("rooms", args -> {
+            String after = args.get("after") == null ? null : ChatInput.room(args.get("after"));
+            int limit = ChatInput.limit(args.get("limit"), ChatRooms.PAGE, ChatRooms.PAGE);
+            return Future.succeededFuture(rooms.page(after, limit, presence::count));
+        });
         cs.on("typing", args -> {
             String room = ChatInput.room(args.get("room"));
             long now = System.nanoTime();
@@ -128,7 +153,8 @@ public final class ChatApp {
     private Future<Map<String, Object>> join(ChatSession cs, Map<String, Object> args) {
         String room = ChatInput.room(args.get("room"));
         long after = ChatMessages.forwardFrom(args);
-        if (!rooms.contains(room)) {
+        ChatRooms.Room found = rooms.get(room);
+        if (found == null) {
             throw new ChatRefusal("not_found", "There is no room '" + room + "'; create it first.");
         }
         if (!cs.principal.may("join", "chat/" + room)) {
@@ -146,6 +172,7 @@ public final class ChatApp {
             out.put("room", room);
             out.put("members", presence.members(room, MAX_MEMBERS_LISTED));
             out.put("count", presence.count(room));
+            out.put("canDelete", mayDelete(cs, found));
             out.putAll(page);
             return out;
         });
@@ -156,16 +183,62 @@ public final class ChatApp {
         if (!cs.principal.may("publish", "chat/" + room)) {
             throw new ChatRefusal("forbidden", "Not allowed: creating rooms needs the right publish:chat/" + room + ".");
         }
-        if (rooms.contains(room)) {
-            throw new ChatRefusal("exists", "There is already a room '" + room + "'; join it instead.");
-        }
-        if (rooms.size() >= MAX_ROOMS) {
-            throw new ChatRefusal("too_many_rooms", "This server holds its maximum of " + MAX_ROOMS + " rooms.");
-        }
-        return log.createRoom(room, cs.principal.userId(), System.currentTimeMillis()).compose(created -> {
-            rooms.add(room);
-            ns.emit("rooms", Map.of("rooms", roomList()));
+        long creator = cs.principal.userId();
+        rooms.reserve(room, cs.principal);
+        long now = System.currentTimeMillis();
+        return log.createRoom(room, creator, now).transform(ar -> {
+            if (ar.failed() || !ar.result()) {
+                rooms.abandoned(room, creator);
+                return ar.failed() ? Future.failedFuture(ar.cause())
+                        : Future.failedFuture(new ChatRefusal("exists", "There is already a room '" + room + "'."));
+            }
+            rooms.created(room, creator, now);
+            LOG.info("chat room {} created by {}", room, cs.user());
+            scheduleFlush();
             return join(cs, Map.of("room", room));
+        });
+    }
+
+    private Future<Map<String, Object>> deleteRoom(ChatSession cs, Map<String, Object> args) {
+        String room = ChatInput.room(args.get("room"));
+        ChatRooms.Room found = rooms.get(room);
+        if (found == null) {
+            throw new ChatRefusal("not_found", "There is no room '" + room + "'.");
+        }
+        if (!mayDelete(cs, found)) {
+            throw new ChatRefusal("forbidden", found.creator == 0 ? "Room '" + room + "' is built in and stays."
+                    : "Only the room's creator or a moderator can delete '" + room + "'.");
+        }
+        return remove(room, "deleted by " + cs.user()).map(v -> Map.of("room", room));
+    }
+
+    private static boolean mayDelete(ChatSession cs, ChatRooms.Room room) {
+        return room.creator != 0
+                && (room.creator == cs.principal.userId() || cs.principal.may("moderate", "chat/" + room.name));
+    }
+
+    /** Deletes user-made rooms that have been empty too long. */
+    private void expire() {
+        for (String room : rooms.expired(System.currentTimeMillis())) {
+            remove(room, "expired (empty for " + config.roomIdle().toSeconds() + " s)").onFailure(e ->
+                    LOG.warn("chat room {}: could not delete its history", room, e));
+        }
+    }
+
+    /** Takes the room away from everyone at once, then deletes it and its history from the store. */
+    private Future<Void> remove(String room, String why) {
+        rooms.remove(room);
+        presence.drop(room);
+        changed.remove(room);
+        LOG.info("chat room {} {}", room, why);
+        scheduleFlush();
+        return ns.sockets().compose(all -> {
+            for (Socket socket : all.values()) {
+                if (socket.data().get(ChatSession.KEY) instanceof ChatSession cs && cs.rooms.remove(room)) {
+                    socket.leave(room);
+                }
+            }
+            return log.deleteRoom(room).mapEmpty();
         });
     }
 
@@ -210,14 +283,19 @@ public final class ChatApp {
      * batch is reported in their final state.
      */
     private void announce(String room, String user) {
-        changed.computeIfAbsent(room, r -> new java.util.LinkedHashSet<>()).add(user);
+        changed.computeIfAbsent(room, r -> new LinkedHashSet<>()).add(user);
+        rooms.occupancy(room, presence.count(room), System.currentTimeMillis());
+        scheduleFlush();
+    }
+
+    private void scheduleFlush() {
         if (!flushScheduled) {
             flushScheduled = true;
-            io.vertx.core.Vertx.currentContext().owner().setTimer(PRESENCE_BATCH_MS, t -> flushPresence());
+            Vertx.currentContext().owner().setTimer(PRESENCE_BATCH_MS, t -> flush());
         }
     }
 
-    private void flushPresence() {
+    private void flush() {
         flushScheduled = false;
         long now = System.currentTimeMillis();
         for (Map.Entry<String, Set<String>> e : changed.entrySet()) {
@@ -231,13 +309,9 @@ public final class ChatApp {
                     "count", presence.count(room), "ts", now));
         }
         changed.clear();
-    }
-
-    private List<Map<String, Object>> roomList() {
-        List<Map<String, Object>> out = new ArrayList<>(rooms.size());
-        for (String r : rooms) {
-            out.add(Map.of("name", r, "members", presence.count(r)));
+        Map<String, Object> delta = rooms.takeDelta(presence::count);
+        if (delta != null) {
+            ns.emit("rooms", delta); // to every socket, encoded once: only what changed
         }
-        return out;
     }
 }

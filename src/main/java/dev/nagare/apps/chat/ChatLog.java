@@ -189,17 +189,35 @@ public final class ChatLog {
         });
     }
 
-    /** Every room's name, in creation order. */
-    public Future<List<String>> rooms() {
+    /** A stored room: its name and who made it (0: built in, such as general). */
+    public record StoredRoom(String name, long createdBy) {
+    }
+
+    /** Every room, in creation order. */
+    public Future<List<StoredRoom>> rooms() {
         return store.transact(c -> {
-            List<String> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM chat_rooms ORDER BY created_at, name");
+            List<StoredRoom> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT name, created_by FROM chat_rooms ORDER BY created_at, name");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(rs.getString(1));
+                    out.add(new StoredRoom(rs.getString(1), rs.getLong(2))); // NULL reads as 0
                 }
             }
             return out;
+        });
+    }
+
+    /** Deletes a room and its messages; false when there was no such room. */
+    public Future<Boolean> deleteRoom(String name) {
+        return store.transact(c -> {
+            try (PreparedStatement messages = c.prepareStatement("DELETE FROM chat_messages WHERE room = ?");
+                    PreparedStatement room = c.prepareStatement("DELETE FROM chat_rooms WHERE name = ?")) {
+                messages.setString(1, name);
+                messages.executeUpdate();
+                room.setString(1, name);
+                return room.executeUpdate() == 1;
+            }
         });
     }
 

@@ -36,7 +36,12 @@ final class ChatMessages {
         cs.on("edit", args -> edit(cs, args));
         cs.on("delete", args -> delete(cs, args));
         cs.on("history", args -> {
-            String room = member(cs, args.get("room"));
+            String room = ChatInput.room(args.get("room"));
+            if (!cs.principal.may("join", "chat/" + room)) {
+                throw new ChatRefusal("forbidden", "Not allowed: reading '" + room + "' needs the right join:chat/"
+                        + room + ".");
+            }
+            member(cs, room);
             long before = ChatInput.optionalId(args.get("before"), "before");
             long after = forwardFrom(args);
             if (before > 0 && after >= 0) {

@@ -46,6 +46,21 @@ final class Presence {
         return true;
     }
 
+    /** Forgets a room and everyone in it (the room was deleted). */
+    void drop(String room) {
+        Map<String, Integer> members = byRoom.remove(room);
+        if (members == null) {
+            return;
+        }
+        for (String user : members.keySet()) {
+            Set<String> rooms = byUser.get(user);
+            rooms.remove(room);
+            if (rooms.isEmpty()) {
+                byUser.remove(user);
+            }
+        }
+    }
+
     boolean has(String room, String user) {
         Map<String, Integer> members = byRoom.get(room);
         return members != null && members.containsKey(user);

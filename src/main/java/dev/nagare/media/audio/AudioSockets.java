@@ -1,6 +1,7 @@
 package dev.nagare.media.audio;
 
 import dev.nagare.auth.AuthRoutes;
+import dev.nagare.media.StreamSockets;
 import dev.nagare.web.JsonReply;
 import dev.nagare.web.SecurityHeaders;
 import dev.nagare.web.StaticAssets;
@@ -59,6 +60,7 @@ final class AudioSockets {
             return;
         }
         Vertx vertx = ctx.vertx();
+        StreamSockets.limit(ctx.request(), AudioRoutes.SEND_BUFFER, AudioRoutes.SEND_BUFFER / 2, AudioRoutes.SEND_BUFFER);
         ctx.request().toWebSocket().onSuccess(ws -> {
             ws.writeTextMessage(new JsonObject().put("sampleRate", f.sampleRate()).put("channels", f.channels())
                     .put("serverTime", System.currentTimeMillis()).encode());
@@ -77,9 +79,6 @@ final class AudioSockets {
             return;
         }
         if (AuthRoutes.permit(ctx, "broadcast", "audio/" + name) == null) {
-            return;
-        }
-        if (!dev.nagare.web.SameOrigin.check(ctx)) {
             return;
         }
         AudioStream existing = routes.stream(name);

@@ -107,6 +107,23 @@ public final class AudioStream {
         return n;
     }
 
+    /** Chunks (or batches) this stream's listeners have skipped because their sockets were full. */
+    long skipped() {
+        long n = 0;
+        for (Listener l : oggListeners) {
+            n += l.skipped;
+        }
+        for (Variant v : variants.values()) {
+            for (Listener l : v.wav) {
+                n += l.skipped;
+            }
+            for (Listener l : v.sockets) {
+                n += l.skipped;
+            }
+        }
+        return n;
+    }
+
     /** What a new listener starts with: the last batch in {@code format} (WAV), or of Ogg pages. */
     List<Buffer> burst(PcmFormat format, boolean ogg) {
         if (ogg) {

@@ -1,25 +1,34 @@
 package dev.nagare.media.audio;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * One listener: an HTTP response (WAV or Ogg) or a WebSocket (the low-latency path). Chunks arrive
  * from the source thread and are written on the connection's event loop; when the socket is full the
  * chunk is skipped (the player jumps ahead), so a slow listener never grows memory or delays others.
+ *
+ * <p>"Full" is counted here in bytes not yet taken by the kernel, not only by Vert.x's
+ * {@code writeQueueFull}: a paused WAV listener had been queued 20 s of audio (about 1.9 MB) before
+ * that said full, so a thousand paused listeners would have held gigabytes.
  */
 final class Listener {
-    private final Consumer<Buffer> out;
+    /** Bytes written to a listener and not yet in its kernel buffer, past which chunks are skipped. */
+    static final int MAX_IN_FLIGHT = 64 * 1024;
+
+    private final Function<Buffer, Future<Void>> out;
     private final BooleanSupplier full;
     private final BooleanSupplier closed;
     private final Context context;
     volatile long skipped;
+    private long inFlight; // event-loop only
 
-    private Listener(Consumer<Buffer> out, BooleanSupplier full, BooleanSupplier closed, Context context) {
+    private Listener(Function<Buffer, Future<Void>> out, BooleanSupplier full, BooleanSupplier closed, Context context) {
         this.out = out;
         this.full = full;
         this.closed = closed;
@@ -51,10 +60,12 @@ final class Listener {
         if (closed.getAsBoolean()) {
             return;
         }
-        if (full.getAsBoolean()) {
+        if (inFlight >= MAX_IN_FLIGHT || full.getAsBoolean()) {
             skipped++;
             return;
         }
-        out.accept(chunk);
+        int bytes = chunk.length();
+        inFlight += bytes;
+        out.apply(chunk).onComplete(done -> inFlight -= bytes); // on this event loop, once the kernel has it
     }
 }

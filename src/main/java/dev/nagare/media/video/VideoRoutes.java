@@ -2,6 +2,7 @@ package dev.nagare.media.video;
 
 import dev.nagare.auth.AuthRoutes;
 import dev.nagare.auth.Principal;
+import dev.nagare.media.StreamSockets;
 import dev.nagare.web.JsonReply;
 import dev.nagare.web.SecurityHeaders;
 import dev.nagare.web.StaticAssets;
@@ -13,6 +14,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -28,11 +30,14 @@ public final class VideoRoutes {
 
     private final Vertx vertx;
     private final AuthRoutes auth;
+    private final Duration stallTimeout;
     private final Map<String, VideoStream> streams = new ConcurrentHashMap<>();
 
-    public VideoRoutes(Vertx vertx, AuthRoutes auth) {
+    /** {@code stallTimeout}: how long a viewer's socket may stay full before it is disconnected. */
+    public VideoRoutes(Vertx vertx, AuthRoutes auth, Duration stallTimeout) {
         this.vertx = vertx;
         this.auth = auth;
+        this.stallTimeout = stallTimeout;
     }
 
     public void add(VideoStream stream) {
@@ -61,7 +66,7 @@ public final class VideoRoutes {
 
     /**
      * The publisher's WebSocket: binary messages are JPEG frames (at most 2 MB, at most twice the
-     * announced fps). Needs the right {@code broadcast:video/<stream>} and a same-origin page.
+     * announced fps). Needs the right {@code broadcast:video/<stream>} and a same-origin page (checked router-wide by {@link dev.nagare.web.SameOrigin}).
      */
     private void publish(RoutingContext ctx) {
         String name = ctx.pathParam("stream");
@@ -70,9 +75,6 @@ public final class VideoRoutes {
             return;
         }
         if (AuthRoutes.permit(ctx, "broadcast", "video/" + name) == null) {
-            return;
-        }
-        if (!dev.nagare.web.SameOrigin.check(ctx)) {
             return;
         }
         Integer fps = intParam(ctx, "fps", 1, 60);
@@ -154,11 +156,16 @@ public final class VideoRoutes {
                 .putHeader("X-Accel-Buffering", "no"); // tell reverse proxies not to buffer the stream
         res.write(Buffer.buffer(MjpegCodec.START));
         Rendition rendition = stream.rendition(intParam(ctx, "width", 16, 7680), quality(ctx));
-        Viewer viewer = new Viewer(rendition, res, vertx.getOrCreateContext(), maxFps(ctx, stream));
+        Viewer viewer = new Viewer(rendition, res, vertx.getOrCreateContext(), maxFps(ctx, stream), stallTimeout,
+                name + " for " + ctx.request().remoteAddress(), () -> StreamSockets.abort(ctx.request()));
         res.drainHandler(v -> viewer.writeLatest());
-        res.closeHandler(v -> stream.remove(viewer));
+        res.closeHandler(v -> {
+            viewer.closed();
+            stream.remove(viewer);
+        });
         auth.endWithLogin(ctx); // logout, new password, revoked token: the stream ends
         stream.add(viewer);
+        viewer.watch();
         viewer.offer();
     }
 
@@ -199,17 +206,11 @@ public final class VideoRoutes {
     }
 
     /**
-     * A live stream must not sit in the kernel: with the default auto-tuned send buffer (up to
-     * megabytes) a paused viewer would find seconds of stale frames queued there when it resumes.
-     * A fixed small kernel buffer and a low Netty high-water mark keep only a few frames in flight,
-     * so the newest-frame rule holds end to end.
+     * Only a few frames in flight (see {@link StreamSockets}), so a paused viewer resumes with a fresh
+     * frame, not a backlog, and holds little memory meanwhile.
      */
     private static void limitSendBuffer(RoutingContext ctx) {
-        if (ctx.request().connection() instanceof io.vertx.core.net.impl.ConnectionBase conn) {
-            io.netty.channel.ChannelConfig config = conn.channelHandlerContext().channel().config();
-            config.setOption(io.netty.channel.ChannelOption.SO_SNDBUF, 32 * 1024);
-            config.setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(8 * 1024, 32 * 1024));
-        }
+        StreamSockets.limit(ctx.request(), 32 * 1024, 8 * 1024, 32 * 1024);
     }
 
     private void snapshot(RoutingContext ctx, String name) {

@@ -214,4 +214,31 @@ class ChatBrowserTest {
             a.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
         }
     }
+
+    @Test
+    @Order(6)
+    void aRoomItsCreatorDeletesLeavesEveryPageAtOnce() {
+        for (Browser b : List.of(alice, bob)) {
+            b.driver().get(server.baseUrl() + "/chat");
+            awaitReady(b);
+            b.consoleErrors(); // read and so cleared: the restart above left connection errors behind
+        }
+        ChromeDriver a = alice.driver();
+        a.findElement(By.id("new-room")).sendKeys("brief-room", Keys.ENTER);
+        alice.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElement(By.id("room-title")).getText().equals("#brief-room"));
+        clickRoom(bob, "brief-room");
+        bob.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElement(By.id("room-title")).getText().equals("#brief-room"));
+        assertThat(bob.driver().findElement(By.id("delete-room")).isDisplayed()).as("only its creator may").isFalse();
+
+        a.findElement(By.id("delete-room")).click();
+        a.switchTo().alert().accept();
+        By button = By.cssSelector("#room-list button[data-room='brief-room']");
+        // Both pages drop it from the list (bob from the server's "removed" delta) and go back to #general.
+        for (Browser b : List.of(alice, bob)) {
+            b.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElements(button).isEmpty()
+                    && x.findElement(By.id("room-title")).getText().equals("#general"));
+        }
+        assertThat(alice.consoleErrors()).isEmpty();
+        assertThat(bob.consoleErrors()).isEmpty();
+    }
 }

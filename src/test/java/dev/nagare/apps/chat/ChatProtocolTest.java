@@ -201,6 +201,31 @@ class ChatProtocolTest {
         }
     }
 
+    @Test
+    void aTokenWithoutTheJoinRightIsNotPutInGeneralAndCannotReadItsHistoryOrLiveMessages() throws Exception {
+        SioClient alice = user("alice");
+        alice.ok("send", send("general", "for readers only", "secret-msg-01"));
+        SioClient spy = SioClient.connectScoped(server, "/chat", "feedbot", java.util.Set.of("publish:feed/*"));
+        clients.add(spy);
+        assertThat(spy.next("hello").getBoolean("canRead")).isFalse();
+        JsonObject history = spy.request("history", new JsonObject().put("room", "general"));
+        assertThat(history.getString("error")).isEqualTo("forbidden");
+        assertThat(history.getString("message")).contains("join:chat/general");
+        assertThat(spy.request("join", new JsonObject().put("room", "general")).getString("error")).isEqualTo("forbidden");
+
+        alice.ok("send", send("general", "live, also for readers only", "secret-msg-02"));
+        // Alice's ack comes after the broadcast was queued; the spy's ack after anything queued for it.
+        spy.ok("rooms", new JsonObject());
+        assertThat(spy.drain("message")).isEmpty();
+        assertThat(spy.request("send", send("general", "hi", "spy-msg-0001")).getString("error")).isEqualTo("not_member");
+        // With the right, the same user reads general.
+        SioClient reader = SioClient.connectScoped(server, "/chat", "feedbot", java.util.Set.of("join:chat/general"));
+        clients.add(reader);
+        assertThat(reader.next("hello").getBoolean("canRead")).isTrue();
+        assertThat(texts(reader.ok("history", new JsonObject().put("room", "general").put("limit", 200))))
+                .contains("for readers only");
+    }
+
     private static List<String> texts(JsonObject page) {
         List<String> out = new ArrayList<>();
         JsonArray a = page.getJsonArray("messages");

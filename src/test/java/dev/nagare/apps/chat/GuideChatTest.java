@@ -38,6 +38,18 @@ class GuideChatTest {
     }
 
     @Test
+    void aTokenWithoutTheReadRightGetsNoMessages() throws Exception {
+        try (SioClient spy = SioClient.connectScoped(server, "/", "feedbot", java.util.Set.of("publish:feed/*"));
+                SioClient alice = SioClient.connect(server, "/", "alice", Role.USER)) {
+            alice.emit("message", "not for feed tokens");
+            assertThat(alice.next("message").getString("value")).isEqualTo("not for feed tokens");
+            spy.emit("message", "x"); // refused (no publish:chat/guide); the refusal comes after any message
+            assertThat(spy.next("nagare:error").getString("error")).isEqualTo("forbidden");
+            assertThat(spy.drain("message")).isEmpty();
+        }
+    }
+
+    @Test
     void theSeedPageNeedsALoginAndRunsOnlyItsOwnInlineScript() {
         HttpResponse<String> anonymous = server.get("/seed/chat");
         assertThat(anonymous.statusCode()).isEqualTo(303);

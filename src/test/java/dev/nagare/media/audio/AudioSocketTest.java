@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nagare.auth.Account;
 import dev.nagare.auth.Role;
 import dev.nagare.server.Setting;
+import dev.nagare.testing.RawHandshake;
 import dev.nagare.testing.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The low-latency WebSocket path, lower rates on request, and publishing PCM over a WebSocket. */
 class AudioSocketTest {
     @RegisterExtension
-    static final TestServer server = new TestServer(Map.of(Setting.ADMIN_PASSWORD, "river stone lantern"));
+    static final TestServer server = new TestServer(Map.of(Setting.ADMIN_PASSWORD, "river stone lantern",
+            Setting.ALLOWED_ORIGINS, "https://partner.example"));
 
     static Vertx vertx;
     static WebSocketClient client;
@@ -150,6 +152,91 @@ class AudioSocketTest {
             // The stalled connection was skipped, not closed: it still plays when it reads again.
             stalled.setSoTimeout(5000);
             assertThat(stalled.getInputStream().readNBytes(4096)).hasSize(4096);
+        }
+    }
+
+    @Test
+    void aPageOnAnotherOriginCannotListenWithTheVisitorsCredentialsButThisSiteAndAllowedOriginsCan() throws Exception {
+        String self = server.baseUrl();
+        String otherPort = "http://127.0.0.1:" + (server.nagare().port() + 1); // same host, another port: another origin
+        for (String foreign : new String[] {otherPort, "https://evil.example", "null"}) {
+            RawHandshake.Answer refused = RawHandshake.upgrade(server, "/audio/default/ws", foreign, userToken);
+            assertThat(refused.status()).as(foreign).isEqualTo(403);
+            assertThat(new JsonObject(refused.body()).getString("error")).isEqualTo("forbidden");
+            assertThat(new JsonObject(refused.body()).getString("message")).contains("this site's own pages");
+        }
+        // Publishing the microphone is refused the same way, before any rights are looked at.
+        assertThat(RawHandshake.upgrade(server, "/audio/publish/hijack", otherPort, adminToken).status()).isEqualTo(403);
+        assertThat(RawHandshake.upgrade(server, "/audio/default/ws", self, userToken).status()).isEqualTo(101);
+        assertThat(RawHandshake.upgrade(server, "/audio/default/ws", "https://partner.example", userToken).status())
+                .isEqualTo(101);
+        assertThat(RawHandshake.upgrade(server, "/audio/default/ws", null, userToken).status()).as("not a browser")
+                .isEqualTo(101);
+        // The Vert.x client sends its own origin, and keeps working.
+        CompletableFuture<JsonObject> hello = new CompletableFuture<>();
+        var ws = client.webSocket().textMessageHandler(t -> hello.complete(new JsonObject(t))).binaryMessageHandler(b -> { })
+                .connect(options("/audio/default/ws", userToken).addHeader("Origin", self)).await(10, TimeUnit.SECONDS);
+        assertThat(hello.get(10, TimeUnit.SECONDS).getInteger("sampleRate")).isEqualTo(48000);
+        ws.close();
+    }
+
+    /** Opens {@code request} on a socket that reads almost nothing until asked: a paused listener. */
+    private static java.net.Socket paused(String request) throws Exception {
+        URI base = URI.create(server.baseUrl());
+        java.net.Socket s = new java.net.Socket();
+        s.setReceiveBufferSize(4096);
+        s.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()));
+        s.getOutputStream().write(request.replace("HOST", base.getAuthority())
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return s;
+    }
+
+    /** Waits until the default stream's listeners have skipped more than {@code before} chunks. */
+    private static long awaitSkipping(long before) throws InterruptedException {
+        AudioStream stream = server.nagare().audio().stream("default");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (stream.skipped() <= before) {
+            assertThat(System.nanoTime()).as("a paused listener skips within 20 s").isLessThan(deadline);
+            Thread.sleep(50); // a counter, not an event: polled
+        }
+        return stream.skipped();
+    }
+
+    @Test
+    void aPausedWebSocketListenerSkipsFramesSoWhatIsQueuedForItStaysSmall() throws Exception {
+        AudioStream stream = server.nagare().audio().stream("default");
+        long before = stream.skipped();
+        try (java.net.Socket s = paused("GET /audio/default/ws HTTP/1.1\r\nHost: HOST\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Authorization: Bearer " + userToken + "\r\n\r\n")) {
+            long start = System.nanoTime();
+            long skipping = awaitSkipping(before);
+            // It had taken 20 to 40 s of audio (up to 3.9 MB queued) before anything was skipped.
+            assertThat(System.nanoTime() - start).as("time until the first skip").isLessThan(TimeUnit.SECONDS.toNanos(10));
+            // Two more seconds of audio (about 200 KB at 48 kHz) go by; the server skips them instead of queueing.
+            long more = awaitSkipping(skipping + 50);
+            assertThat(more - skipping).isGreaterThan(50);
+            // Reading again: a little that was in flight, then the stream is still live (skipped, not closed).
+            s.setSoTimeout(5000);
+            byte[] buffered = s.getInputStream().readNBytes(200_000);
+            assertThat(buffered).hasSize(200_000);
+        }
+    }
+
+    @Test
+    void aPausedHttpListenerSkipsWholeBatchesWithinSecondsAndStaysConnected() throws Exception {
+        // WAV and Ogg listeners are the same Listener; WAV (96 KB/s) fills the small buffers in seconds.
+        AudioStream stream = server.nagare().audio().stream("default");
+        long before = stream.skipped();
+        long start = System.nanoTime();
+        try (java.net.Socket s = paused("GET /audio/default.wav HTTP/1.1\r\nHost: HOST\r\nAuthorization: Bearer "
+                + userToken + "\r\n\r\n")) {
+            awaitSkipping(before);
+            // It had taken 20 to 40 s of audio (up to 3.9 MB queued) before anything was skipped.
+            assertThat(System.nanoTime() - start).as("time until the first skip").isLessThan(TimeUnit.SECONDS.toNanos(10));
+            s.setSoTimeout(5000);
+            assertThat(new String(s.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII))
+                    .isEqualTo("HTTP/1.1 200");
         }
     }
 }

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The default MJPEG stream read by real clients: ffmpeg's mpjpeg demuxer and plain HTTP. */
 class MjpegStreamTest {
     @RegisterExtension
-    static final TestServer server = new TestServer(Map.of(Setting.ADMIN_PASSWORD, "river stone lantern"));
+    static final TestServer server = new TestServer(Map.of(Setting.ADMIN_PASSWORD, "river stone lantern",
+            Setting.VIDEO_STALL_TIMEOUT, "5"));
 
     static String token;
 
@@ -94,6 +95,51 @@ class MjpegStreamTest {
             assertThat(stale).as("stale frames before a fresh one (first stale frame %d, fresh frame %d)",
                     firstStaleFrame, part.frame()).isLessThan(30);
             assertThat(part.frame() - firstStaleFrame - stale).as("frames skipped").isGreaterThan(40);
+        }
+    }
+
+    private int viewers() throws Exception {
+        return new JsonObject(new String(get("/video/default/stats", true).body(), StandardCharsets.UTF_8)).getInteger("viewers");
+    }
+
+    @Test
+    void aViewerThatTakesNoFrameForTheStallTimeoutIsDisconnectedAndHeldOnlyAFewFrames() throws Exception {
+        int port = server.nagare().port();
+        try (MjpegReader steady = new MjpegReader(port, "/video/default", token, 256 * 1024)) {
+            steady.next();
+            int before = viewers();
+            try (MjpegReader paused = new MjpegReader(port, "/video/default", token, 16 * 1024)) {
+                paused.next();
+                long pausedAt = System.nanoTime();
+                assertThat(viewers()).isEqualTo(before + 1);
+                // The steady viewer keeps watching while the other reads nothing, until the server drops it.
+                long lastCheck = 0;
+                int frames = 0;
+                while (viewers() > before) {
+                    assertThat(System.nanoTime() - pausedAt).as("dropped within 15 s").isLessThan(15_000_000_000L);
+                    for (long until = System.nanoTime() + 200_000_000L; System.nanoTime() < until; ) {
+                        steady.next();
+                        frames++;
+                    }
+                }
+                double seconds = (System.nanoTime() - pausedAt) / 1e9;
+                assertThat(seconds).as("not before the stall timeout of 5 s").isGreaterThan(4.5);
+                assertThat(frames).as("frames the steady viewer got meanwhile").isGreaterThan(0);
+                assertThat(steady.next().length()).as("the steady viewer still watches").isPositive();
+                // What the paused viewer finds when it reads again: a few frames in flight, then the end.
+                int late = 0;
+                long bytes = 0;
+                try {
+                    while (late < 1000) {
+                        bytes += paused.next().length();
+                        late++;
+                    }
+                } catch (java.io.IOException ended) {
+                    // closed or reset by the server: expected
+                }
+                assertThat(late).as("frames still buffered for the dropped viewer").isLessThan(20);
+                assertThat(bytes).as("bytes still buffered for it").isLessThan(1_000_000);
+            }
         }
     }
 

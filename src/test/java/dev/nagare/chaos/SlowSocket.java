@@ -1,0 +1,89 @@
+package dev.nagare.chaos;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A reader that stops reading: a plain socket with a small receive buffer that sends one GET, reads
+ * its status line and then nothing, so the server's writes back up. {@link #drain} reads what
+ * arrived afterwards and tells whether the server dropped the connection.
+ */
+final class SlowSocket implements AutoCloseable {
+    /** What the reader found when it finally read: bytes waiting, and whether the server had closed. */
+    record Drained(long bytes, boolean closedByServer) {
+    }
+
+    private final Socket socket;
+    private final String status;
+
+    private SlowSocket(Socket socket, String status) {
+        this.socket = socket;
+        this.status = status;
+    }
+
+    /** Opens {@code path} from {@code localAddress} (null: any) with a bearer token; reads the status line only. */
+    static SlowSocket open(String localAddress, int port, String path, String token) throws IOException {
+        Socket s = new Socket();
+        s.setReceiveBufferSize(4096); // before connect, so the advertised window stays small
+        s.setSoTimeout(10_000);
+        if (localAddress != null) {
+            s.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
+        }
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        InputStream in = s.getInputStream();
+        StringBuilder line = new StringBuilder();
+        try {
+            for (int c = in.read(); c >= 0 && c != '\n' && line.length() < 200; c = in.read()) {
+                line.append((char) c);
+            }
+        } catch (IOException e) {
+            line.append("(").append(e.getClass().getSimpleName()).append(")");
+        }
+        return new SlowSocket(s, line.toString().trim());
+    }
+
+    /** The HTTP status code of the answer, or 0 when none came. */
+    int statusCode() {
+        String[] parts = status.split(" ");
+        return parts.length > 1 && parts[1].matches("\\d{3}") ? Integer.parseInt(parts[1]) : 0;
+    }
+
+    /** Reads for at most {@code millis}: until the server's close, or until nothing came for 500 ms. */
+    Drained drain(long millis) throws IOException {
+        long bytes = 0;
+        long end = System.nanoTime() + millis * 1_000_000;
+        byte[] buf = new byte[64 * 1024];
+        socket.setSoTimeout(500);
+        InputStream in = socket.getInputStream();
+        while (System.nanoTime() < end) {
+            try {
+                int n = in.read(buf);
+                if (n < 0) {
+                    return new Drained(bytes, true);
+                }
+                bytes += n;
+            } catch (SocketTimeoutException e) {
+                return new Drained(bytes, false);
+            } catch (IOException e) {
+                return new Drained(bytes, true); // reset by the server
+            }
+        }
+        return new Drained(bytes, false);
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // the server may have closed it already
+        }
+    }
+}

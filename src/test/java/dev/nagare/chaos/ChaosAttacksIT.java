@@ -2,7 +2,9 @@ package dev.nagare.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChaosAttacksIT {
-    static final String MALLORY_PASSWORD = "mallory hollow bright kettle";
+    static final String MALLORY_PASSWORD = "hollow bright kettle orchard";
 
     @TempDir
     static Path dir;
@@ -45,6 +47,12 @@ class ChaosAttacksIT {
         for (JarServer s : new JarServer[] {defaults, loaded}) {
             if (s != null) {
                 s.close();
+            }
+        }
+        for (String log : List.of("defaults.log", "load.log")) {
+            if (Files.exists(dir.resolve(log))) { // the servers' logs outlive the temporary dir, for a look afterwards
+                Files.createDirectories(Path.of("target/chaos"));
+                Files.copy(dir.resolve(log), Path.of("target/chaos", log), StandardCopyOption.REPLACE_EXISTING);
             }
         }
         if (report != null) {

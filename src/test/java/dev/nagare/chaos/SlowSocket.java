@@ -28,6 +28,11 @@ final class SlowSocket implements AutoCloseable {
 
     /** Opens {@code path} from {@code localAddress} (null: any) with a bearer token; reads the status line only. */
     static SlowSocket open(String localAddress, int port, String path, String token) throws IOException {
+        return open(localAddress, port, path, token, "");
+    }
+
+    private static SlowSocket open(String localAddress, int port, String path, String token, String headers)
+            throws IOException {
         Socket s = new Socket();
         s.setReceiveBufferSize(4096); // before connect, so the advertised window stays small
         s.setSoTimeout(10_000);
@@ -36,7 +41,7 @@ final class SlowSocket implements AutoCloseable {
         }
         s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
-                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                + "\r\n" + headers + "\r\n").getBytes(StandardCharsets.US_ASCII));
         InputStream in = s.getInputStream();
         StringBuilder line = new StringBuilder();
         try {
@@ -47,6 +52,39 @@ final class SlowSocket implements AutoCloseable {
             line.append("(").append(e.getClass().getSimpleName()).append(")");
         }
         return new SlowSocket(s, line.toString().trim());
+    }
+
+    /**
+     * A Socket.IO client over WebSocket that joins the root namespace with {@code token} and then never
+     * reads: it reads the 101 status line, writes its CONNECT frame (writing needs no reading) and stops.
+     */
+    static SlowSocket socketIo(int port, String token) throws IOException {
+        SlowSocket s = open(null, port, "/socket.io/?EIO=4&transport=websocket", token, "Upgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: c2xvdy1yZWFkZXItY2hhb3M=\r\n");
+        if (s.statusCode() == 101) {
+            s.socket.getOutputStream().write(maskedText("40{\"token\":\"" + token + "\"}"));
+        }
+        return s;
+    }
+
+    /** A client's text frame (RFC 6455 section 5.2: FIN, opcode 1, masked). */
+    private static byte[] maskedText(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        byte[] mask = {0x5a, 0x1c, 0x7e, 0x33};
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(0x81);
+        if (payload.length < 126) {
+            out.write(0x80 | payload.length);
+        } else {
+            out.write(0x80 | 126);
+            out.write(payload.length >> 8);
+            out.write(payload.length & 0xff);
+        }
+        out.write(mask, 0, 4);
+        for (int i = 0; i < payload.length; i++) {
+            out.write(payload[i] ^ mask[i % 4]);
+        }
+        return out.toByteArray();
     }
 
     /** The HTTP status code of the answer, or 0 when none came. */

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 final class MemoryAttacks {
     /** Live heap after the attack, with -Xmx256m. */
     static final long LIVE_HEAP_BOUND = 128L << 20;
-    /** Peak RSS during the attack: measured at about 330-420 MB on the reference machine, so 600 MB leaves headroom. */
+    /** Peak RSS during the attack: measured at 230-250 MB (CI size, 2-core machine, -Xmx256m); 600 MB leaves headroom. */
     static final long RSS_BOUND = 600L << 20;
     static final String FROM = "127.0.0.2";
     private static final int MAX_PAYLOAD = 1_000_000; // the default --max-payload
@@ -64,6 +64,10 @@ final class MemoryAttacks {
         HealthProbe quiet = new HealthProbe(server.port()).start();
         Thread.sleep(3000); // the probe's figures with no attack running: what this machine gives anyway
         quiet.stop();
+        long[] loop0 = eventLoopSchedstat(server.pid());
+        long serverCpu0 = processCpuMillis(server.pid());
+        long ownCpu0 = ownCpuMillis();
+        long wall0 = System.nanoTime();
         HealthProbe probe = new HealthProbe(server.port()).start();
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         ExecutorService pool = Executors.newFixedThreadPool(KINDS.length);
@@ -93,6 +97,10 @@ final class MemoryAttacks {
                 failures.add(names.get(i) + ": " + e.getCause());
             }
         }
+        long[] loop1 = eventLoopSchedstat(server.pid());
+        long serverCpu = processCpuMillis(server.pid()) - serverCpu0;
+        long ownCpu = ownCpuMillis() - ownCpu0;
+        long wall = (System.nanoTime() - wall0) / 1_000_000;
         probe.stop();
         vertx.close().await(30, TimeUnit.SECONDS);
         boolean alive = server.alive();
@@ -105,9 +113,46 @@ final class MemoryAttacks {
         names.forEach(k -> tried.append(' ').append(k).append(" (").append(tallies.get(k)).append(");"));
         return new ChaosReport.Row("Memory attacks by one account (default limits)", tried.toString(), held, lost,
                 String.format("alive: %s; during the attack %s; before it, %s; live heap %.1f MB before, %.1f MB after (bound %d MB, -Xmx256m);"
-                        + " RSS %.0f MB before, peak %.0f MB (bound %d MB); ERROR lines: %d%s", alive ? "yes" : "NO",
+                        + " RSS %.0f MB before, peak %.0f MB (bound %d MB); the event loops ran %,d ms and waited %,d ms for a"
+                        + " CPU during the attack, in which the server used %,d ms of CPU and the attacking test JVM %,d ms in"
+                        + " %,d ms (2 cores, shared); ERROR lines: %d%s", alive ? "yes" : "NO",
                         probe.describe(), quiet.describe(), heapBefore / 1e6, heapAfter / 1e6, LIVE_HEAP_BOUND >> 20, rssBefore / 1e6,
-                        peakRss / 1e6, RSS_BOUND >> 20, errors, failures.isEmpty() ? "" : "; attack errors: " + failures));
+                        peakRss / 1e6, RSS_BOUND >> 20, (loop1[0] - loop0[0]) / 1_000_000,
+                        (loop1[1] - loop0[1]) / 1_000_000, serverCpu, ownCpu, wall, errors, failures.isEmpty() ? "" : "; attack errors: " + failures));
+    }
+
+    /**
+     * Nanoseconds the server's event-loop threads spent on a CPU and waiting in the run queue for one
+     * (Linux /proc/PID/task/TID/schedstat): tells a loop blocked by our code from one starved by the machine.
+     */
+    static long[] eventLoopSchedstat(long pid) throws IOException {
+        long[] sum = new long[2];
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (java.nio.file.Path task : tasks.toList()) {
+                try {
+                    if (java.nio.file.Files.readString(task.resolve("comm")).startsWith("vert.x-eventloo")) {
+                        String[] f = java.nio.file.Files.readString(task.resolve("schedstat")).trim().split(" ");
+                        sum[0] += Long.parseLong(f[0]);
+                        sum[1] += Long.parseLong(f[1]);
+                    }
+                } catch (IOException gone) {
+                    // the thread ended while we listed it
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** CPU time (user and system) of process {@code pid} so far, from /proc/PID/stat (ticks of 10 ms). */
+    static long processCpuMillis(long pid) throws IOException {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", String.valueOf(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // utime and stime: fields 14 and 15 of stat
+    }
+
+    private static long ownCpuMillis() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000;
     }
 
     private boolean running() {

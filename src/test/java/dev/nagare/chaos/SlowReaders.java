@@ -165,9 +165,11 @@ final class SlowReaders {
         healthyWs.close();
         poller.join(40_000);
         counting.join(5_000);
-        boolean wsDropped = slowWs.statusCode() == 101 && ws.closedByServer();
+        // Vert.x sends the close frame after what is queued, then waits for the client's before it closes TCP.
+        boolean wsDropped = slowWs.statusCode() == 101 && (ws.closedByServer() || ws.closeFrameCode() == 1008);
         boolean pollDropped = slowPoll.statusCode() == 400;
-        record(String.format("WebSocket: slow one %s, healthy one got %,d of %,d", wsDropped ? "dropped" : "NOT dropped",
+        record(String.format("WebSocket: slow one %s, healthy one got %,d of %,d", wsDropped ? "dropped (" + (ws.closedByServer() ? "connection closed" : "close frame 1008 after what"
+                + " was queued; TCP still open while the close handshake waits") + ")" : "NOT dropped",
                 wsReceived.get(), sent) + String.format(" (%,d bytes were waiting for the slow one)", ws.bytes()), wsDropped && wsReceived.get() == sent);
         record(String.format("polling: slow one %s, healthy one got %,d of %,d", pollDropped ? "dropped (its next poll: 400)"
                 : "NOT dropped (its next poll: " + slowPoll.statusCode() + ", " + slowPoll.body().length() + " chars)",

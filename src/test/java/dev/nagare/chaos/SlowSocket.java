@@ -15,7 +15,19 @@ import java.nio.charset.StandardCharsets;
  */
 final class SlowSocket implements AutoCloseable {
     /** What the reader found when it finally read: bytes waiting, and whether the server had closed. */
-    record Drained(long bytes, boolean closedByServer) {
+    record Drained(long bytes, boolean closedByServer, byte[] tail) {
+        /**
+         * The code of a server's WebSocket close frame at the end of what was read (RFC 6455 section
+         * 5.5.1: 0x88, a length under 126, the code in two bytes), or -1.
+         */
+        int closeFrameCode() {
+            for (int i = tail.length - 4; i >= 0; i--) {
+                if ((tail[i] & 0xff) == 0x88 && tail[i + 1] >= 2 && tail[i + 1] < 126 && i + 2 + tail[i + 1] == tail.length) {
+                    return (tail[i + 2] & 0xff) << 8 | tail[i + 3] & 0xff;
+                }
+            }
+            return -1;
+        }
     }
 
     private final Socket socket;
@@ -96,6 +108,7 @@ final class SlowSocket implements AutoCloseable {
     /** Reads for at most {@code millis}: until the server's close, or until nothing came for 500 ms. */
     Drained drain(long millis) throws IOException {
         long bytes = 0;
+        byte[] tail = new byte[0];
         long end = System.nanoTime() + millis * 1_000_000;
         byte[] buf = new byte[64 * 1024];
         socket.setSoTimeout(500);
@@ -104,16 +117,25 @@ final class SlowSocket implements AutoCloseable {
             try {
                 int n = in.read(buf);
                 if (n < 0) {
-                    return new Drained(bytes, true);
+                    return new Drained(bytes, true, tail);
                 }
                 bytes += n;
+                tail = last(tail, buf, n);
             } catch (SocketTimeoutException e) {
-                return new Drained(bytes, false);
+                return new Drained(bytes, false, tail);
             } catch (IOException e) {
-                return new Drained(bytes, true); // reset by the server
+                return new Drained(bytes, true, tail); // reset by the server
             }
         }
-        return new Drained(bytes, false);
+        return new Drained(bytes, false, tail);
+    }
+
+    /** The last 256 bytes of {@code tail} followed by {@code buf[0..n)}. */
+    private static byte[] last(byte[] tail, byte[] buf, int n) {
+        byte[] joined = new byte[tail.length + n];
+        System.arraycopy(tail, 0, joined, 0, tail.length);
+        System.arraycopy(buf, 0, joined, tail.length, n);
+        return java.util.Arrays.copyOfRange(joined, Math.max(0, joined.length - 256), joined.length);
     }
 
     @Override

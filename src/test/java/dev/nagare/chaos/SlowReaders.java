@@ -159,6 +159,7 @@ final class SlowReaders {
             Thread.sleep(100); // the healthy readers catch up with the last events
         }
         polling[0] = false;
+        closePolling(healthySid); // ends the healthy reader's pending poll at once
         SlowSocket.Drained ws = slowWs.drain(10_000);
         slowWs.close();
         HttpResponse<String> slowPoll = poll(slowSid);
@@ -213,6 +214,11 @@ final class SlowReaders {
             throw new IllegalStateException("polling join: " + joined.body());
         }
         return sid;
+    }
+
+    private void closePolling(String sid) throws Exception {
+        jdk.send(HttpRequest.newBuilder(URI.create(server.url() + "/socket.io/?EIO=4&transport=polling&sid=" + sid))
+                .POST(HttpRequest.BodyPublishers.ofString("1")).build(), HttpResponse.BodyHandlers.discarding());
     }
 
     private HttpResponse<String> poll(String sid) throws Exception {

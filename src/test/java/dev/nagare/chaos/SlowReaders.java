@@ -31,8 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SlowReaders {
     /** Live heap after the check may exceed the one before by at most this. */
     static final long HEAP_GROWTH_BOUND = 16L << 20;
-    private static final int DATA_CHARS = 500_000; // half the default maxPayload
-    private static final int DATA_EVENTS = 24; // 12 MB to each reader: past the 4 MB session queue and the socket buffers
+    private static final int DATA_CHARS = 250_000;
+    /** 12 MB to each reader, past the 4 MB session queue and the socket buffers, at 5 MB/s (a healthy poller may pause 0.8 s). */
+    private static final int DATA_EVENTS = 48;
 
     private final int seconds;
     private final Vertx vertx = Vertx.vertx();
@@ -177,7 +178,7 @@ final class SlowReaders {
                 pollReceived.get(), sent), pollDropped && pollReceived.get() == sent);
     }
 
-    /** Sends {@link #DATA_EVENTS} guide {@code data} events at 25 a second (the default allows 50); returns how many. */
+    /** Sends {@link #DATA_EVENTS} guide {@code data} events at 20 a second (the default allows 50); returns how many. */
     private long sendData() throws Exception {
         WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setMaxFrameSize(2 * DATA_CHARS).setMaxMessageSize(2 * DATA_CHARS));
@@ -185,7 +186,7 @@ final class SlowReaders {
             String packet = "42[\"data\",\"" + "d".repeat(DATA_CHARS) + "\"]";
             long start = System.nanoTime();
             for (int n = 0; n < DATA_EVENTS; n++) {
-                long wait = start + n * 40_000_000L - System.nanoTime();
+                long wait = start + n * 50_000_000L - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait); // the sender's pace, under the 50/s rate of data events
                 }

@@ -1,0 +1,83 @@
+package dev.nagare.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The abuse half of the chaos suite against the packaged jar: one account's memory attacks on a
+ * server with its default limits, and slow readers of every streaming kind. CI size by default;
+ * {@code -Dchaos.size=full} for the full size. Rows go to target/chaos/RELIABILITY-attacks.md
+ * ({@code -Dchaos.report.attacks=...}).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChaosAttacksIT {
+    static final String MALLORY_PASSWORD = "hollow bright kettle orchard";
+
+    @TempDir
+    static Path dir;
+
+    private static ChaosScenarios.Sizes sizes;
+    private static ChaosReport report;
+    private static JarServer defaults;
+    private static JarServer loaded;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sizes = "full".equals(System.getProperty("chaos.size")) ? ChaosScenarios.Sizes.full() : ChaosScenarios.Sizes.ci();
+        report = new ChaosReport(sizes.name());
+        Path data = dir.resolve("defaults");
+        ChaosAccounts.addUser(data, "mallory", "user", MALLORY_PASSWORD);
+        defaults = new JarServer(data, "256m", List.of()).start();
+        loaded = new JarServer(dir.resolve("load"), "512m", ChaosScenarios.LOAD_FLAGS).start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (JarServer s : new JarServer[] {defaults, loaded}) {
+            if (s != null) {
+                s.close();
+            }
+        }
+        for (String log : List.of("defaults.log", "load.log")) {
+            if (Files.exists(dir.resolve(log))) { // the servers' logs outlive the temporary dir, for a look afterwards
+                Files.createDirectories(Path.of("target/chaos"));
+                Files.copy(dir.resolve(log), Path.of("target/chaos", log), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        if (report != null) {
+            Path page = Path.of(System.getProperty("chaos.report.attacks", "target/chaos/RELIABILITY-attacks.md"));
+            report.write(page);
+            System.out.println("chaos: report written to " + page.toAbsolutePath());
+        }
+    }
+
+    private static void check(ChaosReport.Row row) {
+        report.add(row);
+        assertThat(row.lost()).as(row.check() + ": " + row.figures()).isZero();
+        assertThat(row.held()).as(row.check() + ": " + row.figures()).isTrue();
+    }
+
+    @Test
+    @Order(1)
+    void oneAccountsMemoryAttacksLeaveHeapAndRssBoundedAndHealthFast() throws Exception {
+        String token = ChaosAccounts.token(defaults, "mallory", MALLORY_PASSWORD);
+        check(new MemoryAttacks(sizes).run(defaults, token));
+    }
+
+    @Test
+    @Order(2)
+    void aSlowReaderOfEachKindIsDroppedOrSkipsAndMemoryStaysFlat() throws Exception {
+        check(new SlowReaders(sizes).run(loaded, loaded.adminToken()));
+    }
+}

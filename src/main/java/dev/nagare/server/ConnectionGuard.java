@@ -42,7 +42,7 @@ final class ConnectionGuard {
     private final Map<HttpConnection, Conn> open = new ConcurrentHashMap<>();
     private final Map<String, Integer> byAddress = new HashMap<>(); // guarded by this
     private final Map<Long, Integer> streamsByUser = new HashMap<>(); // guarded by this
-    private long lastRefusalLog;                                      // guarded by this
+    private final dev.nagare.web.RefusalLog refusals = new dev.nagare.web.RefusalLog(LOG);
 
     private static final class Conn {
         final String address;
@@ -88,7 +88,7 @@ final class ConnectionGuard {
         return conn -> {
             String address = conn.remoteAddress() == null ? "-" : conn.remoteAddress().hostAddress();
             if (open.size() >= maxConnections) {
-                refusalLog("Closed a connection from {}: {} connections open, the most allowed (--max-tcp-connections)",
+                refusals.info("tcp-cap", "Closed a connection from {}: {} connections open, the most allowed (--max-tcp-connections)",
                         address, open.size());
                 conn.close();
                 return;
@@ -127,7 +127,7 @@ final class ConnectionGuard {
             c.timer = -1;
         }
         if (c != null && c.refused) {
-            refusalLog("Refused a request from {}: over {} connections from one address (--max-connections-per-address)",
+            refusals.info("address-cap", "Refused a request from {}: over {} connections from one address (--max-connections-per-address)",
                     c.address, perAddress);
             ctx.response().putHeader(HttpHeaders.CONNECTION, "close").putHeader(HttpHeaders.RETRY_AFTER, "5")
                     .endHandler(v -> ctx.request().connection().close());
@@ -156,7 +156,7 @@ final class ConnectionGuard {
             synchronized (this) {
                 int n = streamsByUser.getOrDefault(user, 0);
                 if (n >= perUser) {
-                    refusalLog("Refused a stream for user {}: {} open, the most allowed (--max-streams-per-user)", p.username(), n);
+                    refusals.info("stream-cap", "Refused a stream for user {}: {} open, the most allowed (--max-streams-per-user)", p.username(), n);
                     JsonReply.error(ctx, 429, "Too many open streams for your account (" + perUser + "); close some and retry");
                     return;
                 }
@@ -219,17 +219,5 @@ final class ConnectionGuard {
     /** Open connections, for tests and metrics. */
     int open() {
         return open.size();
-    }
-
-    /** At most one refusal line per second: a flood must not flood the log too. */
-    private void refusalLog(String format, Object a, Object b) {
-        long now = System.currentTimeMillis();
-        synchronized (this) {
-            if (now - lastRefusalLog < 1000) {
-                return;
-            }
-            lastRefusalLog = now;
-        }
-        LOG.warn(format, a, b);
     }
 }

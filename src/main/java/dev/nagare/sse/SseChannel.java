@@ -108,14 +108,14 @@ public final class SseChannel {
         return subscribers.isEmpty() && history.isEmpty();
     }
 
-    /** Whether {@code e} is still in the history (histories only ever lose their oldest events). */
-    boolean holds(Event e) {
-        return !closed && !history.isEmpty() && e.id() >= history.peekFirst().id();
+    /** Whether event {@code id} is still in the history (histories only ever lose their oldest events). */
+    boolean holds(long id) {
+        return !closed && !history.isEmpty() && id >= history.peekFirst().id();
     }
 
-    /** Drops the oldest event if it is {@code e}; true when it was. For the {@link HistoryBudget}. */
-    boolean evictOldest(Event e) {
-        if (history.peekFirst() != e) {
+    /** Drops the oldest event if it is event {@code id}; true when it was. For the {@link HistoryBudget}. */
+    boolean evictOldest(long id) {
+        if (history.isEmpty() || history.peekFirst().id() != id) {
             return false;
         }
         dropOldest();

@@ -14,6 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import dev.nagare.web.RefusalLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SseRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(SseRoutes.class);
+    private static final RefusalLog REFUSED = new RefusalLog(LOG);
     static final long RETRY_MS = 3000;
     private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
@@ -119,7 +121,7 @@ public final class SseRoutes {
                 return;
             }
             if (!exists && !channels.mayWait(owner)) {
-                LOG.info("SSE subscribe by {} to {} refused: too many streams on channels without events", who, name);
+                REFUSED.info("sse-waiting", "SSE subscribe by {} to {} refused: too many streams on channels without events", who, name);
                 JsonReply.error(ctx, 429, "Nobody has published to " + name + " yet, and you already follow "
                         + channels.config().waitingPerUser() + " such channels; close one first.");
                 return;
@@ -147,7 +149,7 @@ public final class SseRoutes {
             return;
         }
         if (!p.may("publish", resource(name))) {
-            LOG.info("SSE publish by {} to {} refused: no right", p.username(), name);
+            REFUSED.info("sse-publish-right", "SSE publish by {} to {} refused: no right", p.username(), name);
             JsonReply.error(ctx, 403, "Not allowed: publishing to " + name + " needs the right publish:" + resource(name)
                     + " (admins have it; an admin grants it with: nagare user grant " + p.username() + " 'publish:"
                     + resource(name) + "').");
@@ -172,20 +174,20 @@ public final class SseRoutes {
         }
         int maxBytes = channels.config().maxEventBytes();
         if (data.length() > maxBytes || data.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
-            LOG.info("SSE publish by {} to {} refused: {} characters of data", p.username(), name, data.length());
+            REFUSED.info("sse-publish-size", "SSE publish by {} to {} refused: {} characters of data", p.username(), name, data.length());
             JsonReply.error(ctx, 413, "data is at most " + maxBytes + " bytes (UTF-8).");
             return;
         }
         channels.onHome(() -> {
             if (!publishRates.tryTake(p.username())) {
-                LOG.info("SSE publish by {} to {} refused: rate", p.username(), name);
+                REFUSED.info("sse-publish-rate", "SSE publish by {} to {} refused: rate", p.username(), name);
                 ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, (long) Math.ceil(1 / publishRates.rate()))));
                 JsonReply.error(ctx, 429, "Slow down: " + publishRates.describe("events") + ".");
                 return;
             }
             Optional<SseChannel> channel = channels.forPublish(name);
             if (channel.isEmpty()) {
-                LOG.info("SSE publish by {} to {} refused: all {} channels are in use", p.username(), name,
+                REFUSED.info("sse-channels-full", "SSE publish by {} to {} refused: all {} channels are in use", p.username(), name,
                         channels.config().maxChannels());
                 JsonReply.error(ctx, 503, "This server already holds its maximum of " + channels.config().maxChannels()
                         + " SSE channels; a channel nobody follows is removed "

@@ -166,7 +166,18 @@ final class HealthProbe implements Runnable {
     }
 
     String describe() {
-        return String.format("%,d health probes: %d failed, %d over %d ms; p50 %.1f ms, p99 %.1f ms, max %.1f ms",
-                probes(), failed(), slow(), BOUND_MILLIS, percentileMillis(50), percentileMillis(99), maxMillis());
+        List<Long> all;
+        synchronized (micros) {
+            all = new ArrayList<>(micros);
+        }
+        StringBuilder late = new StringBuilder();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i) > BOUND_MILLIS * 1000L) {
+                late.append(late.length() == 0 ? "; over the bound at probe " : ", ").append(i + 1)
+                        .append(String.format(" (%.0f ms)", all.get(i) / 1000.0));
+            }
+        }
+        return String.format("%,d health probes: %d failed, %d over %d ms; p50 %.1f ms, p99 %.1f ms, max %.1f ms%s",
+                probes(), failed(), slow(), BOUND_MILLIS, percentileMillis(50), percentileMillis(99), maxMillis(), late);
     }
 }

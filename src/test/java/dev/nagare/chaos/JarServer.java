@@ -32,6 +32,7 @@ final class JarServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
     private String url;
+    private String cpus; // taskset CPU list for the server, or null
 
     JarServer(Path dataDir, String heap, List<String> flags) {
         this.dataDir = dataDir;
@@ -48,8 +49,40 @@ final class JarServer implements AutoCloseable {
         return jar;
     }
 
+    /**
+     * Runs the server on these CPUs only (taskset), as the benchmarks do, so that a load generator in
+     * this JVM (pinned elsewhere with {@link #pin}) measures the server rather than their fight for CPU.
+     * Ignored on a single-core machine or without taskset.
+     */
+    JarServer pinnedTo(String cpus) {
+        this.cpus = canPin() ? cpus : null;
+        return this;
+    }
+
+    /** Pins every thread of process {@code pid} to {@code cpus}; false when it cannot. */
+    static boolean pin(long pid, String cpus) throws IOException, InterruptedException {
+        if (!canPin()) {
+            return false;
+        }
+        Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, String.valueOf(pid))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+
+    static boolean canPin() {
+        return Runtime.getRuntime().availableProcessors() >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset"));
+    }
+
+    boolean pinned() {
+        return cpus != null;
+    }
+
     JarServer start() throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>();
+        if (cpus != null) {
+            cmd.addAll(List.of("taskset", "-c", cpus));
+        }
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap, "-jar", jar().toString(), "--port", "0", "--data-dir", dataDir.toString()));
         cmd.addAll(flags);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)

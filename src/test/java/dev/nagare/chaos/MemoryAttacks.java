@@ -120,10 +120,11 @@ final class MemoryAttacks {
                 String.format("alive: %s; during the attack %s; before it, %s; live heap %.1f MB before, %.1f MB after (bound %d MB, -Xmx256m);"
                         + " RSS %.0f MB before, peak %.0f MB (bound %d MB); the event loops ran %,d ms and waited %,d ms for a"
                         + " CPU during the attack, in which the server used %,d ms of CPU and the attacking test JVM %,d ms in"
-                        + " %,d ms (2 cores, shared); ERROR lines: %d%s", alive ? "yes" : "NO",
+                        + " %,d ms (%s); ERROR lines: %d%s", alive ? "yes" : "NO",
                         probe.describe(), quiet.describe(), heapBefore / 1e6, heapAfter / 1e6, LIVE_HEAP_BOUND >> 20, rssBefore / 1e6,
                         peakRss / 1e6, RSS_BOUND >> 20, (loop1[0] - loop0[0]) / 1_000_000,
-                        (loop1[1] - loop0[1]) / 1_000_000, serverCpu, ownCpu, wall, errors, failures.isEmpty() ? "" : "; attack errors: " + failures));
+                        (loop1[1] - loop0[1]) / 1_000_000, serverCpu, ownCpu, wall,
+                        server.pinned() ? "server pinned to CPU 0, attacker to CPU 1" : "unpinned, cores shared", errors, failures.isEmpty() ? "" : "; attack errors: " + failures));
     }
 
     /**

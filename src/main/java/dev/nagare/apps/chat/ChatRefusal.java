@@ -4,6 +4,7 @@ import dev.nagare.socketio.Ack;
 import dev.nagare.socketio.Socket;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import dev.nagare.web.RefusalLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChatRefusal extends RuntimeException {
     private static final Logger LOG = LoggerFactory.getLogger(ChatRefusal.class);
+    private static final RefusalLog REFUSED = new RefusalLog(LOG);
 
     private final String code;
 
@@ -33,7 +35,7 @@ public final class ChatRefusal extends RuntimeException {
         if (r != failure) {
             LOG.warn("chat {} from {} failed", event, user, failure);
         } else {
-            LOG.info("chat {} from {} ({}) refused: {} ({})", event, user, socket.handshake().remoteAddress(), r.code,
+            REFUSED.info("chat-" + r.code, "chat {} from {} ({}) refused: {} ({})", event, user, socket.handshake().remoteAddress(), r.code,
                     r.getMessage());
         }
         Map<String, Object> body = new LinkedHashMap<>();

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.nagare.web.RefusalLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FeedApp {
     private static final Logger LOG = LoggerFactory.getLogger(FeedApp.class);
+    private static final RefusalLog REFUSED = new RefusalLog(LOG);
     public static final String NAMESPACE = "/feeds";
     static final int MAX_SUBSCRIPTIONS = 20;
 
@@ -55,7 +57,7 @@ public final class FeedApp {
         root.onConnection(socket -> socket.on("data", (args, ack) -> {
             Principal p = AuthRoutes.principal(socket);
             if (p == null || !p.may("publish", "feed/guide") || args.isEmpty() || !app.publishRates.tryTake(p.username())) {
-                LOG.info("guide 'data' event from {} refused", p == null ? "?" : p.username());
+                REFUSED.info("guide-data", "guide 'data' event from {} refused", p == null ? "?" : p.username());
                 socket.emit("nagare:error", Map.of("event", "data", "error", "refused",
                         "message", "Sending 'data' needs the right publish:feed/guide, one argument, and "
                                 + app.publishRates.describe("events") + "."));
@@ -186,7 +188,7 @@ public final class FeedApp {
     }
 
     private static void fail(Socket socket, Ack ack, String event, String code, String message) {
-        LOG.info("feeds {} from {} refused: {} ({})", event, socket.handshake().remoteAddress(), code, message);
+        REFUSED.info("feeds-" + event, "feeds {} from {} refused: {} ({})", event, socket.handshake().remoteAddress(), code, message);
         Map<String, Object> body = Map.of("error", code, "message", message, "event", event);
         if (ack.requested()) {
             ack.send(body);

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import dev.nagare.web.RefusalLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FeedRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(FeedRoutes.class);
+    private static final RefusalLog REFUSED = new RefusalLog(LOG);
 
     private final FeedHub hub;
     private final AuthRoutes auth;
@@ -104,7 +106,7 @@ public final class FeedRoutes {
         try {
             samples = FeedSample.parseBatch(ctx.body().asJsonObject(), System.currentTimeMillis(), hub.config().maxSkewMs());
         } catch (RuntimeException e) {
-            LOG.info("Feed {} publish by {} refused: {}", feed.name(), p.username(), e.getMessage());
+            REFUSED.info("feed-publish", "Feed {} publish by {} refused: {}", feed.name(), p.username(), e.getMessage());
             JsonReply.error(ctx, 400, "Bad samples: " + e.getMessage() + ".");
             return;
         }
@@ -142,7 +144,7 @@ public final class FeedRoutes {
                         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                         .end(ar.result()); // encoded on the worker too
             } else if (ar.cause() instanceof FeedHub.Busy busy) {
-                LOG.info("Feed {} history for {} refused: busy", feed.name(), p.username());
+                REFUSED.info("feed-history-busy", "Feed {} history for {} refused: busy", feed.name(), p.username());
                 ctx.response().putHeader("Retry-After", "1");
                 JsonReply.error(ctx, 429, busy.getMessage());
             } else {

@@ -55,6 +55,9 @@ public final class RevocationCheck {
     /** Starts the periodic check on the caller's context. */
     public synchronized RevocationCheck start() {
         lastSweep = System.currentTimeMillis();
+        // The baseline now, before the server listens (the store runs its work in order): a change
+        // made by another process before the first tick must count as a change, not as the baseline.
+        changedElsewhere();
         timer = vertx.setPeriodic(CHECK_EVERY_MS, id -> tick());
         return this;
     }

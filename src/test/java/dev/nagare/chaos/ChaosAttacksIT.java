@@ -78,9 +78,9 @@ class ChaosAttacksIT {
         boolean pinned = defaults.pinned() && JarServer.pin(self, "1");
         try {
             List<ChaosReport.Row> rows = new MemoryAttacks(sizes).run(defaults, token);
-            // The health latency row is measured and reported (docs/RELIABILITY.md) but not yet held
-            // on this 2-core machine: the first second of an attack burst on a cold server delays
-            // health by up to ~0.9 s (issue 15 stays open for it). Memory, RSS and liveness are asserted.
+            // The health latency row is measured and reported (docs/RELIABILITY.md) but not asserted:
+            // on this 2-core machine, shared with other work, 0 to 4 of ~100 probes take 100-200 ms
+            // (issue 15 stays open for it). Memory, RSS and liveness are asserted.
             report.add(rows.get(1));
             check(rows.get(0));
         } finally {

@@ -77,9 +77,13 @@ public final class EngineSession {
         this.listener = l;
     }
 
-    /** Queues a packet for the client; drops it if the session is closed. Any thread. */
+    /**
+     * Queues a packet for the client; drops it if the session is closed. Any thread; on the
+     * engine's event loop (its context or a request's or WebSocket's duplicate of it) it is queued
+     * and flushed at once, so an ack leaves in the turn its event was read.
+     */
     public void send(EnginePacket packet) {
-        if (Vertx.currentContext() != context) {
+        if (!server.onLoop()) {
             context.runOnContext(v -> send(packet));
             return;
         }
@@ -110,7 +114,7 @@ public final class EngineSession {
 
     /** Sends several packets together (a Socket.IO packet and its binary attachments). */
     public void send(List<EnginePacket> packets) {
-        if (Vertx.currentContext() != context) {
+        if (!server.onLoop()) {
             context.runOnContext(v -> send(packets));
             return;
         }
@@ -129,7 +133,7 @@ public final class EngineSession {
      * and {@code reason} as the close frame's reason. Polling clients get CLOSE. Any thread.
      */
     public void close(String reason, int closeCode) {
-        if (Vertx.currentContext() != context) {
+        if (!server.onLoop()) {
             context.runOnContext(v -> close(reason, closeCode));
             return;
         }

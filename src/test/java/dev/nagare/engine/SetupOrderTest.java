@@ -45,6 +45,7 @@ class SetupOrderTest {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
     private Context context;
+    private volatile EngineSession session;
     private int port;
 
     @AfterEach
@@ -61,21 +62,45 @@ class SetupOrderTest {
                 events.add("handshake");
                 return Future.succeededFuture();
             });
-            engine.onConnection(session -> session.listener(new SessionListener() {
+            engine.onConnection(session -> {
+                this.session = session;
+                session.listener(new SessionListener() {
                 @Override
                 public void onMessage(EngineSession s, EnginePacket message) {
                     events.add("message " + message.text());
+                    boolean pollWasPending = pendingPoll(s);
                     s.send(message);
+                    if (pollWasPending && !pendingPoll(s)) {
+                        events.add("answered");
+                    }
                 }
 
                 @Override
                 public void onClose(EngineSession s, String reason) {
                 }
-            }));
+            });
+            });
             vertx.createHttpServer().requestHandler(engine::handle).listen(0, "127.0.0.1")
                     .onSuccess(listening::complete).onFailure(listening::completeExceptionally);
         });
         port = listening.get(10, TimeUnit.SECONDS).actualPort();
+    }
+
+    private static boolean pendingPoll(EngineSession s) {
+        return s.transport() instanceof PollingTransport polling && polling.hasPendingPoll();
+    }
+
+    /** Waits until the session's poll is parked on the server (checked on its event loop). */
+    private void awaitParkedPoll() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            CompletableFuture<Boolean> parked = new CompletableFuture<>();
+            context.runOnContext(v -> parked.complete(pendingPoll(session)));
+            if (parked.get(5, TimeUnit.SECONDS)) {
+                return;
+            }
+        }
+        throw new AssertionError("the poll was not parked within 5 s");
     }
 
     private String openSession() throws Exception {
@@ -158,6 +183,18 @@ class SetupOrderTest {
         // Like the reference server: the POST's packets are delivered before the next request is
         // served, not one event-loop turn later.
         assertThat(events).containsExactly("message hello", "handshake");
+    }
+
+    @Test
+    void aReplyToAPostedMessageAnswersThePendingPollInTheSameTurn() throws Exception {
+        start(EngineConfig.defaults());
+        String sid = openSession();
+        CompletableFuture<HttpResponse<String>> poll = get(P + "&sid=" + sid);
+        awaitParkedPoll();
+        assertThat(post(P + "&sid=" + sid, "4ping")).isEqualTo("ok");
+        assertThat(poll.get(5, TimeUnit.SECONDS).body()).isEqualTo("4ping");
+        // The echo was written while the POST was being handled, not one event-loop turn later.
+        assertThat(events).containsExactly("message ping", "answered");
     }
 
     /** Opens the upgrade WebSocket for {@code sid}; its text frames go to {@code frames}. */

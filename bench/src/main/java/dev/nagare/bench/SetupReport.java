@@ -47,6 +47,12 @@ final class SetupReport {
             JsonObject c = cases.getJsonObject(i);
             verdict(b, c, find(nagare, c), find(node, c));
         }
+        b.append("\nWith polling first, Nagare holds what is queued for the pending poll (the CONNECT reply) from the"
+                + " upgrade request until the WebSocket's `2probe` arrives (`--upgrade-hold`, 50 ms at most), so that the"
+                + " probe's answer reaches the client first and its first emit rides the WebSocket (\"First emit over"
+                + " polling\" below); its CONNECT phase therefore includes the WebSocket handshake and the probe (in the"
+                + " profile below, the last GET polling is answered after the GET websocket). Medians within a millisecond"
+                + " or two at 1/s are inside the spread between runs on this shared machine; compare several runs.\n");
         b.append("\nA ratio above 1 means Nagare takes longer. \"All done in\" is from the first `io()` to the last ack (or"
                 + " failure): well past count / rate, set-ups queued (in the client or the server) and their times measure"
                 + " that queue rather than a set-up. The load average is the machine's as the case ended; on a shared"
@@ -94,6 +100,13 @@ final class SetupReport {
                 .append(" (").append(Report.fmt(x.getDouble("p50"))).append(" vs ").append(Report.fmt(y.getDouble("p50")))
                 .append(" ms), p99 ").append(p99 ? "**at or below**" : "**above**").append(" (")
                 .append(Report.fmt(x.getDouble("p99"))).append(" vs ").append(Report.fmt(y.getDouble("p99"))).append(" ms)");
+        int nagareFailed = nagare.getInteger("failed", 0);
+        int nodeFailed = node.getInteger("failed", 0);
+        if (nagareFailed > 0 || nodeFailed > 0) {
+            b.append("; set-ups failed (no ack in time): Nagare ").append(nagareFailed).append(", Node.js ")
+                    .append(nodeFailed).append(", so this case measured a queue (the machine or the server"
+                            + " falling behind) more than a set-up");
+        }
         if (!p50 || !p99) {
             String worst = null;
             double gap = 0;
@@ -108,9 +121,6 @@ final class SetupReport {
             }
             b.append(worst == null ? "; no phase is slower at its median, so the tail comes from set-ups that waited"
                     : "; Nagare loses most in the " + worst + " phase (medians)");
-            if (nagare.getInteger("failed", 0) > 0) {
-                b.append("; ").append(nagare.getInteger("failed")).append(" Nagare set-ups failed");
-            }
             Double load = nagare.getDouble("loadAverage");
             if (load != null && load >= Runtime.getRuntime().availableProcessors()) {
                 b.append("; the machine's load average was ").append(Report.fmt(load))

@@ -41,6 +41,12 @@ public final class EngineServer {
     private final Context context;
     private final Vertx vertx;
     private final Map<String, EngineSession> sessions = new HashMap<>(); // event-loop only
+    /**
+     * The thread of {@code context}'s event loop, once known. Vert.x serves each request on a
+     * duplicate of its connection's context, never {@code context} itself, so a request is on the
+     * engine's event loop when it runs on this thread (the HTTP server listens from {@code context}).
+     */
+    private volatile Thread loopThread;
     private Consumer<EngineSession> connectionHandler = s -> { };
     private Function<HttpServerRequest, Future<Void>> allowRequest = r -> Future.succeededFuture();
     private Function<HttpServerRequest, String> clientAddress =
@@ -57,6 +63,9 @@ public final class EngineServer {
         this.context = context;
         this.vertx = context.owner();
         this.config = config;
+        if (context.isEventLoopContext()) {
+            context.runOnContext(v -> loopThread = Thread.currentThread());
+        }
     }
 
     public EngineConfig config() {
@@ -100,7 +109,7 @@ public final class EngineServer {
 
     /** Entry point for every request under the engine path. */
     public void handle(HttpServerRequest req) {
-        if (Vertx.currentContext() != context) {
+        if (!onLoop()) {
             req.pause();
             context.runOnContext(v -> {
                 if (!route(req)) {
@@ -110,6 +119,11 @@ public final class EngineServer {
             return;
         }
         route(req);
+    }
+
+    /** Whether the caller runs on the engine's event loop (its context, or a duplicate of it). */
+    boolean onLoop() {
+        return Vertx.currentContext() == context || Thread.currentThread() == loopThread;
     }
 
     /**
@@ -279,12 +293,20 @@ public final class EngineServer {
 
     private void upgrade(HttpServerRequest req, EngineSession session) {
         boolean allowed = session.canUpgrade();
+        if (allowed) {
+            // From now on the client expects the probe's PONG: hold what is queued for its poll.
+            session.holdPolling();
+        }
         req.toWebSocket().onComplete(ar -> {
             if (ar.failed()) {
+                session.releasePolling();
                 return;
             }
             WebSocketTransport ws = new WebSocketTransport(ar.result(), config.writeWindowMs(), base64(req));
             if (!allowed || !session.canUpgrade()) {
+                if (allowed) {
+                    session.releasePolling();
+                }
                 ws.close((short) 1008, "session cannot be upgraded");
                 return;
             }
@@ -366,7 +388,10 @@ public final class EngineServer {
             body.appendBuffer(chunk);
         });
         req.exceptionHandler(e -> polling.posting = false);
-        req.resume(); // the router may have paused the request before routing
+        // Paused only when the request hopped onto the engine's event loop (handle); routed on
+        // it, the body is read in the same turn as the headers, like the reference server does,
+        // before the requests of other connections that arrived with it.
+        req.resume();
         req.endHandler(v -> {
             polling.posting = false;
             if (aborted[0]) {

@@ -81,6 +81,7 @@ public final class ConfigResolver {
                 (int) number(raw, Setting.CONNECT_RATE, 1, 1_000_000),
                 (int) number(raw, Setting.WRITE_WINDOW, 0, 1000),
                 bool(raw, Setting.WEBSOCKET_COMPRESSION),
+                (int) number(raw, Setting.UPGRADE_HOLD, 0, 1000),
                 ffmpegStream(raw, Setting.VIDEO_FFMPEG),
                 ffmpegStream(raw, Setting.AUDIO_FFMPEG),
                 new ChatConfig(

@@ -42,6 +42,10 @@ public enum Setting {
             "Accept permessage-deflate from WebSocket clients that offer it (browsers and the Node client do):"
                     + " less bandwidth for large text messages, but every frame is compressed per receiver and"
                     + " inflated by the client. Off, as in the reference Socket.IO server."),
+    UPGRADE_HOLD("upgrade-hold", "MS", "50",
+            "While a polling client's upgrade to WebSocket is being probed, hold what is queued for its pending"
+                    + " poll until the probe arrives, at most this long, so its next emits ride the WebSocket."
+                    + " 0: off (the reference server's behaviour)."),
     TRUSTED_PROXIES("trusted-proxies", "ADDRESSES", "",
             "Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (for throttling"
                     + " and logs). Empty: the connection's own address is the client's."),

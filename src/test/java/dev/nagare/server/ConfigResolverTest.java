@@ -57,6 +57,15 @@ class ConfigResolverTest {
     }
 
     @Test
+    void theUpgradeHoldReachesTheEngineAndZeroTurnsItOff() {
+        assertThat(ConfigResolver.resolve(Map.of(), Map.of()).engine().upgradeHoldMs()).isEqualTo(50);
+        assertThat(ConfigResolver.resolve(Map.of(Setting.UPGRADE_HOLD, "0"), Map.of()).engine().upgradeHoldMs())
+                .isZero();
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(), Map.of("NAGARE_UPGRADE_HOLD", "5000")))
+                .hasMessageContaining("upgrade-hold");
+    }
+
+    @Test
     void aBadNumberNamesTheSettingAndWhereItCameFrom() {
         assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(), Map.of("NAGARE_PORT", "eighty")))
                 .isInstanceOf(ConfigException.class)

@@ -42,6 +42,17 @@ final class SetupReport {
                     transports(c), Report.fmt(c.getDouble("rate")), count(c, a, o), pair(a), pair(o),
                     ratio(a, o, "p50"), ratio(a, o, "p99"), seconds(a), seconds(o), load(a), load(o)));
         }
+        b.append("\nIssue 24 asks for Nagare's set-up median and p99 at or below Node.js socket.io's. In this run:\n\n");
+        for (int i = 0; i < cases.size(); i++) {
+            JsonObject c = cases.getJsonObject(i);
+            verdict(b, c, find(nagare, c), find(node, c));
+        }
+        b.append("\nWith polling first, Nagare holds what is queued for the pending poll (the CONNECT reply) from the"
+                + " upgrade request until the WebSocket's `2probe` arrives (`--upgrade-hold`, 50 ms at most), so that the"
+                + " probe's answer reaches the client first and its first emit rides the WebSocket (\"First emit over"
+                + " polling\" below); its CONNECT phase therefore includes the WebSocket handshake and the probe (in the"
+                + " profile below, the last GET polling is answered after the GET websocket). Medians within a millisecond"
+                + " or two at 1/s are inside the spread between runs on this shared machine; compare several runs.\n");
         b.append("\nA ratio above 1 means Nagare takes longer. \"All done in\" is from the first `io()` to the last ack (or"
                 + " failure): well past count / rate, set-ups queued (in the client or the server) and their times measure"
                 + " that queue rather than a set-up. The load average is the machine's as the case ended; on a shared"
@@ -69,6 +80,55 @@ final class SetupReport {
                 + " BENCH_SETUP_WARMUP); one server: `node bench/node/setup.mjs --url http://127.0.0.1:PORT --server NAME"
                 + " --cases \"polling,websocket@1x30\"`.\n");
         return b.toString();
+    }
+
+    /**
+     * One line per case: whether Nagare's p50 and p99 are at or below Node's and, where not, the
+     * phase in which Nagare loses the most (medians), the failures and the machine's load.
+     */
+    private static void verdict(StringBuilder b, JsonObject like, JsonObject nagare, JsonObject node) {
+        JsonObject x = nagare == null ? null : nagare.getJsonObject("totalMs");
+        JsonObject y = node == null ? null : node.getJsonObject("totalMs");
+        String name = transports(like) + " at " + Report.fmt(like.getDouble("rate")) + "/s";
+        if (x == null || y == null) {
+            b.append("- ").append(name).append(": not measured for both servers.\n");
+            return;
+        }
+        boolean p50 = x.getDouble("p50") <= y.getDouble("p50");
+        boolean p99 = x.getDouble("p99") <= y.getDouble("p99");
+        b.append("- ").append(name).append(": median ").append(p50 ? "**at or below** Node's" : "**above** Node's")
+                .append(" (").append(Report.fmt(x.getDouble("p50"))).append(" vs ").append(Report.fmt(y.getDouble("p50")))
+                .append(" ms), p99 ").append(p99 ? "**at or below**" : "**above**").append(" (")
+                .append(Report.fmt(x.getDouble("p99"))).append(" vs ").append(Report.fmt(y.getDouble("p99"))).append(" ms)");
+        int nagareFailed = nagare.getInteger("failed", 0);
+        int nodeFailed = node.getInteger("failed", 0);
+        if (nagareFailed > 0 || nodeFailed > 0) {
+            b.append("; set-ups failed (no ack in time): Nagare ").append(nagareFailed).append(", Node.js ")
+                    .append(nodeFailed).append(", so this case measured a queue (the machine or the server"
+                            + " falling behind) more than a set-up");
+        }
+        if (!p50 || !p99) {
+            String worst = null;
+            double gap = 0;
+            for (String[] phase : new String[][] {{"handshakeMs", "OPEN"}, {"connectMs", "CONNECT"}, {"ackMs", "first ack"}}) {
+                JsonObject a = nagare.getJsonObject(phase[0]);
+                JsonObject o = node.getJsonObject(phase[0]);
+                if (a != null && o != null && a.getDouble("p50") - o.getDouble("p50") > gap) {
+                    gap = a.getDouble("p50") - o.getDouble("p50");
+                    worst = String.format(Locale.ROOT, "%s (%s vs %s ms)", phase[1], Report.fmt(a.getDouble("p50")),
+                            Report.fmt(o.getDouble("p50")));
+                }
+            }
+            b.append(worst == null ? "; no phase is slower at its median, so the tail comes from set-ups that waited"
+                    : "; Nagare loses most in the " + worst + " phase (medians)");
+            Double load = nagare.getDouble("loadAverage");
+            if (load != null && load >= Runtime.getRuntime().availableProcessors()) {
+                b.append("; the machine's load average was ").append(Report.fmt(load))
+                        .append(" on its ").append(Runtime.getRuntime().availableProcessors())
+                        .append(" cores, so this case measures queueing behind other work as much as the server");
+            }
+        }
+        b.append(".\n");
     }
 
     /** The case of {@code run} with the same transports and rate as {@code like}, or null. */
@@ -108,7 +168,7 @@ final class SetupReport {
         return like.getInteger("count") + (failed.length() > 0 ? " (" + failed + ")" : "");
     }
 
-        private static String seconds(JsonObject c) {
+    private static String seconds(JsonObject c) {
         return c == null || c.getDouble("elapsedMs") == null ? "–" : String.format(Locale.ROOT, "%.1f s", c.getDouble("elapsedMs") / 1000);
     }
 

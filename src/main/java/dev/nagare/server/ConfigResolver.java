@@ -110,7 +110,8 @@ public final class ConfigResolver {
                         (int) number(raw, Setting.MAX_STREAMS_PER_USER, 0, 1_000_000)),
                 sse(raw),
                 new FeedConfig(number(raw, Setting.FEED_MAX_SKEW, 0, 86_400_000),
-                        (int) number(raw, Setting.FEED_HISTORY_REQUESTS, 1, 1000)),
+                        (int) number(raw, Setting.FEED_HISTORY_REQUESTS, 1, 1000),
+                        number(raw, Setting.FEED_HISTORY_RATE, 1, 100_000)),
                 Duration.ofSeconds(number(raw, Setting.VIDEO_STALL_TIMEOUT, 1, 3_600)));
         checkTls(config, raw);
         return config;

@@ -93,6 +93,8 @@ public enum Setting {
             "How far ahead of the server's clock a feed sample's ts may be; later ones are refused with 400."),
     FEED_HISTORY_REQUESTS("feed-history-requests", "COUNT", "4",
             "Feed history requests (downsampled on a worker) one user may have in progress at once; more get 429."),
+    FEED_HISTORY_RATE("feed-history-rate", "PER_SECOND", "10",
+            "Feed history requests one user may start per second (bursts of twice that); more get 429."),
     SSE_HISTORY_SECONDS("sse-history-seconds", "SECONDS", "600",
             "How long SSE events are kept for clients resuming with Last-Event-ID (trimmed every second)."),
     SSE_CHANNEL_BYTES("sse-channel-bytes", "BYTES", "4194304",

@@ -32,6 +32,20 @@ final class ChaosReport {
                 row.figures());
     }
 
+    /** Adds the row and fails the calling test unless it held with nothing lost. */
+    void check(Row row) {
+        add(row);
+        org.assertj.core.api.Assertions.assertThat(row.lost()).as(row.check() + ": " + row.figures()).isZero();
+        org.assertj.core.api.Assertions.assertThat(row.held()).as(row.check() + ": " + row.figures()).isTrue();
+    }
+
+    /** Writes the page where system property {@code property} says, else to {@code fallback}. */
+    void writeTo(String property, String fallback) throws IOException {
+        Path page = Path.of(System.getProperty(property, fallback));
+        write(page);
+        System.out.println("chaos: report written to " + page.toAbsolutePath());
+    }
+
     synchronized List<Row> rows() {
         return List.copyOf(rows);
     }
@@ -44,7 +58,7 @@ final class ChaosReport {
                 .append("- Run: ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
                 .append(", size `").append(size).append("`, ")
                 .append(Duration.ofNanos(System.nanoTime() - started).toSeconds()).append(" s\n")
-                .append("- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
+                .append("- Machine: ").append(JarServer.CPUS).append(" cores, Java ")
                 .append(System.getProperty("java.version")).append(", ").append(System.getProperty("os.name"))
                 .append(' ').append(System.getProperty("os.arch")).append("\n\n")
                 .append("| Check | Tried | Held | Lost | Figures |\n|---|---|---|---:|---|\n");

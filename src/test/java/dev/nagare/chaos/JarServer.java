@@ -70,7 +70,15 @@ final class JarServer implements AutoCloseable {
     }
 
     static boolean canPin() {
-        return Runtime.getRuntime().availableProcessors() >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset"));
+        return CPUS >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset"));
+    }
+
+    /** This machine's CPUs, read before any pinning (the JVM reports the affinity mask's size). */
+    static final int CPUS = Runtime.getRuntime().availableProcessors();
+
+    /** Every CPU, for {@link #pin} to undo a pinning. */
+    static String allCpus() {
+        return "0-" + (CPUS - 1);
     }
 
     boolean pinned() {

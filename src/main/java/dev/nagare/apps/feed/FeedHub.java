@@ -47,6 +47,7 @@ public final class FeedHub {
     private final FeedConfig config;
     private final WorkerExecutor historyWorkers;
     private final Map<String, Integer> historyInFlight = new HashMap<>(); // user -> history requests running
+    private final dev.nagare.auth.KeyedRates historyRate;                // user -> history requests started
     private final FeedStore store;
     private final Map<String, Feed> feeds = new LinkedHashMap<>();
     private final Map<String, FeedSource> sources = new LinkedHashMap<>();
@@ -59,6 +60,7 @@ public final class FeedHub {
         this.home = home;
         this.sse = sse;
         this.config = config;
+        this.historyRate = new dev.nagare.auth.KeyedRates(config.historyRatePerUser());
         this.store = new FeedStore(store);
         this.historyWorkers = home.owner().createSharedWorkerExecutor("nagare-feed-history", HISTORY_THREADS);
         this.persistTimer = home.owner().setPeriodic(PERSIST_EVERY_MS, id -> home.runOnContext(v -> save()));
@@ -190,6 +192,10 @@ public final class FeedHub {
      * home context.
      */
     <T> Future<T> history(Feed feed, long windowMs, int points, String user, Function<JsonObject, T> then) {
+        if (!historyRate.tryTake(user)) {
+            return Future.failedFuture(new Busy("History requests: " + historyRate.describe("requests")
+                    + " per user; retry shortly."));
+        }
         int running = historyInFlight.getOrDefault(user, 0);
         if (running >= config.historyRequestsPerUser()) {
             return Future.failedFuture(new Busy("You already have " + running + " history requests in progress (at most "

@@ -194,4 +194,15 @@ class FeedLimitsTest {
         assertThat(new JsonObject(refused.body()).getString("message")).contains("history requests in progress");
         assertThat(List.copyOf(order).get(0)).as("answered while the heavy ones ran: %s", order).isEqualTo("cheap 200");
     }
+
+    @Test
+    void oneUserMayStartOnlySoManyHistoryRequestsASecond() {
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        for (int i = 0; i < 30; i++) { // the default allows 10 a second in bursts of 20
+            answers.add(server.send(get("/api/feeds/alpha/history?seconds=60&points=10", other)));
+        }
+        assertThat(answers).filteredOn(r -> r.statusCode() == 200).hasSizeGreaterThanOrEqualTo(20);
+        HttpResponse<String> refused = answers.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow();
+        assertThat(new JsonObject(refused.body()).getString("message")).contains("per second");
+    }
 }

@@ -6,8 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -151,36 +149,9 @@ public final class Sessions {
      * timeout is not applied: it is about requests, and an open socket or stream is not idle.
      */
     public Future<Set<String>> alive(Collection<String> credentials) {
-        List<String> hashes = credentials.stream().filter(c -> c.startsWith(CREDENTIAL_PREFIX))
-                .map(c -> c.substring(CREDENTIAL_PREFIX.length())).distinct().toList();
-        if (hashes.isEmpty()) {
-            return Future.succeededFuture(Set.of());
-        }
-        return store.transact(c -> {
-            Set<String> out = new HashSet<>();
-            long now = clock.getAsLong();
-            for (int from = 0; from < hashes.size(); from += 500) {
-                List<String> chunk = hashes.subList(from, Math.min(hashes.size(), from + 500));
-                try (PreparedStatement ps = c.prepareStatement("SELECT s.id_hash, s.created_at FROM sessions s"
-                        + " JOIN users u ON u.id = s.user_id WHERE s.id_hash IN (" + marks(chunk.size()) + ")")) {
-                    for (int i = 0; i < chunk.size(); i++) {
-                        ps.setString(i + 1, chunk.get(i));
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            if (now - rs.getLong(2) <= absoluteMs) {
-                                out.add(credential(rs.getString(1)));
-                            }
-                        }
-                    }
-                }
-            }
-            return out;
-        });
-    }
-
-    static String marks(int n) {
-        return String.join(",", java.util.Collections.nCopies(n, "?"));
+        long now = clock.getAsLong();
+        return LiveCredentials.lookup(store, credentials, CREDENTIAL_PREFIX, "SELECT s.id_hash, s.created_at FROM sessions s"
+                + " JOIN users u ON u.id = s.user_id WHERE s.id_hash IN (", row -> now - row.getLong(2) <= absoluteMs);
     }
 
     private static void delete(java.sql.Connection c, String hash) throws java.sql.SQLException {

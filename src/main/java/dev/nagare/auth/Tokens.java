@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -151,32 +150,11 @@ public final class Tokens {
      * live token: it exists, its account exists, and it has not expired.
      */
     public Future<Set<String>> alive(Collection<String> credentials) {
-        List<String> hashes = credentials.stream().filter(c -> c.startsWith(CREDENTIAL_PREFIX))
-                .map(c -> c.substring(CREDENTIAL_PREFIX.length())).distinct().toList();
-        if (hashes.isEmpty()) {
-            return Future.succeededFuture(Set.of());
-        }
-        return store.transact(c -> {
-            Set<String> out = new HashSet<>();
-            long now = System.currentTimeMillis();
-            for (int from = 0; from < hashes.size(); from += 500) {
-                List<String> chunk = hashes.subList(from, Math.min(hashes.size(), from + 500));
-                try (PreparedStatement ps = c.prepareStatement("SELECT t.token_hash, t.expires_at FROM tokens t"
-                        + " JOIN users u ON u.id = t.user_id WHERE t.token_hash IN (" + Sessions.marks(chunk.size()) + ")")) {
-                    for (int i = 0; i < chunk.size(); i++) {
-                        ps.setString(i + 1, chunk.get(i));
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            long expires = rs.getLong(2);
-                            if (rs.wasNull() || expires >= now) {
-                                out.add(credential(rs.getString(1)));
-                            }
-                        }
-                    }
-                }
-            }
-            return out;
-        });
+        long now = System.currentTimeMillis();
+        return LiveCredentials.lookup(store, credentials, CREDENTIAL_PREFIX, "SELECT t.token_hash, t.expires_at FROM tokens t"
+                + " JOIN users u ON u.id = t.user_id WHERE t.token_hash IN (", row -> {
+                    long expires = row.getLong(2);
+                    return row.wasNull() || expires >= now;
+                });
     }
 }

@@ -225,7 +225,7 @@ class LiveAccessRevocationTest {
             assertThat(res.statusCode()).as(path).isEqualTo(200);
             streams.add(CompletableFuture.supplyAsync(() -> drain(res.body())));
         }
-        Thread.sleep(300);
+        Thread.sleep(300); // "still open" has no event to await: give a wrong early end the chance to show
         assertThat(streams).noneMatch(CompletableFuture::isDone); // live until ...
         assertThat(browser.logout().statusCode()).isEqualTo(303);
         for (CompletableFuture<Long> f : streams) {
@@ -270,7 +270,7 @@ class LiveAccessRevocationTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (server.nagare().io().of(namespace).sockets().await(5, TimeUnit.SECONDS).containsKey(sid)) {
             assertThat(System.nanoTime()).as("socket %s still connected", sid).isLessThan(deadline);
-            Thread.sleep(20);
+            Thread.sleep(20); // polling the namespace's socket table, which has no event for a close
         }
     }
 

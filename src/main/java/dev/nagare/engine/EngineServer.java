@@ -238,7 +238,7 @@ public final class EngineServer {
             verdict = Future.failedFuture("admission hook returned no verdict");
         }
         verdict.onComplete(ar -> {
-            if (Vertx.currentContext() == context) {
+            if (onLoop()) {
                 admitted(req, upgrade, ar);
             } else {
                 context.runOnContext(v -> admitted(req, upgrade, ar));

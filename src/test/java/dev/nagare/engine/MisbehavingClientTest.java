@@ -3,13 +3,10 @@ package dev.nagare.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nagare.socketio.Socket;
-import dev.nagare.socketio.SocketIoConfig;
 import dev.nagare.socketio.SocketIoServer;
-import io.vertx.core.Context;
-import io.vertx.core.Promise;
+import dev.nagare.testing.EngineFixture;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -25,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class MisbehavingClientTest {
     private static final long MAX_BUFFERED = 256 * 1024;
 
+    private EngineFixture server;
     private Vertx vertx;
     private SocketIoServer io;
     private int port;
@@ -33,25 +31,21 @@ class MisbehavingClientTest {
 
     @BeforeEach
     void start() throws Exception {
-        vertx = Vertx.vertx();
-        Context context = vertx.getOrCreateContext();
-        Promise<HttpServer> listening = Promise.promise();
-        context.runOnContext(v -> {
-            EngineServer engine = new EngineServer(context, EngineConfig.defaults()
-                    .withHeartbeat(120_000, 60_000).withMaxBufferedBytes(MAX_BUFFERED).withInboundRate(100));
-            io = new SocketIoServer(engine, SocketIoConfig.defaults());
-            io.of("/").on("connection", s -> {
-                s.onDisconnect(disconnectReasons::add);
-                connected.add(s);
-            });
-            vertx.createHttpServer().requestHandler(engine::handle).listen(0, "127.0.0.1").onComplete(listening);
-        });
-        port = listening.future().await(10, TimeUnit.SECONDS).actualPort();
+        server = EngineFixture.start(EngineConfig.defaults()
+                .withHeartbeat(120_000, 60_000).withMaxBufferedBytes(MAX_BUFFERED).withInboundRate(100), created -> {
+                    io = created;
+                    io.of("/").on("connection", s -> {
+                        s.onDisconnect(disconnectReasons::add);
+                        connected.add(s);
+                    });
+                });
+        vertx = server.vertx();
+        port = server.port();
     }
 
     @AfterEach
     void stop() throws Exception {
-        vertx.close().await(10, TimeUnit.SECONDS);
+        server.close();
     }
 
     /** A raw Engine.IO/Socket.IO client: opens, joins "/", and records text frames. */

@@ -2,16 +2,11 @@ package dev.nagare.socketio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Context;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import dev.nagare.engine.EngineConfig;
-import dev.nagare.engine.EngineServer;
+import dev.nagare.testing.EngineFixture;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,29 +25,17 @@ class IncompletePacketTest {
     private static final String FOUR_ATTACHMENTS = "454-[\"e\",{\"_placeholder\":true,\"num\":0},"
             + "{\"_placeholder\":true,\"num\":1},{\"_placeholder\":true,\"num\":2},{\"_placeholder\":true,\"num\":3}]";
 
-    private Vertx vertx;
-    private WebSocketClient wsClient; // held: Vert.x closes a client's connections once it is garbage
-    private int port;
+    private EngineFixture server;
 
     @BeforeEach
     void start() throws Exception {
-        vertx = Vertx.vertx();
-        Context context = vertx.getOrCreateContext();
-        Promise<HttpServer> listening = Promise.promise();
-        context.runOnContext(v -> {
-            EngineServer engine = new EngineServer(context, EngineConfig.defaults()
-                    .withHeartbeat(300, 400).withMaxPayload(MAX_PAYLOAD));
-            SocketIoServer io = new SocketIoServer(engine, SocketIoConfig.defaults());
-            io.of("/").on("connection", s -> s.on("e", (args, ack) -> ack.send("got " + args.size())));
-            vertx.createHttpServer().requestHandler(engine::handle).listen(0, "127.0.0.1").onComplete(listening);
-        });
-        port = listening.future().await(10, TimeUnit.SECONDS).actualPort();
-        wsClient = vertx.createWebSocketClient();
+        server = EngineFixture.start(EngineConfig.defaults().withHeartbeat(300, 400).withMaxPayload(MAX_PAYLOAD),
+                io -> io.of("/").on("connection", s -> s.on("e", (args, ack) -> ack.send("got " + args.size()))));
     }
 
     @AfterEach
     void stop() throws Exception {
-        vertx.close().await(10, TimeUnit.SECONDS);
+        server.close();
     }
 
     /** A raw client that answers pings, joins "/", records text frames and how it was closed. */
@@ -73,7 +56,7 @@ class IncompletePacketTest {
     private Client join() throws Exception {
         BlockingQueue<String> frames = new LinkedBlockingQueue<>();
         CompletableFuture<String> closed = new CompletableFuture<>();
-        ClientWebSocket ws = wsClient.webSocket();
+        ClientWebSocket ws = server.webSockets().webSocket();
         ws.textMessageHandler(text -> {
             if (text.equals("2")) {
                 ws.writeTextMessage("3");
@@ -82,7 +65,7 @@ class IncompletePacketTest {
             }
         });
         ws.closeHandler(v -> closed.complete(ws.closeStatusCode() + " " + ws.closeReason()));
-        ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.port())
                 .setURI("/socket.io/?EIO=4&transport=websocket")).await(10, TimeUnit.SECONDS);
         assertThat(frames.poll(5, TimeUnit.SECONDS)).startsWith("0{");
         ws.writeTextMessage("40");

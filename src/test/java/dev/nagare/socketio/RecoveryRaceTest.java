@@ -3,14 +3,10 @@ package dev.nagare.socketio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nagare.engine.EngineConfig;
-import dev.nagare.engine.EngineServer;
-import io.vertx.core.Context;
+import dev.nagare.testing.EngineFixture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,20 +24,13 @@ import org.junit.jupiter.api.Test;
  * lookup, say) reaches it once, after the packets it missed while away.
  */
 class RecoveryRaceTest {
-    private Vertx vertx;
-    private WebSocketClient wsClient;
+    private EngineFixture server;
     private Namespace ns;
-    private int port;
     private final CompletableFuture<Promise<Void>> gateOpened = new CompletableFuture<>();
 
     @BeforeEach
     void start() throws Exception {
-        vertx = Vertx.vertx();
-        Context context = vertx.getOrCreateContext();
-        Promise<HttpServer> listening = Promise.promise();
-        context.runOnContext(v -> {
-            EngineServer engine = new EngineServer(context, EngineConfig.defaults());
-            SocketIoServer io = new SocketIoServer(engine, SocketIoConfig.defaults());
+        server = EngineFixture.start(EngineConfig.defaults(), io -> {
             ns = io.of("/rec").enableRecovery(Duration.ofMinutes(2));
             ns.use(socket -> {
                 if (!socket.recovered()) {
@@ -55,19 +44,16 @@ class RecoveryRaceTest {
                 socket.join("news");
                 ack.send();
             }));
-            vertx.createHttpServer().requestHandler(engine::handle).listen(0, "127.0.0.1").onComplete(listening);
         });
-        port = listening.future().await(10, TimeUnit.SECONDS).actualPort();
-        wsClient = vertx.createWebSocketClient();
     }
 
     @AfterEach
     void stop() throws Exception {
-        vertx.close().await(10, TimeUnit.SECONDS);
+        server.close();
     }
 
     private ClientWebSocket open(BlockingQueue<String> frames) throws Exception {
-        ClientWebSocket ws = wsClient.webSocket();
+        ClientWebSocket ws = server.webSockets().webSocket();
         ws.textMessageHandler(text -> {
             if (text.equals("2")) {
                 ws.writeTextMessage("3");
@@ -75,7 +61,7 @@ class RecoveryRaceTest {
                 frames.add(text);
             }
         });
-        ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.port())
                 .setURI("/socket.io/?EIO=4&transport=websocket")).await(10, TimeUnit.SECONDS);
         assertThat(frames.poll(5, TimeUnit.SECONDS)).startsWith("0{");
         return ws;
@@ -106,7 +92,7 @@ class RecoveryRaceTest {
                 .put("offset", offset).encode());
         Promise<Void> gate = gateOpened.get(5, TimeUnit.SECONDS);
         ns.to("news").emit("news", "m3");          // while the middleware still runs
-        vertx.runOnContext(v -> gate.complete());
+        server.vertx().runOnContext(v -> gate.complete());
 
         assertThat(second.poll(5, TimeUnit.SECONDS)).startsWith("40/rec,{\"sid\":\"" + connected.getString("sid"));
         assertThat(event(second.poll(5, TimeUnit.SECONDS)).getString(1)).isEqualTo("m2");

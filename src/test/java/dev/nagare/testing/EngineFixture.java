@@ -1,0 +1,68 @@
+package dev.nagare.testing;
+
+import dev.nagare.engine.EngineConfig;
+import dev.nagare.engine.EngineServer;
+import dev.nagare.socketio.SocketIoConfig;
+import dev.nagare.socketio.SocketIoServer;
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.WebSocketClient;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A bare engine and Socket.IO server (no Nagare around it) on port 0, for protocol-level tests that
+ * need engine settings of their own, and a WebSocket client for them. Close it after the test.
+ */
+public final class EngineFixture implements AutoCloseable {
+    private final Vertx vertx;
+    private final SocketIoServer io;
+    private final int port;
+    private final WebSocketClient webSockets; // held: Vert.x closes a client's connections once it is garbage
+
+    private EngineFixture(Vertx vertx, SocketIoServer io, int port) {
+        this.vertx = vertx;
+        this.io = io;
+        this.port = port;
+        this.webSockets = vertx.createWebSocketClient();
+    }
+
+    /** Starts the engine with {@code config}; {@code setup} adds namespaces and handlers on its event loop. */
+    public static EngineFixture start(EngineConfig config, Consumer<SocketIoServer> setup) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        Context context = vertx.getOrCreateContext();
+        Promise<HttpServer> listening = Promise.promise();
+        SocketIoServer[] io = new SocketIoServer[1];
+        context.runOnContext(v -> {
+            EngineServer engine = new EngineServer(context, config);
+            io[0] = new SocketIoServer(engine, SocketIoConfig.defaults());
+            setup.accept(io[0]);
+            vertx.createHttpServer().requestHandler(engine::handle).listen(0, "127.0.0.1").onComplete(listening);
+        });
+        int port = listening.future().await(10, TimeUnit.SECONDS).actualPort();
+        return new EngineFixture(vertx, io[0], port);
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public SocketIoServer io() {
+        return io;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public WebSocketClient webSockets() {
+        return webSockets;
+    }
+
+    @Override
+    public void close() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+}

@@ -4,13 +4,13 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { once, runScenario } from './scenario.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(here, '../../../npm/package.json'));
 const { io } = require('socket.io-client');
 
 const [scenario, baseUrl, token, ...args] = process.argv.slice(2);
-const once = (emitter, event) => new Promise((resolve) => emitter.once(event, (...a) => resolve(a)));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const chat = (opts = {}) => io(`${baseUrl}/chat`, {
   transports: ['websocket'], auth: { token }, reconnection: false, ...opts,
@@ -127,21 +127,4 @@ const scenarios = {
   },
 };
 
-const run = scenarios[scenario];
-if (!run) {
-  console.error(`unknown scenario ${scenario}`);
-  process.exit(2);
-}
-const timer = setTimeout(() => {
-  console.error(`scenario ${scenario} timed out`);
-  process.exit(1);
-}, 300000);
-try {
-  const result = await run(...args);
-  clearTimeout(timer);
-  console.log(JSON.stringify(result));
-  process.exit(0);
-} catch (e) {
-  console.error(`scenario ${scenario} failed: ${e && e.stack || e}`);
-  process.exit(1);
-}
+await runScenario(scenarios, scenario, args, 300000);

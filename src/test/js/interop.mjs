@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { once, runScenario } from './scenario.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(here, '../../../npm/package.json'));
@@ -20,7 +21,6 @@ const step = async (name, promise) => {
     throw new Error(`${name}: ${e.message}`);
   }
 };
-const once = (emitter, event) => new Promise((resolve) => emitter.once(event, (...args) => resolve(args)));
 const connect = (opts = {}) => {
   const socket = io(nsp, { reconnection: false, ...opts });
   return once(socket, 'connect').then(() => socket);
@@ -151,21 +151,4 @@ const scenarios = {
   },
 };
 
-const run = scenarios[scenario];
-if (!run) {
-  console.error(`unknown scenario ${scenario}`);
-  process.exit(2);
-}
-const timer = setTimeout(() => {
-  console.error(`scenario ${scenario} timed out`);
-  process.exit(1);
-}, 15000);
-try {
-  const result = await run();
-  clearTimeout(timer);
-  console.log(JSON.stringify(result));
-  process.exit(0);
-} catch (e) {
-  console.error(`scenario ${scenario} failed: ${e && e.stack || e}`);
-  process.exit(1);
-}
+await runScenario(scenarios, scenario, [], 15000);

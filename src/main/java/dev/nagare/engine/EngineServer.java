@@ -8,13 +8,11 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -188,7 +186,7 @@ public final class EngineServer {
                     session.fail("overlap from client");
                 }
             } else if (req.method() == HttpMethod.POST) {
-                post(req, session, polling);
+                polling.post(req, session);
             } else {
                 error(req, EngineError.BAD_REQUEST, "method not allowed");
             }
@@ -361,61 +359,6 @@ public final class EngineServer {
         session.onTransportClose(t, "transport error");
     }
 
-    private void post(HttpServerRequest req, EngineSession session, PollingTransport polling) {
-        if (polling.posting) {
-            error(req, EngineError.BAD_REQUEST, "overlapping post");
-            session.fail("data request overlap from client");
-            return;
-        }
-        String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null && declaredLength(length) > config.maxPayload()) {
-            tooLarge(req, session);
-            return;
-        }
-        polling.posting = true;
-        Buffer body = Buffer.buffer();
-        boolean[] aborted = {false};
-        req.handler(chunk -> {
-            if (aborted[0]) {
-                return;
-            }
-            if (body.length() + chunk.length() > config.maxPayload()) {
-                aborted[0] = true;
-                polling.posting = false;
-                tooLarge(req, session);
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        req.exceptionHandler(e -> polling.posting = false);
-        // Paused only when the request hopped onto the engine's event loop (handle); routed on
-        // it, the body is read in the same turn as the headers, like the reference server does,
-        // before the requests of other connections that arrived with it.
-        req.resume();
-        req.endHandler(v -> {
-            polling.posting = false;
-            if (aborted[0]) {
-                return;
-            }
-            List<EnginePacket> packets;
-            try {
-                packets = EngineIoCodec.decodePayload(body.toString(StandardCharsets.UTF_8));
-            } catch (ProtocolException e) {
-                LOG.debug("session {}: bad payload: {}", session.id(), e.getMessage());
-                error(req, EngineError.BAD_REQUEST, "parse error");
-                session.fail("parse error");
-                return;
-            }
-            respond(req.response(), 200, "text/plain; charset=UTF-8", "ok");
-            for (EnginePacket p : packets) {
-                if (session.state() == EngineSession.State.CLOSED) {
-                    break;
-                }
-                session.onPacket(p);
-            }
-        });
-    }
-
     /** UTF-8 byte length without encoding: maxPayload counts bytes, as the reference server does. */
     static long utf8Length(String s) {
         long n = s.length();
@@ -426,21 +369,6 @@ public final class EngineServer {
             }
         }
         return n;
-    }
-
-    /** The Content-Length value, or Long.MAX_VALUE when it is not a plain number (treated as too large). */
-    private static long declaredLength(String value) {
-        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(Character::isDigit)) {
-            return Long.MAX_VALUE;
-        }
-        return Long.parseLong(value);
-    }
-
-    private void tooLarge(HttpServerRequest req, EngineSession session) {
-        req.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.CONNECTION, "close")
-                .end("{\"code\":3,\"message\":\"Payload too large\"}");
-        session.fail("payload over maxPayload");
     }
 
     void remove(EngineSession session) {
@@ -457,7 +385,7 @@ public final class EngineServer {
                 .end(body);
     }
 
-    private void error(HttpServerRequest req, EngineError error, String detail) {
+    void error(HttpServerRequest req, EngineError error, String detail) {
         LOG.debug("Engine.IO {} {} -> {} {}{}", req.method(), sanitize(req.uri()), error.status(), error.message(),
                 detail == null ? "" : " (" + detail + ")");
         refuse(req, error, error.json());

@@ -2,19 +2,27 @@ package dev.nagare.engine;
 
 import dev.nagare.wire.EngineIoCodec;
 import dev.nagare.wire.EnginePacket;
+import dev.nagare.wire.ProtocolException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HTTP long-polling: a GET waits until there is something to send, a POST carries packets in.
  * At most one GET may be pending; a second one is an error that kills the session.
  */
 final class PollingTransport implements Transport {
+    private static final Logger LOG = LoggerFactory.getLogger(PollingTransport.class);
     private final EngineServer server;
     private HttpServerResponse pending; // event-loop only
     private EnginePacket closeOnNextPoll;
     private boolean discarded;
-    boolean posting;
+    private boolean posting; // a POST is being read
 
     PollingTransport(EngineServer server) {
         this.server = server;
@@ -88,5 +96,76 @@ final class PollingTransport implements Transport {
     /** True when a CLOSE waits for the client's next poll. */
     boolean closePending() {
         return closeOnNextPoll != null;
+    }
+
+    /** A POST: the packets in its body go to {@code session}; answered "ok", or 400/413 with the session failed. */
+    void post(HttpServerRequest req, EngineSession session) {
+        if (posting) {
+            server.error(req, EngineError.BAD_REQUEST, "overlapping post");
+            session.fail("data request overlap from client");
+            return;
+        }
+        String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && declaredLength(length) > server.config().maxPayload()) {
+            tooLarge(req, session);
+            return;
+        }
+        posting = true;
+        Buffer body = Buffer.buffer();
+        boolean[] aborted = {false};
+        req.handler(chunk -> {
+            if (aborted[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > server.config().maxPayload()) {
+                aborted[0] = true;
+                posting = false;
+                tooLarge(req, session);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        req.exceptionHandler(e -> posting = false);
+        // Paused only when the request hopped onto the engine's event loop (handle); routed on
+        // it, the body is read in the same turn as the headers, like the reference server does,
+        // before the requests of other connections that arrived with it.
+        req.resume();
+        req.endHandler(v -> {
+            posting = false;
+            if (aborted[0]) {
+                return;
+            }
+            List<EnginePacket> packets;
+            try {
+                packets = EngineIoCodec.decodePayload(body.toString(StandardCharsets.UTF_8));
+            } catch (ProtocolException e) {
+                LOG.debug("session {}: bad payload: {}", session.id(), e.getMessage());
+                server.error(req, EngineError.BAD_REQUEST, "parse error");
+                session.fail("parse error");
+                return;
+            }
+            server.respond(req.response(), 200, "text/plain; charset=UTF-8", "ok");
+            for (EnginePacket p : packets) {
+                if (session.state() == EngineSession.State.CLOSED) {
+                    break;
+                }
+                session.onPacket(p);
+            }
+        });
+    }
+
+    /** The Content-Length value, or Long.MAX_VALUE when it is not a plain number (treated as too large). */
+    private static long declaredLength(String value) {
+        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(Character::isDigit)) {
+            return Long.MAX_VALUE;
+        }
+        return Long.parseLong(value);
+    }
+
+    private static void tooLarge(HttpServerRequest req, EngineSession session) {
+        req.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end("{\"code\":3,\"message\":\"Payload too large\"}");
+        session.fail("payload over maxPayload");
     }
 }

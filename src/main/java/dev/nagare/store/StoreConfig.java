@@ -12,6 +12,7 @@ import java.util.Locale;
  * {@code postgres://USER@HOST[:PORT]/DATABASE[?sslmode=...]} is a PostgreSQL server, its password given
  * apart (environment or file), never in the URL of a command line.
  *
+ * @param password the PostgreSQL user's password (never printed)
  * @param poolSize PostgreSQL connections (and store worker threads); SQLite always uses one
  */
 public record StoreConfig(Kind kind, Path dataDir, String jdbcUrl, String user, String password, int poolSize) {
@@ -29,7 +30,8 @@ public record StoreConfig(Kind kind, Path dataDir, String jdbcUrl, String user, 
      */
     public static StoreConfig parse(String url, Path dataDir, String password, int poolSize) {
         if (url == null || url.isBlank() || url.equalsIgnoreCase("sqlite")) {
-            return sqlite(dataDir);
+            // The password is kept, unused, for commands that open a PostgreSQL store named elsewhere.
+            return new StoreConfig(Kind.SQLITE, dataDir, null, null, password, poolSize);
         }
         URI uri;
         try {

@@ -1,7 +1,6 @@
 package dev.nagare.auth.http;
 
 import dev.nagare.auth.AuthConfig;
-import dev.nagare.auth.Html;
 import dev.nagare.auth.Secrets;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;

@@ -1,6 +1,5 @@
 package dev.nagare.auth;
 
-import dev.nagare.engine.TokenBucket;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -8,14 +7,17 @@ import java.util.Map;
  * A token bucket per key (a user name, an address): {@code rate} per second, bursts of twice that.
  * Only the most recently active keys are kept, so the map cannot grow without bound. Not
  * thread-safe: use it from one event loop.
+ *
+ * <p>Its bucket is its own rather than the engine's {@code TokenBucket}: the auth core sits beside
+ * the transports and must not depend on the Engine.IO layer (see {@code LayeringTest}).
  */
 public final class KeyedRates {
     private static final int MAX_KEYS = 100_000;
 
     private final double rate;
-    private final Map<String, TokenBucket> buckets = new LinkedHashMap<>(256, 0.75f, true) {
+    private final Map<String, Bucket> buckets = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, TokenBucket> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
             return size() > MAX_KEYS;
         }
     };
@@ -31,7 +33,7 @@ public final class KeyedRates {
     /** Takes one token from {@code key}'s bucket; false when it is empty. */
     public boolean tryTake(String key) {
         long now = System.nanoTime();
-        return buckets.computeIfAbsent(key, k -> new TokenBucket(rate, 2 * rate, now)).tryTake(now);
+        return buckets.computeIfAbsent(key, k -> new Bucket(now)).tryTake(now);
     }
 
     /** "at most 5 messages per second (bursts of 10)" */
@@ -41,5 +43,26 @@ public final class KeyedRates {
 
     private static String fmt(double d) {
         return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+
+    /** Starts full; refills at {@code rate} per second, holding at most twice that. */
+    private final class Bucket {
+        private double tokens;
+        private long at;
+
+        Bucket(long nowNanos) {
+            this.tokens = 2 * rate;
+            this.at = nowNanos;
+        }
+
+        boolean tryTake(long nowNanos) {
+            tokens = Math.min(2 * rate, tokens + (nowNanos - at) * 1e-9 * rate);
+            at = nowNanos;
+            if (tokens < 1) {
+                return false;
+            }
+            tokens -= 1;
+            return true;
+        }
     }
 }

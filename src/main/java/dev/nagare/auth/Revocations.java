@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * The signal that a login ended: a session logged out (or replaced by the next login), a password
  * changed, an account deleted, a token revoked or expired. Ending an account's session, password or
  * token ends its live access too: every listener (the Socket.IO sockets and their recovery state,
- * see {@link SocketRevoker}) and every tracked stream (SSE, MJPEG, audio: see
- * {@link AuthRoutes#endWithLogin}) that was opened with that login is ended at once, with a reason.
+ * see {@code auth.socketio.SocketRevoker}) and every tracked stream (SSE, MJPEG, audio: see
+ * {@code auth.http.HttpGuard#endWithLogin}) that was opened with that login is ended at once, with a reason.
  *
  * <p>In this process the signal is immediate: {@link Sessions}, {@link Tokens} and {@link Accounts}
  * fire it right after the store has forgotten the login. The command line ({@code nagare user

@@ -147,7 +147,7 @@ final class ConnectionGuard {
     Handler<RoutingContext> streams(int perUser) {
         return ctx -> {
             Conn c = open.get(ctx.request().connection());
-            dev.nagare.auth.Principal p = ctx.get(dev.nagare.auth.AuthRoutes.PRINCIPAL);
+            dev.nagare.auth.Principal p = dev.nagare.auth.http.HttpGuard.principal(ctx);
             if (c == null || p == null || perUser <= 0) {
                 ctx.next();
                 return;

@@ -9,7 +9,7 @@ import dev.nagare.apps.game.GameApp;
 import dev.nagare.apps.game.GameRoutes;
 import dev.nagare.auth.Accounts;
 import dev.nagare.auth.AuthConfig;
-import dev.nagare.auth.AuthRoutes;
+import dev.nagare.auth.Authenticator;
 import dev.nagare.auth.ClientAddress;
 import dev.nagare.auth.PasswordHasher;
 import dev.nagare.auth.PasswordPolicy;
@@ -18,8 +18,11 @@ import dev.nagare.auth.Revocations;
 import dev.nagare.auth.Role;
 import dev.nagare.auth.Secrets;
 import dev.nagare.auth.Sessions;
-import dev.nagare.auth.SocketRevoker;
 import dev.nagare.auth.Tokens;
+import dev.nagare.auth.http.HttpGuard;
+import dev.nagare.auth.http.LoginRoutes;
+import dev.nagare.auth.socketio.SocketIoGuard;
+import dev.nagare.auth.socketio.SocketRevoker;
 import dev.nagare.engine.EngineServer;
 import dev.nagare.media.audio.AudioRoutes;
 import dev.nagare.media.audio.AudioStream;
@@ -88,7 +91,9 @@ public final class Nagare {
     private volatile SocketIoServer io;
     private volatile Accounts accounts;
     private volatile Tokens tokens;
-    private volatile AuthRoutes auth;
+    private volatile HttpGuard auth;
+    private volatile SocketIoGuard socketAuth;
+    private volatile LoginRoutes logins;
     private volatile VideoRoutes video;
     private volatile AudioRoutes audio;
     private volatile ChatApp chat;
@@ -125,7 +130,10 @@ public final class Nagare {
             AuthConfig authConfig = new AuthConfig(config.registrationOpen(), config.guests(), config.tls(),
                     Duration.ofMinutes(30), Duration.ofHours(12), Duration.ofHours(1), 5, clientAddress);
             Sessions sessions = new Sessions(store, authConfig.sessionIdle(), authConfig.sessionAbsolute(), revocations);
-            auth = new AuthRoutes(accounts, sessions, tokens, authConfig, revocations);
+            Authenticator authenticator = new Authenticator(sessions, tokens);
+            auth = new HttpGuard(authenticator, revocations, clientAddress);
+            socketAuth = new SocketIoGuard(authenticator, authConfig.guests());
+            logins = new LoginRoutes(accounts, sessions, tokens, authConfig, auth);
             await(bootstrapAdmin(), "create the first admin account");
             // All real-time state lives on one event-loop context; the HTTP server listens from it
             // so that its connections are served there too (no hops on the hot path).
@@ -144,12 +152,12 @@ public final class Nagare {
                 RevocationCheck check = new RevocationCheck(vertx, store, sessions, tokens, revocations).start();
                 onDrain(reason -> check.stop());
                 // The default namespace is for authenticated users (or guests where allowed).
-                io.of("/").use(auth.socketAuth());
+                io.of("/").use(socketAuth.connect());
                 sse = new SseChannels(home, config.sse());
                 feeds = new FeedHub(home, sse, store, config.feedLimits());
-                FeedApp.install(io, auth.socketAuth(), feeds);
-                game = GameApp.install(io, auth.socketAuth(), config.game(), home);
-                ChatApp.install(io, auth.socketAuth(), store, config.chat()).compose(app -> {
+                FeedApp.install(io, socketAuth.connect(), feeds);
+                game = GameApp.install(io, socketAuth.connect(), config.game(), home);
+                ChatApp.install(io, socketAuth.connect(), store, config.chat()).compose(app -> {
                     chat = app;
                     return feeds.start(config.feeds());
                 }).compose(ready -> {
@@ -241,9 +249,14 @@ public final class Nagare {
         return tokens;
     }
 
-    /** Login, CSRF and principal handlers; {@code auth().socketAuth()} protects a namespace. */
-    public AuthRoutes auth() {
+    /** The HTTP guard: principal, login, CSRF and rights handlers for routes. */
+    public HttpGuard auth() {
         return auth;
+    }
+
+    /** The Socket.IO guard; {@code socketAuth().connect()} protects a namespace. */
+    public SocketIoGuard socketAuth() {
+        return socketAuth;
     }
 
     /** Video streams ({@code /video/...}); the default one is the synthetic test pattern. */
@@ -340,7 +353,7 @@ public final class Nagare {
         // One Origin check for every WebSocket endpoint outside the engine (which does its own).
         router.route().handler(new SameOrigin(config.allowedOrigins(), engine.config().path()));
         new HealthHandler(store, () -> draining).mount(router);
-        auth.mount(router);
+        logins.mount(router);
         video = new VideoRoutes(vertx, auth, config.videoStallTimeout());
         video.add(new VideoStream(VideoRoutes.DEFAULT, new TestPatternSource(VideoSettings.defaults())));
         if (config.videoFfmpeg() != null) {

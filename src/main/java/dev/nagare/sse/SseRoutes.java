@@ -1,8 +1,8 @@
 package dev.nagare.sse;
 
-import dev.nagare.auth.AuthRoutes;
 import dev.nagare.auth.KeyedRates;
 import dev.nagare.auth.Principal;
+import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.web.JsonReply;
 import dev.nagare.wire.SseCodec;
 import io.vertx.core.Vertx;
@@ -38,11 +38,11 @@ public final class SseRoutes {
     private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     private final SseChannels channels;
-    private final AuthRoutes auth;
+    private final HttpGuard auth;
     private final boolean guests;
     private final KeyedRates publishRates;
 
-    public SseRoutes(SseChannels channels, AuthRoutes auth, boolean guests) {
+    public SseRoutes(SseChannels channels, HttpGuard auth, boolean guests) {
         this.channels = channels;
         this.auth = auth;
         this.guests = guests;
@@ -59,7 +59,7 @@ public final class SseRoutes {
 
     /** The channels the principal may follow, and the totals (bytes held for resuming, waiting streams). */
     private void list(RoutingContext ctx) {
-        Principal p = ctx.get(AuthRoutes.PRINCIPAL);
+        Principal p = HttpGuard.principal(ctx);
         channels.onHome(() -> JsonReply.send(ctx, 200, new JsonObject(channels.describe(n -> p.may("join", resource(n))))));
     }
 
@@ -91,7 +91,7 @@ public final class SseRoutes {
                     + " or digit).");
             return;
         }
-        Principal p = ctx.get(AuthRoutes.PRINCIPAL);
+        Principal p = HttpGuard.principal(ctx);
         if (p == null && !guests) {
             JsonReply.error(ctx, 401, "Log in (session cookie) or send Authorization: Bearer <token> to follow " + name + ".");
             return;
@@ -141,7 +141,7 @@ public final class SseRoutes {
     }
 
     private void publish(RoutingContext ctx) {
-        Principal p = ctx.get(AuthRoutes.PRINCIPAL);
+        Principal p = HttpGuard.principal(ctx);
         String name = ctx.pathParam("channel");
         if (!SseChannels.NAME.matcher(name).matches() || name.startsWith("feed:")) {
             JsonReply.error(ctx, 400, name.startsWith("feed:") ? "Publish feed samples with POST /api/feeds/{feed}."

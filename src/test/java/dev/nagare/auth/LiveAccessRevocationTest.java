@@ -50,7 +50,7 @@ class LiveAccessRevocationTest {
     static void setUp() throws Exception {
         // A namespace like the chat's: behind the auth middleware, with connection state recovery.
         Namespace live = server.nagare().io().of("/live").enableRecovery(Duration.ofMinutes(2))
-                .use(server.nagare().auth().socketAuth());
+                .use(server.nagare().socketAuth().connect());
         live.on("connection", socket -> {
             socket.emit("hello", "welcome"); // kept for recovery: its last argument is an offset
             socket.on("post", (args, ack) -> {

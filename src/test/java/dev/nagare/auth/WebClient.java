@@ -86,7 +86,7 @@ public final class WebClient {
         return csrfFrom(get("/login").body());
     }
 
-    static String csrfFrom(String html) {
+    public static String csrfFrom(String html) {
         Matcher m = HIDDEN_CSRF.matcher(html);
         if (!m.find()) {
             throw new AssertionError("no csrf field in:\n" + html);
@@ -109,7 +109,7 @@ public final class WebClient {
         return postForm("/login", Map.of("username", username, "password", password, "csrf", csrf, "next", "/"));
     }
 
-    static List<String> setCookies(HttpResponse<?> res) {
+    public static List<String> setCookies(HttpResponse<?> res) {
         return res.headers().allValues("Set-Cookie");
     }
 

@@ -1,7 +1,7 @@
 package dev.nagare.apps.chat;
 
-import dev.nagare.auth.AuthRoutes;
 import dev.nagare.auth.Principal;
+import dev.nagare.auth.socketio.SocketIoGuard;
 import dev.nagare.socketio.ConnectMiddleware;
 import dev.nagare.socketio.Namespace;
 import dev.nagare.socketio.Socket;
@@ -85,7 +85,7 @@ public final class ChatApp {
     }
 
     private void connected(Socket socket) {
-        Principal p = AuthRoutes.principal(socket);
+        Principal p = SocketIoGuard.principal(socket);
         if (p == null) {
             socket.disconnect(true);
             return;

@@ -1,6 +1,6 @@
 package dev.nagare.apps.chat;
 
-import dev.nagare.auth.AuthRoutes;
+import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.web.SecurityHeaders;
 import dev.nagare.web.StaticAssets;
 import io.vertx.ext.web.Router;
@@ -25,11 +25,11 @@ public final class ChatRoutes {
     static final String SEED_PAGE = "web/seed/chat.html";
     private static final Pattern INLINE_SCRIPT = Pattern.compile("<script>(.*?)</script>", Pattern.DOTALL);
 
-    private final AuthRoutes auth;
+    private final HttpGuard auth;
     private final boolean guests;
     private final String seedPolicy;
 
-    public ChatRoutes(AuthRoutes auth, boolean guests) {
+    public ChatRoutes(HttpGuard auth, boolean guests) {
         this.auth = auth;
         this.guests = guests;
         this.seedPolicy = SecurityHeaders.CONTENT_SECURITY_POLICY.replace("script-src 'self'",

@@ -1,7 +1,7 @@
 package dev.nagare.apps.chat;
 
-import dev.nagare.auth.AuthRoutes;
 import dev.nagare.auth.Principal;
+import dev.nagare.auth.socketio.SocketIoGuard;
 import dev.nagare.socketio.Namespace;
 
 /**
@@ -20,13 +20,13 @@ final class GuideChat {
 
     static void install(Namespace root, UserRates rates, int maxLength) {
         root.onConnection(socket -> {
-            Principal reader = AuthRoutes.principal(socket);
+            Principal reader = SocketIoGuard.principal(socket);
             if (reader != null && reader.may("join", RESOURCE)) {
                 socket.join(ROOM); // only readers get the messages: a token for feeds does not
             }
         });
         root.onConnection(socket -> socket.on("message", (args, ack) -> {
-            Principal p = AuthRoutes.principal(socket);
+            Principal p = SocketIoGuard.principal(socket);
             String user = p == null ? "?" : p.username();
             try {
                 if (p == null || !p.may("publish", RESOURCE)) {

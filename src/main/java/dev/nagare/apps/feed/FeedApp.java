@@ -1,8 +1,8 @@
 package dev.nagare.apps.feed;
 
-import dev.nagare.auth.AuthRoutes;
 import dev.nagare.auth.KeyedRates;
 import dev.nagare.auth.Principal;
+import dev.nagare.auth.socketio.SocketIoGuard;
 import dev.nagare.socketio.Ack;
 import dev.nagare.socketio.ConnectMiddleware;
 import dev.nagare.socketio.Namespace;
@@ -55,7 +55,7 @@ public final class FeedApp {
         // The guide's data feed: @socketio.on('data') -> send(data, broadcast=True) on the default namespace.
         Namespace root = io.of("/");
         root.onConnection(socket -> socket.on("data", (args, ack) -> {
-            Principal p = AuthRoutes.principal(socket);
+            Principal p = SocketIoGuard.principal(socket);
             if (p == null || !p.may("publish", "feed/guide") || args.isEmpty() || !app.publishRates.tryTake(p.username())) {
                 REFUSED.info("guide-data", "guide 'data' event from {} refused", p == null ? "?" : p.username());
                 socket.emit("nagare:error", Map.of("event", "data", "error", "refused",
@@ -69,7 +69,7 @@ public final class FeedApp {
     }
 
     private void connected(Socket socket) {
-        Principal p = AuthRoutes.principal(socket);
+        Principal p = SocketIoGuard.principal(socket);
         Map<String, Subscription> mine = new LinkedHashMap<>();
         socket.on("feeds", (args, ack) -> ok(ack, new JsonObject().put("feeds", new JsonArray(hub.list(p)))));
         socket.on("subscribe", (args, ack) -> {

@@ -1,8 +1,8 @@
 package dev.nagare.apps.feed;
 
-import dev.nagare.auth.AuthRoutes;
 import dev.nagare.auth.KeyedRates;
 import dev.nagare.auth.Principal;
+import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.web.JsonReply;
 import dev.nagare.web.StaticAssets;
 import io.vertx.core.http.HttpHeaders;
@@ -33,11 +33,11 @@ public final class FeedRoutes {
     private static final RefusalLog REFUSED = new RefusalLog(LOG);
 
     private final FeedHub hub;
-    private final AuthRoutes auth;
+    private final HttpGuard auth;
     private final boolean guests;
     private final KeyedRates publishRates = new KeyedRates(50);
 
-    public FeedRoutes(FeedHub hub, AuthRoutes auth, boolean guests) {
+    public FeedRoutes(FeedHub hub, HttpGuard auth, boolean guests) {
         this.hub = hub;
         this.auth = auth;
         this.guests = guests;
@@ -49,7 +49,7 @@ public final class FeedRoutes {
                 StaticAssets.CachePolicy.REVALIDATE));
         router.get("/api/feeds").handler(auth.attach()).handler(auth.require())
                 .handler(ctx -> JsonReply.send(ctx, 200, new JsonObject().put("feeds",
-                        new JsonArray(hub.list(ctx.get(AuthRoutes.PRINCIPAL))))));
+                        new JsonArray(hub.list(HttpGuard.principal(ctx))))));
         router.post("/api/feeds").handler(auth.attach()).handler(auth.require()).handler(this::create);
         router.delete("/api/feeds/:feed").handler(auth.attach()).handler(auth.require()).handler(this::delete);
         router.post("/api/feeds/:feed").handler(auth.attach()).handler(auth.require()).handler(this::publish);
@@ -57,7 +57,7 @@ public final class FeedRoutes {
     }
 
     private void create(RoutingContext ctx) {
-        if (AuthRoutes.permit(ctx, "admin", "feeds") == null) {
+        if (HttpGuard.permit(ctx, "admin", "feeds") == null) {
             return;
         }
         FeedSpec spec;
@@ -72,13 +72,13 @@ public final class FeedRoutes {
             return;
         }
         hub.create(spec).onSuccess(d -> {
-            LOG.info("Feed {} added by {}", spec.name(), ((Principal) ctx.get(AuthRoutes.PRINCIPAL)).username());
+            LOG.info("Feed {} added by {}", spec.name(), HttpGuard.principal(ctx).username());
             JsonReply.send(ctx, 201, d);
         }).onFailure(e -> JsonReply.error(ctx, 409, "Cannot add the feed: " + e.getMessage() + "."));
     }
 
     private void delete(RoutingContext ctx) {
-        if (AuthRoutes.permit(ctx, "admin", "feeds") == null) {
+        if (HttpGuard.permit(ctx, "admin", "feeds") == null) {
             return;
         }
         if (hub.delete(ctx.pathParam("feed"))) {
@@ -94,7 +94,7 @@ public final class FeedRoutes {
             JsonReply.error(ctx, 404, "No feed '" + ctx.pathParam("feed") + "'; an admin adds one with POST /api/feeds.");
             return;
         }
-        Principal p = AuthRoutes.permit(ctx, "publish", "feed/" + feed.name());
+        Principal p = HttpGuard.permit(ctx, "publish", "feed/" + feed.name());
         if (p == null) {
             return;
         }
@@ -120,7 +120,7 @@ public final class FeedRoutes {
             JsonReply.error(ctx, 404, "No feed '" + ctx.pathParam("feed") + "'.");
             return;
         }
-        Principal p = AuthRoutes.permit(ctx, "join", "feed/" + feed.name());
+        Principal p = HttpGuard.permit(ctx, "join", "feed/" + feed.name());
         if (p == null) {
             return;
         }

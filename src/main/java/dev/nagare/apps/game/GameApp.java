@@ -1,7 +1,7 @@
 package dev.nagare.apps.game;
 
-import dev.nagare.auth.AuthRoutes;
 import dev.nagare.auth.Principal;
+import dev.nagare.auth.socketio.SocketIoGuard;
 import dev.nagare.socketio.Ack;
 import dev.nagare.socketio.ConnectMiddleware;
 import dev.nagare.socketio.Namespace;
@@ -123,7 +123,7 @@ public final class GameApp {
     // ---- sockets ----
 
     private void connected(Socket socket) {
-        Principal principal = AuthRoutes.principal(socket);
+        Principal principal = SocketIoGuard.principal(socket);
         String user = principal == null ? "?" : principal.username();
         Seat seat = new Seat();
         socket.on("lobby", (args, ack) -> ok(ack, Map.of("matches", lobby())));

@@ -1,6 +1,6 @@
 package dev.nagare.apps.game;
 
-import dev.nagare.auth.AuthRoutes;
+import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.web.JsonReply;
 import dev.nagare.web.StaticAssets;
 import io.vertx.core.json.JsonObject;
@@ -12,10 +12,10 @@ import io.vertx.ext.web.Router;
  */
 public final class GameRoutes {
     private final GameApp app;
-    private final AuthRoutes auth;
+    private final HttpGuard auth;
     private final boolean guests;
 
-    public GameRoutes(GameApp app, AuthRoutes auth, boolean guests) {
+    public GameRoutes(GameApp app, HttpGuard auth, boolean guests) {
         this.app = app;
         this.auth = auth;
         this.guests = guests;

@@ -1,7 +1,7 @@
 package dev.nagare.media.audio;
 
-import dev.nagare.auth.AuthRoutes;
 import dev.nagare.auth.Principal;
+import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.media.StreamSockets;
 import dev.nagare.web.JsonReply;
 import dev.nagare.wire.WavCodec;
@@ -31,10 +31,10 @@ public final class AudioRoutes {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
 
     private final Vertx vertx;
-    private final AuthRoutes auth;
+    private final HttpGuard auth;
     private final Map<String, AudioStream> streams = new ConcurrentHashMap<>();
 
-    public AudioRoutes(Vertx vertx, AuthRoutes auth) {
+    public AudioRoutes(Vertx vertx, HttpGuard auth) {
         this.vertx = vertx;
         this.auth = auth;
     }
@@ -61,7 +61,7 @@ public final class AudioRoutes {
     }
 
     private void list(RoutingContext ctx) {
-        Principal p = ctx.get(AuthRoutes.PRINCIPAL);
+        Principal p = HttpGuard.principal(ctx);
         io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
         streams.values().stream().filter(s -> p.may("join", "audio/" + s.name()))
                 .sorted(java.util.Comparator.comparing(AudioStream::name))
@@ -124,7 +124,7 @@ public final class AudioRoutes {
             ctx.next();
             return;
         }
-        if (AuthRoutes.permit(ctx, "join", "audio/" + name) == null) {
+        if (HttpGuard.permit(ctx, "join", "audio/" + name) == null) {
             return;
         }
         PcmFormat f = ogg ? stream.format() : requested(ctx, stream.format());

@@ -1,6 +1,6 @@
 package dev.nagare.media.audio;
 
-import dev.nagare.auth.AuthRoutes;
+import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.media.StreamSockets;
 import dev.nagare.web.JsonReply;
 import dev.nagare.web.SecurityHeaders;
@@ -29,9 +29,9 @@ final class AudioSockets {
     static final int MAX_FRAMES_PER_SECOND = 100;
 
     private final AudioRoutes routes;
-    private final AuthRoutes auth;
+    private final HttpGuard auth;
 
-    AudioSockets(AudioRoutes routes, AuthRoutes auth) {
+    AudioSockets(AudioRoutes routes, HttpGuard auth) {
         this.routes = routes;
         this.auth = auth;
     }
@@ -52,7 +52,7 @@ final class AudioSockets {
             JsonReply.error(ctx, 404, "No audio stream '" + name + "'.");
             return;
         }
-        if (AuthRoutes.permit(ctx, "join", "audio/" + name) == null) {
+        if (HttpGuard.permit(ctx, "join", "audio/" + name) == null) {
             return;
         }
         PcmFormat f = AudioRoutes.requested(ctx, stream.format());
@@ -78,7 +78,7 @@ final class AudioSockets {
             JsonReply.error(ctx, 400, "Stream names are 1-32 lower-case letters, digits, '-' or '_' (not 'default').");
             return;
         }
-        if (AuthRoutes.permit(ctx, "broadcast", "audio/" + name) == null) {
+        if (HttpGuard.permit(ctx, "broadcast", "audio/" + name) == null) {
             return;
         }
         AudioStream existing = routes.stream(name);
@@ -93,7 +93,7 @@ final class AudioSockets {
             JsonReply.error(ctx, 409, "Stream " + name + " already has a publisher.");
             return;
         }
-        String who = ((dev.nagare.auth.Principal) ctx.get(AuthRoutes.PRINCIPAL)).username();
+        String who = HttpGuard.principal(ctx).username();
         ctx.request().toWebSocket().onSuccess(ws -> {
             LOG.info("Audio stream {} published by {}", name, who);
             auth.endWithLogin(ctx, ws); // logout, new password, revoked token: publishing ends

@@ -1,7 +1,7 @@
 package dev.nagare.media.video;
 
-import dev.nagare.auth.AuthRoutes;
 import dev.nagare.auth.Principal;
+import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.media.StreamSockets;
 import dev.nagare.web.JsonReply;
 import dev.nagare.web.SecurityHeaders;
@@ -29,12 +29,12 @@ public final class VideoRoutes {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
 
     private final Vertx vertx;
-    private final AuthRoutes auth;
+    private final HttpGuard auth;
     private final Duration stallTimeout;
     private final Map<String, VideoStream> streams = new ConcurrentHashMap<>();
 
     /** {@code stallTimeout}: how long a viewer's socket may stay full before it is disconnected. */
-    public VideoRoutes(Vertx vertx, AuthRoutes auth, Duration stallTimeout) {
+    public VideoRoutes(Vertx vertx, HttpGuard auth, Duration stallTimeout) {
         this.vertx = vertx;
         this.auth = auth;
         this.stallTimeout = stallTimeout;
@@ -74,7 +74,7 @@ public final class VideoRoutes {
             JsonReply.error(ctx, 400, "Stream names are 1-32 lower-case letters, digits, '-' or '_' (not 'default').");
             return;
         }
-        if (AuthRoutes.permit(ctx, "broadcast", "video/" + name) == null) {
+        if (HttpGuard.permit(ctx, "broadcast", "video/" + name) == null) {
             return;
         }
         Integer fps = intParam(ctx, "fps", 1, 60);
@@ -120,7 +120,7 @@ public final class VideoRoutes {
     }
 
     private void list(RoutingContext ctx) {
-        Principal p = ctx.get(AuthRoutes.PRINCIPAL);
+        Principal p = HttpGuard.principal(ctx);
         io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
         streams.values().stream().filter(s -> p.may("join", "video/" + s.name()))
                 .sorted(java.util.Comparator.comparing(VideoStream::name))
@@ -140,7 +140,7 @@ public final class VideoRoutes {
             ctx.next(); // falls through to the 404 page
             return null;
         }
-        return AuthRoutes.permit(ctx, "join", "video/" + name) == null ? null : stream;
+        return HttpGuard.permit(ctx, "join", "video/" + name) == null ? null : stream;
     }
 
     private void mjpeg(RoutingContext ctx, String name) {

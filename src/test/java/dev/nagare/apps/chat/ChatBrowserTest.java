@@ -2,7 +2,7 @@ package dev.nagare.apps.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.nagare.auth.AuthRoutes;
+import dev.nagare.auth.socketio.SocketIoGuard;
 import dev.nagare.auth.Principal;
 import dev.nagare.auth.Role;
 import dev.nagare.server.Setting;
@@ -148,7 +148,7 @@ class ChatBrowserTest {
         // Hold alice's reconnection until bob has posted, so that her page must catch up from history.
         Promise<Void> gate = Promise.promise();
         server.nagare().io().of(ChatApp.NAMESPACE).use(socket -> {
-            Principal p = AuthRoutes.principal(socket);
+            Principal p = SocketIoGuard.principal(socket);
             return p != null && p.username().equals("alice") ? gate.future() : Future.succeededFuture();
         });
         try (SioClient bobApi = SioClient.connect(server, "/chat", "bob", Role.USER)) {

@@ -1,4 +1,4 @@
-package dev.nagare.auth;
+package dev.nagare.auth.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,10 @@
-package dev.nagare.auth;
+package dev.nagare.auth.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nagare.auth.LoginThrottle;
+import dev.nagare.auth.Role;
+import dev.nagare.auth.WebClient;
 import dev.nagare.server.Setting;
 import dev.nagare.testing.TestServer;
 import io.vertx.core.json.JsonObject;
@@ -129,6 +132,6 @@ class BruteForceTest {
         assertThat(refused).isGreaterThanOrEqualTo(30); // the stranger is held back ...
         WebClient ownerElsewhere = from("198.51.100.7"); // ... the owner, from a fresh address, is not
         assertThat(ownerElsewhere.login("owner", USER_PASSWORD).statusCode()).isEqualTo(303);
-        assertThat(ownerElsewhere.cookies).containsKey("nagare_session").containsKey(AuthRoutes.DEVICE_COOKIE);
+        assertThat(ownerElsewhere.cookies).containsKey("nagare_session").containsKey(DeviceCookies.NAME);
     }
 }

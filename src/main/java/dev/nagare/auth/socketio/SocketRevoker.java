@@ -1,5 +1,7 @@
-package dev.nagare.auth;
+package dev.nagare.auth.socketio;
 
+import dev.nagare.auth.Principal;
+import dev.nagare.auth.Revocations;
 import dev.nagare.socketio.Namespace;
 import dev.nagare.socketio.Socket;
 import dev.nagare.socketio.SocketIoServer;
@@ -16,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * socket admitted with that login gets {@value #EVENT} {@code {"reason": ...}} and is disconnected
  * (a namespace DISCONNECT: the official client does not reconnect by itself), and the connection
  * state kept for recovery of its dropped sockets is forgotten. A socket that drops just before and
- * tries to recover later is refused anyway: {@link AuthRoutes#socketAuth()} runs again on recovery.
+ * tries to recover later is refused anyway: {@link SocketIoGuard#connect()} runs again on recovery.
  */
 public final class SocketRevoker {
     private static final Logger LOG = LoggerFactory.getLogger(SocketRevoker.class);
@@ -34,11 +36,11 @@ public final class SocketRevoker {
 
     private static void end(SocketIoServer io, Revocations.Revocation r) {
         for (Namespace ns : io.namespaces().values()) {
-            ns.forgetRecovery(data -> data.get(AuthRoutes.SOCKET_PRINCIPAL) instanceof Principal p && r.ends(p));
+            ns.forgetRecovery(data -> data.get(SocketIoGuard.PRINCIPAL) instanceof Principal p && r.ends(p));
             ns.sockets().onSuccess(sockets -> {
                 int ended = 0;
                 for (Socket s : sockets.values()) {
-                    if (r.ends(AuthRoutes.principal(s))) {
+                    if (r.ends(SocketIoGuard.principal(s))) {
                         s.emit(EVENT, Map.of("reason", r.reason()));
                         s.disconnect(false);
                         ended++;
@@ -61,7 +63,7 @@ public final class SocketRevoker {
             for (Future<Map<String, Socket>> f : all) {
                 if (f.succeeded()) {
                     for (Socket s : f.result().values()) {
-                        Principal p = AuthRoutes.principal(s);
+                        Principal p = SocketIoGuard.principal(s);
                         if (p != null && p.credential() != null) {
                             out.add(p);
                         }

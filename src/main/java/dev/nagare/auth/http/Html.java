@@ -1,11 +1,11 @@
-package dev.nagare.auth;
+package dev.nagare.auth.http;
 
 /** HTML escaping for the few values the server renders into pages (attributes and text alike). */
-public final class Html {
+final class Html {
     private Html() {
     }
 
-    public static String escape(String s) {
+    static String escape(String s) {
         if (s == null) {
             return "";
         }

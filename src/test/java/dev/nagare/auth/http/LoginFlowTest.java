@@ -1,7 +1,8 @@
-package dev.nagare.auth;
+package dev.nagare.auth.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nagare.auth.WebClient;
 import dev.nagare.server.Setting;
 import dev.nagare.testing.TestServer;
 import io.vertx.core.json.JsonObject;
@@ -161,7 +162,7 @@ class LoginFlowTest {
     void aSuccessfulLoginMarksTheBrowserWithAStrictDeviceCookie() {
         WebClient c = new WebClient(server.baseUrl());
         HttpResponse<String> res = c.login("admin", ADMIN_PASSWORD);
-        assertThat(WebClient.setCookies(res)).anyMatch(s -> s.startsWith(AuthRoutes.DEVICE_COOKIE + "=")
+        assertThat(WebClient.setCookies(res)).anyMatch(s -> s.startsWith(DeviceCookies.NAME + "=")
                 && s.toLowerCase().contains("httponly") && s.contains("SameSite=Strict") && s.contains("Path=/login"));
     }
 
@@ -176,15 +177,15 @@ class LoginFlowTest {
 
     @Test
     void nextRedirectsStayOnThisSite() {
-        assertThat(AuthRoutes.safeNext("/chat")).isEqualTo("/chat");
-        assertThat(AuthRoutes.safeNext("/chat?room=general&x=%7F")).isEqualTo("/chat?room=general&x=%7F");
-        assertThat(AuthRoutes.safeNext("/chat\u007f")).isEqualTo("/");
-        assertThat(AuthRoutes.safeNext("/caf\u00e9")).isEqualTo("/");
-        assertThat(AuthRoutes.safeNext("/a b")).isEqualTo("/");
-        assertThat(AuthRoutes.safeNext("/\tevil")).isEqualTo("/");
-        assertThat(AuthRoutes.safeNext("//evil.example/x")).isEqualTo("/");
-        assertThat(AuthRoutes.safeNext("https://evil.example")).isEqualTo("/");
-        assertThat(AuthRoutes.safeNext("/\\evil.example")).isEqualTo("/");
-        assertThat(AuthRoutes.safeNext(null)).isEqualTo("/");
+        assertThat(LoginPages.safeNext("/chat")).isEqualTo("/chat");
+        assertThat(LoginPages.safeNext("/chat?room=general&x=%7F")).isEqualTo("/chat?room=general&x=%7F");
+        assertThat(LoginPages.safeNext("/chat\u007f")).isEqualTo("/");
+        assertThat(LoginPages.safeNext("/caf\u00e9")).isEqualTo("/");
+        assertThat(LoginPages.safeNext("/a b")).isEqualTo("/");
+        assertThat(LoginPages.safeNext("/\tevil")).isEqualTo("/");
+        assertThat(LoginPages.safeNext("//evil.example/x")).isEqualTo("/");
+        assertThat(LoginPages.safeNext("https://evil.example")).isEqualTo("/");
+        assertThat(LoginPages.safeNext("/\\evil.example")).isEqualTo("/");
+        assertThat(LoginPages.safeNext(null)).isEqualTo("/");
     }
 }

@@ -1,7 +1,10 @@
-package dev.nagare.auth;
+package dev.nagare.auth.socketio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nagare.auth.Account;
+import dev.nagare.auth.Tokens;
+import dev.nagare.auth.WebClient;
 import dev.nagare.server.Setting;
 import dev.nagare.testing.TestServer;
 import io.socket.client.IO;

@@ -1,7 +1,8 @@
-package dev.nagare.auth;
+package dev.nagare.auth.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nagare.auth.WebClient;
 import dev.nagare.server.Setting;
 import dev.nagare.testing.TestServer;
 import io.vertx.core.json.JsonObject;

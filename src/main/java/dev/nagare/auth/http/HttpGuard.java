@@ -1,0 +1,194 @@
+package dev.nagare.auth.http;
+
+import dev.nagare.auth.Access;
+import dev.nagare.auth.Authenticator;
+import dev.nagare.auth.ClientAddress;
+import dev.nagare.auth.Principal;
+import dev.nagare.auth.Revocations;
+import dev.nagare.auth.Secrets;
+import dev.nagare.auth.Sessions;
+import dev.nagare.web.JsonReply;
+import io.vertx.core.Handler;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP guard handed to every module that serves requests, WebSocket upgrades included:
+ * {@link #attach()} puts the request's {@link Principal} (session cookie or bearer token) in the
+ * routing context, {@link #require()} and {@link #page(boolean)} demand a login, {@link #permit}
+ * demands a right, and {@link #endWithLogin(RoutingContext)} ends a stream or WebSocket whose login
+ * ends.
+ *
+ * <p>CSRF: once logged in, every state-changing request that relies on the session cookie must carry
+ * the session's token in {@code X-CSRF-Token} or a {@code csrf} form field. Requests authenticated
+ * by a bearer token need none.
+ */
+public final class HttpGuard {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpGuard.class);
+    /** The key of the request's principal in the routing context. */
+    public static final String PRINCIPAL = "nagare.principal";
+
+    private final Authenticator authenticator;
+    private final Revocations revocations;
+    private final ClientAddress clientAddress;
+
+    /** {@code revocations}: the signal that the sessions, tokens and accounts behind {@code authenticator} fire. */
+    public HttpGuard(Authenticator authenticator, Revocations revocations, ClientAddress clientAddress) {
+        this.authenticator = authenticator;
+        this.revocations = revocations;
+        this.clientAddress = clientAddress;
+    }
+
+    /** The principal {@link #attach()} found for this request, or null. */
+    public static Principal principal(RoutingContext ctx) {
+        return ctx.get(PRINCIPAL);
+    }
+
+    /** Attaches the request's principal (session cookie or bearer token), if any; never refuses. */
+    public Handler<RoutingContext> attach() {
+        return ctx -> {
+            if (ctx.get(PRINCIPAL) != null) {
+                ctx.next();
+                return;
+            }
+            // Paused while the store answers, so that nothing of the request (its end, or a WebSocket
+            // upgrade a later handler performs) is consumed before the next handler runs.
+            boolean ended = ctx.request().isEnded();
+            if (!ended) {
+                ctx.request().pause();
+            }
+            authenticator.find(bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)), cookieValue(ctx, Sessions.COOKIE))
+                    .onComplete(ar -> {
+                        if (ar.succeeded() && ar.result().isPresent()) {
+                            ctx.put(PRINCIPAL, ar.result().get());
+                        }
+                        if (!ended) {
+                            ctx.request().resume();
+                        }
+                        ctx.next();
+                    });
+        };
+    }
+
+    /**
+     * For routes that need a login: API paths answer 401 JSON, pages redirect to /login; a
+     * state-changing request authenticated by the cookie must carry the session's CSRF token.
+     */
+    public Handler<RoutingContext> require() {
+        return ctx -> {
+            Principal p = ctx.get(PRINCIPAL);
+            boolean api = ctx.request().path().startsWith("/api/");
+            if (p == null) {
+                if (api) {
+                    JsonReply.error(ctx, 401, "Authentication required: log in, or send Authorization: Bearer <token>.");
+                } else {
+                    toLogin(ctx);
+                }
+                return;
+            }
+            if (p.viaCookie() && changesState(ctx.request().method()) && !csrfOk(ctx, p)) {
+                LOG.info("CSRF token missing or wrong on {} {} from {}", ctx.request().method(), ctx.request().path(),
+                        clientAddress.of(ctx.request()));
+                JsonReply.error(ctx, 403, "Missing or wrong CSRF token: send the session's token in X-CSRF-Token.");
+                return;
+            }
+            ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+            ctx.next();
+        };
+    }
+
+    /**
+     * For pages (after {@link #attach()}): people who are not logged in go to the login form and come
+     * back here afterwards, unless {@code guestsAllowed}. The page is never cached.
+     */
+    public Handler<RoutingContext> page(boolean guestsAllowed) {
+        return ctx -> {
+            if (ctx.get(PRINCIPAL) != null || guestsAllowed) {
+                ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+                ctx.next();
+                return;
+            }
+            toLogin(ctx);
+        };
+    }
+
+    /**
+     * The request's principal if it has the right {@code action:resource}; otherwise answers 401
+     * (nobody logged in) or 403 (not allowed) with a JSON reason and returns null. For routes after
+     * {@link #attach()}, WebSocket upgrades included (before {@code toWebSocket()}).
+     */
+    public static Principal permit(RoutingContext ctx, String action, String resource) {
+        Principal p = ctx.get(PRINCIPAL);
+        switch (Access.check(p, action, resource)) {
+            case NO_LOGIN -> {
+                JsonReply.error(ctx, 401, "Log in, or send Authorization: Bearer <token>, for " + resource + ".");
+                return null;
+            }
+            case DENIED -> {
+                JsonReply.error(ctx, 403, "Not allowed: " + action + " " + resource + " needs the right "
+                        + Access.right(action, resource) + ".");
+                return null;
+            }
+            default -> {
+                return p;
+            }
+        }
+    }
+
+    /**
+     * For a long-lived response (SSE, MJPEG, audio) opened after {@link #attach()}: when the login it
+     * was opened with ends (logout, password change, account deletion, token revoked or expired), the
+     * response is cut at once. Call it once the stream has started; nothing to undo when it ends.
+     */
+    public void endWithLogin(RoutingContext ctx) {
+        HttpServerResponse res = ctx.response();
+        String path = ctx.request().path();
+        revocations.track(ctx.get(PRINCIPAL), reason -> {
+            LOG.info("Ending the stream {} of a login that ended ({})", path, reason);
+            res.reset();
+        }, () -> !res.closed() && !res.ended());
+    }
+
+    /** The same for a WebSocket (audio and video publishing and listening): closed with 1008 and the reason. */
+    public void endWithLogin(RoutingContext ctx, ServerWebSocket ws) {
+        revocations.track(ctx.get(PRINCIPAL), reason -> ws.close((short) 1008, "login ended: " + reason),
+                () -> !ws.isClosed());
+    }
+
+    /** Whether a cookie-authenticated request carries its session's CSRF token (header or form field). */
+    static boolean csrfOk(RoutingContext ctx, Principal p) {
+        String sent = ctx.request().getHeader("X-CSRF-Token");
+        if (sent == null) {
+            sent = ctx.request().getFormAttribute("csrf");
+        }
+        return Secrets.same(sent, p.csrf());
+    }
+
+    static String cookieValue(RoutingContext ctx, String name) {
+        Cookie c = ctx.request().getCookie(name);
+        return c == null ? null : c.getValue();
+    }
+
+    /** The token of an {@code Authorization: Bearer <token>} header; null for none or another scheme. */
+    private static String bearer(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7) : null;
+    }
+
+    private static boolean changesState(HttpMethod m) {
+        return m != HttpMethod.GET && m != HttpMethod.HEAD && m != HttpMethod.OPTIONS;
+    }
+
+    private static void toLogin(RoutingContext ctx) {
+        ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION,
+                "/login?next=" + URLEncoder.encode(ctx.request().path(), StandardCharsets.UTF_8)).end();
+    }
+}

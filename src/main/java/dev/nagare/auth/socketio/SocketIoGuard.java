@@ -1,0 +1,136 @@
+package dev.nagare.auth.socketio;
+
+import dev.nagare.auth.Access;
+import dev.nagare.auth.AuthException;
+import dev.nagare.auth.Authenticator;
+import dev.nagare.auth.Principal;
+import dev.nagare.auth.Role;
+import dev.nagare.auth.Sessions;
+import dev.nagare.socketio.ConnectError;
+import dev.nagare.socketio.ConnectMiddleware;
+import dev.nagare.socketio.PacketMiddleware;
+import dev.nagare.socketio.Socket;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Socket.IO guard handed to the namespaces: {@link #connect()} admits a socket as a
+ * {@link Principal} (kept in {@code socket.data()}, so that recovery restores it), then
+ * {@link #requireRight} and {@link #requireOnEvent} check its rights at connect and on each event.
+ * Ending a login disconnects its sockets: see {@link SocketRevoker}.
+ */
+public final class SocketIoGuard {
+    private static final Logger LOG = LoggerFactory.getLogger(SocketIoGuard.class);
+    /** The key of the principal in {@code socket.data()}. */
+    public static final String PRINCIPAL = "principal";
+
+    private final Authenticator authenticator;
+    private final boolean guests;
+
+    /** {@code guests}: whether a client without a login is admitted as a guest rather than refused. */
+    public SocketIoGuard(Authenticator authenticator, boolean guests) {
+        this.authenticator = authenticator;
+        this.guests = guests;
+    }
+
+    /** The principal a Socket.IO connection was admitted as (see {@link #connect()}), or null. */
+    public static Principal principal(Socket socket) {
+        return socket.data().get(PRINCIPAL) instanceof Principal p ? p : null;
+    }
+
+    /**
+     * Connect middleware: the token in the CONNECT auth payload ({@code io({auth: {token}})}) or the
+     * session cookie of the handshake. Refuses with CONNECT_ERROR "unauthorized" otherwise (unless
+     * guests are allowed).
+     *
+     * <p>It also runs when a dropped socket recovers its state: the recovery is refused with
+     * "session ended" unless the login it presents now is the very one it was admitted with, still
+     * live (a logout, password change, deletion or revoked token while it was away ends it).
+     */
+    public ConnectMiddleware connect() {
+        return socket -> {
+            Principal before = principal(socket); // restored with the socket's data when it recovers
+            Object token = socket.auth().get("token");
+            return authenticator.find(token instanceof String t ? t : null,
+                            cookieFromHeader(socket.handshake().header("cookie"), Sessions.COOKIE))
+                    .compose(p -> {
+                        Principal now = p.orElse(null);
+                        if (now == null && guests) {
+                            now = new Principal(0, "guest-" + socket.id().substring(0, 6), Role.GUEST, null, null, null);
+                        }
+                        if (socket.recovered() && !sameLogin(before, now)) {
+                            LOG.info("Recovery of a socket of '{}' refused: its login has ended",
+                                    before == null ? "?" : before.username());
+                            return Future.failedFuture(new ConnectError("session ended", Map.of("code",
+                                    "SESSION_ENDED", "hint", "log in again, then connect anew")));
+                        }
+                        if (now != null) {
+                            socket.data().put(PRINCIPAL, now);
+                            return Future.<Void>succeededFuture();
+                        }
+                        return Future.failedFuture(new ConnectError("unauthorized", Map.of("code", "UNAUTHORIZED",
+                                "hint", "log in first, or connect with io(url, {auth: {token}})")));
+                    });
+        };
+    }
+
+    /** Connect middleware (after {@link #connect()}): the principal must have {@code action:resource}. */
+    public static ConnectMiddleware requireRight(String action, String resource) {
+        return socket -> {
+            if (Access.permits(principal(socket), action, resource)) {
+                return Future.succeededFuture();
+            }
+            return Future.failedFuture(new ConnectError("forbidden", Map.of("code", "FORBIDDEN",
+                    "right", Access.right(action, resource))));
+        };
+    }
+
+    /**
+     * Packet middleware checked on every {@code event}: the principal must have
+     * {@code action:resourceOf(args)}. A refused event is dropped, and the client is told with an
+     * ack {@code {"error":"forbidden",...}} when it asked for one, else a {@code nagare:error} event.
+     */
+    public static PacketMiddleware requireOnEvent(String event, String action, Function<List<Object>, String> resourceOf) {
+        return (socket, packet) -> {
+            if (!event.equals(packet.get(0))) {
+                return Future.succeededFuture();
+            }
+            String resource;
+            try {
+                resource = resourceOf.apply(packet.subList(1, packet.size()));
+            } catch (RuntimeException e) {
+                resource = null;
+            }
+            if (resource != null && Access.permits(principal(socket), action, resource)) {
+                return Future.succeededFuture();
+            }
+            String right = Access.right(action, resource == null ? "?" : resource);
+            socket.emit("nagare:error", Map.of("event", event, "error", "forbidden",
+                    "message", "Not allowed: " + right));
+            return Future.failedFuture(new AuthException("forbidden: " + right));
+        };
+    }
+
+    private static boolean sameLogin(Principal before, Principal now) {
+        return before != null && now != null && before.userId() == now.userId()
+                && Objects.equals(before.credential(), now.credential());
+    }
+
+    static String cookieFromHeader(String header, String name) {
+        if (header == null) {
+            return null;
+        }
+        for (String part : header.split(";")) {
+            String p = part.trim();
+            if (p.startsWith(name + "=")) {
+                return p.substring(name.length() + 1);
+            }
+        }
+        return null;
+    }
+}

@@ -68,17 +68,20 @@ public final class Accounts {
             }
             long now = System.currentTimeMillis();
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO users(username, password_hash, role, created_at) VALUES (?, ?, ?, ?)",
-                    java.sql.Statement.RETURN_GENERATED_KEYS)) {
+                    "INSERT INTO users(username, password_hash, role, created_at) VALUES (?, ?, ?, ?) RETURNING id")) {
                 ps.setString(1, username);
                 ps.setString(2, hash);
                 ps.setString(3, role.wire());
                 ps.setLong(4, now);
-                ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
+                try (ResultSet keys = ps.executeQuery()) {
                     keys.next();
                     return new Account(keys.getLong(1), username, role, now);
                 }
+            } catch (SQLException e) {
+                if (Store.uniqueViolation(e)) { // the same name, created by another node or command meanwhile
+                    throw new AuthSqlException("User name '" + username + "' is taken.");
+                }
+                throw e;
             }
         })).recover(Accounts::unwrap);
     }
@@ -114,6 +117,7 @@ public final class Accounts {
             // password may have made some), and through the revocation signal its sockets and streams.
             deleteWhere(c, "DELETE FROM sessions WHERE user_id = ?", row.account().id());
             deleteWhere(c, "DELETE FROM tokens WHERE user_id = ?", row.account().id());
+            AuthChanges.bump(c);
             return row.account().id();
         })).recover(Accounts::unwrap).map(id -> {
             revocations.revoke(Revocations.Revocation.ofAccount(id, "password changed"));
@@ -132,6 +136,7 @@ public final class Accounts {
                 ps.setLong(1, row.account().id());
                 ps.executeUpdate();
             }
+            AuthChanges.bump(c);
             return row.account().id();
         }).map(id -> {
             if (id > 0) {
@@ -152,7 +157,7 @@ public final class Accounts {
         return store.transact(c -> {
             List<Account> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, username, role, created_at FROM users ORDER BY username");
+                    "SELECT id, username, role, created_at FROM users ORDER BY lower(username), username");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Account(rs.getLong(1), rs.getString(2), Role.parse(rs.getString(3)), rs.getLong(4)));
@@ -181,7 +186,7 @@ public final class Accounts {
                 throw new AuthSqlException("No user '" + username + "'.");
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT OR IGNORE INTO grants(user_id, grant_text) VALUES (?, ?)")) {
+                    "INSERT INTO grants(user_id, grant_text) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
                 ps.setLong(1, row.account().id());
                 ps.setString(2, right);
                 ps.executeUpdate();
@@ -229,7 +234,7 @@ public final class Accounts {
 
     private static Row findRow(Connection c, String username) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, username, role, created_at, password_hash FROM users WHERE username = ?")) {
+                "SELECT id, username, role, created_at, password_hash FROM users WHERE lower(username) = lower(?)")) {
             ps.setString(1, username);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {

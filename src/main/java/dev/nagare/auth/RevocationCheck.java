@@ -3,9 +3,6 @@ package dev.nagare.auth;
 import dev.nagare.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,14 +16,14 @@ import org.slf4j.LoggerFactory;
  * revoke}) runs as another process on the same SQLite file, and sessions and tokens reach their
  * absolute timeout or expiry while a socket is open.
  *
- * <p>How quickly live access ends then: every {@value #CHECK_EVERY_MS} ms this asks SQLite's
- * {@code PRAGMA data_version}, which changes only when <em>another</em> connection (process) has
- * committed; when it changed, and in any case every {@value #SWEEP_EVERY_MS} ms, it looks up the
- * logins of every live socket and stream ({@link Revocations#live()}, one query per 500) and fires
- * {@link Revocations} for each one that no longer stands. So a {@code nagare user passwd} ends the
- * account's sockets and streams within about a second (plus the query), an expiry within 15 s.
- * On a store without {@code data_version} only the 15 s sweep runs. Requests and new connections
- * are never affected by this delay: each one is checked against the store when it comes.
+ * <p>How quickly live access ends then: every {@value #CHECK_EVERY_MS} ms this reads the store's
+ * counter of login-ending changes ({@link AuthChanges}, bumped in the same transaction as a new
+ * password, a deleted account, a logout or a revoked token, by any process or node); when it moved,
+ * and in any case every {@value #SWEEP_EVERY_MS} ms, it looks up the logins of every live socket and
+ * stream ({@link Revocations#live()}, one query per 500) and fires {@link Revocations} for each one
+ * that no longer stands. So a {@code nagare user passwd} ends the account's sockets and streams within
+ * about a second (plus the query), an expiry within 15 s. Requests and new connections are never
+ * affected by this delay: each one is checked against the store when it comes.
  */
 public final class RevocationCheck {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationCheck.class);
@@ -39,8 +36,7 @@ public final class RevocationCheck {
     private final Tokens tokens;
     private final Revocations revocations;
     private long timer = -1;
-    private long dataVersion = Long.MIN_VALUE;
-    private boolean dataVersionWorks = true;
+    private long epoch = Long.MIN_VALUE;
     private long lastSweep;
     private boolean running;
 
@@ -91,25 +87,12 @@ public final class RevocationCheck {
         });
     }
 
-    /** Whether another process committed to the store since the last call. */
+    /** Whether a login-ending change was committed (by anyone) since the last call. */
     private Future<Boolean> changedElsewhere() {
-        if (!dataVersionWorks) {
-            return Future.succeededFuture(false);
-        }
-        return store.transact(c -> {
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA data_version")) {
-                return rs.next() ? rs.getLong(1) : Long.MIN_VALUE;
-            }
-        }).map(v -> {
-            boolean changed = dataVersion != Long.MIN_VALUE && v != dataVersion;
-            dataVersion = v;
+        return store.transact(AuthChanges::read).map(v -> {
+            boolean changed = epoch != Long.MIN_VALUE && v != epoch;
+            epoch = v;
             return changed;
-        }).recover(e -> {
-            if (e instanceof SQLException) {
-                dataVersionWorks = false; // not SQLite: the periodic sweep alone
-                return Future.succeededFuture(false);
-            }
-            return Future.failedFuture(e);
         });
     }
 

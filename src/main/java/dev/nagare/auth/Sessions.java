@@ -127,7 +127,10 @@ public final class Sessions {
                 ps.setString(1, hash);
                 try (ResultSet rs = ps.executeQuery()) {
                     long user = rs.next() ? rs.getLong(1) : 0;
-                    delete(c, hash);
+                    if (user > 0) {
+                        delete(c, hash);
+                        AuthChanges.bump(c);
+                    }
                     return user;
                 }
             }

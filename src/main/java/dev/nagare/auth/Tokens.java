@@ -53,19 +53,18 @@ public final class Tokens {
         Long expires = ttl == null ? null : now + ttl.toMillis();
         return store.transact(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO tokens(token_hash, user_id, name, scopes,"
-                    + " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)", java.sql.Statement.RETURN_GENERATED_KEYS)) {
+                    + " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
                 ps.setString(1, Secrets.sha256(secret));
                 ps.setLong(2, account.id());
                 ps.setString(3, name);
                 ps.setString(4, String.join(" ", scopes));
                 ps.setLong(5, now);
                 if (expires == null) {
-                    ps.setNull(6, java.sql.Types.INTEGER);
+                    ps.setNull(6, java.sql.Types.BIGINT);
                 } else {
                     ps.setLong(6, expires);
                 }
-                ps.executeUpdate();
-                try (ResultSet keys = ps.getGeneratedKeys()) {
+                try (ResultSet keys = ps.executeQuery()) {
                     keys.next();
                     return new Created(secret, new Info(keys.getLong(1), account.username(), name, scopes, now, expires));
                 }
@@ -132,9 +131,12 @@ public final class Tokens {
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM tokens WHERE id = ?")) {
-                ps.setLong(1, id);
-                ps.executeUpdate();
+            if (hash != null) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM tokens WHERE id = ?")) {
+                    ps.setLong(1, id);
+                    ps.executeUpdate();
+                }
+                AuthChanges.bump(c);
             }
             return hash == null ? null : Revocations.Revocation.ofCredential(user, credential(hash), "token revoked");
         }).map(r -> {

@@ -7,7 +7,6 @@ import dev.nagare.auth.PasswordHasher;
 import dev.nagare.auth.Role;
 import dev.nagare.auth.Scopes;
 import dev.nagare.auth.Tokens;
-import dev.nagare.store.SqliteStore;
 import dev.nagare.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -98,7 +97,7 @@ final class AccountCommands {
         Vertx vertx = Vertx.vertx();
         Store store = null;
         try {
-            store = SqliteStore.open(vertx, config.dataDir()).await(30, TimeUnit.SECONDS);
+            store = Store.open(vertx, config.store(), Store.COMPONENTS).await(30, TimeUnit.SECONDS);
             Accounts accounts = new Accounts(store, vertx, new PasswordHasher());
             Tokens tokens = new Tokens(store);
             String name = leaf.commandSpec().name();

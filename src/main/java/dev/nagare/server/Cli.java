@@ -86,6 +86,9 @@ public final class Cli {
         if (command != parsed && ("user".equals(name) || "token".equals(name))) {
             return new AccountCommands(out, err, stdin).run(name, leaf, config);
         }
+        if (command != parsed && "store".equals(name)) {
+            return new StoreCommands(out, err).run(leaf, config);
+        }
         return serve(config);
     }
 
@@ -172,6 +175,7 @@ public final class Cli {
         serve.usageMessage().description("Run the server (the default command).");
         root.addSubcommand("serve", serve);
         AccountCommands.addTo(root, Cli::serveSpec);
+        StoreCommands.addTo(root, Cli::serveSpec);
         CommandSpec audio = serveSpec("audio");
         audio.usageMessage().description("Audio capture devices.");
         CommandSpec devices = serveSpec("devices");

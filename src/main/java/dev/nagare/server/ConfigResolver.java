@@ -5,6 +5,7 @@ import dev.nagare.apps.feed.FeedConfig;
 import dev.nagare.apps.feed.FeedSpec;
 import dev.nagare.apps.game.GameConfig;
 import dev.nagare.sse.SseConfig;
+import dev.nagare.store.StoreConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -112,9 +113,31 @@ public final class ConfigResolver {
                 new FeedConfig(number(raw, Setting.FEED_MAX_SKEW, 0, 86_400_000),
                         (int) number(raw, Setting.FEED_HISTORY_REQUESTS, 1, 1000),
                         number(raw, Setting.FEED_HISTORY_RATE, 1, 100_000)),
-                Duration.ofSeconds(number(raw, Setting.VIDEO_STALL_TIMEOUT, 1, 3_600)));
+                Duration.ofSeconds(number(raw, Setting.VIDEO_STALL_TIMEOUT, 1, 3_600)),
+                store(raw));
         checkTls(config, raw);
         return config;
+    }
+
+    private static StoreConfig store(Map<Setting, Raw> raw) {
+        Raw url = raw.get(Setting.STORE);
+        String password = raw.containsKey(Setting.STORE_PASSWORD) ? raw.get(Setting.STORE_PASSWORD).value() : null;
+        Raw file = raw.get(Setting.STORE_PASSWORD_FILE);
+        if (password == null && file != null) {
+            try {
+                java.util.List<String> lines = java.nio.file.Files.readAllLines(Path.of(file.value()));
+                password = lines.isEmpty() ? "" : lines.get(0).strip();
+            } catch (java.io.IOException | RuntimeException e) {
+                throw invalid(Setting.STORE_PASSWORD_FILE, file, "cannot read it (" + e.getMessage() + ")");
+            }
+        }
+        try {
+            return StoreConfig.parse(url.value(), path(raw, Setting.DATA_DIR), password,
+                    (int) number(raw, Setting.STORE_POOL, 1, 1000));
+        } catch (IllegalArgumentException e) {
+            // Not the value itself: a URL may carry a password.
+            throw new ConfigException("Invalid value for store (from " + url.source() + "): " + e.getMessage() + ".");
+        }
     }
 
     private static SseConfig sse(Map<Setting, Raw> raw) {

@@ -38,7 +38,6 @@ import dev.nagare.socketio.SocketIoConfig;
 import dev.nagare.socketio.SocketIoServer;
 import dev.nagare.sse.SseChannels;
 import dev.nagare.sse.SseRoutes;
-import dev.nagare.store.SqliteStore;
 import dev.nagare.store.Store;
 import dev.nagare.web.SameOrigin;
 import dev.nagare.web.SecurityHeaders;
@@ -121,7 +120,7 @@ public final class Nagare {
         vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setFileSystemOptions(new FileSystemOptions()
                 .setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
         try {
-            store = await(SqliteStore.open(vertx, config.dataDir()), "open the store in " + config.dataDir());
+            store = await(Store.open(vertx, config.store(), Store.COMPONENTS), "open the store " + config.store().describe());
             PasswordPolicy.load(); // the breached-password list, read here rather than on an event loop
             // Ending a login (logout, new password, deletion, revoked token) ends its sockets and streams.
             Revocations revocations = new Revocations();

@@ -13,6 +13,17 @@ public enum Setting {
             "Interface to listen on. Use 0.0.0.0 to accept connections from other machines."),
     PORT("port", "PORT", "8080", "TCP port to listen on; 0 picks a free port."),
     DATA_DIR("data-dir", "DIR", "./data", "Directory for the SQLite database and other state."),
+    STORE("store", "sqlite|URL", "sqlite",
+            "Where accounts, chat history and feed samples live: sqlite (nagare.db under --data-dir) or a"
+                    + " PostgreSQL 15+ database, postgres://USER@HOST:PORT/DATABASE (add ?sslmode=require for TLS)."
+                    + " Its password comes from NAGARE_STORE_PASSWORD or --store-password-file."),
+    STORE_PASSWORD("store-password", "PASSWORD", null,
+            "Password of the PostgreSQL user of --store. Prefer the environment variable (a command line is"
+                    + " visible to every local user) or --store-password-file."),
+    STORE_PASSWORD_FILE("store-password-file", "FILE", null,
+            "File whose first line is the password of the PostgreSQL user of --store."),
+    STORE_POOL("store-pool", "COUNT", "8",
+            "PostgreSQL connections this server keeps open (and store transactions it runs at once)."),
     CONFIG("config", "FILE", null, "YAML config file whose keys are these option names."),
     LOG_FORMAT("log-format", "text|json", "text", "Log line format on standard output."),
     ACCESS_LOG("access-log", "true|false", "false", "Log one line per HTTP request."),

@@ -1,93 +1,51 @@
 package dev.nagare.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vertx.core.Vertx;
+import dev.nagare.testing.StoreBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.Statement;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class SqliteStoreTest {
-    @TempDir
-    Path dir;
-    Vertx vertx;
-
-    @BeforeEach
-    void setUp() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        vertx.close().await(10, TimeUnit.SECONDS);
-    }
-
-    private Store open() throws Exception {
-        return SqliteStore.open(vertx, dir.resolve("data")).await(10, TimeUnit.SECONDS);
+class SqliteStoreTest extends StoreContract {
+    @Override
+    StoreBackend backend() {
+        return StoreBackend.SQLITE;
     }
 
     @Test
-    void openingCreatesTheDataDirAndAppliesEveryMigration() throws Exception {
+    void closingCheckpointsTheWriteAheadLogIntoTheFile() throws Exception {
         Store store = open();
-        assertThat(Files.exists(dir.resolve("data").resolve("nagare.db"))).isTrue();
-        assertThat(store.schemaVersion()).isGreaterThanOrEqualTo(1);
-        String instance = store.transact(c -> queryString(c.createStatement(), "SELECT id FROM instance"))
-                .await(5, TimeUnit.SECONDS);
-        assertThat(instance).matches("[0-9a-f]{32}");
-        store.close().await(5, TimeUnit.SECONDS);
+        await(store.close());
+        Path wal = dir.resolve("data").resolve("nagare.db-wal");
+        assertThat(Files.exists(wal) && Files.size(wal) > 0).isFalse();
     }
 
     @Test
-    void dataSurvivesAReopenAndMigrationsAreNotReapplied() throws Exception {
-        Store first = open();
-        String id = first.transact(c -> queryString(c.createStatement(), "SELECT id FROM instance"))
-                .await(5, TimeUnit.SECONDS);
-        first.close().await(5, TimeUnit.SECONDS);
-
-        Store second = open();
-        assertThat(second.transact(c -> queryString(c.createStatement(), "SELECT id FROM instance"))
-                .await(5, TimeUnit.SECONDS)).isEqualTo(id);
-        assertThat(second.transact(c -> queryString(c.createStatement(),
-                "SELECT COUNT(*) FROM schema_version WHERE version = 1")).await(5, TimeUnit.SECONDS)).isEqualTo("1");
-        second.close().await(5, TimeUnit.SECONDS);
-    }
-
-    @Test
-    void aFailedTransactionRollsBackEverything() throws Exception {
-        Store store = open();
-        store.transact(c -> c.createStatement().execute("CREATE TABLE t (v INTEGER)")).await(5, TimeUnit.SECONDS);
-        assertThatThrownBy(() -> store.transact(c -> {
-            c.createStatement().execute("INSERT INTO t VALUES (1)");
-            throw new SQLException("boom");
-        }).await(5, TimeUnit.SECONDS)).hasMessageContaining("boom");
-        assertThat(store.transact(c -> queryString(c.createStatement(), "SELECT COUNT(*) FROM t"))
-                .await(5, TimeUnit.SECONDS)).isEqualTo("0");
-        store.close().await(5, TimeUnit.SECONDS);
-    }
-
-    @Test
-    void theStoreRefusesWorkAfterClose() throws Exception {
-        Store store = open();
-        store.ping().await(5, TimeUnit.SECONDS);
-        store.close().await(5, TimeUnit.SECONDS);
-        assertThatThrownBy(() -> store.ping().await(5, TimeUnit.SECONDS)).hasMessageContaining("store is closed");
-        // The WAL was checkpointed into the main file on close.
-        assertThat(Files.exists(dir.resolve("data").resolve("nagare.db-wal"))
-                && Files.size(dir.resolve("data").resolve("nagare.db-wal")) > 0).isFalse();
-    }
-
-    private static String queryString(Statement st, String sql) throws SQLException {
-        try (st; ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
+    void aFileFromBeforeComponentsIsConvertedWithItsDataKept() throws Exception {
+        // The layout of releases before per-component migrations: one schema_version list, 1..5.
+        Path data = dir.resolve("data");
+        Files.createDirectories(data);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("nagare.db"));
+                Statement st = c.createStatement()) {
+            for (String script : List.of("instance/001", "auth/001", "auth/002", "chat/001", "feed/001")) {
+                Migrations.execute(c, new String(getClass().getResourceAsStream("/db/sqlite/" + script + ".sql")
+                        .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            st.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+            for (int v = 1; v <= 5; v++) {
+                st.execute("INSERT INTO schema_version VALUES (" + v + ", 0)");
+            }
+            st.execute("INSERT INTO users(username, password_hash, role, created_at) VALUES ('old', 'h', 'user', 1)");
         }
+        Store store = open();
+        assertThat(store.schema()).containsEntry("auth", 3).containsEntry("chat", 1).containsEntry("feed", 1);
+        assertThat(text(store, "SELECT username FROM users")).isEqualTo("old");
+        assertThat(text(store, "SELECT epoch FROM auth_changes")).isEqualTo("0");
+        await(store.close());
     }
 }

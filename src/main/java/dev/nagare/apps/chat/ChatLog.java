@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -59,12 +60,16 @@ public final class ChatLog {
         pending.clear();
         writing = true;
         store.transact(c -> {
-            // One bad message (a room deleted meanwhile) fails alone; SQLite rolls back just its statement.
+            // One bad message (a room deleted meanwhile) fails alone: each runs under its own savepoint,
+            // because on PostgreSQL a failed statement would otherwise abort the whole batch.
             List<Object> out = new ArrayList<>(batch.size());
             for (Pending m : batch) {
+                Savepoint sp = c.setSavepoint();
                 try {
                     out.add(insert(c, m));
+                    c.releaseSavepoint(sp);
                 } catch (SQLException e) {
+                    c.rollback(sp);
                     out.add(e);
                 }
             }
@@ -88,8 +93,9 @@ public final class ChatLog {
     }
 
     private static Appended insert(Connection c, Pending m) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO chat_messages"
-                + "(room, user_id, username, client_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO chat_messages"
+                + "(room, user_id, username, client_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT DO NOTHING")) {
             ps.setString(1, m.room());
             ps.setLong(2, m.userId());
             ps.setString(3, m.user());
@@ -225,7 +231,7 @@ public final class ChatLog {
     public Future<Boolean> createRoom(String name, long userId, long ts) {
         return store.transact(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT OR IGNORE INTO chat_rooms(name, created_by, created_at) VALUES (?, ?, ?)")) {
+                    "INSERT INTO chat_rooms(name, created_by, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
                 ps.setString(1, name);
                 ps.setLong(2, userId);
                 ps.setLong(3, ts);

@@ -23,7 +23,7 @@ final class FeedStore {
         return store.transact(c -> {
             List<FeedSample> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT ts, sample FROM (SELECT ts, sample FROM feed_samples"
-                    + " WHERE feed = ? AND ts >= ? ORDER BY ts DESC LIMIT ?) ORDER BY ts")) {
+                    + " WHERE feed = ? AND ts >= ? ORDER BY ts DESC LIMIT ?) AS recent ORDER BY ts")) {
                 ps.setString(1, feed);
                 ps.setLong(2, from);
                 ps.setInt(3, max);
@@ -90,7 +90,8 @@ final class FeedStore {
     Future<Void> remember(FeedSpec spec) {
         return store.transact(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT OR REPLACE INTO feed_specs(name, spec, created_at) VALUES (?, ?, ?)")) {
+                    "INSERT INTO feed_specs(name, spec, created_at) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (name) DO UPDATE SET spec = excluded.spec, created_at = excluded.created_at")) {
                 ps.setString(1, spec.name());
                 ps.setString(2, spec.toJson().encode());
                 ps.setLong(3, System.currentTimeMillis());

@@ -1,4 +1,4 @@
--- 005: samples of feeds that ask for persistence ("persist": true), kept for the feed's history window.
+-- feed 001: samples of feeds that ask for persistence ("persist": true), kept for the feed's history window.
 CREATE TABLE feed_samples (
   feed TEXT NOT NULL,
   ts INTEGER NOT NULL,

@@ -1,4 +1,4 @@
--- 002: accounts, login sessions and API tokens. Secrets are never stored: only their SHA-256.
+-- auth 001: accounts, login sessions and API tokens. Secrets are never stored: only their SHA-256.
 CREATE TABLE users (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   username TEXT NOT NULL UNIQUE COLLATE NOCASE,

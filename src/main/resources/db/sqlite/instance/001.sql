@@ -1,4 +1,4 @@
--- 001: instance metadata. Each app adds its own tables in later migrations.
+-- instance 001: metadata of this installation. Each component (auth, chat, feed) has its own migrations.
 CREATE TABLE instance (
   id TEXT PRIMARY KEY,
   created_at INTEGER NOT NULL

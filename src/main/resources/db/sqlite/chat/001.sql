@@ -1,4 +1,4 @@
--- 004: chat rooms and their messages. Messages keep the author's name as it was, so history
+-- chat 001: chat rooms and their messages. Messages keep the author's name as it was, so history
 -- survives an account's deletion; (user_id, client_id) makes a client's retries idempotent.
 CREATE TABLE chat_rooms (
   name TEXT PRIMARY KEY,

@@ -486,6 +486,11 @@ public final class Nagare {
                         + " (NAGARE_HOST) names an address of this machine, and that the port is allowed.";
             }
         }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql) { // its message says it all (where, and why)
+                return "Cannot " + what + ": " + sql.getMessage();
+            }
+        }
         return "Cannot " + what + ": " + e;
     }
 

@@ -150,7 +150,8 @@ final class AccountCommands {
             return Cli.EXIT_USAGE;
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-            err.println("nagare: " + (cause instanceof AuthException ? cause.getMessage() : cause.toString()));
+            err.println("nagare: " + (cause instanceof AuthException || cause instanceof java.sql.SQLException
+                    ? cause.getMessage() : cause.toString()));
             return Cli.EXIT_FAILURE;
         } finally {
             if (store != null) {

@@ -100,7 +100,7 @@ public final class Cli {
             LOG.info("Received SIG{}: draining (up to {} s)", signal, config.shutdownTimeout().toSeconds());
             terminate.countDown();
         });
-        Nagare nagare = Nagare.create(config);
+        Nagare nagare = Nagare.create(config.withAllAppsUnlessNamed()); // the command line runs every module by default
         try {
             nagare.start();
         } catch (StartupException e) {

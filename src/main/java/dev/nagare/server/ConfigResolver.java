@@ -5,6 +5,8 @@ import dev.nagare.apps.feed.FeedConfig;
 import dev.nagare.apps.feed.FeedSpec;
 import dev.nagare.apps.game.GameConfig;
 import dev.nagare.sse.SseConfig;
+import dev.nagare.media.FfmpegInput;
+import dev.nagare.media.audio.MicSpec;
 import dev.nagare.store.StoreConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -114,7 +116,8 @@ public final class ConfigResolver {
                         (int) number(raw, Setting.FEED_HISTORY_REQUESTS, 1, 1000),
                         number(raw, Setting.FEED_HISTORY_RATE, 1, 100_000)),
                 Duration.ofSeconds(number(raw, Setting.VIDEO_STALL_TIMEOUT, 1, 3_600)),
-                store(raw));
+                store(raw),
+                apps(raw));
         checkTls(config, raw);
         return config;
     }
@@ -188,16 +191,38 @@ public final class ConfigResolver {
         return java.util.Set.copyOf(out);
     }
 
-    private static String ffmpegStream(Map<Setting, Raw> raw, Setting setting) {
+    private static FfmpegInput ffmpegStream(Map<Setting, Raw> raw, Setting setting) {
         Raw r = raw.get(setting);
         if (r == null) {
             return null;
         }
-        if (!r.value().matches("[a-z0-9][a-z0-9_-]{0,31}=\\S.*")) {
-            throw invalid(setting, r, "expected NAME=INPUT-ARGS, e.g. cam=-f v4l2 -i /dev/video0"
-                    + " (name: lower-case letters, digits, '-', '_')");
+        try {
+            return FfmpegInput.parse(r.value());
+        } catch (IllegalArgumentException e) {
+            throw invalid(setting, r, e.getMessage());
         }
-        return r.value();
+    }
+
+    private static java.util.Set<String> apps(Map<Setting, Raw> raw) {
+        Raw r = raw.get(Setting.APPS);
+        if (r == null) {
+            return null;
+        }
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        if (r.value().trim().equalsIgnoreCase("none")) {
+            return out;
+        }
+        for (String part : r.value().split(",")) {
+            String name = part.trim().toLowerCase(Locale.ROOT);
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!Modules.names().contains(name)) {
+                throw invalid(Setting.APPS, r, "each must be one of " + String.join(", ", Modules.names()) + ", or none");
+            }
+            out.add(name);
+        }
+        return out;
     }
 
     private static Path optionalPath(Map<Setting, Raw> raw, Setting s) {
@@ -251,16 +276,16 @@ public final class ConfigResolver {
         }
     }
 
-    private static String audioMic(Map<Setting, Raw> raw) {
+    private static MicSpec audioMic(Map<Setting, Raw> raw) {
         Raw r = raw.get(Setting.AUDIO_MIC);
         if (r == null) {
             return null;
         }
-        if (!r.value().matches("[a-z0-9][a-z0-9_-]{0,31}=[^@]{1,100}(@(8000|11025|16000|22050|24000|32000|44100|48000)(/[12])?)?")) {
-            throw invalid(Setting.AUDIO_MIC, r, "expected NAME=DEVICE[@RATE[/CHANNELS]], e.g. mic=0@16000/1 (rates 8000 to"
-                    + " 48000, 1 or 2 channels)");
+        try {
+            return MicSpec.parse(r.value());
+        } catch (IllegalArgumentException e) {
+            throw invalid(Setting.AUDIO_MIC, r, e.getMessage());
         }
-        return r.value();
     }
 
     private static List<FeedSpec> feeds(Map<Setting, Raw> raw) {

@@ -1,12 +1,11 @@
 package dev.nagare.server;
 
 import dev.nagare.apps.chat.ChatApp;
-import dev.nagare.apps.chat.ChatRoutes;
-import dev.nagare.apps.feed.FeedApp;
+import dev.nagare.apps.chat.ChatModule;
 import dev.nagare.apps.feed.FeedHub;
-import dev.nagare.apps.feed.FeedRoutes;
+import dev.nagare.apps.feed.FeedModule;
 import dev.nagare.apps.game.GameApp;
-import dev.nagare.apps.game.GameRoutes;
+import dev.nagare.apps.game.GameModule;
 import dev.nagare.auth.Accounts;
 import dev.nagare.auth.AuthConfig;
 import dev.nagare.auth.Authenticator;
@@ -24,23 +23,17 @@ import dev.nagare.auth.http.LoginRoutes;
 import dev.nagare.auth.socketio.SocketIoGuard;
 import dev.nagare.auth.socketio.SocketRevoker;
 import dev.nagare.engine.EngineServer;
+import dev.nagare.media.audio.AudioModule;
 import dev.nagare.media.audio.AudioRoutes;
-import dev.nagare.media.audio.AudioStream;
-import dev.nagare.media.audio.FfmpegAudioSource;
-import dev.nagare.media.audio.PcmFormat;
-import dev.nagare.media.audio.ToneSource;
-import dev.nagare.media.video.FfmpegSource;
-import dev.nagare.media.video.TestPatternSource;
+import dev.nagare.media.video.VideoModule;
 import dev.nagare.media.video.VideoRoutes;
-import dev.nagare.media.video.VideoSettings;
-import dev.nagare.media.video.VideoStream;
 import dev.nagare.socketio.SocketIoConfig;
 import dev.nagare.socketio.SocketIoServer;
 import dev.nagare.sse.SseChannels;
-import dev.nagare.sse.SseRoutes;
 import dev.nagare.store.Store;
 import dev.nagare.web.SameOrigin;
 import dev.nagare.web.SecurityHeaders;
+import dev.nagare.web.ServerModule;
 import dev.nagare.web.StaticAssets;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -66,6 +59,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole server: {@code Nagare.create(config).start()}, then {@link #port()}, then {@link #stop()}.
  * {@code start} and {@code stop} block the calling thread and must not be called from an event loop.
+ *
+ * <p>The core (store, accounts and login, the Socket.IO server, SSE channels, health, the landing
+ * page) always runs; the modules {@link ServerConfig#apps()} names (chat, feed, game, video, audio,
+ * sse; see {@link Modules}) are assembled around it. Embedded, a server runs only the modules its
+ * config names, so an application's own {@code /chat} does not meet the built-in one; the command
+ * line runs them all unless {@code --apps} says otherwise.
  */
 public final class Nagare {
     private static final Logger LOG = LoggerFactory.getLogger(Nagare.class);
@@ -94,15 +93,11 @@ public final class Nagare {
     private volatile HttpGuard auth;
     private volatile SocketIoGuard socketAuth;
     private volatile LoginRoutes logins;
-    private volatile VideoRoutes video;
-    private volatile AudioRoutes audio;
-    private volatile ChatApp chat;
     private volatile SseChannels sse;
-    private volatile FeedHub feeds;
-    private volatile GameApp game;
-    private volatile dev.nagare.media.audio.AudioSource mic;
+    private volatile List<ServerModule> modules = List.of();
     private volatile boolean draining;
     private volatile boolean stopped;
+    private volatile Thread shutdownHook;
 
     private Nagare(ServerConfig config) {
         this.config = config;
@@ -115,12 +110,13 @@ public final class Nagare {
     /** Opens the store, mounts the routes and listens. Throws {@link StartupException} with a plain reason. */
     public Nagare start() {
         long t0 = System.nanoTime();
-        mic = config.audioMic() == null ? null : microphone(config.audioMic()); // a missing device stops us here
+        List<Modules.Kind> kinds = Modules.chosen(config.apps());
         // We serve the classpath ourselves (StaticAssets), so Vert.x needs no on-disk file cache.
         vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setFileSystemOptions(new FileSystemOptions()
                 .setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
         try {
-            store = await(Store.open(vertx, config.store(), Store.COMPONENTS), "open the store " + config.store().describe());
+            store = await(Store.open(vertx, config.store(), Modules.storeComponents(kinds)),
+                    "open the store " + config.store().describe());
             PasswordPolicy.load(); // the breached-password list, read here rather than on an event loop
             // Ending a login (logout, new password, deletion, revoked token) ends its sockets and streams.
             Revocations revocations = new Revocations();
@@ -154,13 +150,18 @@ public final class Nagare {
                 // The default namespace is for authenticated users (or guests where allowed).
                 io.of("/").use(socketAuth.connect());
                 sse = new SseChannels(home, config.sse());
-                feeds = new FeedHub(home, sse, store, config.feedLimits());
-                FeedApp.install(io, socketAuth.connect(), feeds);
-                game = GameApp.install(io, socketAuth.connect(), config.game(), home);
-                ChatApp.install(io, socketAuth.connect(), store, config.chat()).compose(app -> {
-                    chat = app;
-                    return feeds.start(config.feeds());
-                }).compose(ready -> {
+                Modules.Core core = new Modules.Core(vertx, home, config, store, io, auth, socketAuth, sse);
+                Future<Void> started = Future.succeededFuture();
+                try {
+                    modules = kinds.stream().map(k -> k.build().apply(core)).toList();
+                } catch (IllegalArgumentException e) { // only a capture device that is not there
+                    listening.fail(new StartupException("--audio-mic: " + e.getMessage(), e));
+                    return;
+                }
+                for (ServerModule m : modules) {
+                    started = started.compose(ignored -> m.start());
+                }
+                started.compose(ready -> {
                     HttpServer http = vertx.createHttpServer(httpOptions).requestHandler(router(engine))
                             .connectionHandler(guard.onConnection())
                             .invalidRequestHandler(ErrorPages::invalidRequest);
@@ -177,11 +178,17 @@ public final class Nagare {
             closeQuietly();
             throw e;
         }
+        // Embedded, a SIGTERM or the end of main drains the server as the command line's signal handler does.
+        Thread hook = new Thread(this::stop, "nagare-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        shutdownHook = hook;
         String url = baseUrl();
         if (redirectServer != null) {
             LOG.info("Plain HTTP on port {} redirects to {}", redirectServer.actualPort(), url);
         }
-        LOG.info("Nagare {} ready at {} (data dir {}, {} transport) in {} ms{}", Version.get(), url, config.dataDir(),
+        LOG.info("Nagare {} ready at {} (data dir {}, store {}, modules {}, {} transport) in {} ms{}", Version.get(), url,
+                config.dataDir(), store.describe(),
+                modules.isEmpty() ? "none" : String.join(",", modules.stream().map(ServerModule::name).toList()),
                 vertx.isNativeTransportEnabled() ? "native" : "NIO", (System.nanoTime() - t0) / 1_000_000,
                 "0.0.0.0".equals(config.host()) ? "; listening on all interfaces" : "");
         return this;
@@ -259,34 +266,49 @@ public final class Nagare {
         return socketAuth;
     }
 
-    /** Video streams ({@code /video/...}); the default one is the synthetic test pattern. */
+    /** The running modules, in start order. */
+    public List<ServerModule> modules() {
+        return modules;
+    }
+
+    /** The running module of {@code type}, or null when it is not among {@code --apps}. */
+    public <M extends ServerModule> M module(Class<M> type) {
+        return modules.stream().filter(type::isInstance).map(type::cast).findFirst().orElse(null);
+    }
+
+    /** Video streams ({@code /video/...}); null without the video module. */
     public VideoRoutes video() {
-        return video;
+        VideoModule m = module(VideoModule.class);
+        return m == null ? null : m.routes();
     }
 
-    /** Audio streams ({@code /audio/...}); the default one is a test tone. */
+    /** Audio streams ({@code /audio/...}); null without the audio module. */
     public AudioRoutes audio() {
-        return audio;
+        AudioModule m = module(AudioModule.class);
+        return m == null ? null : m.routes();
     }
 
-    /** The chat on {@code /chat} (and the guide's protocol on the default namespace). */
+    /** The chat on {@code /chat} (and the guide's protocol on the default namespace); null without it. */
     public ChatApp chat() {
-        return chat;
+        ChatModule m = module(ChatModule.class);
+        return m == null ? null : m.app();
     }
 
-    /** Server-Sent Events channels ({@code /sse/{channel}}); apps publish into them. */
+    /** Server-Sent Events channels; apps publish into them (the sse module serves them at {@code /sse/...}). */
     public SseChannels sse() {
         return sse;
     }
 
-    /** The data feeds ({@code /feeds}, {@code /sse/feed:<name>}, {@code /api/feeds}). */
+    /** The data feeds ({@code /feeds}, {@code /sse/feed:<name>}, {@code /api/feeds}); null without them. */
     public FeedHub feeds() {
-        return feeds;
+        FeedModule m = module(FeedModule.class);
+        return m == null ? null : m.hub();
     }
 
-    /** The arena game ({@code /game}). */
+    /** The arena game ({@code /game}); null without it. */
     public GameApp game() {
-        return game;
+        GameModule m = module(GameModule.class);
+        return m == null ? null : m.app();
     }
 
     /** The Socket.IO server (path /socket.io/); apps register their namespaces here. */
@@ -310,7 +332,17 @@ public final class Nagare {
         }
         stopped = true;
         draining = true;
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook runs (and finds us stopped)
+            }
+        }
         long timeout = config.shutdownTimeout().toMillis();
+        for (ServerModule m : modules) {
+            awaitQuietly(m.drain("server shutting down"), timeout, "drain " + m.name());
+        }
         for (Function<String, Future<Void>> hook : drainHooks) {
             awaitQuietly(hook.apply("server shutting down"), timeout, "close real-time sessions");
         }
@@ -320,15 +352,7 @@ public final class Nagare {
         if (server != null) {
             awaitQuietly(server.shutdown(timeout, TimeUnit.MILLISECONDS), timeout + 1000, "stop the HTTP server");
         }
-        if (video != null) {
-            video.close();
-        }
-        if (feeds != null) {
-            awaitQuietly(feeds.close(), 5000, "stop the feeds");
-        }
-        if (audio != null) {
-            audio.close();
-        }
+        stopModules();
         if (store != null) {
             awaitQuietly(store.close(), 10_000, "flush the store");
         }
@@ -354,31 +378,10 @@ public final class Nagare {
         router.route().handler(new SameOrigin(config.allowedOrigins(), engine.config().path()));
         new HealthHandler(store, () -> draining).mount(router);
         logins.mount(router);
-        video = new VideoRoutes(vertx, auth, config.videoStallTimeout());
-        video.add(new VideoStream(VideoRoutes.DEFAULT, new TestPatternSource(VideoSettings.defaults())));
-        if (config.videoFfmpeg() != null) {
-            String[] nameAndInput = config.videoFfmpeg().split("=", 2);
-            video.add(new VideoStream(nameAndInput[0], new FfmpegSource(nameAndInput[0], "ffmpeg",
-                    java.util.List.of(nameAndInput[1].trim().split("\\s+")), VideoSettings.defaults())));
-        }
         StaticAssets assets = new StaticAssets(vertx);
-        video.mount(router, assets);
-        audio = new AudioRoutes(vertx, auth);
-        audio.add(new AudioStream(AudioRoutes.DEFAULT, new ToneSource(PcmFormat.defaults(), config.toneHz()),
-                config.opusBitrate()));
-        if (config.audioFfmpeg() != null) {
-            String[] nameAndInput = config.audioFfmpeg().split("=", 2);
-            audio.add(new AudioStream(nameAndInput[0], new FfmpegAudioSource(nameAndInput[0], "ffmpeg",
-                    java.util.List.of(nameAndInput[1].trim().split("\\s+")), PcmFormat.defaults()), config.opusBitrate()));
+        for (ServerModule m : modules) {
+            m.mount(router, assets);
         }
-        if (mic != null) {
-            audio.add(new AudioStream(config.audioMic().split("=", 2)[0], mic, config.opusBitrate()));
-        }
-        audio.mount(router, assets);
-        new ChatRoutes(auth, config.guests()).mount(router, assets);
-        new SseRoutes(sse, auth, config.guests()).mount(router);
-        new FeedRoutes(feeds, auth, config.guests()).mount(router, assets);
-        new GameRoutes(game, auth, config.guests()).mount(router, assets);
         router.get("/").handler(assets.page("web/index.html"));
         router.head("/").handler(assets.page("web/index.html"));
         router.route("/assets/*").handler(assets.directory("/assets/", "web/assets", StaticAssets.CachePolicy.REVALIDATE));
@@ -391,25 +394,6 @@ public final class Nagare {
         router.route(engine.config().path() + "*").handler(ctx -> engine.handle(ctx.request()));
         ErrorPages.install(router);
         return router;
-    }
-
-    /** {@code NAME=DEVICE[@RATE[/CHANNELS]]} (checked by the config) as a Java Sound source. */
-    private static dev.nagare.media.audio.JavaSoundSource microphone(String spec) {
-        String device = spec.split("=", 2)[1];
-        int rate = 48_000;
-        int channels = 1;
-        int at = device.indexOf('@');
-        if (at >= 0) {
-            String[] f = device.substring(at + 1).split("/");
-            rate = Integer.parseInt(f[0]);
-            channels = f.length > 1 ? Integer.parseInt(f[1]) : 1;
-            device = device.substring(0, at);
-        }
-        try {
-            return dev.nagare.media.audio.JavaSoundSource.open(device, new PcmFormat(rate, channels));
-        } catch (IllegalArgumentException e) {
-            throw new StartupException("--audio-mic: " + e.getMessage(), e);
-        }
     }
 
     /** On first start the store has no account: create "admin" so that someone can log in. */
@@ -480,6 +464,11 @@ public final class Nagare {
         try {
             return future.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof StartupException startup) {
+                    throw startup;
+                }
+            }
             throw new StartupException(explain(e, what), e);
         }
     }
@@ -497,6 +486,11 @@ public final class Nagare {
                         + " (NAGARE_HOST) names an address of this machine, and that the port is allowed.";
             }
         }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql) { // its message says it all (where, and why)
+                return "Cannot " + what + ": " + sql.getMessage();
+            }
+        }
         return "Cannot " + what + ": " + e;
     }
 
@@ -508,8 +502,18 @@ public final class Nagare {
         }
     }
 
+    /** Stops the modules, last started first. */
+    private void stopModules() {
+        List<ServerModule> started = new java.util.ArrayList<>(modules);
+        java.util.Collections.reverse(started);
+        for (ServerModule m : started) {
+            awaitQuietly(m.stop(), 5000, "stop " + m.name());
+        }
+    }
+
     private void closeQuietly() {
         stopped = true;
+        stopModules();
         if (store != null) {
             awaitQuietly(store.close(), 10_000, "close the store");
         }

@@ -7,7 +7,10 @@ import dev.nagare.apps.feed.FeedSpec;
 import dev.nagare.apps.game.GameConfig;
 import dev.nagare.engine.EngineConfig;
 import dev.nagare.sse.SseConfig;
+import dev.nagare.media.FfmpegInput;
+import dev.nagare.media.audio.MicSpec;
 import dev.nagare.store.StoreConfig;
+import java.util.Set;
 import java.time.Duration;
 import java.util.List;
 
@@ -39,19 +42,20 @@ public record ServerConfig(
         int writeWindowMs,
         boolean websocketCompression,
         int upgradeHoldMs,
-        String videoFfmpeg,
-        String audioFfmpeg,
+        FfmpegInput videoFfmpeg,
+        FfmpegInput audioFfmpeg,
         ChatConfig chat,
         List<FeedSpec> feeds,
         GameConfig game,
-        String audioMic,
+        MicSpec audioMic,
         int opusBitrate,
         int toneHz,
         ConnectionLimits connections,
         SseConfig sse,
         FeedConfig feedLimits,
         Duration videoStallTimeout,
-        StoreConfig store) {
+        StoreConfig store,
+        Set<String> apps) {
 
     /**
      * Limits on connections of every kind (see {@link ConnectionGuard}).
@@ -78,7 +82,22 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, apps);
+    }
+
+    /**
+     * The same settings running the modules {@code names} (from {@link Modules#names()}); null: none
+     * named, which the command line takes as all of them and an embedding server as none.
+     */
+    public ServerConfig withApps(Set<String> names) {
+        return new ServerConfig(host, port, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store,
+                names == null ? null : java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(names)));
+    }
+
+    /** The modules to run when started from the command line: those named, or all. */
+    public ServerConfig withAllAppsUnlessNamed() {
+        return apps != null ? this : withApps(new java.util.LinkedHashSet<>(Modules.names()));
     }
 
     public ServerConfig withDataDir(Path newDataDir) {
@@ -86,7 +105,7 @@ public record ServerConfig(
                 shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout,
                 store.kind() == StoreConfig.Kind.SQLITE
                         ? new StoreConfig(StoreConfig.Kind.SQLITE, newDataDir, null, null, store.password(), store.poolSize())
-                        : store);
+                        : store, apps);
     }
 
     @Override

@@ -13,6 +13,10 @@ public enum Setting {
             "Interface to listen on. Use 0.0.0.0 to accept connections from other machines."),
     PORT("port", "PORT", "8080", "TCP port to listen on; 0 picks a free port."),
     DATA_DIR("data-dir", "DIR", "./data", "Directory for the SQLite database and other state."),
+    APPS("apps", "LIST", null,
+            "Modules to run, comma-separated: chat, feed, game, video, audio, sse. Unset: all of them when run"
+                    + " from the command line, none when embedded (Nagare.create). 'none': only login, health and"
+                    + " the Socket.IO server."),
     STORE("store", "sqlite|URL", "sqlite",
             "Where accounts, chat history and feed samples live: sqlite (nagare.db under --data-dir) or a"
                     + " PostgreSQL 15+ database, postgres://USER@HOST:PORT/DATABASE (add ?sslmode=require for TLS)."

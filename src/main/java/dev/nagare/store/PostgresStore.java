@@ -135,7 +135,7 @@ public final class PostgresStore implements Store {
             migrations.prepare(c);
             return null;
         });
-        schema = Map.copyOf(migrations.apply(components, work -> inTransaction(work), MIGRATION_LOCK));
+        schema = java.util.Collections.unmodifiableMap(migrations.apply(components, work -> inTransaction(work), MIGRATION_LOCK));
     }
 
     private static String rootMessage(Throwable e) {

@@ -138,7 +138,7 @@ public final class SqliteStore implements Store {
             convertLegacy(c);
             return null;
         });
-        schema = Map.copyOf(migrations.apply(components, work -> inTransaction(work), null));
+        schema = java.util.Collections.unmodifiableMap(migrations.apply(components, work -> inTransaction(work), null));
     }
 
     /** Turns the one list of versions (schema_version, before components) into per-component rows. */

@@ -110,6 +110,20 @@ class ServerProcessIT {
     }
 
     @Test
+    void anEmbeddedServerDrainsOnSigtermLikeTheCommandLine() throws Exception {
+        String jar = Path.of(System.getProperty("nagare.jar", "target/nagare.jar")).toAbsolutePath().toString();
+        String classpath = jar + java.io.File.pathSeparator + Path.of("target/test-classes").toAbsolutePath();
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home")).resolve("bin/java").toString(), "-cp",
+                classpath, EmbeddedMain.class.getName(), dir.resolve("data").toString());
+        try (Running server = new Running(new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start())) {
+            server.awaitLine(Pattern.compile("ready at http"));
+            server.process.toHandle().destroy(); // SIGTERM (Process.destroy() would also close our end of the pipe)
+            assertThat(server.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            server.awaitLine(Pattern.compile("Nagare stopped"));
+        }
+    }
+
+    @Test
     void aBadOptionPrintsAClearErrorAndExits2() throws Exception {
         try (Running server = start("--port", "not-a-port")) {
             assertThat(server.process.waitFor(20, TimeUnit.SECONDS)).isTrue();

@@ -46,7 +46,8 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         dataDir = Files.createTempDirectory("nagare-test-");
-        ServerConfig config = ConfigResolver.resolve(flags, Map.of()).withPort(0).withDataDir(dataDir);
+        // As the command line: every module unless the flags name some.
+        ServerConfig config = ConfigResolver.resolve(flags, Map.of()).withPort(0).withDataDir(dataDir).withAllAppsUnlessNamed();
         nagare = Nagare.create(config).start();
     }
 
@@ -68,7 +69,8 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 
     /** Starts a new server on the same port and data dir, as after a crash or a deploy. */
     public void startAgain() {
-        ServerConfig config = ConfigResolver.resolve(flags, Map.of()).withPort(port).withDataDir(dataDir);
+        ServerConfig config = ConfigResolver.resolve(flags, Map.of()).withPort(port).withDataDir(dataDir)
+                .withAllAppsUnlessNamed();
         nagare = Nagare.create(config).start();
     }
 

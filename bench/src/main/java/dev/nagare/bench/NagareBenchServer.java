@@ -54,7 +54,7 @@ public final class NagareBenchServer {
                 Setting.SHUTDOWN_TIMEOUT, "2"),
                 // Other settings (e.g. NAGARE_WRITE_WINDOW) from the environment, as for a user.
                 System.getenv());
-        Nagare n = Nagare.create(cfg).start();
+        Nagare n = Nagare.create(cfg.withAllAppsUnlessNamed()).start(); // every module, as the command line runs it
         if (o.has("token-file")) {
             Account admin = n.accounts().find("admin").await(10, TimeUnit.SECONDS).orElseThrow();
             Files.writeString(Path.of(o.str("token-file", "")),

@@ -36,7 +36,7 @@ class MicrophoneTest {
 
     @Test
     void anUnknownDeviceStopsTheStartWithTheList(@TempDir Path dir) {
-        var config = ConfigResolver.resolve(Map.of(Setting.AUDIO_MIC, "mic=no-such-device-here", Setting.PORT, "0",
+        var config = ConfigResolver.resolve(Map.of(Setting.APPS, "audio", Setting.AUDIO_MIC, "mic=no-such-device-here", Setting.PORT, "0",
                 Setting.DATA_DIR, dir.toString()), Map.of());
         assertThatThrownBy(() -> Nagare.create(config).start()).isInstanceOf(StartupException.class)
                 .hasMessageStartingWith("--audio-mic: No capture device 'no-such-device-here'.");

@@ -1,0 +1,60 @@
+package dev.nagare.apps.feed;
+
+import dev.nagare.auth.http.HttpGuard;
+import dev.nagare.socketio.ConnectMiddleware;
+import dev.nagare.socketio.SocketIoServer;
+import dev.nagare.sse.SseChannels;
+import dev.nagare.store.Store;
+import dev.nagare.web.ServerModule;
+import dev.nagare.web.StaticAssets;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import java.util.List;
+
+/** The data feeds ({@code /feeds}, {@code /api/feeds}, {@code /sse/feed:<name>}, the dashboard) as a module. */
+public final class FeedModule implements ServerModule {
+    public static final String NAME = "feed";
+
+    private final SocketIoServer io;
+    private final ConnectMiddleware auth;
+    private final FeedHub hub;
+    private final List<FeedSpec> feeds;
+    private final HttpGuard http;
+    private final boolean guests;
+
+    public FeedModule(Context home, SocketIoServer io, ConnectMiddleware auth, SseChannels sse, Store store,
+            FeedConfig config, List<FeedSpec> feeds, HttpGuard http, boolean guests) {
+        this.io = io;
+        this.auth = auth;
+        this.hub = new FeedHub(home, sse, store, config);
+        this.feeds = feeds;
+        this.http = http;
+        this.guests = guests;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Future<Void> start() {
+        FeedApp.install(io, auth, hub);
+        return hub.start(feeds);
+    }
+
+    @Override
+    public void mount(Router router, StaticAssets assets) {
+        new FeedRoutes(hub, http, guests).mount(router, assets);
+    }
+
+    @Override
+    public Future<Void> stop() {
+        return hub.close();
+    }
+
+    public FeedHub hub() {
+        return hub;
+    }
+}

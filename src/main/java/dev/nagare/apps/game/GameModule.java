@@ -1,0 +1,53 @@
+package dev.nagare.apps.game;
+
+import dev.nagare.auth.http.HttpGuard;
+import dev.nagare.socketio.ConnectMiddleware;
+import dev.nagare.socketio.SocketIoServer;
+import dev.nagare.web.ServerModule;
+import dev.nagare.web.StaticAssets;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+
+/** The arena game ({@code /game} namespace and page) as a module. */
+public final class GameModule implements ServerModule {
+    public static final String NAME = "game";
+
+    private final SocketIoServer io;
+    private final ConnectMiddleware auth;
+    private final GameConfig config;
+    private final Context home;
+    private final HttpGuard http;
+    private final boolean guests;
+    private volatile GameApp app;
+
+    public GameModule(SocketIoServer io, ConnectMiddleware auth, GameConfig config, Context home, HttpGuard http,
+            boolean guests) {
+        this.io = io;
+        this.auth = auth;
+        this.config = config;
+        this.home = home;
+        this.http = http;
+        this.guests = guests;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Future<Void> start() {
+        app = GameApp.install(io, auth, config, home);
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public void mount(Router router, StaticAssets assets) {
+        new GameRoutes(app, http, guests).mount(router, assets);
+    }
+
+    public GameApp app() {
+        return app;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.nagare.server;
+
+import dev.nagare.apps.chat.ChatModule;
+import dev.nagare.apps.feed.FeedModule;
+import dev.nagare.apps.game.GameModule;
+import dev.nagare.auth.http.HttpGuard;
+import dev.nagare.auth.socketio.SocketIoGuard;
+import dev.nagare.media.audio.AudioModule;
+import dev.nagare.media.video.VideoModule;
+import dev.nagare.socketio.SocketIoServer;
+import dev.nagare.sse.SseChannels;
+import dev.nagare.sse.SseModule;
+import dev.nagare.store.Store;
+import dev.nagare.web.ServerModule;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Every module the server can run, in the order they start and mount: adding one is one line here
+ * (its name, the store components it needs, how to build it from the server's core). {@code --apps}
+ * chooses among them ({@link ServerConfig#apps()}).
+ */
+public final class Modules {
+
+    /** What the core hands a module when it builds it. */
+    record Core(Vertx vertx, Context home, ServerConfig config, Store store, SocketIoServer io, HttpGuard http,
+            SocketIoGuard sockets, SseChannels sse) {
+    }
+
+    /** A module kind: its name, the store components it needs, and how to build it. */
+    record Kind(String name, List<String> storeComponents, Function<Core, ServerModule> build) {
+    }
+
+    private static final List<Kind> ALL = List.of(
+            new Kind(ChatModule.NAME, List.of("chat"), c -> new ChatModule(c.io(), c.sockets().connect(), c.store(),
+                    c.config().chat(), c.http(), c.config().guests())),
+            new Kind(FeedModule.NAME, List.of("feed"), c -> new FeedModule(c.home(), c.io(), c.sockets().connect(),
+                    c.sse(), c.store(), c.config().feedLimits(), c.config().feeds(), c.http(), c.config().guests())),
+            new Kind(GameModule.NAME, List.of(), c -> new GameModule(c.io(), c.sockets().connect(), c.config().game(),
+                    c.home(), c.http(), c.config().guests())),
+            new Kind(VideoModule.NAME, List.of(), c -> new VideoModule(c.vertx(), c.http(),
+                    c.config().videoStallTimeout(), c.config().videoFfmpeg())),
+            new Kind(AudioModule.NAME, List.of(), c -> new AudioModule(c.vertx(), c.http(), c.config().toneHz(),
+                    c.config().opusBitrate(), c.config().audioFfmpeg(), c.config().audioMic())),
+            new Kind(SseModule.NAME, List.of(), c -> new SseModule(c.sse(), c.http(), c.config().guests())));
+
+    /** The store components the core needs whatever the modules. */
+    static final List<String> CORE_COMPONENTS = List.of("instance", "auth");
+
+    private Modules() {
+    }
+
+    /** Every module name, in start order. */
+    public static List<String> names() {
+        return ALL.stream().map(Kind::name).toList();
+    }
+
+    /** The kinds {@code names} chooses (null: none), in start order. */
+    static List<Kind> chosen(Set<String> names) {
+        return names == null ? List.of() : ALL.stream().filter(k -> names.contains(k.name())).toList();
+    }
+
+    /** The store components the core and {@code kinds} need, in migration order. */
+    static List<String> storeComponents(List<Kind> kinds) {
+        List<String> out = new ArrayList<>(CORE_COMPONENTS);
+        kinds.forEach(k -> k.storeComponents().stream().filter(c -> !out.contains(c)).forEach(out::add));
+        return out;
+    }
+}

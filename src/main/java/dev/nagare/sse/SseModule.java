@@ -1,0 +1,41 @@
+package dev.nagare.sse;
+
+import dev.nagare.auth.http.HttpGuard;
+import dev.nagare.web.ServerModule;
+import dev.nagare.web.StaticAssets;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+
+/**
+ * Server-Sent Events endpoints ({@code /sse/{channel}}, {@code /stream}, {@code POST /api/sse/{channel}})
+ * as a module. The channels themselves belong to the server, so that apps (the feeds) publish into
+ * them whether or not these endpoints are mounted.
+ */
+public final class SseModule implements ServerModule {
+    public static final String NAME = "sse";
+
+    private final SseChannels channels;
+    private final HttpGuard http;
+    private final boolean guests;
+
+    public SseModule(SseChannels channels, HttpGuard http, boolean guests) {
+        this.channels = channels;
+        this.http = http;
+        this.guests = guests;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Future<Void> start() {
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public void mount(Router router, StaticAssets assets) {
+        new SseRoutes(channels, http, guests).mount(router);
+    }
+}

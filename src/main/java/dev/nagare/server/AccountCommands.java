@@ -141,7 +141,7 @@ final class AccountCommands {
                     return 0;
                 }));
                 default -> {
-                    err.println("nagare: '" + group + "' needs a command; see 'nagare " + group + " --help'.");
+                    err.println("nagare: '" + group + "' needs a command; see 'java -jar target/nagare.jar " + group + " --help'.");
                     yield Cli.EXIT_USAGE;
                 }
             };

@@ -41,7 +41,7 @@ class CliTest {
     @Test
     void anUnknownOptionIsAUsageErrorWithExitCode2() {
         assertThat(run(Map.of(), "--prot", "9000")).isEqualTo(Cli.EXIT_USAGE);
-        assertThat(err.toString()).contains("Unknown options: '--prot'", "Did you mean: --port", "nagare --help");
+        assertThat(err.toString()).contains("Unknown options: '--prot'", "Did you mean: --port", "java -jar target/nagare.jar --help");
     }
 
     @Test

@@ -80,7 +80,12 @@ final class AccountCommands {
             String description) {
         CommandSpec spec = base.apply(name);
         spec.usageMessage().description(description);
-        spec.addPositional(PositionalParamSpec.builder().paramLabel("NAME RIGHT").arity("2").type(String.class).build());
+        // Two positionals, each one value: one positional of arity 2 and type String holds one value only,
+        // so the right was refused as an "unmatched argument".
+        spec.addPositional(PositionalParamSpec.builder().index("0").paramLabel("NAME").arity("1").required(true).type(String.class)
+                .description("The account.").build());
+        spec.addPositional(PositionalParamSpec.builder().index("1").paramLabel("RIGHT").arity("1").required(true).type(String.class)
+                .description("action:resource, e.g. 'broadcast:video/*'.").build());
         return spec;
     }
 
@@ -101,8 +106,7 @@ final class AccountCommands {
             Accounts accounts = new Accounts(store, vertx, new PasswordHasher());
             Tokens tokens = new Tokens(store);
             String name = leaf.commandSpec().name();
-            List<String> args = leaf.matchedPositionals().isEmpty() ? List.of()
-                    : leaf.matchedPositionals().get(0).stringValues();
+            List<String> args = leaf.matchedPositionals().stream().flatMap(p -> p.stringValues().stream()).toList();
             String arg = args.isEmpty() ? null : args.get(0);
             return switch (group + " " + name) {
                 case "user add" -> userAdd(accounts, arg, leaf);
@@ -141,7 +145,7 @@ final class AccountCommands {
                     return 0;
                 }));
                 default -> {
-                    err.println("nagare: '" + group + "' needs a command; see 'nagare " + group + " --help'.");
+                    err.println("nagare: '" + group + "' needs a command; see 'java -jar target/nagare.jar " + group + " --help'.");
                     yield Cli.EXIT_USAGE;
                 }
             };

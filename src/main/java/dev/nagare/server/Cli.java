@@ -2,6 +2,7 @@ package dev.nagare.server;
 
 import java.io.PrintWriter;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -30,6 +31,7 @@ public final class Cli {
     private final PrintWriter out;
     private final PrintWriter err;
     private final java.io.BufferedReader stdin;
+    private boolean ownsLogging;
 
     public Cli(Map<String, String> env, PrintWriter out, PrintWriter err) {
         this(env, out, err, new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
@@ -41,6 +43,15 @@ public final class Cli {
         this.out = out;
         this.err = err;
         this.stdin = stdin;
+    }
+
+    /**
+     * This command line is the process's own ({@link Main}): it may reconfigure logging, sending a
+     * command's log lines to standard error. An embedding program or a test keeps its logging.
+     */
+    public Cli owningLogging() {
+        ownsLogging = true;
+        return this;
     }
 
     public int run(String... args) {
@@ -60,7 +71,7 @@ public final class Cli {
                     }
                 }
             }
-            err.println("Run 'nagare --help' for the list of options.");
+            err.println("Run 'java -jar target/nagare.jar --help' for the list of options.");
             return EXIT_USAGE;
         }
         if (CommandLine.printHelpIfRequested(parsed)) {
@@ -79,8 +90,12 @@ public final class Cli {
             return EXIT_USAGE;
         }
         String name = command.commandSpec().name();
+        if (ownsLogging && command != parsed && !"serve".equals(name)) {
+            Logging.forCommands();
+        }
         if (command != parsed && "audio".equals(name)) {
             out.print(dev.nagare.media.audio.JavaSoundSource.describeDevices());
+            out.flush(); // print does not flush an auto-flushing writer; the process exits right after
             return EXIT_OK;
         }
         if (command != parsed && ("user".equals(name) || "token".equals(name))) {
@@ -115,6 +130,16 @@ public final class Cli {
         }
         nagare.stop();
         return EXIT_OK;
+    }
+
+    /** The settings {@code args} (a server command line) and {@code env} give, without running anything. */
+    static ServerConfig configOf(Map<String, String> env, String... args) {
+        ParseResult parsed = new CommandLine(rootSpec()).parseArgs(args);
+        ParseResult leaf = parsed;
+        while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+        }
+        return ConfigResolver.resolve(flags(leaf), env);
     }
 
     /** The option within two edits of {@code arg} (ignoring any {@code =value}), if there is one. */
@@ -167,35 +192,53 @@ public final class Cli {
     private static CommandSpec rootSpec() {
         CommandSpec root = serveSpec("nagare");
         root.usageMessage().description(
-                "Nagare " + Version.get() + ": a real-time streaming server (Socket.IO, SSE, MJPEG video, audio).",
+                "Nagare " + Version.get() + ": a real-time streaming server: Socket.IO chat, data feeds and a dashboard,"
+                        + " an online game, Server-Sent Events, MJPEG video and live audio.",
                 "With no command, runs 'serve'.%n",
                 "Every option can also be set as an environment variable NAGARE_<NAME> or as a key in"
                         + " the --config YAML file. Precedence: flags > environment > config file > default.%n");
         CommandSpec serve = serveSpec("serve");
         serve.usageMessage().description("Run the server (the default command).");
         root.addSubcommand("serve", serve);
-        AccountCommands.addTo(root, Cli::serveSpec);
-        StoreCommands.addTo(root, Cli::serveSpec);
-        CommandSpec audio = serveSpec("audio");
+        AccountCommands.addTo(root, Cli::storeSpec);
+        StoreCommands.addTo(root, Cli::storeSpec);
+        CommandSpec audio = spec("audio", List.of());
         audio.usageMessage().description("Audio capture devices.");
-        CommandSpec devices = serveSpec("devices");
+        CommandSpec devices = spec("devices", List.of());
         devices.usageMessage().description("List the capture devices Java Sound sees, with the index --audio-mic takes.");
         audio.addSubcommand("devices", devices);
         root.addSubcommand("audio", audio);
         return root;
     }
 
+    /** The server's command: every setting. */
     private static CommandSpec serveSpec(String name) {
+        return spec(name, List.of(Setting.values()));
+    }
+
+    /** A command that works on the store only (user, token, store): the settings that say where it is. */
+    private static CommandSpec storeSpec(String name) {
+        return spec(name, STORE_SETTINGS);
+    }
+
+    static final List<Setting> STORE_SETTINGS = List.of(Setting.CONFIG, Setting.DATA_DIR, Setting.STORE,
+            Setting.STORE_PASSWORD, Setting.STORE_PASSWORD_FILE, Setting.STORE_POOL);
+
+    private static CommandSpec spec(String name, List<Setting> settings) {
         CommandSpec spec = CommandSpec.create().name(name).version("Nagare " + Version.get());
         spec.mixinStandardHelpOptions(true);
         spec.usageMessage().sortOptions(false);
-        for (Setting s : Setting.values()) {
-            String dflt = s.defaultValue() == null ? "" : " Default: " + s.defaultValue() + ".";
-            spec.addOption(OptionSpec.builder(s.option())
+        for (Setting s : settings) {
+            String dflt = s.defaultValue() == null || s.defaultValue().isEmpty() ? "" : " Default: " + s.defaultValue() + ".";
+            OptionSpec.Builder option = OptionSpec.builder(s.option())
                     .paramLabel("<" + s.label() + ">")
                     .type(String.class)
-                    .description(s.description() + " Env: " + s.envVar() + "." + dflt)
-                    .build());
+                    .description(s.description() + " Env: " + s.envVar() + "." + dflt);
+            if (s.isSwitch()) {
+                // --guests alone means true, as on every command line; --guests false still works.
+                option.arity("0..1").fallbackValue("true");
+            }
+            spec.addOption(option.build());
         }
         return spec;
     }

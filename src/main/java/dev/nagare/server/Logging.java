@@ -12,20 +12,28 @@ final class Logging {
     }
 
     static void apply(ServerConfig config) {
-        if (config.logFormat() != ServerConfig.LogFormat.JSON) {
-            return;
+        if (config.logFormat() == ServerConfig.LogFormat.JSON) {
+            load("/logback-json.xml");
         }
+    }
+
+    /** For commands other than serve: warnings and errors only, on standard error (results own stdout). */
+    static void forCommands() {
+        load("/logback-cli.xml");
+    }
+
+    private static void load(String resource) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }
-        URL json = Logging.class.getResource("/logback-json.xml");
+        URL json = Logging.class.getResource(resource);
         context.reset();
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
         try {
             configurator.doConfigure(json);
         } catch (JoranException e) {
-            throw new ConfigException("Cannot switch to JSON logging: " + e.getMessage(), e);
+            throw new ConfigException("Cannot configure logging from " + resource + ": " + e.getMessage(), e);
         }
     }
 }

@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** {@code java -jar nagare.jar [serve] [options]}: see {@link Cli}. */
+/** {@code java -jar target/nagare.jar [serve] [options]}: see {@link Cli}. */
 public final class Main {
     private Main() {
     }
@@ -14,7 +14,9 @@ public final class Main {
         System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        int code = new Cli(Map.copyOf(System.getenv()), out, err).run(args);
+        int code = new Cli(Map.copyOf(System.getenv()), out, err).owningLogging().run(args);
+        out.flush();
+        err.flush();
         System.exit(code);
     }
 }

@@ -130,7 +130,6 @@ public final class Nagare {
             auth = new HttpGuard(authenticator, revocations, clientAddress);
             socketAuth = new SocketIoGuard(authenticator, authConfig.guests());
             logins = new LoginRoutes(accounts, sessions, tokens, authConfig, auth);
-            await(bootstrapAdmin(), "create the first admin account");
             // All real-time state lives on one event-loop context; the HTTP server listens from it
             // so that its connections are served there too (no hops on the hot path).
             HttpServerOptions httpOptions = httpOptions();
@@ -174,6 +173,9 @@ public final class Nagare {
                 redirectServer = await(vertx.createHttpServer().requestHandler(this::redirectToHttps)
                         .listen(config.httpRedirectPort(), config.host()), "listen for the HTTP redirect");
             }
+            // Only now that every port is bound and every module started: a start that fails must not
+            // consume the one-time admin password (the next start would print none).
+            await(bootstrapAdmin(), "create the first admin account");
         } catch (StartupException e) {
             closeQuietly();
             throw e;
@@ -407,7 +409,7 @@ public final class Nagare {
             return accounts.create("admin", password, Role.ADMIN).map(a -> {
                 if (generated) {
                     LOG.warn("Created the first account 'admin' with password {} ; it is shown only this once."
-                            + " Change it with: java -jar nagare.jar user passwd admin", password);
+                            + " Change it with: java -jar target/nagare.jar user passwd admin", password);
                 } else {
                     LOG.info("Created the first account 'admin' with the password from NAGARE_ADMIN_PASSWORD");
                 }

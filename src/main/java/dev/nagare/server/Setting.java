@@ -128,7 +128,7 @@ public enum Setting {
     AUDIO_OPUS_BITRATE("audio-opus-bitrate", "BITS_PER_SECOND", "64000",
             "Bitrate of each stream's Ogg/Opus version (/audio/NAME.ogg), encoded once for all its listeners."),
     AUDIO_MIC("audio-mic", "NAME=DEVICE[@RATE[/CHANNELS]]", null,
-            "Add an audio stream from a capture device through Java Sound, by the index 'nagare audio devices'"
+            "Add an audio stream from a capture device through Java Sound, by the index 'java -jar target/nagare.jar audio devices'"
                     + " prints or part of its name, e.g. 'mic=0@16000/1' (default 48000 Hz, mono)."),
     REGISTRATION("registration", "open|closed", "closed", "Whether anyone may create an account at /register."),
     GUESTS("guests", "true|false", "false",
@@ -147,6 +147,11 @@ public enum Setting {
         this.label = label;
         this.defaultValue = defaultValue;
         this.description = description;
+    }
+
+    /** A true|false setting, which a bare {@code --key} turns on. */
+    public boolean isSwitch() {
+        return "true|false".equals(label);
     }
 
     /** The kebab-case name used as {@code --key} and as the YAML key. */

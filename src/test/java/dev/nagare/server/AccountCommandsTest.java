@@ -46,6 +46,22 @@ class AccountCommandsTest {
     }
 
     @Test
+    void rightsAreGrantedAndRevokedAsTheReadmeWritesIt() {
+        assertThat(run("river stone lantern\n", "user", "add", "alice", "--password-stdin")).isZero();
+        assertThat(run("", "user", "grant", "alice", "broadcast:video/*")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("Granted broadcast:video/* to 'alice'.");
+        assertThat(run("", "user", "list")).isZero();
+        assertThat(out.toString()).contains("grants broadcast:video/*");
+        assertThat(run("", "user", "revoke", "alice", "broadcast:video/*")).isZero();
+        assertThat(run("", "user", "revoke", "alice", "broadcast:video/*")).isEqualTo(Cli.EXIT_FAILURE);
+        // A missing right is a usage error that says what is missing; help shows both parameters.
+        assertThat(run("", "user", "grant", "alice")).isEqualTo(Cli.EXIT_USAGE);
+        assertThat(err.toString()).contains("Missing required parameter: 'RIGHT'");
+        assertThat(run("", "user", "grant", "--help")).isZero();
+        assertThat(out.toString()).contains("NAME RIGHT").doesNotContain("NAME RIGHT NAME RIGHT");
+    }
+
+    @Test
     void aNewPasswordOrADeletionEndsTheAccountsTokensInTheStore() {
         run("river stone lantern\n", "user", "add", "frank", "--password-stdin");
         run("river stone lantern\n", "user", "add", "grace", "--password-stdin");

@@ -123,6 +123,49 @@ class ServerProcessIT {
         }
     }
 
+    /** A command's exit code, standard output and standard error, each on its own. */
+    private record Done(int exit, String out, String err) {
+    }
+
+    private Done command(String... args) throws Exception {
+        String jar = Path.of(System.getProperty("nagare.jar", "target/nagare.jar")).toAbsolutePath().toString();
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home")).resolve("bin/java").toString(),
+                "-jar", jar));
+        cmd.addAll(List.of(args));
+        Path out = dir.resolve("stdout.txt");
+        Path err = dir.resolve("stderr.txt");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Done(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void audioDevicesPrintsItsListFromTheRealJar() throws Exception {
+        Done done = command("audio", "devices");
+        assertThat(done.exit()).as(done.err()).isZero();
+        assertThat(done.out()).matches("(?s)(No capture devices: .*|0: .*)");
+    }
+
+    @Test
+    void accountCommandsPrintResultsOnStandardOutputAndNothingElse() throws Exception {
+        String data = dir.resolve("data").toString();
+        ProcessBuilder add = new ProcessBuilder(Path.of(System.getProperty("java.home")).resolve("bin/java").toString(),
+                "-jar", Path.of(System.getProperty("nagare.jar", "target/nagare.jar")).toAbsolutePath().toString(),
+                "user", "add", "alice", "--password-stdin", "--data-dir", data).directory(dir.toFile());
+        Process p = add.redirectOutput(dir.resolve("add.txt").toFile()).redirectError(dir.resolve("add-err.txt").toFile())
+                .start();
+        p.getOutputStream().write("river stone lantern\n".getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(dir.resolve("add-err.txt"))).isZero();
+        Done list = command("user", "list", "--data-dir", data);
+        assertThat(list.exit()).as(list.err()).isZero();
+        // One line per account, pipeable: no log lines among them (those go to stderr, warnings only).
+        assertThat(list.out().lines().toList()).singleElement().asString().startsWith("alice ");
+        assertThat(list.err()).doesNotContain(" INFO ");
+    }
+
     @Test
     void aBadOptionPrintsAClearErrorAndExits2() throws Exception {
         try (Running server = start("--port", "not-a-port")) {

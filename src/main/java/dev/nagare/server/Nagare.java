@@ -21,6 +21,7 @@ import dev.nagare.auth.Sessions;
 import dev.nagare.auth.SocketRevoker;
 import dev.nagare.auth.Tokens;
 import dev.nagare.engine.EngineServer;
+import dev.nagare.engine.NettyChannels;
 import dev.nagare.media.audio.AudioRoutes;
 import dev.nagare.media.audio.AudioStream;
 import dev.nagare.media.audio.FfmpegAudioSource;
@@ -154,7 +155,8 @@ public final class Nagare {
                     chat = app;
                     return feeds.start(config.feeds());
                 }).compose(ready -> {
-                    HttpServer http = vertx.createHttpServer(httpOptions).requestHandler(router(engine))
+                    // Through NettyChannels, so that the engine's WebSockets reach their channel (the fast path).
+                    HttpServer http = vertx.createHttpServer(httpOptions).requestHandler(NettyChannels.routed(router(engine)))
                             .connectionHandler(guard.onConnection())
                             .invalidRequestHandler(ErrorPages::invalidRequest);
                     return http.listen(config.port(), config.host());

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * WebSocket transport: one frame per packet, text for text packets and binary for binary MESSAGE
  * packets (no type byte in v4). Writable while Netty's outbound buffer is under its high-water mark.
  *
- * <p>Frames are written straight to the Netty channel ({@link NettyChannels} owns the route to it). Without a compression extension, the
- * packet's whole frame (header and payload, framed once per packet, see
+ * <p>Frames are written straight to the Netty channel ({@link NettyChannels} owns the route to it).
+ * Without a compression extension, the packet's whole frame (header and payload, framed once per packet, see
  * {@link EnginePacket#webSocketFrame()}) is written below Netty's frame encoder, so a broadcast
  * costs each receiver one buffer wrapper and no encoding at all; with one, the packet's memoised
  * bytes go through the encoders. Frames are flushed once per event-loop turn rather than once per packet:

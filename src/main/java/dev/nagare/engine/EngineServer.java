@@ -375,6 +375,11 @@ public final class EngineServer {
         return n;
     }
 
+    /** The open session {@code sid}, or null; on the engine context only (tests look at its transport). */
+    EngineSession session(String sid) {
+        return sessions.get(sid);
+    }
+
     void remove(EngineSession session) {
         sessions.remove(session.id(), session);
     }

@@ -257,7 +257,7 @@ public final class EngineServer {
         if (upgrade) {
             req.toWebSocket().onComplete(ws -> {
                 if (ws.succeeded()) {
-                    open(req, new WebSocketTransport(ws.result(), config.writeWindowMs(), base64(req)));
+                    open(req, webSocket(req, ws.result()));
                 } else {
                     LOG.debug("WebSocket handshake failed: {}", ws.cause().toString());
                 }
@@ -300,7 +300,7 @@ public final class EngineServer {
                 session.releasePolling();
                 return;
             }
-            WebSocketTransport ws = new WebSocketTransport(ar.result(), config.writeWindowMs(), base64(req));
+            WebSocketTransport ws = webSocket(req, ar.result());
             if (!allowed || !session.canUpgrade()) {
                 if (allowed) {
                     session.releasePolling();
@@ -311,6 +311,10 @@ public final class EngineServer {
             wire(ws, session, true);
             session.beginProbe(ws);
         });
+    }
+
+    private WebSocketTransport webSocket(HttpServerRequest req, ServerWebSocket ws) {
+        return new WebSocketTransport(ws, NettyChannels.webSocket(req, ws), config.writeWindowMs(), base64(req));
     }
 
     private void wire(WebSocketTransport t, EngineSession session, boolean probe) {
@@ -369,6 +373,11 @@ public final class EngineServer {
             }
         }
         return n;
+    }
+
+    /** The open session {@code sid}, or null; on the engine context only (tests look at its transport). */
+    EngineSession session(String sid) {
+        return sessions.get(sid);
     }
 
     void remove(EngineSession session) {

@@ -11,22 +11,18 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.http.ServerWebSocket;
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * WebSocket transport: one frame per packet, text for text packets and binary for binary MESSAGE
  * packets (no type byte in v4). Writable while Netty's outbound buffer is under its high-water mark.
  *
- * <p>Frames are written straight to the Netty channel. Without a compression extension, the
- * packet's whole frame (header and payload, framed once per packet, see
+ * <p>Frames are written straight to the Netty channel ({@link NettyChannels} owns the route to it).
+ * Without a compression extension, the packet's whole frame (header and payload, framed once per packet, see
  * {@link EnginePacket#webSocketFrame()}) is written below Netty's frame encoder, so a broadcast
  * costs each receiver one buffer wrapper and no encoding at all; with one, the packet's memoised
  * bytes go through the encoders. Frames are flushed once per event-loop turn rather than once per packet:
@@ -36,7 +32,8 @@ import java.util.function.Function;
  */
 final class WebSocketTransport implements Transport {
     private final ServerWebSocket ws;
-    private final Channel channel; // null if Vert.x ever stops exposing it: then plain Vert.x writes
+    private final ChannelHandlerContext vertxHandler; // null when no route reaches the channel
+    private final Channel channel; // null likewise: then plain Vert.x writes
     private final Runnable flushTask;
     private final long windowNanos;
     private final boolean base64; // the client asked for binary as "b"+base64 text frames (b64=1)
@@ -46,15 +43,16 @@ final class WebSocketTransport implements Transport {
     private boolean framedChecked;              // event-loop only
     private ChannelHandlerContext framedContext; // event-loop only; see framedWrites()
 
-    WebSocketTransport(ServerWebSocket ws, int writeWindowMs) {
-        this(ws, writeWindowMs, false);
-    }
-
-    WebSocketTransport(ServerWebSocket ws, int writeWindowMs, boolean base64) {
+    /**
+     * @param vertxHandler Vert.x's handler context in the socket's pipeline ({@link NettyChannels#webSocket}),
+     *                     whose channel frames are written to; null: plain Vert.x writes, correct but
+     *                     slower, which {@code NettyChannelsTest} and {@code WebSocketTransportTest} catch
+     */
+    WebSocketTransport(ServerWebSocket ws, ChannelHandlerContext vertxHandler, int writeWindowMs, boolean base64) {
         this.ws = ws;
         this.base64 = base64;
-        WebSocketInternal internal = internal(ws);
-        this.channel = internal != null ? internal.channelHandlerContext().channel() : null;
+        this.vertxHandler = vertxHandler;
+        this.channel = vertxHandler != null ? vertxHandler.channel() : null;
         this.windowNanos = TimeUnit.MILLISECONDS.toNanos(writeWindowMs);
         this.lastFlush = System.nanoTime() - windowNanos;
         this.flushTask = () -> {
@@ -62,50 +60,6 @@ final class WebSocketTransport implements Transport {
             lastFlush = System.nanoTime();
             channel.flush();
         };
-    }
-
-    /**
-     * The Vert.x WebSocket behind {@code ws}, whose Netty channel we write to. Vert.x Web hands a
-     * routed WebSocket out wrapped (to report the forwarded scheme and address), and Vert.x 5 a
-     * handshake object that is a future completed with the real one; neither exposes the channel.
-     * Null when none of these holds (a later Vert.x): then frames go through plain Vert.x writes,
-     * correct but slower, and {@code WebSocketTransportTest} says so.
-     */
-    static WebSocketInternal internal(ServerWebSocket ws) {
-        for (int depth = 0; depth < 4 && ws != null; depth++) {
-            if (ws instanceof WebSocketInternal internal) {
-                return internal;
-            }
-            if (ws instanceof Future<?> accepted && accepted.succeeded() && accepted.result() instanceof ServerWebSocket inner) {
-                ws = inner;
-            } else {
-                ws = WRAPPED.apply(ws);
-            }
-        }
-        return null;
-    }
-
-    /** Vert.x Web's ServerWebSocketWrapper keeps the WebSocket it wraps in a private field "delegate". */
-    private static final Function<ServerWebSocket, ServerWebSocket> WRAPPED = wrappedReader();
-
-    private static Function<ServerWebSocket, ServerWebSocket> wrappedReader() {
-        try {
-            Class<?> wrapper = Class.forName("io.vertx.ext.web.impl.ServerWebSocketWrapper");
-            Field delegate = wrapper.getDeclaredField("delegate");
-            delegate.setAccessible(true);
-            return ws -> {
-                if (!wrapper.isInstance(ws)) {
-                    return null;
-                }
-                try {
-                    return (ServerWebSocket) delegate.get(ws);
-                } catch (IllegalAccessException | ClassCastException e) {
-                    return null;
-                }
-            };
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return ws -> null;
-        }
     }
 
     /** Whether whole frames are written below the frame encoder (after the first send), for tests. */
@@ -136,8 +90,7 @@ final class WebSocketTransport implements Transport {
             ws.drainHandler(v -> action.run());
             return;
         }
-        String vertxHandler = internal(ws).channelHandlerContext().name();
-        channel.pipeline().addBefore(vertxHandler, "nagare-writable", new ChannelInboundHandlerAdapter() {
+        channel.pipeline().addBefore(vertxHandler.name(), "nagare-writable", new ChannelInboundHandlerAdapter() {
             @Override
             public void channelWritabilityChanged(ChannelHandlerContext ctx) {
                 if (ctx.channel().isWritable()) {

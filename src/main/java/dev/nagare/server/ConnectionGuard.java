@@ -1,5 +1,6 @@
 package dev.nagare.server;
 
+import dev.nagare.engine.NettyChannels;
 import dev.nagare.web.JsonReply;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -188,16 +189,11 @@ final class ConnectionGuard {
     /**
      * Calls {@link #closed} once the connection's socket closes. Vert.x's own close handler is not
      * called for a connection that was upgraded to a WebSocket (the upgrade hands the channel to a
-     * new connection object), so the Netty channel's close future is used: Vert.x's
-     * {@code ConnectionBase.channel()}, public though in an impl package. Should a Vert.x upgrade
-     * remove it, the close handler is used and ConnectionLimitsTest's WebSocket test fails loudly.
+     * new connection object), so {@link NettyChannels#whenClosed} also follows the upgraded channel;
+     * ConnectionLimitsTest's WebSocket test fails loudly if that stops working.
      */
     private void whenClosed(HttpConnection conn) {
-        if (conn instanceof io.vertx.core.net.impl.ConnectionBase base) {
-            base.channel().closeFuture().addListener(f -> closed(conn));
-        } else {
-            conn.closeHandler(v -> closed(conn));
-        }
+        NettyChannels.whenClosed(conn, () -> closed(conn));
     }
 
     private void closed(HttpConnection conn) {

@@ -23,6 +23,7 @@ import dev.nagare.auth.http.LoginRoutes;
 import dev.nagare.auth.socketio.SocketIoGuard;
 import dev.nagare.auth.socketio.SocketRevoker;
 import dev.nagare.engine.EngineServer;
+import dev.nagare.engine.NettyChannels;
 import dev.nagare.media.audio.AudioModule;
 import dev.nagare.media.audio.AudioRoutes;
 import dev.nagare.media.video.VideoModule;
@@ -161,7 +162,8 @@ public final class Nagare {
                     started = started.compose(ignored -> m.start());
                 }
                 started.compose(ready -> {
-                    HttpServer http = vertx.createHttpServer(httpOptions).requestHandler(router(engine))
+                    // Through NettyChannels, so that the engine's WebSockets reach their channel (the fast path).
+                    HttpServer http = vertx.createHttpServer(httpOptions).requestHandler(NettyChannels.routed(router(engine)))
                             .connectionHandler(guard.onConnection())
                             .invalidRequestHandler(ErrorPages::invalidRequest);
                     return http.listen(config.port(), config.host());

@@ -34,7 +34,8 @@ class WebSocketTransportTest {
     }
 
     /**
-     * Plain Vert.x, and through a Vert.x Web router as Nagare serves it (which wraps the WebSocket);
+     * Plain Vert.x, and through a Vert.x Web router as Nagare serves it (which wraps the WebSocket;
+     * {@link NettyChannels#routed} sees it first);
      * a client without compression gets the whole frames made once per packet, one that negotiated
      * permessage-deflate gets them through the compressor.
      */
@@ -46,12 +47,12 @@ class WebSocketTransportTest {
         Handler<HttpServerRequest> upgrade = req -> req.toWebSocket()
                 .onSuccess(ws -> {
                     loop[0] = Vertx.currentContext(); // the connection's event loop, where a transport is used
-                    opened.complete(new WebSocketTransport(ws, 20));
+                    opened.complete(new WebSocketTransport(ws, NettyChannels.webSocket(req, ws), 20, false));
                 })
                 .onFailure(opened::fail);
         Router router = Router.router(vertx);
         router.route("/").handler(ctx -> upgrade.handle(ctx.request()));
-        HttpServer server = vertx.createHttpServer().requestHandler(routed ? router : upgrade);
+        HttpServer server = vertx.createHttpServer().requestHandler(routed ? NettyChannels.routed(router) : upgrade);
         int port = server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
         WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
                 .setTryUsePerMessageCompression(compressed));

@@ -2,6 +2,7 @@ package dev.nagare.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nagare.engine.NettyChannels;
 import io.netty.channel.ChannelOption;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -18,8 +19,8 @@ class StreamSocketsTest {
         try {
             CompletableFuture<Object[]> seen = new CompletableFuture<>();
             HttpServer server = vertx.createHttpServer().requestHandler((HttpServerRequest req) -> {
-                StreamSockets.limit(req, 32 * 1024, 8 * 1024, 16 * 1024);
-                var channel = StreamSockets.channel(req);
+                StreamSockets.limit(req, 32 * 1024, 16 * 1024);
+                var channel = NettyChannels.channel(req.connection());
                 seen.complete(new Object[] {channel, channel == null ? null : channel.config().getWriteBufferHighWaterMark(),
                         channel == null ? null : channel.config().getOption(ChannelOption.SO_SNDBUF)});
                 req.response().end();

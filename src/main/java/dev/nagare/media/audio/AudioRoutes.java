@@ -136,7 +136,7 @@ public final class AudioRoutes {
             JsonReply.error(ctx, 404, "Stream " + name + " is not available as Ogg/Opus (it is not 48 kHz).");
             return;
         }
-        StreamSockets.limit(ctx.request(), SEND_BUFFER, SEND_BUFFER / 2, SEND_BUFFER);
+        StreamSockets.limit(ctx.request(), SEND_BUFFER, SEND_BUFFER);
         HttpServerResponse res = ctx.response();
         res.setChunked(true)
                 .putHeader(HttpHeaders.CONTENT_TYPE, ogg ? "audio/ogg" : "audio/wav")

@@ -60,7 +60,7 @@ final class AudioSockets {
             return;
         }
         Vertx vertx = ctx.vertx();
-        StreamSockets.limit(ctx.request(), AudioRoutes.SEND_BUFFER, AudioRoutes.SEND_BUFFER / 2, AudioRoutes.SEND_BUFFER);
+        StreamSockets.limit(ctx.request(), AudioRoutes.SEND_BUFFER, AudioRoutes.SEND_BUFFER);
         ctx.request().toWebSocket().onSuccess(ws -> {
             ws.writeTextMessage(new JsonObject().put("sampleRate", f.sampleRate()).put("channels", f.channels())
                     .put("serverTime", System.currentTimeMillis()).encode());

@@ -210,7 +210,7 @@ public final class VideoRoutes {
      * frame, not a backlog, and holds little memory meanwhile.
      */
     private static void limitSendBuffer(RoutingContext ctx) {
-        StreamSockets.limit(ctx.request(), 32 * 1024, 8 * 1024, 32 * 1024);
+        StreamSockets.limit(ctx.request(), 32 * 1024, 32 * 1024);
     }
 
     private void snapshot(RoutingContext ctx, String name) {

@@ -1,0 +1,129 @@
+package dev.nagare.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.ext.web.Router;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every route {@link NettyChannels} takes to a Netty channel still works on this Vert.x, on a real
+ * server served the way Nagare serves (through a Vert.x Web router). After a Vert.x upgrade that
+ * breaks one, this fails and says which, instead of Nagare quietly taking a slow or leaky path.
+ */
+class NettyChannelsTest {
+    private final Vertx vertx = Vertx.vertx();
+    // Held in a field: Vert.x 5 closes a client nothing refers to any more, even mid-handshake.
+    private final WebSocketClient client = vertx.createWebSocketClient();
+
+    @AfterEach
+    void close() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    private int listen(Router router, CompletableFuture<HttpConnection> connection) throws Exception {
+        // As Nagare: without h2c detection, Vert.x reports a connection at accept, not at its first request.
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+                .requestHandler(NettyChannels.routed(router))
+                .connectionHandler(connection::complete);
+        return server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
+    }
+
+    @Test
+    void aRoutedWebSocketReachesItsChannelBelowVertxWebsWrapper() throws Exception {
+        CompletableFuture<ChannelHandlerContext> reached = new CompletableFuture<>();
+        Router router = Router.router(vertx);
+        router.route("/ws").handler(ctx -> ctx.request().toWebSocket()
+                .onSuccess(ws -> reached.complete(NettyChannels.webSocket(ctx.request(), ws)))
+                .onFailure(reached::completeExceptionally));
+        int port = listen(router, new CompletableFuture<>());
+        client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
+                .await(10, TimeUnit.SECONDS);
+
+        ChannelHandlerContext ctx = reached.get(10, TimeUnit.SECONDS);
+        assertThat(ctx).as("NettyChannels.routed no longer sees the WebSocket Vert.x accepts (HttpServerRequestWrapper"
+                + ".toWebSocket, WebSocketInternal.channelHandlerContext): the broadcast path would fall back to"
+                + " Vert.x's per-receiver encoding").isNotNull();
+        assertThat(ctx.channel().isActive()).isTrue();
+        assertThat(ctx.pipeline().context(WebSocketFrameEncoder.class))
+                .as("Netty's frame encoder, below which whole frames are written").isNotNull();
+    }
+
+    @Test
+    void anUpgradedConnectionsCloseIsSeenThoughVertxNoLongerReportsIt() throws Exception {
+        CompletableFuture<HttpConnection> connection = new CompletableFuture<>();
+        CountDownLatch closed = new CountDownLatch(1);
+        Router router = Router.router(vertx);
+        router.route("/ws").handler(ctx -> ctx.request().toWebSocket());
+        int port = listen(router, connection);
+        var ws = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
+                .await(10, TimeUnit.SECONDS);
+        HttpConnection conn = connection.get(10, TimeUnit.SECONDS);
+        vertx.runOnContext(v -> NettyChannels.whenClosed(conn, closed::countDown));
+        ws.close().await(10, TimeUnit.SECONDS);
+
+        assertThat(closed.await(10, TimeUnit.SECONDS))
+                .as("the close of a connection upgraded to a WebSocket (NettyChannels.whenClosed)").isTrue();
+    }
+
+    @Test
+    void aPlainConnectionsCloseIsSeen() throws Exception {
+        CompletableFuture<HttpConnection> connection = new CompletableFuture<>();
+        CountDownLatch closed = new CountDownLatch(1);
+        Router router = Router.router(vertx);
+        router.route("/").handler(ctx -> ctx.response().end("ok"));
+        int port = listen(router, connection);
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            HttpConnection conn = connection.get(10, TimeUnit.SECONDS);
+            NettyChannels.whenClosed(conn, closed::countDown);
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+        }
+        assertThat(closed.await(10, TimeUnit.SECONDS)).as("the close of a plain HTTP connection").isTrue();
+    }
+
+    @Test
+    void anHttpConnectionsSendBufferIsSetAndAnAbortResetsItWithWhatIsQueued() throws Exception {
+        CompletableFuture<Integer> sendBuffer = new CompletableFuture<>();
+        CountDownLatch closed = new CountDownLatch(1);
+        Router router = Router.router(vertx);
+        router.route("/stream").handler(ctx -> {
+            HttpConnection conn = ctx.request().connection();
+            boolean reached = NettyChannels.sendBuffer(conn, 32 * 1024);
+            sendBuffer.complete(reached ? NettyChannels.channel(conn).config().getOption(ChannelOption.SO_SNDBUF) : null);
+            NettyChannels.whenClosed(conn, closed::countDown);
+            ctx.response().setChunked(true).write(Buffer.buffer(new byte[1 << 20])); // more than the peer will read
+            NettyChannels.abort(conn);
+        });
+        int port = listen(router, new CompletableFuture<>());
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(sendBuffer.get(10, TimeUnit.SECONDS))
+                    .as("SO_SNDBUF of an HTTP connection's channel (NettyChannels.channel: ConnectionBase.channel())")
+                    .isNotNull().isBetween(32 * 1024, 64 * 1024); // the kernel may double it
+            assertThat(closed.await(10, TimeUnit.SECONDS)).as("the aborted connection closed on the server").isTrue();
+            InputStream in = s.getInputStream();
+            assertThatThrownBy(() -> in.readAllBytes()).as("linger 0: the peer sees a reset, not the queued megabyte")
+                    .isInstanceOf(SocketException.class);
+        }
+    }
+}

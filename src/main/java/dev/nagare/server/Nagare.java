@@ -23,7 +23,7 @@ import dev.nagare.auth.http.LoginRoutes;
 import dev.nagare.auth.socketio.SocketIoGuard;
 import dev.nagare.auth.socketio.SocketRevoker;
 import dev.nagare.engine.EngineServer;
-import dev.nagare.engine.NettyChannels;
+import dev.nagare.web.NettyChannels;
 import dev.nagare.media.audio.AudioModule;
 import dev.nagare.media.audio.AudioRoutes;
 import dev.nagare.media.video.VideoModule;

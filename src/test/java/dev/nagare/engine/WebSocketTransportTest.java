@@ -1,5 +1,6 @@
 package dev.nagare.engine;
 
+import dev.nagare.web.NettyChannels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nagare.wire.EnginePacket;

@@ -25,6 +25,7 @@ final class HealthProbe implements Runnable {
 
     private final int port;
     private final List<Long> micros = Collections.synchronizedList(new ArrayList<>());
+    private final List<Long> sentAt = Collections.synchronizedList(new ArrayList<>()); // wall clock, ms: to match a slow probe with a GC log or JFR
     private volatile boolean running = true;
     private volatile long failed;
     private Thread thread;
@@ -58,9 +59,13 @@ final class HealthProbe implements Runnable {
                     socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
                     socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
                 }
+                long wall = System.currentTimeMillis();
                 long t0 = System.nanoTime();
                 probe(socket);
-                micros.add((System.nanoTime() - t0) / 1000);
+                synchronized (micros) {
+                    micros.add((System.nanoTime() - t0) / 1000);
+                    sentAt.add(wall);
+                }
             } catch (IOException e) {
                 failed++;
                 close(socket);
@@ -167,14 +172,19 @@ final class HealthProbe implements Runnable {
 
     String describe() {
         List<Long> all;
+        List<Long> at;
         synchronized (micros) {
             all = new ArrayList<>(micros);
+            at = new ArrayList<>(sentAt);
         }
         StringBuilder late = new StringBuilder();
+        java.time.format.DateTimeFormatter clock = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
+                .withZone(java.time.ZoneOffset.UTC);
         for (int i = 0; i < all.size(); i++) {
             if (all.get(i) > BOUND_MILLIS * 1000L) {
                 late.append(late.length() == 0 ? "; over the bound at probe " : ", ").append(i + 1)
-                        .append(String.format(" (%.0f ms)", all.get(i) / 1000.0));
+                        .append(String.format(" (%.0f ms, sent %s UTC)", all.get(i) / 1000.0,
+                                clock.format(java.time.Instant.ofEpochMilli(at.get(i)))));
             }
         }
         return String.format("%,d health probes: %d failed, %d over %d ms; p50 %.1f ms, p99 %.1f ms, max %.1f ms%s",

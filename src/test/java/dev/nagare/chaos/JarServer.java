@@ -90,8 +90,13 @@ final class JarServer implements AutoCloseable {
         if (cpus != null) {
             cmd.addAll(List.of("taskset", "-c", cpus));
         }
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-jar", jar().toString(), "--port", "0", "--data-dir", dataDir.toString()));
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
+        // -Dchaos.jvm.options="-Xlog:gc*:file=... -XX:StartFlightRecording=..." for a diagnosis (none by default)
+        String extra = System.getProperty("chaos.jvm.options", "").trim();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.replace("{name}", dataDir.getFileName().toString()).split("\\s+")));
+        }
+        cmd.addAll(List.of("-jar", jar().toString(), "--port", "0", "--data-dir", dataDir.toString()));
         cmd.addAll(flags);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -24,13 +24,6 @@ final class JarServer implements AutoCloseable {
     static final String ADMIN_PASSWORD = "chaos river stone lantern";
     private static final Pattern READY = Pattern.compile("ready at (https?://\\S+) ");
     private static final Pattern TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
-    /**
-     * The JVM options README's "Production" section runs the jar with, so the suite measures what
-     * is shipped: Shenandoah, a concurrent collector. With one or two CPUs the JVM otherwise picks
-     * the Serial collector, whose young pauses under issue 15's memory attacks stopped the event loop
-     * for 30-110 ms each (more when another process had the CPU), past the 100 ms health bound.
-     */
-    static final List<String> PRODUCTION_JVM_OPTIONS = List.of("-XX:+UseShenandoahGC");
 
     private final Path dataDir;
     private final Path log;
@@ -97,9 +90,10 @@ final class JarServer implements AutoCloseable {
         if (cpus != null) {
             cmd.addAll(List.of("taskset", "-c", cpus));
         }
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(PRODUCTION_JVM_OPTIONS);
-        cmd.add("-Xmx" + heap);
+        // The JVM's own choices, as `java -jar` makes them: with the server pinned to one CPU that is
+        // the Serial collector. (Shenandoah, tried for its sub-millisecond pauses, did worse here: its
+        // barriers cost the event loop and the JIT compiler more CPU than Serial's pauses took.)
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
         // -Dchaos.jvm.options="-Xlog:gc*:file=... -XX:StartFlightRecording=..." for a diagnosis (none by default)
         String extra = System.getProperty("chaos.jvm.options", "").trim();
         if (!extra.isEmpty()) {

@@ -87,8 +87,12 @@ class GameBrowserTest {
         } finally {
             new Actions(a).keyUp(key).perform();
         }
-        int[] onAlicesPage = seen(alice, "alice");
-        assertThat(Math.abs(onAlicesPage[0] - before[0])).isGreaterThanOrEqualTo(100);
+        // Awaited, not read once: a snapshot replaces the page's player objects, and until the next
+        // animation frame draws them (slow on a loaded machine) the scoreboard row has no position.
+        alice.waitUpTo(Duration.ofSeconds(10)).until(x -> {
+            int[] onAlicesPage = seen(alice, "alice");
+            return onAlicesPage != null && Math.abs(onAlicesPage[0] - before[0]) >= 100;
+        });
         assertThat(alice.driver().findElement(By.id("rtt")).getText()).matches("RTT( \\d+ ms| –)");
         bob.waitUpTo(Duration.ofSeconds(5)).until(x -> x.findElement(By.id("rtt")).getText().matches("RTT \\d+ ms"));
         if (System.getProperty("nagare.screenshots") != null) {

@@ -38,7 +38,7 @@ class DocRunnerTest {
         assertThat(runner.commandsFailed).isEqualTo(1);
         assertThat(runner.blocksFailed).isEqualTo(1);
         assertThat(runner.failures).singleElement().satisfies(f -> {
-            assertThat(f.where()).isEqualTo("page.md:3") // the fence line;
+            assertThat(f.where()).isEqualTo("page.md:3"); // the fence line
             assertThat(f.command()).isEqualTo("ls ./no-such-directory");
             assertThat(f.output()).contains("exit 2").contains("no-such-directory");
         });

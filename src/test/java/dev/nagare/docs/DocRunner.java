@@ -86,6 +86,9 @@ final class DocRunner {
                     runBlock(shell, block, port, scratch);
                 }
             }
+        } finally {
+            // The link only, never the jar it points to.
+            Files.deleteIfExists(sandbox.resolve("target/nagare.jar"));
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,9 +42,15 @@ final class DocRunner {
     record Failure(String where, String command, String output) {
     }
 
+    /** A PostgreSQL server for the blocks noted {@code postgres}: its port, a superuser and its password. */
+    record Postgres(int port, String superuser, String password) {
+    }
+
     private final Path jar;
     private final Path root;
     private final PrintStream log;
+    private final Supplier<Postgres> postgresSource;
+    private Postgres postgres;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     int blocks;
     int blocksRan;
@@ -57,9 +64,15 @@ final class DocRunner {
 
     /** {@code jar}: the built jar ({@code null}: pages that do not use it); sandboxes go under {@code root}. */
     DocRunner(Path jar, Path root, PrintStream log) {
+        this(jar, root, log, null);
+    }
+
+    /** {@code postgres}: started on the first block noted {@code postgres}, for the rest of the run. */
+    DocRunner(Path jar, Path root, PrintStream log, Supplier<Postgres> postgres) {
         this.jar = jar;
         this.root = root;
         this.log = log;
+        this.postgresSource = postgres;
     }
 
     void runPage(String page, String markdown) throws IOException, InterruptedException {
@@ -106,6 +119,13 @@ final class DocRunner {
         }
         blocksRan++;
         int failedBefore = commandsFailed;
+        Postgres pg = null;
+        if ("postgres".equals(block.note())) {
+            if (postgres == null) {
+                postgres = postgresSource.get();
+            }
+            pg = postgres;
+        }
         List<Long> servers = new ArrayList<>();
         if (block.serverOptions() != null) {
             String cmd = ("java -jar target/nagare.jar " + block.serverOptions()).strip();
@@ -118,7 +138,7 @@ final class DocRunner {
             servers.add(pid);
         }
         for (String command : commands) {
-            runCommand(shell, block, command, port, scratch, servers);
+            runCommand(shell, block, pg == null ? command : onTestPostgres(block, command, pg), port, scratch, servers);
         }
         for (long pid : servers) {
             int exit = shell.stop(pid, Duration.ofSeconds(40));
@@ -131,8 +151,29 @@ final class DocRunner {
         }
     }
 
+    /**
+     * A command of a PostgreSQL set-up as it runs against the test server: the system's package and
+     * cluster commands are skipped (null), {@code sudo -u postgres} becomes that server's superuser,
+     * and port 5432 its port.
+     */
+    private String onTestPostgres(DocBlock block, String command, Postgres pg) {
+        if (command.startsWith("sudo apt-get install") || command.startsWith("sudo pg_ctlcluster")) {
+            commandsSkipped++;
+            skips.add(new Skip(block.toString(), command, "installs or starts the system's PostgreSQL; the harness runs"
+                    + " its own test server instead"));
+            log.printf("  skip %s %s: the harness's own PostgreSQL runs instead%n", block, command);
+            return null;
+        }
+        String su = "PGHOST=127.0.0.1 PGPORT=" + pg.port() + " PGUSER=" + pg.superuser() + " PGPASSWORD="
+                + DocShell.quote(pg.password()) + " ";
+        return command.replace("sudo -u postgres ", su).replace("localhost:5432", "localhost:" + pg.port());
+    }
+
     private void runCommand(DocShell shell, DocBlock block, String written, int port, Path scratch, List<Long> servers)
             throws IOException, InterruptedException {
+        if (written == null) {
+            return;
+        }
         String command = written;
         if (command.startsWith("mvn ")) {
             int and = command.indexOf(" && ");
@@ -159,12 +200,9 @@ final class DocRunner {
             log.printf("  ok   %s %s (server, pid %d)%n", block, written, pid);
             return;
         }
-        String stdin = null;
-        if (PROMPTS.matcher(command).find()) {
-            stdin = TYPED_PASSWORD + "\n" + TYPED_PASSWORD + "\n";
-            command = DocShell.typed(command);
-        }
-        DocShell.Result result = shell.run(command, stdin, COMMAND_TIMEOUT);
+        DocShell.Result result = PROMPTS.matcher(command).find()
+                ? shell.typed(command, List.of(TYPED_PASSWORD, TYPED_PASSWORD), COMMAND_TIMEOUT)
+                : shell.run(command, null, COMMAND_TIMEOUT);
         long ms = (System.nanoTime() - started) / 1_000_000;
         if (result.exit() == 0) {
             commandsRan++;

@@ -103,4 +103,17 @@ class DocRunnerTest {
             server.stop(0);
         }
     }
+
+    @Test
+    void aPasswordPromptGetsEachLineOnlyOnceItIsShownAndInputTypedAheadWouldBeLost() throws Exception {
+        try (DocShell shell = new DocShell(sandbox, sandbox, java.util.Map.of())) {
+            // Like PostgreSQL's prompt: drop what was typed ahead (tcflush), then read the line.
+            String prompt = "for p in Password Again; do python3 -c 'import termios,sys; termios.tcflush(0, termios.TCIFLUSH)';"
+                    + " read -r -s -p \"$p: \" v; echo; echo \"got $v\"; done";
+            DocShell.Result result = shell.typed(prompt, java.util.List.of("first pass", "second pass"),
+                    java.time.Duration.ofSeconds(30));
+            assertThat(result.exit()).as(result.output()).isZero();
+            assertThat(result.output()).contains("got first pass").contains("got second pass");
+        }
+    }
 }

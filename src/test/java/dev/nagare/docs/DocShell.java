@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -61,8 +63,59 @@ final class DocShell implements AutoCloseable {
     Result run(String command, String stdin, Duration timeout) throws IOException, InterruptedException {
         int n = count.incrementAndGet();
         Path input = scratch.resolve("in-" + n);
-        Path output = scratch.resolve("out-" + n);
         Files.writeString(input, stdin == null ? "" : stdin);
+        return await(command, input, scratch.resolve("out-" + n), timeout);
+    }
+
+    /**
+     * Runs {@code command} at a terminal of its own ({@code script}) and types {@code lines} into it
+     * as a user does: each once the command shows a prompt (output ending in ':'), never ahead of it,
+     * since a password prompt may flush what was typed before it (PostgreSQL's does: TCSAFLUSH).
+     */
+    Result typed(String command, List<String> lines, Duration timeout) throws IOException, InterruptedException {
+        int n = count.incrementAndGet();
+        Path fifo = scratch.resolve("in-" + n);
+        Path output = scratch.resolve("out-" + n);
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        if (mkfifo.waitFor() != 0) {
+            throw new IOException("mkfifo " + fifo + " failed");
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        Thread typist = new Thread(() -> {
+            try (Writer keys = Files.newBufferedWriter(fifo)) { // opens once the shell reads the pipe
+                int seen = 0;
+                for (String line : lines) {
+                    String shown = read(output);
+                    while (!shown.substring(Math.min(seen, shown.length())).strip().endsWith(":")) {
+                        if (done.get()) {
+                            return;
+                        }
+                        Thread.sleep(50); // polling the command's output file: it gives no other signal
+                        shown = read(output);
+                    }
+                    seen = shown.length();
+                    keys.write(line + "\n");
+                    keys.flush();
+                }
+                while (!done.get()) {
+                    Thread.sleep(50); // keep the keyboard open until the command ends
+                }
+            } catch (IOException | InterruptedException e) {
+                // the command ended first; its exit code tells
+            }
+        }, "docs-typist");
+        typist.setDaemon(true);
+        typist.start();
+        try {
+            return await("script -qec " + quote(command) + " /dev/null", fifo, output, timeout);
+        } finally {
+            done.set(true);
+            typist.join(5000);
+        }
+    }
+
+    private Result await(String command, Path input, Path output, Duration timeout)
+            throws IOException, InterruptedException {
         send("{ " + command + "\n} < " + input + " > " + output + " 2>&1; echo \"" + MARK + "$?\"");
         String mark = marks.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (mark == null) {
@@ -72,11 +125,6 @@ final class DocShell implements AutoCloseable {
             return new Result(-1, read(output) + "\n(no exit after " + timeout.toSeconds() + " s)");
         }
         return new Result(Integer.parseInt(mark.strip()), read(output));
-    }
-
-    /** The command as a user types at a terminal: {@code script} gives it one, the lines are the keys. */
-    static String typed(String command) {
-        return "script -qec " + quote(command) + " /dev/null";
     }
 
     /** Starts {@code command} in the background, output to {@code log}; its process id. */

@@ -2,6 +2,7 @@ package dev.nagare.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nagare.testing.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +28,11 @@ class DocsCommandsIT {
         try (Stream<Path> docs = Files.list(Path.of("docs"))) {
             docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
         }
-        DocRunner runner = new DocRunner(jar, sandbox, System.out);
+        DocRunner runner = new DocRunner(jar, sandbox, System.out, () -> {
+            // The README's role and database are `nagare`: the test server's superuser is `postgres`, as Debian's.
+            PostgresServer pg = PostgresServer.startOwn("postgres");
+            return new DocRunner.Postgres(pg.port(), pg.superuser(), pg.password());
+        });
         int shellBlocks = 0;
         for (Path page : pages) {
             String markdown = Files.readString(page);

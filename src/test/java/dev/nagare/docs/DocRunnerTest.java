@@ -3,6 +3,7 @@ package dev.nagare.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.nagare.testing.Tools;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -108,7 +109,8 @@ class DocRunnerTest {
     void aPasswordPromptGetsEachLineOnlyOnceItIsShownAndInputTypedAheadWouldBeLost() throws Exception {
         try (DocShell shell = new DocShell(sandbox, sandbox, java.util.Map.of())) {
             // Like PostgreSQL's prompt: drop what was typed ahead (tcflush), then read the line.
-            String prompt = "for p in Password Again; do python3 -c 'import termios,sys; termios.tcflush(0, termios.TCIFLUSH)';"
+            Path python = Tools.require("python3", "apt-get install python3", "/usr/bin/python3");
+            String prompt = "for p in Password Again; do " + python + " -c 'import termios,sys; termios.tcflush(0, termios.TCIFLUSH)';"
                     + " read -r -s -p \"$p: \" v; echo; echo \"got $v\"; done";
             DocShell.Result result = shell.typed(prompt, java.util.List.of("first pass", "second pass"),
                     java.time.Duration.ofSeconds(30));

@@ -67,7 +67,10 @@ final class DocRunner {
         this(jar, root, log, null);
     }
 
-    /** {@code postgres}: started on the first block noted {@code postgres}, for the rest of the run. */
+    /**
+     * {@code postgres}: called on the first block noted {@code postgres}, its server kept for the rest of
+     * the run; null (or a null answer): PostgreSQL is missing and such blocks are skipped, saying so.
+     */
     DocRunner(Path jar, Path root, PrintStream log, Supplier<Postgres> postgres) {
         this.jar = jar;
         this.root = root;
@@ -117,15 +120,23 @@ final class DocRunner {
             log.printf("  skip %s (%d commands): %s%n", block, commands.size(), reason);
             return;
         }
-        blocksRan++;
-        int failedBefore = commandsFailed;
         Postgres pg = null;
         if ("postgres".equals(block.note())) {
             if (postgres == null) {
-                postgres = postgresSource.get();
+                postgres = postgresSource == null ? null : postgresSource.get();
+            }
+            if (postgres == null) {
+                reason = "no PostgreSQL to run it against (MISSING TOOL: apt-get install postgresql)";
+                blocksSkipped++;
+                commandsSkipped += commands.size();
+                skips.add(new Skip(block.toString(), "block of " + commands.size() + " command(s)", reason));
+                log.printf("  skip %s (%d commands): %s%n", block, commands.size(), reason);
+                return;
             }
             pg = postgres;
         }
+        blocksRan++;
+        int failedBefore = commandsFailed;
         List<Long> servers = new ArrayList<>();
         if (block.serverOptions() != null) {
             String cmd = ("java -jar target/nagare.jar " + block.serverOptions()).strip();

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.TestAbortedException;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,8 +31,12 @@ class DocsCommandsIT {
         }
         DocRunner runner = new DocRunner(jar, sandbox, System.out, () -> {
             // The README's role and database are `nagare`: the test server's superuser is `postgres`, as Debian's.
-            PostgresServer pg = PostgresServer.startOwn("postgres");
-            return new DocRunner.Postgres(pg.port(), pg.superuser(), pg.password());
+            try {
+                PostgresServer pg = PostgresServer.startOwn("postgres");
+                return new DocRunner.Postgres(pg.port(), pg.superuser(), pg.password());
+            } catch (TestAbortedException missing) {
+                return null; // the other pages still run; -Dnagare.requireAll=true fails instead
+            }
         });
         int shellBlocks = 0;
         for (Path page : pages) {

@@ -33,6 +33,7 @@ final class DocRunner {
     private static final Pattern READY = Pattern.compile("ready at (http://\\S+)");
     private static final Pattern SERVER = Pattern.compile("^java -jar target/nagare\\.jar(\\s+--.*)?$");
     private static final Pattern PROMPTS = Pattern.compile("nagare\\.jar user (add|passwd)\\b(?!.*--password-stdin)|--pwprompt");
+    private static final Pattern ADMIN_PASSWORD = Pattern.compile("first account 'admin' with password (\\S+) ;");
     private static final Pattern YAML_FILE = Pattern.compile("^#\\s*([\\w.-]+\\.ya?ml)\\b.*");
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
 
@@ -51,6 +52,8 @@ final class DocRunner {
     private final PrintStream log;
     private final Supplier<Postgres> postgresSource;
     private Postgres postgres;
+    /** The password the page's first server printed for the admin it created: what a reader types for "...". */
+    private String adminPassword;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     int blocks;
     int blocksRan;
@@ -79,6 +82,7 @@ final class DocRunner {
     }
 
     void runPage(String page, String markdown) throws IOException, InterruptedException {
+        adminPassword = null;
         String name = page.replaceAll("[^\\w.-]", "_");
         Path sandbox = Files.createDirectories(root.resolve(name));
         Path scratch = Files.createDirectories(root.resolve(name + ".harness"));
@@ -157,6 +161,13 @@ final class DocRunner {
                 fail(block, "server " + pid + " on SIGTERM", "exit code " + exit + " (the README promises 0)");
             }
         }
+        Path serverLog = scratch.resolve("server-" + block.line() + ".log");
+        Matcher admin = ADMIN_PASSWORD.matcher(Files.exists(serverLog) ? Files.readString(serverLog) : "");
+        if (adminPassword == null && admin.find()) {
+            // The page's first server made the account in ./data (later ones may use another store, as
+            // the PostgreSQL section's does). Logged once the ports are bound: read after it stopped.
+            adminPassword = admin.group(1);
+        }
         if (commandsFailed > failedBefore || failures.stream().anyMatch(f -> f.where().equals(block.toString())) ) {
             blocksFailed++;
         }
@@ -197,6 +208,9 @@ final class DocRunner {
             }
             command = command.substring(and + 4).strip();
         }
+        if (adminPassword != null) {
+            command = command.replace("\"password\":\"...\"", "\"password\":\"" + adminPassword + "\"");
+        }
         command = command.replace("localhost:8080", "localhost:" + port).replaceAll("--port 8080\\b", "--port " + port)
                 .replaceAll("(^|[\\s;|&(])curl ", "$1curl --fail-with-body ");
         long started = System.nanoTime();
@@ -220,7 +234,8 @@ final class DocRunner {
             log.printf("  ok   %s %s (%d ms)%n", block, written, ms);
         } else {
             commandsFailed++;
-            fail(block, written, "exit " + result.exit() + ":\n" + result.output());
+            fail(block, written, (command.equals(written) ? "" : "ran as: " + command + "\n") + "exit " + result.exit()
+                    + ":\n" + result.output());
         }
     }
 

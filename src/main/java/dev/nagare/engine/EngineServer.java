@@ -1,5 +1,6 @@
 package dev.nagare.engine;
 
+import dev.nagare.web.NettyChannels;
 import dev.nagare.wire.EngineIoCodec;
 import dev.nagare.wire.EnginePacket;
 import dev.nagare.wire.EnginePacketType;

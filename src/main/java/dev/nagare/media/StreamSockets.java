@@ -1,6 +1,6 @@
 package dev.nagare.media;
 
-import dev.nagare.engine.NettyChannels;
+import dev.nagare.web.NettyChannels;
 import io.vertx.core.http.HttpServerRequest;
 
 /**

@@ -1,6 +1,6 @@
 package dev.nagare.server;
 
-import dev.nagare.engine.NettyChannels;
+import dev.nagare.web.NettyChannels;
 import dev.nagare.web.JsonReply;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

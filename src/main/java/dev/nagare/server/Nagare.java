@@ -23,7 +23,7 @@ import dev.nagare.auth.http.LoginRoutes;
 import dev.nagare.auth.socketio.SocketIoGuard;
 import dev.nagare.auth.socketio.SocketRevoker;
 import dev.nagare.engine.EngineServer;
-import dev.nagare.engine.NettyChannels;
+import dev.nagare.web.NettyChannels;
 import dev.nagare.media.audio.AudioModule;
 import dev.nagare.media.audio.AudioRoutes;
 import dev.nagare.media.video.VideoModule;
@@ -46,9 +46,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.core.net.PemKeyCertOptions;
 import java.net.BindException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -70,17 +68,6 @@ import org.slf4j.LoggerFactory;
 public final class Nagare {
     private static final Logger LOG = LoggerFactory.getLogger(Nagare.class);
     private static final long START_TIMEOUT_SECONDS = 30;
-    /**
-     * Forward-secret AEAD suites only (Mozilla's "intermediate" profile): TLS 1.3's three, and for
-     * TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305, for ECDSA and RSA certificates. No CBC, no
-     * SHA-1 MAC, no static RSA key exchange.
-     */
-    static final List<String> TLS_CIPHER_SUITES = List.of(
-            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
-
     private final ServerConfig config;
     private final List<Function<String, Future<Void>>> drainHooks = new CopyOnWriteArrayList<>();
     private volatile Vertx vertx;
@@ -133,7 +120,7 @@ public final class Nagare {
             logins = new LoginRoutes(accounts, sessions, tokens, authConfig, auth);
             // All real-time state lives on one event-loop context; the HTTP server listens from it
             // so that its connections are served there too (no hops on the hot path).
-            HttpServerOptions httpOptions = httpOptions();
+            HttpServerOptions httpOptions = HttpListener.options(config);
             ServerConfig.ConnectionLimits limits = config.connections();
             guard = new ConnectionGuard(vertx, limits.maxTcp(), limits.perAddress(), limits.firstRequest().toMillis(),
                     config.trustedProxies());
@@ -172,7 +159,7 @@ public final class Nagare {
             server = await(listening.future(), "listen");
             onDrain(io::close);
             if (config.httpRedirectPort() != null) {
-                redirectServer = await(vertx.createHttpServer().requestHandler(this::redirectToHttps)
+                redirectServer = await(vertx.createHttpServer().requestHandler(req -> HttpListener.redirectToHttps(req, baseUrl()))
                         .listen(config.httpRedirectPort(), config.host()), "listen for the HTTP redirect");
             }
             // Only now that every port is bound and every module started: a start that fails must not
@@ -214,26 +201,6 @@ public final class Nagare {
     /** The plain-HTTP redirect port, or -1 when there is none. */
     public int redirectPort() {
         return redirectServer == null ? -1 : redirectServer.actualPort();
-    }
-
-    /**
-     * The plain-HTTP port's only answer: 301 to the same path on {@link #baseUrl()}, the configured
-     * host and port. Never the request's Host header: echoing it would let anyone choose where the
-     * redirect goes (cache poisoning, phishing links). With the usual security headers.
-     */
-    private void redirectToHttps(io.vertx.core.http.HttpServerRequest req) {
-        String uri = req.uri();
-        if (uri == null || !uri.startsWith("/") || uri.startsWith("//") || uri.length() > 2048
-                || uri.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
-            uri = "/";
-        }
-        io.vertx.core.http.HttpServerResponse res = req.response();
-        SecurityHeaders.apply(res.headers());
-        res.setStatusCode(301)
-                .putHeader("Location", baseUrl() + uri)
-                .putHeader("Cache-Control", "no-store")
-                .putHeader("Content-Length", "0")
-                .end();
     }
 
     ConnectionGuard guard() {
@@ -418,50 +385,6 @@ public final class Nagare {
                 return (Void) null;
             });
         });
-    }
-
-    private HttpServerOptions httpOptions() {
-        HttpServerOptions options = new HttpServerOptions();
-        if (config.tls()) {
-            Path cert = config.tlsCert();
-            Path key = config.tlsKey();
-            if (config.tlsSelfSigned()) {
-                try {
-                    DevCertificate.PemFiles dev = DevCertificate.ensure(config.dataDir());
-                    cert = dev.cert();
-                    key = dev.key();
-                } catch (java.io.IOException e) {
-                    throw new StartupException("Cannot create the self-signed certificate: " + e.getMessage(), e);
-                }
-            }
-            for (Path p : new Path[] {cert, key}) {
-                if (!java.nio.file.Files.isReadable(p)) {
-                    throw new StartupException("Cannot read " + p + " (from --tls-cert/--tls-key).", null);
-                }
-            }
-            options.setSsl(true)
-                    .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString()))
-                    // TLS 1.2 and later only.
-                    .setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2", "TLSv1.3"));
-            TLS_CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
-        }
-        return options
-                .setIdleTimeout((int) config.idleTimeout().toSeconds())
-                .setIdleTimeoutUnit(TimeUnit.SECONDS)
-                .setMaxInitialLineLength(4096)
-                .setMaxHeaderSize(8192)
-                .setMaxFormAttributeSize(8192)
-                .setCompressionSupported(false) // static files are pre-compressed; streams must not be buffered
-                // Vert.x accepts permessage-deflate by default and every browser offers it: each frame would
-                // then be compressed per receiver. Off unless asked for, as in the reference server.
-                .setPerMessageWebSocketCompressionSupported(config.websocketCompression())
-                .setPerFrameWebSocketCompressionSupported(config.websocketCompression())
-                .setMaxWebSocketFrameSize(config.maxPayload() + 16)
-                .setMaxWebSocketMessageSize(config.maxPayload() + 16)
-                // No HTTP/2 prior-knowledge detection: it delays the connection handler (ConnectionGuard)
-                // until a client sends its first bytes, so silent connections would go uncounted.
-                .setHttp2ClearTextEnabled(false)
-                .setTcpNoDelay(true);
     }
 
     private <T> T await(Future<T> future, String what) {

@@ -7,6 +7,9 @@ import dev.nagare.wire.ProtocolException;
 import dev.nagare.wire.SocketIoCodec;
 import dev.nagare.wire.SocketPacket;
 import dev.nagare.wire.SocketPacketType;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +30,14 @@ final class Client implements SessionListener {
     private final Map<String, Socket> sockets = new HashMap<>(); // namespace -> socket
     private final Map<String, Boolean> connecting = new HashMap<>();
     private SocketIoCodec.Partial pending;
-    private List<byte[]> attachments;
+    /**
+     * The attachments received so far, held off the heap (pooled direct buffers, released in
+     * {@link #releasePending}): an attacker's incomplete packets fill the budget of incomplete
+     * packets (an eighth of the heap) for up to a heartbeat period, and as heap arrays every young
+     * collection copied them, in pauses of 100-156 ms that stopped the event loop (issue 15, GC log
+     * of the full-size chaos run). The arriving array dies young; the copy here is a memcpy.
+     */
+    private List<ByteBuf> attachments;
     private long pendingBytes;          // the text part and the attachments received so far
     private long attachmentTimer = -1;
     private long connectTimer = -1;
@@ -66,10 +76,16 @@ final class Client implements SessionListener {
                 if (!holdPending(message.binary().length)) {
                     return;
                 }
-                attachments.add(message.binary());
+                byte[] part = message.binary();
+                attachments.add(PooledByteBufAllocator.DEFAULT.directBuffer(part.length).writeBytes(part));
                 if (attachments.size() == pending.expected()) {
-                    SocketPacket packet = codec.reconstruct(pending, attachments);
+                    List<byte[]> parts = new ArrayList<>(attachments.size());
+                    for (ByteBuf b : attachments) {
+                        parts.add(ByteBufUtil.getBytes(b));
+                    }
+                    SocketIoCodec.Partial complete = pending;
                     releasePending();
+                    SocketPacket packet = codec.reconstruct(complete, parts);
                     dispatch(packet);
                 }
                 return;
@@ -122,6 +138,9 @@ final class Client implements SessionListener {
         server.releasePending(pendingBytes);
         pendingBytes = 0;
         pending = null;
+        if (attachments != null) {
+            attachments.forEach(ByteBuf::release);
+        }
         attachments = null;
         if (attachmentTimer >= 0) {
             session.context().owner().cancelTimer(attachmentTimer);

@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -78,16 +77,6 @@ public final class PostgresStore implements Store {
             return Future.failedFuture(new IllegalStateException("store is closed"));
         }
         return workers.executeBlocking(() -> inTransaction(work), false);
-    }
-
-    @Override
-    public Future<Void> ping() {
-        return transact(c -> {
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
-                rs.next();
-                return null;
-            }
-        });
     }
 
     @Override

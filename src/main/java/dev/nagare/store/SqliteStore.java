@@ -81,16 +81,6 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public Future<Void> ping() {
-        return transact(c -> {
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
-                rs.next();
-                return null;
-            }
-        });
-    }
-
-    @Override
     public Map<String, Integer> schema() {
         return schema;
     }

@@ -42,7 +42,14 @@ public interface Store {
     <T> Future<T> transact(Work<T> work);
 
     /** Completes when the database answers a trivial query; used by the readiness check. */
-    Future<Void> ping();
+    default Future<Void> ping() {
+        return transact(c -> {
+            try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT 1")) {
+                rs.next();
+                return null;
+            }
+        });
+    }
 
     /** Each migrated component's schema version. */
     Map<String, Integer> schema();

@@ -60,7 +60,6 @@ class ChaosAttacksIT {
         }
     }
 
-
     @Test
     @Order(1)
     void oneAccountsMemoryAttacksLeaveHeapAndRssBoundedAndTheServerAnswering() throws Exception {
@@ -69,9 +68,13 @@ class ChaosAttacksIT {
         boolean pinned = defaults.pinned() && JarServer.pin(self, "1");
         try {
             List<ChaosReport.Row> rows = new MemoryAttacks(sizes).run(defaults, token);
-            // The health latency row is measured and reported (docs/RELIABILITY.md) but not asserted:
-            // on this 2-core machine, shared with other work, 0 to 4 of ~100 probes take 100-200 ms
-            // (issue 15 stays open for it). Memory, RSS and liveness are asserted.
+            // The health row is measured and reported but not yet asserted: on this shared 2-core
+            // machine, with the server pinned to CPU 0, 3 of 5 consecutive CI-size runs held (max
+            // 69-90 ms) and two had 1-2 probes at 102-155 ms while other processes took 3.6-6.9 s of
+            // that CPU per 10 s run (in one, a probe took 177 ms before any attack began). Issue 15
+            // stays open for it; the row names what it sees (slow probes' times, the server's threads,
+            // other processes' share of CPU 0, the event loop's busy stretches). Memory, RSS and
+            // liveness are asserted.
             report.add(rows.get(1));
             report.check(rows.get(0));
         } finally {

@@ -35,6 +35,11 @@ final class ChaosReport {
     /** Adds the row and fails the calling test unless it held with nothing lost. */
     void check(Row row) {
         add(row);
+        assertHeld(row);
+    }
+
+    /** Fails the calling test unless the row held with nothing lost. */
+    static void assertHeld(Row row) {
         org.assertj.core.api.Assertions.assertThat(row.lost()).as(row.check() + ": " + row.figures()).isZero();
         org.assertj.core.api.Assertions.assertThat(row.held()).as(row.check() + ": " + row.figures()).isTrue();
     }

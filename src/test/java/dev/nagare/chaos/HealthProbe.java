@@ -25,6 +25,8 @@ final class HealthProbe implements Runnable {
 
     private final int port;
     private final List<Long> micros = Collections.synchronizedList(new ArrayList<>());
+    private final List<Long> ownWaitMicros = Collections.synchronizedList(new ArrayList<>()); // this thread's run-queue wait during the probe
+    private final List<Long> sentAt = Collections.synchronizedList(new ArrayList<>()); // wall clock, ms: to match a slow probe with a GC log or JFR
     private volatile boolean running = true;
     private volatile long failed;
     private Thread thread;
@@ -58,9 +60,16 @@ final class HealthProbe implements Runnable {
                     socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
                     socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
                 }
+                long wall = System.currentTimeMillis();
+                long waited0 = ownWaitNanos();
                 long t0 = System.nanoTime();
                 probe(socket);
-                micros.add((System.nanoTime() - t0) / 1000);
+                long t1 = System.nanoTime();
+                synchronized (micros) {
+                    micros.add((t1 - t0) / 1000);
+                    sentAt.add(wall);
+                    ownWaitMicros.add((ownWaitNanos() - waited0) / 1000);
+                }
             } catch (IOException e) {
                 failed++;
                 close(socket);
@@ -79,6 +88,19 @@ final class HealthProbe implements Runnable {
             }
         }
         close(socket);
+    }
+
+    /**
+     * Nanoseconds this thread has waited in the run queue (Linux), or 0: a probe is only as good as
+     * its own thread's access to a CPU, which it shares with the attack.
+     */
+    private static long ownWaitNanos() {
+        try {
+            return Long.parseLong(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/schedstat"))
+                    .trim().split(" ")[1]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private static void probe(Socket socket) throws IOException {
@@ -167,14 +189,21 @@ final class HealthProbe implements Runnable {
 
     String describe() {
         List<Long> all;
+        List<Long> at;
+        List<Long> own;
         synchronized (micros) {
             all = new ArrayList<>(micros);
+            at = new ArrayList<>(sentAt);
+            own = new ArrayList<>(ownWaitMicros);
         }
         StringBuilder late = new StringBuilder();
+        java.time.format.DateTimeFormatter clock = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
+                .withZone(java.time.ZoneOffset.UTC);
         for (int i = 0; i < all.size(); i++) {
             if (all.get(i) > BOUND_MILLIS * 1000L) {
                 late.append(late.length() == 0 ? "; over the bound at probe " : ", ").append(i + 1)
-                        .append(String.format(" (%.0f ms)", all.get(i) / 1000.0));
+                        .append(String.format(" (%.0f ms, sent %s UTC, the probe's thread waited %.0f ms for a CPU)",
+                                all.get(i) / 1000.0, clock.format(java.time.Instant.ofEpochMilli(at.get(i))), own.get(i) / 1000.0));
             }
         }
         return String.format("%,d health probes: %d failed, %d over %d ms; p50 %.1f ms, p99 %.1f ms, max %.1f ms%s",

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 final class JarServer implements AutoCloseable {
     static final String ADMIN_PASSWORD = "chaos river stone lantern";
     private static final Pattern READY = Pattern.compile("ready at (https?://\\S+) ");
-    private static final Pattern USED = Pattern.compile("used (\\d+)K");
+    private static final Pattern TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
 
     private final Path dataDir;
     private final Path log;
@@ -90,8 +90,16 @@ final class JarServer implements AutoCloseable {
         if (cpus != null) {
             cmd.addAll(List.of("taskset", "-c", cpus));
         }
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-jar", jar().toString(), "--port", "0", "--data-dir", dataDir.toString()));
+        // The JVM's own choices, as `java -jar` makes them: with the server pinned to one CPU that is
+        // the Serial collector. (Shenandoah, tried for its sub-millisecond pauses, did worse here: its
+        // barriers cost the event loop and the JIT compiler more CPU than Serial's pauses took.)
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
+        // -Dchaos.jvm.options="-Xlog:gc*:file=... -XX:StartFlightRecording=..." for a diagnosis (none by default)
+        String extra = System.getProperty("chaos.jvm.options", "").trim();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.replace("{name}", dataDir.getFileName().toString()).split("\\s+")));
+        }
+        cmd.addAll(List.of("-jar", jar().toString(), "--port", "0", "--data-dir", dataDir.toString()));
         cmd.addAll(flags);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -154,14 +162,17 @@ final class JarServer implements AutoCloseable {
         }
     }
 
-    /** Heap still in use after a full collection, in bytes. */
+    /**
+     * Bytes of live objects: the total of a class histogram, which collects first. The same figure
+     * whatever the collector (GC.heap_info's layout differs by collector, and its first "used" figure
+     * was the young generation only under Serial).
+     */
     long liveHeapBytes() throws IOException, InterruptedException {
-        jcmd("GC.run");
-        Matcher m = USED.matcher(jcmd("GC.heap_info"));
+        Matcher m = TOTAL.matcher(jcmd("GC.class_histogram"));
         if (!m.find()) {
             throw new IllegalStateException("no heap figure from jcmd");
         }
-        return Long.parseLong(m.group(1)) * 1024;
+        return Long.parseLong(m.group(1));
     }
 
     long rssBytes() throws IOException {

@@ -55,7 +55,7 @@ final class MemoryAttacks {
         }
     }
 
-    /** Two rows: memory and liveness (asserted in CI), and the health latency bound. */
+    /** Two rows, both asserted: memory and liveness, and the health latency bound. */
     List<ChaosReport.Row> run(JarServer target, String bearer) throws Exception {
         this.server = target;
         this.token = bearer;
@@ -67,10 +67,13 @@ final class MemoryAttacks {
         Thread.sleep(3000); // the probe's figures with no attack running: what this machine gives anyway
         quiet.stop();
         long[] loop0 = eventLoopSchedstat(server.pid());
+        long cpu0Busy0 = cpuBusyMillis(0);
+        java.util.Map<String, long[]> threads0 = threadSchedstat(server.pid());
         long serverCpu0 = processCpuMillis(server.pid());
         long ownCpu0 = ownCpuMillis();
         long wall0 = System.nanoTime();
         HealthProbe probe = new HealthProbe(server.port()).start();
+        LoopStretches stretches = new LoopStretches(server.pid()).start();
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         ExecutorService pool = Executors.newFixedThreadPool(KINDS.length);
         List<Callable<Void>> attacks = List.of(this::binary, this::publish, this::subscribe, this::rooms, this::idle,
@@ -105,6 +108,10 @@ final class MemoryAttacks {
             }
         }
         long[] loop1 = eventLoopSchedstat(server.pid());
+        List<LoopStretches.Stretch> busy = stretches.stop();
+        long cpu0Busy = cpuBusyMillis(0) - cpu0Busy0;
+        System.out.println("chaos: server threads during the attack (ran ms / waited for a CPU ms): "
+                + threadsDelta(threads0, threadSchedstat(server.pid())));
         long serverCpu = processCpuMillis(server.pid()) - serverCpu0;
         long ownCpu = ownCpuMillis() - ownCpu0;
         long wall = (System.nanoTime() - wall0) / 1_000_000;
@@ -120,7 +127,9 @@ final class MemoryAttacks {
         String cpu = String.format("the event loops ran %,d ms and waited %,d ms for a CPU during the attack, in which the"
                 + " server used %,d ms of CPU and the attacking test JVM %,d ms in %,d ms (%s)",
                 (loop1[0] - loop0[0]) / 1_000_000, (loop1[1] - loop0[1]) / 1_000_000, serverCpu, ownCpu, wall,
-                server.pinned() ? "server pinned to CPU 0, attacker to CPU 1" : "unpinned, cores shared");
+                server.pinned() ? String.format("server pinned to CPU 0, attacker to CPU 1; CPU 0 was busy %,d ms, so"
+                        + " other processes took about %,d ms of it", cpu0Busy, Math.max(0, cpu0Busy - serverCpu))
+                        : "unpinned, cores shared");
         ChaosReport.Row bounded = new ChaosReport.Row("Memory attacks by one account (default limits)", tried.toString(),
                 held, probe.failed(), String.format("alive: %s; health probes failed: %d of %d; live heap %.1f MB before,"
                         + " %.1f MB after (bound %d MB, -Xmx256m); RSS %.0f MB before, peak %.0f MB (bound %d MB); ERROR"
@@ -129,7 +138,8 @@ final class MemoryAttacks {
                         failures.isEmpty() ? "" : "; attack errors: " + failures));
         ChaosReport.Row fast = new ChaosReport.Row("Health within 100 ms during those attacks",
                 "GET /health/live every 100 ms from another address, on a kept-alive connection", probe.slow() == 0,
-                probe.slow(), String.format("during the attack %s; before it, %s; %s", probe.describe(), quiet.describe(), cpu));
+                probe.slow(), String.format("during the attack %s; before it, %s; %s; %s", probe.describe(), quiet.describe(), cpu,
+                LoopStretches.describe(busy, 3)));
         return List.of(bounded, fast);
     }
 
@@ -177,11 +187,57 @@ final class MemoryAttacks {
         return sum;
     }
 
+    /** Per thread name (digits folded to #), nanoseconds on a CPU and waiting for one (/proc/PID/task/TID/schedstat). */
+    static java.util.Map<String, long[]> threadSchedstat(long pid) throws IOException {
+        java.util.Map<String, long[]> by = new java.util.TreeMap<>();
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (java.nio.file.Path task : tasks.toList()) {
+                try {
+                    String name = java.nio.file.Files.readString(task.resolve("comm")).trim().replaceAll("\\d+", "#");
+                    String[] f = java.nio.file.Files.readString(task.resolve("schedstat")).trim().split(" ");
+                    long[] sum = by.computeIfAbsent(name, k -> new long[2]);
+                    sum[0] += Long.parseLong(f[0]);
+                    sum[1] += Long.parseLong(f[1]);
+                } catch (IOException gone) {
+                    // the thread ended while we listed it
+                }
+            }
+        }
+        return by;
+    }
+
+    private static String threadsDelta(java.util.Map<String, long[]> before, java.util.Map<String, long[]> after) {
+        StringBuilder b = new StringBuilder();
+        after.entrySet().stream().map(e -> {
+            long[] was = before.getOrDefault(e.getKey(), new long[2]);
+            return java.util.Map.entry(e.getKey(), new long[] {(e.getValue()[0] - was[0]) / 1_000_000,
+                    (e.getValue()[1] - was[1]) / 1_000_000});
+        }).filter(e -> e.getValue()[0] >= 10).sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0]))
+                .forEach(e -> b.append(e.getKey()).append(' ').append(e.getValue()[0]).append('/')
+                        .append(e.getValue()[1]).append("; "));
+        return b.toString();
+    }
+
     /** CPU time (user and system) of process {@code pid} so far, from /proc/PID/stat (ticks of 10 ms). */
     static long processCpuMillis(long pid) throws IOException {
         String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", String.valueOf(pid), "stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // utime and stime: fields 14 and 15 of stat
+    }
+
+    /** Non-idle time of CPU {@code cpu} so far, whoever ran on it (/proc/stat, ticks of 10 ms). */
+    static long cpuBusyMillis(int cpu) throws IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat"))) {
+            if (line.startsWith("cpu" + cpu + " ")) {
+                String[] f = line.trim().split("\\s+");
+                long busy = 0;
+                for (int i = 1; i <= 8; i++) { // user nice system idle iowait irq softirq steal
+                    busy += i == 4 || i == 5 ? 0 : Long.parseLong(f[i]);
+                }
+                return busy * 10;
+            }
+        }
+        return 0;
     }
 
     private static long ownCpuMillis() {

@@ -38,7 +38,10 @@ class ShippedFastPathTest {
         LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
         client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.nagare().port())
                         .setURI("/socket.io/?EIO=4&transport=websocket"))
-                .await(10, TimeUnit.SECONDS).textMessageHandler(received::add);
+                // On the event loop as the connect completes: set after await, the handler could miss the
+                // OPEN packet the server sends at once (it did, under load).
+                .onSuccess(ws -> ws.textMessageHandler(received::add))
+                .await(10, TimeUnit.SECONDS);
         String open = received.poll(10, TimeUnit.SECONDS);
         assertThat(open).startsWith("0{");
         String sid = new JsonObject(open.substring(1)).getString("sid");

@@ -1,5 +1,6 @@
 package dev.nagare.engine;
 
+import dev.nagare.web.NettyChannels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nagare.wire.EnginePacket;
@@ -58,7 +59,8 @@ class WebSocketTransportTest {
                 .setTryUsePerMessageCompression(compressed));
         LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
         client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/"))
-                .await(10, TimeUnit.SECONDS).textMessageHandler(received::add);
+                .onSuccess(ws -> ws.textMessageHandler(received::add)) // on the loop, before any frame is read
+                .await(10, TimeUnit.SECONDS);
         WebSocketTransport transport = opened.future().await(10, TimeUnit.SECONDS);
 
         assertThat(transport.direct()).as("frames written to the Netty channel directly").isTrue();

@@ -2,7 +2,7 @@ package dev.nagare.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.nagare.engine.NettyChannels;
+import dev.nagare.web.NettyChannels;
 import io.netty.channel.ChannelOption;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;

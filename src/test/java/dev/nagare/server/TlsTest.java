@@ -136,7 +136,7 @@ class TlsTest {
             socket.startHandshake();
             assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
         }
-        assertThat(Nagare.TLS_CIPHER_SUITES).allMatch(s -> s.contains("_GCM_") || s.contains("CHACHA20_POLY1305"));
+        assertThat(HttpListener.TLS_CIPHER_SUITES).allMatch(s -> s.contains("_GCM_") || s.contains("CHACHA20_POLY1305"));
     }
 
     private static String rawHttp(int port, String request) throws Exception {

@@ -115,4 +115,44 @@ class IncompletePacketTest {
         client.send("42{}");
         assertThat(client.closed().get(5, TimeUnit.SECONDS)).startsWith("1002 parse error: ");
     }
+
+    /**
+     * An incomplete packet's attachments wait off the heap, in pooled direct buffers, and go back
+     * to the pool when the packet is refused: held as heap arrays, an attacker's incomplete packets
+     * (up to an eighth of the heap) were copied by every young collection, in pauses of 100-156 ms
+     * that stopped the event loop (issue 15). Attachments of 100,000 bytes are past Netty's
+     * per-thread cache, so the pool's count of live allocations is exact for them.
+     */
+    @Test
+    void anIncompletePacketsAttachmentsWaitOffTheHeapAndAreReleasedWhenItIsRefused() throws Exception {
+        server.close();
+        server = EngineFixture.start(EngineConfig.defaults().withHeartbeat(300, 400).withMaxPayload(1_000_000),
+                io -> io.of("/").on("connection", s -> s.on("e", (args, ack) -> ack.send("got " + args.size()))));
+        long before = liveDirectAllocations();
+        Client attacker = join();
+        attacker.send(FOUR_ATTACHMENTS);
+        for (int i = 0; i < 3; i++) {
+            attacker.sendBinary(100_000);
+        }
+        assertThat(pollUntil(() -> liveDirectAllocations() >= before + 3)).as("three attachments held off the heap").isTrue();
+        assertThat(attacker.closed().get(5, TimeUnit.SECONDS)).startsWith("1008 ");
+        assertThat(pollUntil(() -> liveDirectAllocations() <= before)).as("released with the refused packet").isTrue();
+    }
+
+    private static long liveDirectAllocations() {
+        return io.netty.buffer.PooledByteBufAllocator.DEFAULT.metric().directArenas().stream()
+                .mapToLong(io.netty.buffer.PoolArenaMetric::numActiveAllocations).sum();
+    }
+
+    /** The pool's counters have no listener: read them until true, for up to 5 s. */
+    private static boolean pollUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
 }

@@ -25,6 +25,8 @@ final class Rendition {
     private final AtomicReference<Frame> pending = new AtomicReference<>();
     private final AtomicBoolean encoding = new AtomicBoolean();
     private volatile Frame latest;
+    private JpegEncoder writer; // encoder thread only (drain runs there, one at a time)
+    private BufferedImage out;  // encoder thread only: the scaled frame, reused while the size holds
 
     Rendition(int width, float quality, boolean source) {
         this.width = width;
@@ -87,7 +89,12 @@ final class Rendition {
         try {
             BufferedImage in = ImageIO.read(new ByteArrayInputStream(jpeg));
             int height = Math.max(1, Math.round(in.getHeight() * (width / (float) in.getWidth())));
-            BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+            if (out == null || out.getHeight() != height) {
+                out = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+            }
+            if (writer == null) {
+                writer = new JpegEncoder(quality);
+            }
             Graphics2D g = out.createGraphics();
             try {
                 g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
@@ -95,7 +102,7 @@ final class Rendition {
             } finally {
                 g.dispose();
             }
-            return TestPatternSource.encode(out, quality);
+            return writer.encode(out);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

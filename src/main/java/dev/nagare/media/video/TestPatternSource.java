@@ -5,19 +5,11 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * The default source, in pure Java: a moving pattern with the capture time (epoch ms, 48 bits) and
@@ -60,12 +52,14 @@ public final class TestPatternSource implements VideoSource {
             return t;
         });
         BufferedImage image = new BufferedImage(settings.width(), settings.height(), BufferedImage.TYPE_3BYTE_BGR);
+        JpegEncoder jpeg = new JpegEncoder(settings.quality()); // used on the source's thread only
+        Font font = new Font(Font.MONOSPACED, Font.BOLD, Math.max(12, settings.height() / 16));
         long periodMicros = 1_000_000L / settings.fps();
         task = thread.scheduleAtFixedRate(() -> {
             long now = System.currentTimeMillis();
             long n = frame++;
-            draw(image, now, n);
-            sink.accept(Frame.of(encode(image, settings.quality()), n, now));
+            draw(image, font, now, n);
+            sink.accept(Frame.of(jpeg.encode(image), n, now));
         }, 0, periodMicros, TimeUnit.MICROSECONDS);
     }
 
@@ -78,7 +72,7 @@ public final class TestPatternSource implements VideoSource {
         }
     }
 
-    private void draw(BufferedImage image, long millis, long n) {
+    private static void draw(BufferedImage image, Font font, long millis, long n) {
         Graphics2D g = image.createGraphics();
         try {
             int w = image.getWidth();
@@ -93,7 +87,7 @@ public final class TestPatternSource implements VideoSource {
             drawBits(g, n, FRAME_BITS, 8 + 2 * BLOCK);      // row 2
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setColor(Color.WHITE);
-            g.setFont(new Font(Font.MONOSPACED, Font.BOLD, Math.max(12, h / 16)));
+            g.setFont(font);
             g.drawString("Nagare test pattern  frame " + n, 16, h / 2);
             g.drawString(java.time.Instant.ofEpochMilli(millis).toString(), 16, h / 2 + h / 12);
         } finally {
@@ -128,21 +122,13 @@ public final class TestPatternSource implements VideoSource {
         return v;
     }
 
+    /** One image as a JPEG, for a one-off; a stream of frames keeps a {@link JpegEncoder}. */
     static byte[] encode(BufferedImage image, float quality) {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
-                MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(quality);
-            writer.setOutput(out);
-            writer.write(null, new IIOImage(image, null, null), param);
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        JpegEncoder jpeg = new JpegEncoder(quality);
+        try {
+            return jpeg.encode(image);
         } finally {
-            writer.dispose();
+            jpeg.close();
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.nagare.engine;
+package dev.nagare.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

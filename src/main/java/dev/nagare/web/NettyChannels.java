@@ -1,4 +1,4 @@
-package dev.nagare.engine;
+package dev.nagare.web;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

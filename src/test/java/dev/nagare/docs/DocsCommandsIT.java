@@ -45,8 +45,13 @@ class DocsCommandsIT {
             System.out.println("docs harness: " + page);
             runner.runPage(page.toString(), markdown);
         }
-        System.out.println(runner.summary());
-        runner.skips.forEach(s -> System.out.println("  skipped " + s.where() + " " + s.what() + ": " + s.reason()));
+        StringBuilder report = new StringBuilder(runner.summary()).append('\n');
+        runner.skips.forEach(s -> report.append("  skipped ").append(s.where()).append(' ').append(s.what()).append(": ")
+                .append(s.reason()).append('\n'));
+        runner.failures.forEach(f -> report.append("  FAILED ").append(f.where()).append(' ').append(f.command()).append('\n'));
+        System.out.print(report);
+        // Failsafe keeps a test's output in its report file; the counts also go where a reader looks first.
+        Files.writeString(Path.of("target", "docs-harness.txt"), report);
 
         assertThat(runner.blocks).as("every shell block is counted").isEqualTo(shellBlocks);
         assertThat(runner.blocksRan + runner.blocksSkipped).isEqualTo(shellBlocks);

@@ -118,10 +118,7 @@ final class DocRunner {
         List<String> commands = block.commands();
         String reason = block.skipReason();
         if (reason != null) {
-            blocksSkipped++;
-            commandsSkipped += commands.size();
-            skips.add(new Skip(block.toString(), "block of " + commands.size() + " command(s)", reason));
-            log.printf("  skip %s (%d commands): %s%n", block, commands.size(), reason);
+            skipBlock(block, commands, reason);
             return;
         }
         Postgres pg = null;
@@ -130,11 +127,7 @@ final class DocRunner {
                 postgres = postgresSource == null ? null : postgresSource.get();
             }
             if (postgres == null) {
-                reason = "no PostgreSQL to run it against (MISSING TOOL: apt-get install postgresql)";
-                blocksSkipped++;
-                commandsSkipped += commands.size();
-                skips.add(new Skip(block.toString(), "block of " + commands.size() + " command(s)", reason));
-                log.printf("  skip %s (%d commands): %s%n", block, commands.size(), reason);
+                skipBlock(block, commands, "no PostgreSQL to run it against (MISSING TOOL: apt-get install postgresql)");
                 return;
             }
             pg = postgres;
@@ -168,9 +161,16 @@ final class DocRunner {
             // the PostgreSQL section's does). Logged once the ports are bound: read after it stopped.
             adminPassword = admin.group(1);
         }
-        if (commandsFailed > failedBefore || failures.stream().anyMatch(f -> f.where().equals(block.toString())) ) {
+        if (commandsFailed > failedBefore || failures.stream().anyMatch(f -> f.where().equals(block.toString()))) {
             blocksFailed++;
         }
+    }
+
+    private void skipBlock(DocBlock block, List<String> commands, String reason) {
+        blocksSkipped++;
+        commandsSkipped += commands.size();
+        skips.add(new Skip(block.toString(), "block of " + commands.size() + " command(s)", reason));
+        log.printf("  skip %s (%d commands): %s%n", block, commands.size(), reason);
     }
 
     /**

@@ -72,6 +72,27 @@ class DocRunnerTest {
     }
 
     @Test
+    void theBuildStepIsSkippedAndWhatFollowsItRunsAndAPostgresBlockWithoutPostgresIsSkippedSayingWhy() throws Exception {
+        DocRunner runner = run("""
+                ```sh
+                mvn -q -DskipTests package && echo after-the-build
+                ```
+
+                <!-- docs-harness: postgres -->
+                ```sh
+                sudo -u postgres createdb nagare
+                ```
+                """);
+        assertThat(runner.failures).isEmpty();
+        assertThat(runner.commandsRan).isEqualTo(1);
+        assertThat(runner.commandsSkipped).isEqualTo(2);
+        assertThat(runner.blocksSkipped).isEqualTo(1);
+        assertThat(runner.skips).extracting(DocRunner.Skip::reason).containsExactly(
+                "the build: mvn verify, which runs this harness, just made the jar",
+                "no PostgreSQL to run it against (MISSING TOOL: apt-get install postgresql)");
+    }
+
+    @Test
     void variablesAndContinuationsCarryOverAsInOneTerminal() throws Exception {
         DocRunner runner = run("""
                 ```sh

@@ -28,13 +28,15 @@ public final class PostgresServer {
     private static final String PASSWORD = "test-only-password";
     private static PostgresServer shared;
 
+    private final String superuser;
     private final Path bin;
     private final Path dir;
     private final int port;
     private final boolean asPostgres;
     private final AtomicInteger databases = new AtomicInteger();
 
-    private PostgresServer(Path bin, Path dir, int port, boolean asPostgres) {
+    private PostgresServer(String superuser, Path bin, Path dir, int port, boolean asPostgres) {
+        this.superuser = superuser;
         this.bin = bin;
         this.dir = dir;
         this.port = port;
@@ -44,15 +46,24 @@ public final class PostgresServer {
     /** The JVM's server, started on first call; skips (or fails under requireAll) when PostgreSQL is missing. */
     public static synchronized PostgresServer shared() {
         if (shared == null) {
-            Path initdb = Tools.require("PostgreSQL 15+ (initdb)", "apt-get install postgresql",
-                    installed().toArray(String[]::new));
-            try {
-                shared = start(initdb.getParent());
-            } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException("could not start PostgreSQL from " + initdb.getParent() + ": " + e, e);
-            }
+            shared = startOwn(USER);
         }
         return shared;
+    }
+
+    /**
+     * A server of the caller's own whose superuser is {@code superuser} (the docs harness runs the
+     * README's {@code sudo -u postgres createuser ... nagare} as {@code postgres}, so the role
+     * {@code nagare} must not exist yet); stopped when the JVM exits. Skips like {@link #shared}.
+     */
+    public static PostgresServer startOwn(String superuser) {
+        Path initdb = Tools.require("PostgreSQL 15+ (initdb)", "apt-get install postgresql",
+                installed().toArray(String[]::new));
+        try {
+            return start(superuser, initdb.getParent());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("could not start PostgreSQL from " + initdb.getParent() + ": " + e, e);
+        }
     }
 
     /** initdb of every installed version, newest first (Debian: /usr/lib/postgresql/N/bin). */
@@ -74,7 +85,7 @@ public final class PostgresServer {
         return out;
     }
 
-    private static PostgresServer start(Path bin) throws IOException, InterruptedException {
+    private static PostgresServer start(String superuser, Path bin) throws IOException, InterruptedException {
         boolean root = "root".equals(System.getProperty("user.name"));
         Path dir = Files.createTempDirectory("nagare-pg");
         Path pw = dir.resolve("pw");
@@ -82,8 +93,8 @@ public final class PostgresServer {
         if (root) {
             run(List.of("chown", "-R", "postgres:postgres", dir.toString()));
         }
-        PostgresServer probe = new PostgresServer(bin, dir, 0, root);
-        probe.pg(List.of("initdb", "-D", dir.resolve("data").toString(), "-U", USER, "--pwfile=" + pw,
+        PostgresServer probe = new PostgresServer(superuser, bin, dir, 0, root);
+        probe.pg(List.of("initdb", "-D", dir.resolve("data").toString(), "-U", superuser, "--pwfile=" + pw,
                 "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"));
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -91,7 +102,7 @@ public final class PostgresServer {
             try (ServerSocket s = new ServerSocket(0)) {
                 port = s.getLocalPort();
             }
-            PostgresServer server = new PostgresServer(bin, dir, port, root);
+            PostgresServer server = new PostgresServer(superuser, bin, dir, port, root);
             try {
                 // Durability settings off: test data, and the suite runs on two cores.
                 server.pg(List.of("pg_ctl", "-D", dir.resolve("data").toString(), "-l", dir.resolve("log").toString(),
@@ -110,7 +121,7 @@ public final class PostgresServer {
     /** A fresh, empty database; its store configuration (password included). */
     public StoreConfig newDatabase(Path dataDir) {
         String name = "t" + databases.incrementAndGet() + "_" + ProcessHandle.current().pid();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", USER, PASSWORD);
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", superuser, PASSWORD);
                 Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         } catch (java.sql.SQLException e) {
@@ -121,11 +132,19 @@ public final class PostgresServer {
 
     /** {@code postgres://nagare@127.0.0.1:PORT/NAME}, without the password. */
     public String url(String database) {
-        return "postgres://" + USER + "@127.0.0.1:" + port + "/" + database;
+        return "postgres://" + superuser + "@127.0.0.1:" + port + "/" + database;
     }
 
     public String password() {
         return PASSWORD;
+    }
+
+    public String superuser() {
+        return superuser;
+    }
+
+    public int port() {
+        return port;
     }
 
     private void stop() {

@@ -442,6 +442,7 @@ public final class Report {
         b.append("""
                 ## How to run
 
+                <!-- docs-harness: skip (runs for many minutes) -->
                 ```sh
                 scripts/bench                 # every scenario: broadcast (nagare, node, flask, raw), rpc (nagare, node,
                                               # flask), chat and game (nagare), video (nagare, flask), audio (nagare, icecast),

@@ -324,16 +324,7 @@ public final class Report {
                         .append(r.getLong("disconnects", 0L)).append(" | |\n");
                 continue;
             }
-            Long next = null;
-            JsonArray all = r.getJsonArray("steps", new JsonArray());
-            for (int i = 0; i < all.size(); i++) {
-                JsonObject s = all.getJsonObject(i);
-                if (!s.getBoolean("pass") && !s.getBoolean("retried", false)
-                        && s.getDouble("rateMsgsPerSec") > best.getDouble("rateMsgsPerSec")
-                        && (next == null || s.getLong("targetDeliveriesPerSec") < next)) {
-                    next = s.getLong("targetDeliveriesPerSec");
-                }
-            }
+            Long next = RampBounds.nextFailed(r);
             b.append(String.format(Locale.ROOT, "| %s | **%,d** | %,.0f | %s ms | %s ms | %.0f%% | %s µs | %.0f%% | %s MB | %d | %s |\n",
                     label, best.getLong("deliveriesPerSec"), best.getDouble("rateMsgsPerSec"),
                     fmt(best.getDouble("p50Ms")), fmt(best.getDouble("p99Ms")), best.getDouble("serverCpuPct"),
@@ -372,7 +363,9 @@ public final class Report {
         Long flask = maxOf(runs.get("flask"));
         b.append("**Nagare / Node.js socket.io (max sustainable deliveries/s): ").append(ratio(nagare, node)).append("**")
                 .append(" · **Nagare / Flask-SocketIO: ").append(flaskRatio(runs, nagare, flask)).append("**")
+                .append(RampBounds.note(runs.get("nagare"), runs.get("flask"), "Flask-SocketIO"))
                 .append(" · Nagare / raw Vert.x: ").append(ratio(nagare, raw))
+                .append(RampBounds.note(runs.get("nagare"), runs.get("raw"), "raw Vert.x"))
                 .append(" · Node.js / raw Vert.x: ").append(ratio(node, raw)).append("\n\n");
         Double nagareCost = costOf(runs.get("nagare"));
         Double nodeCost = costOf(runs.get("node"));

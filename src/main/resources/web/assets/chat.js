@@ -7,6 +7,7 @@ import { askToLogIn } from '/assets/login-prompt.js';
 
 const $ = (id) => document.getElementById(id);
 const OUTBOX_KEY = 'nagare.chat.outbox';
+const ROOMS_KEY = 'nagare.chat.rooms'; // {user, rooms}: the rooms joined, rejoined after a reload
 const SEND_TIMEOUT_MS = 10000;
 
 const state = {
@@ -40,6 +41,21 @@ function loadOutbox() {
 
 function saveOutbox() {
   sessionStorage.setItem(OUTBOX_KEY, JSON.stringify(state.outbox.map(({ clientId, room: r, text }) => ({ clientId, room: r, text }))));
+}
+
+// Remembered per user, so that someone else logging in on this browser does not join them.
+function saveRooms() {
+  if (!state.me) return;
+  localStorage.setItem(ROOMS_KEY, JSON.stringify({ user: state.me, rooms: [...state.joined] }));
+}
+
+function savedRooms(user) {
+  try {
+    const saved = JSON.parse(localStorage.getItem(ROOMS_KEY) || 'null');
+    return saved && saved.user === user && Array.isArray(saved.rooms) ? saved.rooms.filter((r) => typeof r === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 function newClientId() {
@@ -98,9 +114,31 @@ socket.on('hello', (h) => {
   $('whoami').textContent = `Logged in as ${h.user}${h.canPost ? '' : ' (read-only)'}`;
   setRooms(h.rooms);
   if (h.roomsMore) loadMoreRooms(h.rooms[h.rooms.length - 1].name).catch((e) => showError(e.message));
+  rejoinSaved();
 });
+
+// After a reload: join again the rooms this user had joined (one deleted meanwhile is forgotten).
+async function rejoinSaved() {
+  for (const name of savedRooms(state.me)) {
+    if (state.joined.has(name)) continue;
+    try {
+      await join(name);
+    } catch {
+      state.joined.delete(name);
+    }
+  }
+  saveRooms();
+}
 socket.on('rooms', applyRoomChanges);
-socket.on('message', addMessage);
+socket.on('message', (m) => {
+  // A message ends its author's typing at once, not when the 3 s typing timer runs out.
+  if (state.typing.has(m.user)) {
+    clearTimeout(state.typing.get(m.user));
+    state.typing.delete(m.user);
+    renderTyping();
+  }
+  addMessage(m);
+});
 socket.on('edited', addMessage);
 socket.on('deleted', addMessage);
 socket.on('presence', (p) => {
@@ -157,6 +195,7 @@ async function resync() {
       showError(e.message);
     }
   }
+  saveRooms();
   if (!state.joined.has(state.current)) state.current = 'general';
   render();
   document.documentElement.dataset.ready = 'true';
@@ -184,6 +223,7 @@ function applyRoomChanges(d) {
   for (const name of d.removed) {
     state.rooms.delete(name);
     if (state.joined.delete(name)) {
+      saveRooms();
       state.history.delete(name);
       addNotice('general', `#${name} was deleted`);
       if (state.current === name) switchTo('general');
@@ -198,6 +238,7 @@ async function join(name) {
   const after = r.lastId;
   let res = await request('join', after ? { room: name, after } : { room: name });
   state.joined.add(name);
+  saveRooms();
   r.members = new Set(res.members);
   r.canDelete = res.canDelete;
   state.rooms.set(name, res.count);
@@ -276,6 +317,7 @@ $('create-form').addEventListener('submit', async (e) => {
     const res = await request('create', { room: name });
     $('new-room').value = '';
     state.joined.add(res.room);
+    saveRooms();
     room(res.room).members = new Set(res.members);
     room(res.room).canDelete = res.canDelete;
     res.messages.forEach(addMessage);
@@ -302,6 +344,7 @@ $('leave').addEventListener('click', async () => {
   try {
     await request('leave', { room: name });
     state.joined.delete(name);
+    saveRooms();
     switchTo('general');
   } catch (err) {
     showError(err.message);
@@ -369,6 +412,7 @@ function renderRooms() {
       ul.append(li);
     }
     b.setAttribute('aria-current', String(name === state.current));
+    b.dataset.joined = String(state.joined.has(name));
     const c = b.querySelector('.count');
     c.textContent = String(count);
     c.title = `${count} online`;

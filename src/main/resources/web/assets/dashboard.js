@@ -12,6 +12,7 @@ const COLORS = ['#0b6fa4', '#d9480f', '#2b8a3e', '#862e9c', '#e67700', '#c2255c'
 
 const socket = io('/feeds');
 const cards = new Map(); // feed -> card state
+let feedOrder = []; // feed names in the picker's order: cards keep it, whatever order they were ticked in
 let updates = 0;
 let lastLag = null;
 let dirty = false;
@@ -57,6 +58,7 @@ socket.on('sample', (s) => {
 });
 
 function renderPicker(feeds) {
+  feedOrder = feeds.map((f) => f.name);
   const list = $('feed-list');
   list.replaceChildren(...feeds.map((f) => {
     const label = document.createElement('label');
@@ -81,8 +83,17 @@ async function follow(name) {
   }
   const old = cards.get(name);
   if (old) old.root.remove();
-  cards.set(name, makeCard(res.feed, res.history, res.snapshot));
+  const card = makeCard(res.feed, res.history, res.snapshot);
+  cards.set(name, card);
+  card.build(); // after placing: the chart takes the card's width
   dirty = true;
+}
+
+// Puts a card where its feed stands in the picker, so unticking and reticking a feed does not move it.
+function place(root, name) {
+  const rank = (n) => { const i = feedOrder.indexOf(n); return i < 0 ? feedOrder.length : i; };
+  const next = [...$('cards').children].find((c) => rank(c.dataset.feed) > rank(name));
+  $('cards').insertBefore(root, next ?? null);
 }
 
 async function unfollow(name) {
@@ -115,27 +126,37 @@ function makeCard(feed, history, snapshot) {
   chartBox.className = 'chart';
   const table = document.createElement('table');
   const head = table.createTHead().insertRow();
-  ['Key', 'Value', 'Change'].forEach((t) => { const th = document.createElement('th'); th.textContent = t; head.append(th); });
+  ['Key', 'Value', 'Change'].forEach((t, i) => {
+    const th = document.createElement('th');
+    th.textContent = t;
+    if (i > 0) th.className = 'num'; // aligned with the numbers under it
+    head.append(th);
+  });
   const body = table.createTBody();
   root.append(h, select, chartBox, table);
-  $('cards').append(root);
+  place(root, feed.name);
 
   const card = { root, body, chartBox, select, keys: numeric, seq: snapshot.seq, latest: snapshot.values, previous: null,
     data: [history.ts.map((t) => t / 1000), ...numeric.map((k) => history.series[k])], plot: null, changed: true };
   const build = () => {
     card.plot?.destroy();
     const group = select.value;
+    // Colours are numbered among the shown series only, so that no two visible lines share one.
+    let shown = 0;
+    const series = numeric.map((k) => {
+      const show = groupOf(k) === group;
+      return { label: k, stroke: show ? COLORS[shown++ % COLORS.length] : '#999', width: 1.5, show, spanGaps: true };
+    });
     card.plot = new uPlot({
       width: Math.max(280, chartBox.clientWidth),
       height: 240,
-      series: [{}, ...numeric.map((k, i) => ({ label: k, stroke: COLORS[i % COLORS.length], width: 1.5, show: groupOf(k) === group,
-        spanGaps: true }))],
+      series: [{}, ...series],
       axes: [{}, { size: 60 }],
       scales: { x: { time: true } },
     }, card.data, chartBox);
   };
+  card.build = build;
   select.addEventListener('change', build);
-  build();
   return card;
 }
 

@@ -1,4 +1,4 @@
-// The arena. The server is in charge: we send inputs (a sequence number and a direction), never
+// The game. The server is in charge: we send inputs (a sequence number and a direction), never
 // positions. Our own avatar is predicted (the same move rule the server runs) and reconciled when a
 // snapshot says which input it applied last; everyone else is drawn 100 ms in the past, interpolated
 // between snapshots, so that they glide instead of jumping at each tick.
@@ -41,6 +41,11 @@ socket.on('nagare:error', (e) => setStatus('down', e.message));
 async function refreshLobby() {
   const res = await socket.emitWithAck('lobby', {});
   const list = $('matches');
+  if (!res.matches.length) {
+    const li = Object.assign(document.createElement('li'), { className: 'empty', textContent: 'No matches yet: Quick play starts one.' });
+    list.replaceChildren(li);
+    return;
+  }
   list.replaceChildren(...res.matches.map((m) => {
     const li = document.createElement('li');
     const play = Object.assign(document.createElement('button'), { type: 'button', textContent: `Join ${m.match}` });
@@ -51,6 +56,8 @@ async function refreshLobby() {
     return li;
   }));
 }
+// The lobby has no push: ask again every few seconds, in a match too (players come and go).
+setInterval(() => { if (socket.connected) refreshLobby(); }, 3000);
 
 function start(res, you) {
   game.rules = res.rules;
@@ -61,7 +68,9 @@ function start(res, you) {
   applySnapshot(res.snapshot);
   $('match-name').textContent = `${res.match}${you ? '' : ' (watching)'}`;
   $('leave').hidden = false;
+  $('play').hidden = true;
   canvas.focus();
+  refreshLobby();
 }
 
 async function join(match) {
@@ -79,10 +88,12 @@ async function spectate(match) {
 $('play').addEventListener('click', () => join(null));
 $('leave').addEventListener('click', async () => {
   await socket.emitWithAck('leave', {});
-  game.match = null;
-  game.you = null;
+  // Forget the whole match, orbs and interpolation history too, so the field is drawn empty.
+  Object.assign(game, { match: null, you: null, rules: null, tick: -1, predicted: null, pending: [], history: [] });
   game.players.clear();
+  game.orbs.clear();
   $('leave').hidden = true;
+  $('play').hidden = false;
   $('match-name').textContent = 'lobby';
   refreshLobby();
 });
@@ -92,6 +103,7 @@ $('leave').addEventListener('click', async () => {
 socket.on('s', applySnapshot);
 
 function applySnapshot(snap) {
+  if (!game.match) return; // one still in flight when we left
   if (snap.k) {
     game.players = new Map(Object.entries(snap.p).map(([id, f]) => [Number(id), { ...f }]));
     game.orbs = new Map(snap.o.map(([id, x, y]) => [id, [x, y]]));
@@ -143,8 +155,11 @@ function move(x, y, dx, dy) {
 // ---- input, at the server's tick rate ----
 
 const KEYS = { ArrowLeft: [-1, 0], a: [-1, 0], ArrowRight: [1, 0], d: [1, 0], ArrowUp: [0, -1], w: [0, -1], ArrowDown: [0, 1], s: [0, 1] };
-canvas.addEventListener('keydown', (e) => { if (KEYS[e.key]) { game.keys.add(e.key); e.preventDefault(); } });
-canvas.addEventListener('keyup', (e) => game.keys.delete(e.key));
+// Letters in either case: Caps Lock or Shift must not stop W A S D (nor leave a key held when
+// Shift is let go before the letter, which turns the keyup's "D" into "d").
+const keyOf = (e) => (e.key.length === 1 ? e.key.toLowerCase() : e.key);
+canvas.addEventListener('keydown', (e) => { const k = keyOf(e); if (KEYS[k]) { game.keys.add(k); e.preventDefault(); } });
+canvas.addEventListener('keyup', (e) => game.keys.delete(keyOf(e)));
 canvas.addEventListener('blur', () => game.keys.clear());
 canvas.addEventListener('pointerdown', (e) => { game.pointer = e; canvas.setPointerCapture(e.pointerId); });
 canvas.addEventListener('pointermove', (e) => { if (game.pointer) game.pointer = e; });
@@ -211,8 +226,13 @@ function draw() {
       ctx.arc(at[0], at[1], game.rules.playerRadius, 0, 2 * Math.PI);
       ctx.fill();
       ctx.fillStyle = '#e4eef5';
-      ctx.fillText(`${p.n} ${p.s}`, at[0], at[1] - game.rules.playerRadius - 6);
+      // The label stays whole inside the field, even when its avatar touches the left or right edge.
+      const label = `${p.n} ${p.s}`;
+      const half = ctx.measureText(label).width / 2;
+      const lx = Math.max(half + 2, Math.min(canvas.width - half - 2, at[0]));
+      ctx.fillText(label, lx, Math.max(22, at[1] - game.rules.playerRadius - 6));
       p.drawn = at;
+      p.label = [lx - half, lx + half];
     });
     ctx.globalAlpha = 1;
   }
@@ -227,6 +247,7 @@ setInterval(() => {
     li.textContent = `${p.n}${p.k ? ' (bot)' : ''}${p.w ? ' (away)' : ''}: ${p.s}`;
     li.dataset.player = p.n;
     if (p.drawn) { li.dataset.x = String(Math.round(p.drawn[0])); li.dataset.y = String(Math.round(p.drawn[1])); }
+    if (p.label) { li.dataset.labelLeft = String(Math.floor(p.label[0])); li.dataset.labelRight = String(Math.ceil(p.label[1])); }
     if (id === game.you) li.className = 'me';
     else if (p.w) li.className = 'away';
     return li;

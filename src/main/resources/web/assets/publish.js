@@ -2,6 +2,7 @@
 const form = document.getElementById('publish-form');
 const status = document.getElementById('status');
 const preview = document.getElementById('preview');
+const startButton = document.getElementById('start');
 const stopButton = document.getElementById('stop');
 let session = null;
 
@@ -15,11 +16,22 @@ async function start(event) {
   const [width, height] = form.elements.size.value.split('x').map(Number);
   const fps = Number(form.elements.fps.value);
   const quality = Number(form.elements.quality.value);
+  startButton.disabled = true; // one publication at a time; enabled again when it ends
+  // Ask first whether this login may publish this name, so nobody turns a camera on to be refused.
+  const check = await fetch(`/api/video/publish/${encodeURIComponent(name)}`, { credentials: 'same-origin' });
+  const verdict = check.ok ? await check.json() : null;
+  if (!verdict || !verdict.allowed) {
+    say(verdict ? `Cannot publish: ${verdict.message}` : check.status === 401 ? 'Log in to publish.' : `Cannot publish (HTTP ${check.status}).`);
+    document.documentElement.dataset.publishing = 'refused';
+    startButton.disabled = false;
+    return;
+  }
   let media;
   try {
     media = await navigator.mediaDevices.getUserMedia({ video: { width, height, frameRate: fps }, audio: false });
   } catch (e) {
     say(`No camera: ${e.message}`);
+    startButton.disabled = false;
     return;
   }
   preview.srcObject = media;
@@ -56,6 +68,7 @@ async function start(event) {
     say(sent === 0 ? 'Could not publish (not allowed, or the name is taken).' : 'Stopped.');
     document.documentElement.dataset.publishing = 'false';
     stopButton.disabled = true;
+    startButton.disabled = false;
   };
   session = ws;
   stopButton.disabled = false;

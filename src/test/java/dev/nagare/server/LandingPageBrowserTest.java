@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nagare.testing.Browser;
 import dev.nagare.testing.TestServer;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -12,7 +13,8 @@ import org.openqa.selenium.WebElement;
 
 class LandingPageBrowserTest {
     @RegisterExtension
-    static final TestServer server = new TestServer();
+    // Registration open: with it closed, /register shows a notice and no form.
+    static final TestServer server = new TestServer(Map.of(Setting.REGISTRATION, "open"));
 
     @RegisterExtension
     static final Browser browser = new Browser();

@@ -22,27 +22,44 @@ final class LoginPages {
     private final AuthConfig config;
     private final String loginPage = template("web/login.html");
     private final String registerPage = template("web/register.html");
+    private final String logoutPage = template("web/logout.html");
 
     LoginPages(AuthConfig config) {
         this.config = config;
     }
 
     void login(RoutingContext ctx, int status, String error, String next, String username) {
+        login(ctx, status, error, next, username, "");
+    }
+
+    /** {@code notice}: a line above the form that is not an error ("You are logged out."). */
+    void login(RoutingContext ctx, int status, String error, String next, String username, String notice) {
         String csrf = formCsrf(ctx);
         String register = config.registrationOpen() ? "No account yet? <a href=\"/register\">Register</a>." : "";
         send(ctx, status, loginPage.replace("{{csrf}}", Html.escape(csrf))
                 .replace("{{next}}", Html.escape(safeNext(next)))
                 .replace("{{username}}", Html.escape(username))
                 .replace("{{error}}", Html.escape(error))
+                .replace("{{notice}}", Html.escape(notice))
                 .replace("{{register}}", register));
     }
 
     void register(RoutingContext ctx, int status, String error, String username) {
         String csrf = formCsrf(ctx);
         String state = config.registrationOpen() ? "" : "Registration is closed on this server.";
-        send(ctx, status, registerPage.replace("{{csrf}}", Html.escape(csrf))
+        String page = registerPage;
+        if (!config.registrationOpen()) {
+            // Closed: the notice alone, no form to fill in for nothing (it was active and focused).
+            page = page.substring(0, page.indexOf("<form")) + page.substring(page.indexOf("</form>") + "</form>".length());
+        }
+        send(ctx, status, page.replace("{{csrf}}", Html.escape(csrf))
                 .replace("{{username}}", Html.escape(username))
                 .replace("{{error}}", Html.escape(error.isEmpty() ? state : error)));
+    }
+
+    /** "Log out?" for {@code GET /logout}: a form that posts the session's own CSRF token. */
+    void logout(RoutingContext ctx, String username, String sessionCsrf) {
+        send(ctx, 200, logoutPage.replace("{{csrf}}", Html.escape(sessionCsrf)).replace("{{username}}", Html.escape(username)));
     }
 
     /** Whether a submitted form carries the CSRF token of the cookie its page set. */

@@ -53,11 +53,21 @@ public final class LoginRoutes {
 
     public void mount(Router router) {
         BodyHandler form = BodyHandler.create(false).setBodyLimit(8 * 1024);
-        router.get("/login").handler(ctx -> pages.login(ctx, 200, "", ctx.request().getParam("next"), ""));
+        router.get("/login").handler(ctx -> pages.login(ctx, 200, "", ctx.request().getParam("next"), "",
+                ctx.request().getParam("loggedout") != null ? "You are logged out." : ""));
         router.post("/login").handler(form).handler(this::login);
         router.get("/register").handler(ctx -> pages.register(ctx, 200, "", ""));
         router.post("/register").handler(form).handler(this::register);
         router.post("/logout").handler(form).handler(guard.attach()).handler(this::logout);
+        // A link or a typed URL: ask first (a GET must not end a session), then post with the token.
+        router.get("/logout").handler(guard.attach()).handler(ctx -> {
+            Principal p = HttpGuard.principal(ctx);
+            if (p == null || !p.viaCookie()) {
+                ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, "/login").end();
+            } else {
+                pages.logout(ctx, p.username(), p.csrf());
+            }
+        });
         tokenRoutes.mount(router, guard);
     }
 
@@ -154,7 +164,7 @@ public final class LoginRoutes {
         // Ends the session in the store, then (Revocations) every socket and stream opened with it.
         sessions.destroy(HttpGuard.cookieValue(ctx, Sessions.COOKIE), "logged out").onComplete(ar -> {
             ctx.response().addCookie(sessionCookie("", 0));
-            ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, "/login").end();
+            ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, "/login?loggedout=1").end();
         });
     }
 

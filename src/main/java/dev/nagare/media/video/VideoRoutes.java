@@ -57,6 +57,7 @@ public final class VideoRoutes {
         }).handler(assets.page("web/video/publish.html"));
         router.get("/video/publish/:stream").handler(auth.attach()).handler(this::publish);
         router.get("/api/video/streams").handler(auth.attach()).handler(auth.require()).handler(this::list);
+        router.get("/api/video/publish/:stream").handler(auth.attach()).handler(auth.require()).handler(this::mayPublish);
         router.get("/video_feed").handler(auth.attach()).handler(ctx -> mjpeg(ctx, DEFAULT));
         router.get("/video/:stream/snapshot.jpg").handler(auth.attach())
                 .handler(ctx -> snapshot(ctx, ctx.pathParam("stream")));
@@ -113,6 +114,32 @@ public final class VideoRoutes {
                 source.noSignal();
             });
         });
+    }
+
+    /**
+     * Whether this login may publish {@code stream} now, asked by the publish page before it turns the
+     * camera on: {@code {"stream", "allowed", "right", "message"}}, where the message says which right
+     * is missing and how an admin grants it, or that the name is taken.
+     */
+    private void mayPublish(RoutingContext ctx) {
+        Principal p = HttpGuard.principal(ctx);
+        String name = ctx.pathParam("stream");
+        String right = "broadcast:video/" + name;
+        JsonObject out = new JsonObject().put("stream", name).put("right", right);
+        VideoStream existing = streams.get(name);
+        if (name == null || !NAME.matcher(name).matches() || DEFAULT.equals(name)) {
+            out.put("allowed", false).put("message", "Stream names are 1-32 lower-case letters, digits, '-' or '_' (not 'default').");
+        } else if (!p.may("broadcast", "video/" + name)) {
+            out.put("allowed", false).put("message", "Your login " + p.username() + " lacks the right " + right
+                    + ". An admin grants it with: java -jar target/nagare.jar user grant " + p.username() + " 'broadcast:video/*'");
+        } else if (existing != null && !(existing.source() instanceof PublishedSource)) {
+            out.put("allowed", false).put("message", "The name " + name + " is taken by a stream that is not published from a camera.");
+        } else if (existing != null && existing.publishing()) {
+            out.put("allowed", false).put("message", "The name " + name + " is taken: someone is publishing to it.");
+        } else {
+            out.put("allowed", true).put("message", "You may publish to /video/" + name + ".");
+        }
+        JsonReply.send(ctx, 200, out);
     }
 
     private static int orDefault(Integer v, int d) {

@@ -111,8 +111,13 @@ class ChatBrowserTest {
         say(alice, "Hello Bob <img src=x onerror=alert(1)>");
         awaitShown(bob, "Hello Bob <img src=x onerror=alert(1)>");
         assertThat(bob.driver().findElements(By.cssSelector("#messages img"))).isEmpty();
-        say(bob, "Hi Alice");
+        // Bob types: alice sees it; his message arrives: the typing line goes with it, not 3 s later.
+        WebElement box = bob.driver().findElement(By.id("text"));
+        box.sendKeys("Hi Alice");
+        alice.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElement(By.id("typing")).getText().equals("bob is typing…"));
+        box.sendKeys(Keys.ENTER);
         awaitShown(alice, "Hi Alice");
+        assertThat(alice.driver().findElement(By.id("typing")).getText()).isEmpty();
         assertThat(shown(alice)).containsExactly("Hello Bob <img src=x onerror=alert(1)>", "Hi Alice");
         assertThat(alice.consoleErrors()).isEmpty();
         assertThat(bob.consoleErrors()).isEmpty();
@@ -125,7 +130,11 @@ class ChatBrowserTest {
         awaitShown(bob, "Before the reload");
         bob.driver().navigate().refresh();
         awaitReady(bob);
-        // After a reload the page opens #general; alice's message was in #lounge, so open it.
+        // After a reload the page opens #general and has joined #lounge again, as before it.
+        By lounge = By.cssSelector("#room-list button[data-room='lounge']");
+        bob.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElements(lounge).stream()
+                .anyMatch(b -> "true".equals(b.getDomAttribute("data-joined"))));
+        alice.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElement(By.id("members")).getText().contains("bob"));
         clickRoom(bob, "lounge");
         awaitShown(bob, "Before the reload");
         assertThat(shown(bob)).containsExactly("Hello Bob <img src=x onerror=alert(1)>", "Hi Alice", "Before the reload");

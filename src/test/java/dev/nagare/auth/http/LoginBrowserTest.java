@@ -21,8 +21,6 @@ class LoginBrowserTest {
     @RegisterExtension
     static final Browser browser = new Browser();
 
-
-
     private void awaitLanding() {
         browser.waitUpTo(Duration.ofSeconds(10)).until(d ->
                 "true".equals(d.findElement(By.tagName("html")).getDomAttribute("data-ready")));
@@ -31,6 +29,7 @@ class LoginBrowserTest {
     @Test
     void aUserLogsInSeesTheirNameAndLogsOutAgain() {
         var d = browser.driver();
+        browser.consoleErrors(); // this test's own console only
         d.get(server.baseUrl() + "/login");
         d.findElement(By.id("username")).sendKeys("admin");
         d.findElement(By.id("password")).sendKeys(PASSWORD);
@@ -63,5 +62,38 @@ class LoginBrowserTest {
         browser.waitUpTo(Duration.ofSeconds(10)).until(x -> !x.findElement(By.cssSelector(".form-error")).getText().isEmpty());
         assertThat(d.findElement(By.cssSelector(".form-error")).getText()).isEqualTo("Wrong user name or password.");
         assertThat(d.findElement(By.id("username")).getDomProperty("value")).isEqualTo("admin");
+    }
+
+    @Test
+    void getLogoutAsksFirstThenTheLoginPageSaysTheUserIsLoggedOut() {
+        var d = browser.driver();
+        browser.consoleErrors(); // this test's own console only
+        d.get(server.baseUrl() + "/login");
+        d.findElement(By.id("username")).sendKeys("admin");
+        d.findElement(By.id("password")).sendKeys(PASSWORD);
+        d.findElement(By.cssSelector("form.auth-form button")).click();
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().equals(server.baseUrl() + "/"));
+
+        d.get(server.baseUrl() + "/logout");
+        assertThat(d.findElement(By.tagName("h1")).getText()).endsWith("Log out?");
+        assertThat(d.findElement(By.tagName("main")).getText()).contains("logged in as admin");
+        d.findElement(By.cssSelector("form[action='/logout'] button")).click();
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().startsWith(server.baseUrl() + "/login"));
+        assertThat(d.findElement(By.cssSelector(".form-notice")).getText()).isEqualTo("You are logged out.");
+        // The session is gone: asking again at /logout leads to the login form.
+        d.get(server.baseUrl() + "/logout");
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().equals(server.baseUrl() + "/login"));
+        assertThat(d.findElement(By.cssSelector(".form-notice")).isDisplayed()).isFalse();
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void registerWhileRegistrationIsClosedShowsTheNoticeAndNoForm() {
+        var d = browser.driver();
+        d.get(server.baseUrl() + "/register");
+        assertThat(d.findElement(By.cssSelector(".form-error")).getText()).isEqualTo("Registration is closed on this server.");
+        assertThat(d.findElements(By.cssSelector("form"))).isEmpty();
+        assertThat(d.findElements(By.id("username"))).isEmpty();
+        assertThat(d.executeScript("return document.activeElement.tagName")).isEqualTo("BODY");
     }
 }

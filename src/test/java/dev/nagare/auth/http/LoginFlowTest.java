@@ -133,7 +133,9 @@ class LoginFlowTest {
     @Test
     void registrationIsClosedByDefault() {
         WebClient c = new WebClient(server.baseUrl());
-        String csrf = WebClient.csrfFrom(c.get("/register").body());
+        // Closed, /register shows no form: a scripted post with a valid form token (the login form's) is refused.
+        assertThat(c.get("/register").body()).doesNotContain("<form");
+        String csrf = WebClient.csrfFrom(c.get("/login").body());
         HttpResponse<String> res = c.postForm("/register",
                 Map.of("username", "mallory", "password", "river stone lantern 2", "csrf", csrf));
         assertThat(res.statusCode()).isEqualTo(403);

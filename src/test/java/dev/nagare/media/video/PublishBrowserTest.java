@@ -50,6 +50,11 @@ class PublishBrowserTest {
     @Test
     void anAdminPublishesTheCameraAndViewersGetItsFrames() {
         login("admin");
+        var d = browser.driver();
+        // A disabled button looks disabled: Stop is faded next to Start until there is something to stop.
+        assertThat(d.findElement(By.id("stop")).isEnabled()).isFalse();
+        assertThat(Double.parseDouble(d.findElement(By.id("stop")).getCssValue("opacity"))).isLessThan(0.6);
+        assertThat(d.findElement(By.id("start")).getCssValue("opacity")).isEqualTo("1");
         publish("cam1");
         browser.waitUpTo(Duration.ofSeconds(15)).until(x -> {
             VideoStream s = server.nagare().video().streams().get("cam1");
@@ -62,17 +67,26 @@ class PublishBrowserTest {
         Frame f = server.nagare().video().streams().get("cam1").latest();
         assertThat(f.jpeg()[0]).isEqualTo((byte) 0xFF);
         assertThat(f.jpeg()[1]).isEqualTo((byte) 0xD8);
-        assertThat(browser.driver().findElement(By.id("status")).getText()).startsWith("Publishing to /video/cam1");
+        assertThat(d.findElement(By.id("status")).getText()).startsWith("Publishing to /video/cam1");
+        // No second publication on top of the first: Start waits for Stop.
+        assertThat(d.findElement(By.id("start")).isEnabled()).isFalse();
         assertThat(browser.consoleErrors()).isEmpty();
-        browser.driver().findElement(By.id("stop")).click();
+        d.findElement(By.id("stop")).click();
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElement(By.id("start")).isEnabled());
     }
 
     @Test
     void aUserWithoutTheBroadcastRightIsRefused() {
         login("viewer1");
         publish("sneaky");
+        // Asked before the camera is switched on: which right is missing, and how an admin grants it.
         browser.waitUpTo(Duration.ofSeconds(10)).until(x ->
-                x.findElement(By.id("status")).getText().startsWith("Could not publish"));
+                x.findElement(By.id("status")).getText().startsWith("Cannot publish"));
+        assertThat(browser.driver().findElement(By.id("status")).getText())
+                .contains("lacks the right broadcast:video/sneaky")
+                .contains("java -jar target/nagare.jar user grant viewer1 'broadcast:video/*'");
+        assertThat(browser.driver().executeScript("return document.getElementById('preview').srcObject")).isNull();
+        assertThat(browser.driver().findElement(By.id("start")).isEnabled()).isTrue();
         assertThat(server.nagare().video().streams()).doesNotContainKey("sneaky");
     }
 }

@@ -166,6 +166,21 @@ class ServerProcessIT {
         assertThat(list.err()).doesNotContain(" INFO ");
     }
 
+    /** The library an embedder installs is Nagare alone; the runnable jar carries every dependency. */
+    @Test
+    void theLibraryJarHoldsOnlyNagareAndTheRunnableJarEverything() throws Exception {
+        Path runnable = Path.of(System.getProperty("nagare.jar", "target/nagare.jar")).toAbsolutePath();
+        Path library = runnable.resolveSibling("nagare-" + Version.get() + ".jar");
+        assertThat(library).exists();
+        try (java.util.zip.ZipFile lib = new java.util.zip.ZipFile(library.toFile());
+                java.util.zip.ZipFile all = new java.util.zip.ZipFile(runnable.toFile())) {
+            assertThat(lib.stream().map(java.util.zip.ZipEntry::getName).filter(n -> n.endsWith(".class")))
+                    .isNotEmpty().allMatch(n -> n.startsWith("dev/nagare/"));
+            assertThat(all.getEntry("io/vertx/core/Vertx.class")).isNotNull();
+            assertThat(all.getEntry("dev/nagare/server/Main.class")).isNotNull();
+        }
+    }
+
     @Test
     void aBadOptionPrintsAClearErrorAndExits2() throws Exception {
         try (Running server = start("--port", "not-a-port")) {

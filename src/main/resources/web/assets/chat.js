@@ -290,6 +290,7 @@ $('send-form').addEventListener('submit', (e) => {
   state.outbox.push({ clientId: newClientId(), room: state.current, text });
   saveOutbox();
   input.value = '';
+  state.lastTypingSent = 0; // the message clears our typing line on other pages: typing again says so at once
   showError('');
   render();
   flushOutbox();

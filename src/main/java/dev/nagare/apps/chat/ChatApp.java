@@ -141,7 +141,9 @@ public final class ChatApp {
         cs.on("typing", args -> {
             String room = ChatInput.room(args.get("room"));
             long now = System.nanoTime();
-            if (cs.rooms.contains(room) && now - cs.lastTypingNanos >= TYPING_INTERVAL_NANOS) {
+            // A sent message ended the author's typing on every page, so typing again is news at once.
+            if (cs.rooms.contains(room) && (cs.typingEnded || now - cs.lastTypingNanos >= TYPING_INTERVAL_NANOS)) {
+                cs.typingEnded = false;
                 cs.lastTypingNanos = now;
                 socket.to(room).volatile_().emit("typing", Map.of("room", room, "user", cs.user()));
             }

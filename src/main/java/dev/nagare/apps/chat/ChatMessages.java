@@ -91,6 +91,7 @@ final class ChatMessages {
                     Map<String, Object> json = appended.message().toJson();
                     if (!appended.duplicate()) {
                         ns.to(room).emit("message", json);
+                        cs.typingEnded = true; // receivers clear the author's typing line on this message
                     }
                     return Map.of("message", json, "duplicate", appended.duplicate());
                 });

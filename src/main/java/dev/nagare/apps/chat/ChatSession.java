@@ -25,6 +25,8 @@ final class ChatSession {
     /** Rooms this socket is in, besides its own id room. Not cleared on disconnect: recovery restores it. */
     final Set<String> rooms = new LinkedHashSet<>();
     long lastTypingNanos;
+    /** A message was sent since the last typing notice: the next one goes out at once (event-loop only). */
+    boolean typingEnded;
     private Socket socket;
 
     ChatSession(Principal principal) {

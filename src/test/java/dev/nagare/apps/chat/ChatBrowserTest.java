@@ -118,6 +118,11 @@ class ChatBrowserTest {
         box.sendKeys(Keys.ENTER);
         awaitShown(alice, "Hi Alice");
         assertThat(alice.driver().findElement(By.id("typing")).getText()).isEmpty();
+        // He starts the next one at once: that is news again, though his last typing notice was just now
+        // (both ends pace typing notices; a sent message resets the pace).
+        box.sendKeys("And");
+        alice.waitUpTo(Duration.ofMillis(900)).until(x -> x.findElement(By.id("typing")).getText().equals("bob is typing…"));
+        box.clear();
         assertThat(shown(alice)).containsExactly("Hello Bob <img src=x onerror=alert(1)>", "Hi Alice");
         assertThat(alice.consoleErrors()).isEmpty();
         assertThat(bob.consoleErrors()).isEmpty();

@@ -3,6 +3,7 @@
 // (age of the audio when it arrived + what waits in the jitter buffer + the device's output latency).
 // Text from the server goes in with textContent only.
 import { askToLogIn } from '/assets/login-prompt.js';
+import { counted } from '/assets/words.js';
 
 const list = document.getElementById('streams');
 const status = document.getElementById('status');
@@ -105,7 +106,7 @@ async function load() {
     li.append(title, el('p', {}, audio, ' ', format, ' ', meter), el('p', {}, fast, ' ', fastMeter, ' ', readout));
     return li;
   }));
-  status.textContent = `${streams.length} stream(s)`;
+  status.textContent = counted(streams.length, 'stream');
   document.documentElement.dataset.ready = 'true';
 }
 

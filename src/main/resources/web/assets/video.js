@@ -1,6 +1,7 @@
 // The /video page: one live <img> per stream, with its stats. User-visible text goes through
 // textContent only; stream names come from the server but are still never parsed as HTML.
 import { askToLogIn } from '/assets/login-prompt.js';
+import { counted } from '/assets/words.js';
 const list = document.getElementById('streams');
 const status = document.getElementById('status');
 
@@ -28,8 +29,8 @@ async function refreshStats(cards) {
   for (const c of cards) {
     try {
       const s = await (await fetch(`/video/${encodeURIComponent(c.name)}/stats`, { cache: 'no-store' })).json();
-      c.stats.textContent = `${s.width}×${s.height} @ ${s.fps} fps, quality ${s.quality}, `
-        + `${s.viewers} viewer(s), ${s.framesProduced} frames, last frame ${Math.round(s.lastFrameBytes / 1024)} KB`;
+      c.stats.textContent = `${s.width}×${s.height} @ ${s.fps} fps, quality ${Math.round(s.quality * 100)} %, `
+        + `${counted(s.viewers, 'viewer')}, ${s.framesProduced} frames, last frame ${Math.round(s.lastFrameBytes / 1024)} KB`;
     } catch (e) {
       c.stats.textContent = 'stats unavailable';
     }
@@ -45,7 +46,7 @@ async function load() {
   const streams = await res.json();
   const cards = streams.map(card);
   list.replaceChildren(...cards.map((c) => c.li));
-  status.textContent = `${streams.length} stream(s)`;
+  status.textContent = counted(streams.length, 'stream');
   document.documentElement.dataset.ready = 'true';
   refreshStats(cards);
   setInterval(() => refreshStats(cards), 2000);

@@ -51,6 +51,12 @@ class VideoPageBrowserTest {
         long first = shownFrame();
         browser.waitUpTo(Duration.ofSeconds(5)).until(x -> shownFrame() >= first + 10);
         assertThat(shownFrame()).isGreaterThan(first);
+        // Counted as people write it, and the quality as the README gives it (80 %, not 0.8).
+        assertThat(d.findElement(By.id("status")).getText()).isEqualTo("1 stream");
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElement(By.cssSelector("li.stream")).getText()
+                .contains("quality 80 %"));
+        assertThat(d.findElement(By.cssSelector("li.stream")).getText()).containsPattern("\\d+ viewers?,")
+                .doesNotContain("(s)");
         assertThat(browser.consoleErrors()).isEmpty();
     }
 }

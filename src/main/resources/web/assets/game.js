@@ -52,7 +52,11 @@ async function refreshLobby() {
     play.addEventListener('click', () => join(m.match));
     const watch = Object.assign(document.createElement('button'), { type: 'button', className: 'secondary', textContent: 'Watch' });
     watch.addEventListener('click', () => spectate(m.match));
-    li.append(`${m.match}: ${m.players}/${m.maxPlayers} players, ${m.bots} bots `, play, watch);
+    li.append(`${m.match}: ${m.players}/${m.maxPlayers} players, ${m.bots} bots `);
+    // Our own match offers nothing to do but what we are not doing yet (a spectator may still join).
+    if (m.match !== game.match) li.append(play, watch);
+    else if (!game.you) li.append(play, ' (watching)');
+    else li.append('(you are playing)');
     return li;
   }));
 }

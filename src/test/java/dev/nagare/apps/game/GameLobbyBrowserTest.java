@@ -64,6 +64,8 @@ class GameLobbyBrowserTest {
         assertThat(d.findElement(By.id("play")).isDisplayed()).isFalse();
         // The lobby list catches up with the match we are in, while we play.
         browser.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElement(By.id("matches")).getText().contains(match + ":"));
+        // Our own match's row says so, and offers no "Join" into the match we are in.
+        assertThat(d.findElement(By.id("matches")).getText()).contains("(you are playing)").doesNotContain("Join " + match);
 
         // Caps Lock on: an upper-case D still moves right, all the way to the edge; the label stays whole.
         d.findElement(By.id("arena")).click();

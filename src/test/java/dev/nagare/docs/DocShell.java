@@ -107,7 +107,8 @@ final class DocShell implements AutoCloseable {
         typist.setDaemon(true);
         typist.start();
         try {
-            return await("script -qec " + quote(command) + " /dev/null", fifo, output, timeout);
+            // script runs the command with $SHELL, which may be dash (CI's is): the pages' commands are bash.
+            return await("SHELL=/bin/bash script -qec " + quote(command) + " /dev/null", fifo, output, timeout);
         } finally {
             done.set(true);
             typist.join(5000);

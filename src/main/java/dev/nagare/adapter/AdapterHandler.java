@@ -23,4 +23,13 @@ public interface AdapterHandler {
 
     /** Facts about local sockets, for fetchSockets: id, rooms, handshake data. */
     List<Map<String, Object>> describe(Collection<String> socketIds);
+
+    /** The name of the namespace whose sockets this handler reaches ("/", "/chat"). */
+    String namespace();
+
+    /**
+     * Runs {@code action} on the thread that owns the namespace's sockets: what other nodes send
+     * arrives on another thread and goes through here first.
+     */
+    void execute(Runnable action);
 }

@@ -238,6 +238,11 @@ public final class MemoryAdapter implements Adapter {
         return Set.copyOf(rooms.keySet());
     }
 
+    /** Whether some local socket is in {@code room}. */
+    boolean hasRoom(String room) {
+        return rooms.containsKey(room);
+    }
+
     @Override
     public Set<String> members(String room) {
         Set<String> m = rooms.get(room);

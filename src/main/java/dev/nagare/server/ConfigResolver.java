@@ -1,5 +1,6 @@
 package dev.nagare.server;
 
+import dev.nagare.adapter.ClusterConfig;
 import dev.nagare.apps.chat.ChatConfig;
 import dev.nagare.apps.feed.FeedConfig;
 import dev.nagare.apps.feed.FeedSpec;
@@ -117,6 +118,7 @@ public final class ConfigResolver {
                         number(raw, Setting.FEED_HISTORY_RATE, 1, 100_000)),
                 Duration.ofSeconds(number(raw, Setting.VIDEO_STALL_TIMEOUT, 1, 3_600)),
                 store(raw),
+                cluster(raw),
                 apps(raw));
         checkTls(config, raw);
         return config;
@@ -124,22 +126,49 @@ public final class ConfigResolver {
 
     private static StoreConfig store(Map<Setting, Raw> raw) {
         Raw url = raw.get(Setting.STORE);
-        String password = raw.containsKey(Setting.STORE_PASSWORD) ? raw.get(Setting.STORE_PASSWORD).value() : null;
-        Raw file = raw.get(Setting.STORE_PASSWORD_FILE);
-        if (password == null && file != null) {
-            try {
-                java.util.List<String> lines = java.nio.file.Files.readAllLines(Path.of(file.value()));
-                password = lines.isEmpty() ? "" : lines.get(0).strip();
-            } catch (java.io.IOException | RuntimeException e) {
-                throw invalid(Setting.STORE_PASSWORD_FILE, file, "cannot read it (" + e.getMessage() + ")");
-            }
-        }
+        String password = secret(raw, Setting.STORE_PASSWORD, Setting.STORE_PASSWORD_FILE);
         try {
             return StoreConfig.parse(url.value(), path(raw, Setting.DATA_DIR), password,
                     (int) number(raw, Setting.STORE_POOL, 1, 1000));
         } catch (IllegalArgumentException e) {
             // Not the value itself: a URL may carry a password.
             throw new ConfigException("Invalid value for store (from " + url.source() + "): " + e.getMessage() + ".");
+        }
+    }
+
+    private static ClusterConfig cluster(Map<Setting, Raw> raw) {
+        Raw url = raw.get(Setting.CLUSTER);
+        if (url == null || url.value().isBlank()) {
+            return null;
+        }
+        String password = secret(raw, Setting.CLUSTER_PASSWORD, Setting.CLUSTER_PASSWORD_FILE);
+        Raw ca = raw.get(Setting.CLUSTER_CA);
+        if (ca != null && !java.nio.file.Files.isReadable(Path.of(ca.value()))) {
+            throw invalid(Setting.CLUSTER_CA, ca, "cannot read it");
+        }
+        try {
+            return new ClusterConfig(url.value().strip(), password, ca == null ? null : Path.of(ca.value()),
+                    raw.get(Setting.CLUSTER_KEY).value(),
+                    Duration.ofMillis(number(raw, Setting.CLUSTER_REQUESTS_TIMEOUT, 100, 600_000)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid value for cluster (from " + url.source() + "): " + e.getMessage() + ".");
+        }
+    }
+
+    /** A password from its setting, or else the first line of its file setting; null when neither is set. */
+    private static String secret(Map<Setting, Raw> raw, Setting value, Setting file) {
+        if (raw.containsKey(value)) {
+            return raw.get(value).value();
+        }
+        Raw f = raw.get(file);
+        if (f == null) {
+            return null;
+        }
+        try {
+            java.util.List<String> lines = java.nio.file.Files.readAllLines(Path.of(f.value()));
+            return lines.isEmpty() ? "" : lines.get(0).strip();
+        } catch (java.io.IOException | RuntimeException e) {
+            throw invalid(file, f, "cannot read it (" + e.getMessage() + ")");
         }
     }
 

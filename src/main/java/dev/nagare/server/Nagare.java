@@ -30,6 +30,9 @@ import dev.nagare.media.video.VideoModule;
 import dev.nagare.media.video.VideoRoutes;
 import dev.nagare.socketio.SocketIoConfig;
 import dev.nagare.socketio.SocketIoServer;
+import dev.nagare.adapter.ClusterConfig;
+import dev.nagare.adapter.RedisAdapter;
+import dev.nagare.adapter.RedisLink;
 import dev.nagare.sse.SseChannels;
 import dev.nagare.store.Store;
 import dev.nagare.web.SameOrigin;
@@ -82,6 +85,7 @@ public final class Nagare {
     private volatile SocketIoGuard socketAuth;
     private volatile LoginRoutes logins;
     private volatile SseChannels sse;
+    private volatile RedisLink cluster;
     private volatile List<ServerModule> modules = List.of();
     private volatile boolean draining;
     private volatile boolean stopped;
@@ -105,6 +109,9 @@ public final class Nagare {
         try {
             store = await(Store.open(vertx, config.store(), Modules.storeComponents(kinds)),
                     "open the store " + config.store().describe());
+            if (config.cluster() != null) {
+                cluster = joinCluster(config.cluster());
+            }
             PasswordPolicy.load(); // the breached-password list, read here rather than on an event loop
             // Ending a login (logout, new password, deletion, revoked token) ends its sockets and streams.
             Revocations revocations = new Revocations();
@@ -130,6 +137,9 @@ public final class Nagare {
                 EngineServer engine = new EngineServer(home, config.engine());
                 engine.clientAddress(clientAddress::of);
                 io = new SocketIoServer(engine, SocketIoConfig.defaults());
+                if (cluster != null) {
+                    io.adapter(RedisAdapter.factory(vertx, cluster, io.jsonMapper(), io.config().recoveryPackets()));
+                }
                 SocketRevoker.install(io, revocations);
                 // What the command line (another process) ends is noticed within about a second.
                 RevocationCheck check = new RevocationCheck(vertx, store, sessions, tokens, revocations).start();
@@ -177,12 +187,30 @@ public final class Nagare {
         if (redirectServer != null) {
             LOG.info("Plain HTTP on port {} redirects to {}", redirectServer.actualPort(), url);
         }
-        LOG.info("Nagare {} ready at {} (data dir {}, store {}, modules {}, {} transport) in {} ms{}", Version.get(), url,
-                config.dataDir(), store.describe(),
+        LOG.info("Nagare {} ready at {} (data dir {}, store {}, {}, modules {}, {} transport) in {} ms{}", Version.get(), url,
+                config.dataDir(), store.describe(), cluster == null ? "single node" : "cluster over " + cluster.config(),
                 modules.isEmpty() ? "none" : String.join(",", modules.stream().map(ServerModule::name).toList()),
                 vertx.isNativeTransportEnabled() ? "native" : "NIO", (System.nanoTime() - t0) / 1_000_000,
                 "0.0.0.0".equals(config.host()) ? "; listening on all interfaces" : "");
         return this;
+    }
+
+    /**
+     * Connects to the cluster's Redis, waiting up to 10 s: a node whose Redis is down still starts,
+     * reports not ready and joins as soon as Redis answers.
+     */
+    private RedisLink joinCluster(ClusterConfig cluster) {
+        RedisLink link = new RedisLink(vertx, cluster);
+        try {
+            link.start(10_000).toCompletionStage().toCompletableFuture().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warn("cluster: Redis at {} does not answer yet ({}); this node reports not ready until it does",
+                    cluster, e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("interrupted while joining the cluster", e);
+        }
+        return link;
     }
 
     /** The port actually bound (useful with port 0). */
@@ -324,6 +352,9 @@ public final class Nagare {
             awaitQuietly(server.shutdown(timeout, TimeUnit.MILLISECONDS), timeout + 1000, "stop the HTTP server");
         }
         stopModules();
+        if (cluster != null) {
+            awaitQuietly(cluster.close(), 5000, "leave the cluster");
+        }
         if (store != null) {
             awaitQuietly(store.close(), 10_000, "flush the store");
         }
@@ -347,7 +378,7 @@ public final class Nagare {
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
         // One Origin check for every WebSocket endpoint outside the engine (which does its own).
         router.route().handler(new SameOrigin(config.allowedOrigins(), engine.config().path()));
-        new HealthHandler(store, () -> draining).mount(router);
+        new HealthHandler(store, cluster, () -> draining).mount(router);
         logins.mount(router);
         StaticAssets assets = new StaticAssets(vertx);
         for (ServerModule m : modules) {
@@ -441,6 +472,9 @@ public final class Nagare {
     private void closeQuietly() {
         stopped = true;
         stopModules();
+        if (cluster != null) {
+            awaitQuietly(cluster.close(), 5000, "leave the cluster");
+        }
         if (store != null) {
             awaitQuietly(store.close(), 10_000, "close the store");
         }

@@ -1,6 +1,7 @@
 package dev.nagare.server;
 
 import java.nio.file.Path;
+import dev.nagare.adapter.ClusterConfig;
 import dev.nagare.apps.chat.ChatConfig;
 import dev.nagare.apps.feed.FeedConfig;
 import dev.nagare.apps.feed.FeedSpec;
@@ -55,6 +56,7 @@ public record ServerConfig(
         FeedConfig feedLimits,
         Duration videoStallTimeout,
         StoreConfig store,
+        ClusterConfig cluster,
         Set<String> apps) {
 
     /**
@@ -82,7 +84,7 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, apps);
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, cluster, apps);
     }
 
     /**
@@ -91,7 +93,7 @@ public record ServerConfig(
      */
     public ServerConfig withApps(Set<String> names) {
         return new ServerConfig(host, port, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store,
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, cluster,
                 names == null ? null : java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(names)));
     }
 
@@ -105,7 +107,13 @@ public record ServerConfig(
                 shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout,
                 store.kind() == StoreConfig.Kind.SQLITE
                         ? new StoreConfig(StoreConfig.Kind.SQLITE, newDataDir, null, null, store.password(), store.poolSize())
-                        : store, apps);
+                        : store, cluster, apps);
+    }
+
+    /** The same settings as a node of the cluster {@code newCluster} (null: a single node). */
+    public ServerConfig withCluster(ClusterConfig newCluster) {
+        return new ServerConfig(host, port, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, newCluster, apps);
     }
 
     @Override

@@ -28,6 +28,21 @@ public enum Setting {
             "File whose first line is the password of the PostgreSQL user of --store."),
     STORE_POOL("store-pool", "COUNT", "8",
             "PostgreSQL connections this server keeps open (and store transactions it runs at once)."),
+    CLUSTER("cluster", "URL", null,
+            "Join a cluster of nodes over Redis: redis://HOST:PORT (rediss:// for TLS). Nodes share broadcasts,"
+                    + " rooms and fetchSockets with each other and with Node.js socket.io servers using"
+                    + " @socket.io/redis-adapter on the same Redis. Unset: a single node, no Redis needed."),
+    CLUSTER_PASSWORD("cluster-password", "PASSWORD", null,
+            "Password of --cluster's Redis (AUTH). Prefer NAGARE_CLUSTER_PASSWORD or --cluster-password-file."),
+    CLUSTER_PASSWORD_FILE("cluster-password-file", "FILE", null,
+            "File whose first line is the password of --cluster's Redis."),
+    CLUSTER_CA("cluster-ca", "FILE", null,
+            "PEM certificate of the authority that signed the Redis server's certificate (rediss://);"
+                    + " unset: the JVM's trusted authorities."),
+    CLUSTER_KEY("cluster-key", "PREFIX", "socket.io",
+            "Prefix of the cluster's Redis channels: the 'key' option of the Node servers' adapter and emitter."),
+    CLUSTER_REQUESTS_TIMEOUT("cluster-requests-timeout", "MS", "5000",
+            "How long a request to the other nodes (fetchSockets) waits for all of them to answer."),
     CONFIG("config", "FILE", null, "YAML config file whose keys are these option names."),
     LOG_FORMAT("log-format", "text|json", "text", "Log line format on standard output."),
     ACCESS_LOG("access-log", "true|false", "false", "Log one line per HTTP request."),

@@ -67,6 +67,16 @@ public final class Namespace implements AdapterHandler {
         return this;
     }
 
+    /** A new adapter from the server's current factory; only before clients connect. */
+    synchronized void renewAdapter() {
+        if (!sockets.isEmpty()) {
+            throw new IllegalStateException("change the adapter of " + name + " before clients connect");
+        }
+        Adapter old = adapter;
+        adapter = server.newAdapter(this, recoveryMs);
+        old.close();
+    }
+
     boolean recoveryEnabled() {
         return recoveryMs > 0;
     }
@@ -331,6 +341,16 @@ public final class Namespace implements AdapterHandler {
                 s.disconnect(close);
             }
         }
+    }
+
+    @Override
+    public String namespace() {
+        return name;
+    }
+
+    @Override
+    public void execute(Runnable action) {
+        onContext(action);
     }
 
     @Override

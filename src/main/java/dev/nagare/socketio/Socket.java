@@ -250,14 +250,65 @@ public final class Socket {
         namespace.adapter().del(id, room);
     }
 
+    /**
+     * What fetchSockets tells of this socket, on this node or another (Node servers included), in
+     * the shape of socket.io's RemoteSocket: id, rooms, data and handshake. Credentials stay here:
+     * no cookie or authorization header, no auth token, and only plain values of {@code data} (a
+     * logged-in principal carries its session credential and CSRF token).
+     */
     Map<String, Object> describe() {
+        Handshake h = handshake();
+        Map<String, Object> headers = new LinkedHashMap<>();
+        h.headers().forEach((name, values) -> {
+            if (!CREDENTIAL_HEADERS.contains(name) && !values.isEmpty()) {
+                headers.put(name, values.size() == 1 ? values.get(0) : List.copyOf(values));
+            }
+        });
+        Map<String, Object> query = new LinkedHashMap<>();
+        h.query().forEach((name, values) -> query.put(name, values.isEmpty() ? "" : values.get(0)));
+        Map<String, Object> shownAuth = new LinkedHashMap<>(auth);
+        shownAuth.keySet().removeIf(k -> k.equalsIgnoreCase("token") || k.equalsIgnoreCase("password"));
+        Map<String, Object> hs = new LinkedHashMap<>();
+        hs.put("headers", headers);
+        hs.put("time", new java.util.Date(h.issuedAt()).toString());
+        hs.put("address", h.remoteAddress());
+        hs.put("xdomain", h.header("origin") != null);
+        hs.put("secure", h.secure());
+        hs.put("issued", h.issuedAt());
+        hs.put("url", h.url());
+        hs.put("query", query);
+        hs.put("auth", shownAuth);
+        Map<String, Object> plainData = new LinkedHashMap<>();
+        data.forEach((k, v) -> {
+            if (plain(v, 0)) {
+                plainData.put(k, v);
+            }
+        });
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("id", id);
+        d.put("handshake", hs);
         d.put("rooms", List.copyOf(rooms));
-        d.put("data", Map.copyOf(data));
-        d.put("handshake", Map.of("address", handshake().remoteAddress(), "time", handshake().issuedAt(),
-                "auth", auth));
+        d.put("data", plainData);
         return d;
+    }
+
+    private static final Set<String> CREDENTIAL_HEADERS = Set.of("cookie", "authorization", "proxy-authorization");
+
+    private static boolean plain(Object v, int depth) {
+        if (depth > 16) {
+            return false;
+        }
+        if (v == null || v instanceof String || v instanceof Number || v instanceof Boolean) {
+            return true;
+        }
+        if (v instanceof List<?> list) {
+            return list.stream().allMatch(x -> plain(x, depth + 1));
+        }
+        if (v instanceof Map<?, ?> map) {
+            return map.keySet().stream().allMatch(k -> k instanceof String)
+                    && map.values().stream().allMatch(x -> plain(x, depth + 1));
+        }
+        return false;
     }
 
     void onPacket(SocketPacket packet) {

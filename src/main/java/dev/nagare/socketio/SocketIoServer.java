@@ -120,11 +120,18 @@ public final class SocketIoServer {
     }
 
     /**
-     * Replaces the adapter factory (e.g. a clustered adapter); affects namespaces created afterwards.
-     * The factory gets the namespace's recovery window in ms (0 when recovery is off).
+     * Replaces the adapter factory (e.g. a clustered adapter) for every namespace, those that exist
+     * included: call it before clients connect. The factory gets the namespace's recovery window in
+     * ms (0 when recovery is off).
      */
     public void adapter(BiFunction<AdapterHandler, Long, Adapter> factory) {
         this.adapterFactory = factory;
+        namespaces.values().forEach(Namespace::renewAdapter);
+    }
+
+    /** The JSON mapper the Socket.IO codec uses, for codecs that must write values the same way. */
+    public ObjectMapper jsonMapper() {
+        return codec.mapper();
     }
 
     public Map<String, Namespace> namespaces() {
@@ -157,7 +164,7 @@ public final class SocketIoServer {
         return adapterFactory.apply(handler, recoveryMs);
     }
 
-    SocketIoConfig config() {
+    public SocketIoConfig config() {
         return config;
     }
 

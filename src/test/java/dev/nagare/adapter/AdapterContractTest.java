@@ -51,6 +51,16 @@ abstract class AdapterContractTest {
         public List<Map<String, Object>> describe(Collection<String> socketIds) {
             return socketIds.stream().map(id -> Map.<String, Object>of("id", id)).toList();
         }
+
+        @Override
+        public String namespace() {
+            return "/";
+        }
+
+        @Override
+        public void execute(Runnable action) {
+            action.run();
+        }
     }
 
     protected Recorder recorder;

@@ -1,0 +1,265 @@
+package dev.nagare.adapter;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's two links to Redis: a pooled client for PUBLISH and commands, and one subscriber
+ * connection that holds every SUBSCRIBE and PSUBSCRIBE of every namespace's {@link RedisAdapter}.
+ * When the subscriber connection drops (Redis restarted, a network pause), the link reports not
+ * ready, reconnects with backoff (0.2 s doubling to 5 s) and subscribes everything again.
+ * Subscription tables and the connection are owned by the link's own context.
+ */
+public final class RedisLink {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
+    private static final long MAX_BACKOFF_MS = 5_000;
+
+    private final Vertx vertx;
+    private final ClusterConfig config;
+    private final Context context;
+    private final Redis commands;
+    private final Redis subscriber;
+    private final Map<String, Consumer<byte[]>> channels = new LinkedHashMap<>();                // context only
+    private final Map<String, BiConsumer<String, byte[]>> patterns = new LinkedHashMap<>();     // context only
+    private RedisConnection sub;                                                               // context only
+    private long backoffMs = 200;                                                              // context only
+    private boolean closed;                                                                    // context only
+    private volatile boolean subscribed;
+    private volatile Promise<Void> firstUp = Promise.promise();
+    private long lastWarning;                                                                  // context only
+    private long warningsSkipped;                                                              // context only
+
+    public RedisLink(Vertx vertx, ClusterConfig config) {
+        this.vertx = vertx;
+        this.config = config;
+        this.context = vertx.getOrCreateContext();
+        RedisOptions options = new RedisOptions().setConnectionString(config.url())
+                .setMaxPoolSize(8).setMaxPoolWaiting(10_000).setMaxWaitingHandlers(100_000);
+        if (config.password() != null) {
+            options.setPassword(config.password());
+        }
+        NetClientOptions net = new NetClientOptions().setConnectTimeout(5_000).setTcpKeepAlive(true);
+        if (config.tls()) {
+            net.setSsl(true).setHostnameVerificationAlgorithm("HTTPS");
+            if (config.caFile() != null) {
+                net.setTrustOptions(new PemTrustOptions().addCertPath(config.caFile().toString()));
+            }
+        }
+        options.setNetClientOptions(net);
+        this.commands = Redis.createClient(vertx, options);
+        this.subscriber = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
+    }
+
+    public ClusterConfig config() {
+        return config;
+    }
+
+    /**
+     * Connects the subscriber; the future completes once it is subscribed, or fails after {@code wait}
+     * (the link keeps trying in the background either way).
+     */
+    public Future<Void> start(long waitMs) {
+        context.runOnContext(v -> connect());
+        return firstUp.future().timeout(waitMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Subscribed and not closed: what {@code /health/ready} reports, with {@link #ping()}. */
+    public boolean subscribed() {
+        return subscribed;
+    }
+
+    public Future<Void> ping() {
+        return commands.send(Request.cmd(Command.PING)).mapEmpty();
+    }
+
+    public Future<Void> publish(String channel, byte[] message) {
+        return commands.send(Request.cmd(Command.PUBLISH).arg(channel).arg(message)).<Void>mapEmpty()
+                .onFailure(e -> warn("publish to " + channel + " failed: " + e.getMessage()));
+    }
+
+    /** Subscribers of {@code channel} on the Redis server: how many nodes will answer a request. */
+    public Future<Long> numsub(String channel) {
+        return commands.send(Request.cmd(Command.PUBSUB).arg("NUMSUB").arg(channel))
+                .map(r -> r.size() >= 2 ? r.get(1).toLong() : 0L);
+    }
+
+    /** Sends any command on the pooled client (tests, diagnostics). */
+    public Future<Response> send(Request request) {
+        return commands.send(request);
+    }
+
+    public void subscribe(String channel, Consumer<byte[]> handler) {
+        context.runOnContext(v -> {
+            channels.put(channel, handler);
+            if (sub != null && subscribed) {
+                sub.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).onFailure(this::dropped);
+            }
+        });
+    }
+
+    public void psubscribe(String pattern, BiConsumer<String, byte[]> handler) {
+        context.runOnContext(v -> {
+            patterns.put(pattern, handler);
+            if (sub != null && subscribed) {
+                sub.send(Request.cmd(Command.PSUBSCRIBE).arg(pattern)).onFailure(this::dropped);
+            }
+        });
+    }
+
+    public void unsubscribe(String channel) {
+        context.runOnContext(v -> {
+            if (channels.remove(channel) != null && sub != null && subscribed) {
+                sub.send(Request.cmd(Command.UNSUBSCRIBE).arg(channel));
+            }
+        });
+    }
+
+    public void punsubscribe(String pattern) {
+        context.runOnContext(v -> {
+            if (patterns.remove(pattern) != null && sub != null && subscribed) {
+                sub.send(Request.cmd(Command.PUNSUBSCRIBE).arg(pattern));
+            }
+        });
+    }
+
+    public Future<Void> close() {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> {
+            closed = true;
+            subscribed = false;
+            RedisConnection c = sub;
+            sub = null;
+            Future<Void> closing = c == null ? Future.succeededFuture() : c.close();
+            closing.eventually(() -> commands.close().eventually(subscriber::close)).onComplete(ar -> done.complete());
+        });
+        return done.future();
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        subscriber.connect().onComplete(ar -> {
+            if (closed) {
+                if (ar.succeeded()) {
+                    ar.result().close();
+                }
+                return;
+            }
+            if (ar.failed()) {
+                warn("cannot reach Redis at " + config + ": " + ar.cause().getMessage() + "; retrying");
+                retry();
+                return;
+            }
+            RedisConnection c = ar.result();
+            sub = c;
+            c.handler(this::onPush);
+            c.exceptionHandler(e -> dropped(c, e));
+            c.endHandler(v -> dropped(c, new IllegalStateException("connection closed")));
+            List<Request> all = new ArrayList<>();
+            if (!channels.isEmpty()) {
+                Request r = Request.cmd(Command.SUBSCRIBE);
+                channels.keySet().forEach(r::arg);
+                all.add(r);
+            }
+            if (!patterns.isEmpty()) {
+                Request r = Request.cmd(Command.PSUBSCRIBE);
+                patterns.keySet().forEach(r::arg);
+                all.add(r);
+            }
+            Future<?> subscribing = all.isEmpty() ? Future.succeededFuture() : Future.all(all.stream().map(c::send).toList());
+            subscribing.onComplete(s -> {
+                if (s.failed() || sub != c) {
+                    dropped(c, s.failed() ? s.cause() : new IllegalStateException("replaced"));
+                    return;
+                }
+                boolean again = firstUp.future().isComplete();
+                backoffMs = 200;
+                subscribed = true;
+                firstUp.tryComplete();
+                LOG.info("cluster: {} Redis at {} ({} channels, {} patterns)", again ? "reconnected to" : "connected to",
+                        config, channels.size(), patterns.size());
+            });
+        });
+    }
+
+    private void dropped(Throwable e) {
+        dropped(sub, e);
+    }
+
+    private void dropped(RedisConnection c, Throwable e) {
+        if (c == null || c != sub || closed) {
+            return;
+        }
+        sub = null;
+        subscribed = false;
+        LOG.warn("cluster: lost the Redis subscription at {} ({}); this node reports not ready until it is back",
+                config, e.getMessage());
+        c.close();
+        retry();
+    }
+
+    private void retry() {
+        long delay = backoffMs;
+        backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+        vertx.setTimer(delay, t -> context.runOnContext(v -> connect()));
+    }
+
+    /** A pushed message: [message, channel, payload] or [pmessage, pattern, channel, payload]. */
+    private void onPush(Response r) {
+        if (r == null || !r.isArray() || r.size() < 3) {
+            return;
+        }
+        String kind = r.get(0).toString();
+        try {
+            if ("message".equals(kind)) {
+                Consumer<byte[]> h = channels.get(r.get(1).toString());
+                if (h != null) {
+                    h.accept(r.get(2).toBytes());
+                }
+            } else if ("pmessage".equals(kind) && r.size() >= 4) {
+                BiConsumer<String, byte[]> h = patterns.get(r.get(1).toString());
+                if (h != null) {
+                    h.accept(r.get(2).toString(), r.get(3).toBytes());
+                }
+            }
+        } catch (RuntimeException e) {
+            // A message one namespace cannot take must never end the subscriber (CLUSTER_NOTES 7).
+            warn("a message on " + r.get(1) + " was dropped: " + e);
+        }
+    }
+
+    /** At most one warning a second, so a flood of bad messages cannot flood the log. */
+    void warn(String line) {
+        long now = System.currentTimeMillis();
+        synchronized (this) {
+            if (now - lastWarning < 1000) {
+                warningsSkipped++;
+                return;
+            }
+            lastWarning = now;
+            long skipped = warningsSkipped;
+            warningsSkipped = 0;
+            LOG.warn("cluster: {}{}", line, skipped == 0 ? "" : " (and " + skipped + " more in the last second)");
+        }
+    }
+}

@@ -102,6 +102,7 @@ const scenarios = {
     const firstId = s.id;
     s.emit('kick');
     const [reason] = await once(s, 'disconnect');
+    s.connect(); // after "io server disconnect" the client waits to be told
     await once(s, 'connect');
     const reply = await s.timeout(5000).emitWithAck('echo', 'back');
     const secondId = s.id;

@@ -44,7 +44,8 @@ public final class RedisLink {
     private long backoffMs = 200;                                                              // context only
     private boolean closed;                                                                    // context only
     private volatile boolean subscribed;
-    private volatile Promise<Void> firstUp = Promise.promise();
+    private final Promise<Void> firstUp = Promise.promise();
+    private final List<Consumer<Boolean>> stateListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long lastWarning;                                                                  // context only
     private long warningsSkipped;                                                              // context only
 
@@ -80,6 +81,16 @@ public final class RedisLink {
     public Future<Void> start(long waitMs) {
         context.runOnContext(v -> connect());
         return firstUp.future().timeout(waitMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Called with true each time the subscriber is (again) subscribed, false each time it is lost. */
+    public void onState(Consumer<Boolean> listener) {
+        stateListeners.add(listener);
+    }
+
+    private void state(boolean up) {
+        subscribed = up;
+        stateListeners.forEach(l -> l.accept(up));
     }
 
     /** Subscribed and not closed: what {@code /health/ready} reports, with {@link #ping()}. */
@@ -194,7 +205,7 @@ public final class RedisLink {
                 }
                 boolean again = firstUp.future().isComplete();
                 backoffMs = 200;
-                subscribed = true;
+                state(true);
                 firstUp.tryComplete();
                 LOG.info("cluster: {} Redis at {} ({} channels, {} patterns)", again ? "reconnected to" : "connected to",
                         config, channels.size(), patterns.size());
@@ -211,7 +222,7 @@ public final class RedisLink {
             return;
         }
         sub = null;
-        subscribed = false;
+        state(false);
         LOG.warn("cluster: lost the Redis subscription at {} ({}); this node reports not ready until it is back",
                 config, e.getMessage());
         c.close();

@@ -264,4 +264,15 @@ final class Client implements SessionListener {
         }
         sockets.clear();
     }
+
+    /**
+     * {@code socket.disconnect(true)} as socket.io does it: every socket of this client gets
+     * DISCONNECT (its client sees "io server disconnect"), then the connection closes once that is sent.
+     */
+    void disconnectAll() {
+        for (Socket socket : new ArrayList<>(sockets.values())) {
+            socket.disconnectNow();
+        }
+        session.close("forced server close");
+    }
 }

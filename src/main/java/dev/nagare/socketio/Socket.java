@@ -227,12 +227,20 @@ public final class Socket {
                 return;
             }
             if (close) {
-                client.session().close("forced server close");
+                client.disconnectAll();
                 return;
             }
-            client.send(new SocketPacket(SocketPacketType.DISCONNECT, namespace.name(), SocketPacket.NO_ID, null));
-            onClose("server namespace disconnect");
+            disconnectNow();
         });
+    }
+
+    /** Sends DISCONNECT and ends this socket (the client sees "io server disconnect" and does not reconnect). */
+    void disconnectNow() {
+        if (!connected) {
+            return;
+        }
+        client.send(new SocketPacket(SocketPacketType.DISCONNECT, namespace.name(), SocketPacket.NO_ID, null));
+        onClose("server namespace disconnect");
     }
 
     // ---- event loop only ----
@@ -270,7 +278,7 @@ public final class Socket {
         shownAuth.keySet().removeIf(k -> k.equalsIgnoreCase("token") || k.equalsIgnoreCase("password"));
         Map<String, Object> hs = new LinkedHashMap<>();
         hs.put("headers", headers);
-        hs.put("time", new java.util.Date(h.issuedAt()).toString());
+        hs.put("time", JS_DATE.format(java.time.Instant.ofEpochMilli(h.issuedAt())));
         hs.put("address", h.remoteAddress());
         hs.put("xdomain", h.header("origin") != null);
         hs.put("secure", h.secure());
@@ -291,6 +299,10 @@ public final class Socket {
         d.put("data", plainData);
         return d;
     }
+
+    /** Date.prototype.toString, as a Node server writes handshake.time. */
+    private static final java.time.format.DateTimeFormatter JS_DATE = java.time.format.DateTimeFormatter
+            .ofPattern("EEE MMM dd yyyy HH:mm:ss 'GMT'xx (zzzz)", java.util.Locale.US).withZone(java.time.ZoneId.systemDefault());
 
     private static final Set<String> CREDENTIAL_HEADERS = Set.of("cookie", "authorization", "proxy-authorization");
 

@@ -54,7 +54,11 @@ nsp.on('connection', (socket) => {
   for (const room of String(socket.handshake.query.rooms || '').split(',').filter(Boolean)) socket.join(room);
   socket.data.name = socket.handshake.query.name;
 });
-nsp.on('hello', (...args) => out({ serverSideEvent: 'hello', args: toWire(args) }));
+nsp.on('hello', (...args) => {
+  const ack = typeof args[args.length - 1] === 'function' ? args.pop() : null;
+  out({ serverSideEvent: 'hello', args: toWire(args), acked: !!ack });
+  if (ack) ack('node-answer');
+});
 await new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
 const port = httpServer.address().port;
 const emitter = new Emitter(emitterClient, { key }).of('/it');
@@ -63,6 +67,7 @@ const clients = {};
 const open = (name, url, query) => new Promise((resolve, reject) => {
   const c = connect(url, { query, transports: ['websocket'], reconnection: false });
   c.onAny((event, ...args) => out({ client: name, event, args: toWire(args) }));
+  c.on('ackme', (arg, ack) => ack({ from: name, arg }));
   c.on('connect', () => resolve(c));
   c.on('connect_error', (e) => reject(new Error(`${name}: ${e.message}`)));
   c.on('disconnect', (reason) => out({ client: name, disconnected: reason }));
@@ -93,6 +98,15 @@ const ops = {
   numsub: async (c) => ({ numsub: await pub.sendCommand(['PUBSUB', 'NUMSUB', ...c.channels]) }),
   rooms: async () => ({ rooms: [...(await nsp.adapter.allRooms())] }),
   serverSideEmit: (c) => { nsp.serverSideEmit(c.event, ...fromWire(c.args || [])); return {}; },
+  serverSideEmitWithAck: async (c) => ({
+    responses: toWire(await nsp.serverSideEmitWithAck(c.event, ...fromWire(c.args || []))) }),
+  emitWithAck: async (c) => {
+    try {
+      return { responses: toWire(await select(nsp, c).timeout(c.timeout || 3000).emitWithAck(c.event, ...fromWire(c.args || []))) };
+    } catch (e) {
+      return { timedOut: String(e.message), responses: toWire(e.responses || []) };
+    }
+  },
 };
 
 readline.createInterface({ input: process.stdin }).on('line', async (line) => {

@@ -22,6 +22,26 @@ public interface Adapter {
     /** Delivers {@code packet} to every socket {@code opts} selects, on every node unless local. */
     void broadcast(SocketPacket packet, BroadcastOptions opts);
 
+    /**
+     * Delivers {@code packet} with an ack id to every socket {@code opts} selects, on every node unless
+     * local, and gathers each client's first ack argument: complete once every client answered, or
+     * failed with {@link ResponsesTimeout} after {@code timeoutMs} (socket.io's
+     * {@code io.timeout(ms).emitWithAck}).
+     */
+    Future<List<Object>> broadcastWithAck(SocketPacket packet, BroadcastOptions opts, long timeoutMs);
+
+    /** Sends {@code eventAndArgs} to the server-side listeners of the other nodes (not this one's). */
+    default void serverSideEmit(List<Object> eventAndArgs) {
+    }
+
+    /**
+     * As {@link #serverSideEmit}, gathering each other node's ack: failed with {@link ResponsesTimeout}
+     * when some node did not answer in {@code timeoutMs}. A single node has nobody to ask.
+     */
+    default Future<List<Object>> serverSideEmitWithAck(List<Object> eventAndArgs, long timeoutMs) {
+        return Future.succeededFuture(List.of());
+    }
+
     /** Ids of the sockets in any of {@code rooms} (all when empty), on every node. */
     Future<Set<String>> sockets(Set<String> rooms);
 

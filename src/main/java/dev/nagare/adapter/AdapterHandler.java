@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * How an adapter reaches the sockets of this node: the namespace implements it and hands it to the
@@ -14,6 +15,19 @@ import java.util.Set;
 public interface AdapterHandler {
     /** Writes {@code packet} to the local sockets {@code socketIds} (encode once, write many). */
     void deliver(SocketPacket packet, BroadcastOptions opts, Collection<String> socketIds);
+
+    /**
+     * Emits {@code packet} with an ack id to each local socket of {@code socketIds}; {@code onAck} gets
+     * each client's first ack argument when it answers within {@code timeoutMs}. Returns how many
+     * sockets it was sent to.
+     */
+    int deliverWithAck(SocketPacket packet, Collection<String> socketIds, long timeoutMs, Consumer<Object> onAck);
+
+    /**
+     * An event another node sent with serverSideEmit; {@code ack} is null unless that node waits for
+     * an answer, and then takes this node's one answer.
+     */
+    void serverSideEvent(List<Object> eventAndArgs, Consumer<Object> ack);
 
     void join(Collection<String> socketIds, Set<String> rooms);
 

@@ -98,6 +98,17 @@ public final class MemoryAdapter implements Adapter {
     }
 
     @Override
+    public Future<List<Object>> broadcastWithAck(SocketPacket packet, BroadcastOptions opts, long timeoutMs) {
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        if (context == null) {
+            throw new IllegalStateException("broadcastWithAck runs on the namespace's event loop");
+        }
+        AckCollector acks = new AckCollector(context.owner(), 1, timeoutMs, () -> { });
+        acks.counted(handler.deliverWithAck(packet, select(opts), timeoutMs, acks::ack));
+        return acks.future();
+    }
+
+    @Override
     public void persistSession(SessionState state) {
         if (maxDisconnectionMs <= 0) {
             return;

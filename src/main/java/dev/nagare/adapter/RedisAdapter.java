@@ -75,7 +75,21 @@ public final class RedisAdapter implements Adapter {
     private final String requestChannel;   // P-request#N#
     private final String responseChannel;  // P-response#N#
     private final String ownResponseChannel; // P-response#N#UID#
-    private final Map<String, Pending> pending = new HashMap<>();
+    private final Map<String, Pending> pending = new HashMap<>();                 // fetchSockets
+    private final Map<String, AckCollector> ackRequests = new HashMap<>();        // broadcasts with ack
+    private final Map<String, ServerSideRequest> serverSideRequests = new HashMap<>(); // serverSideEmitWithAck
+
+    /** A serverSideEmitWithAck of this node waiting for the other nodes' answers. */
+    private static final class ServerSideRequest {
+        final long expected;
+        final List<Object> responses = new ArrayList<>();
+        final Promise<List<Object>> done = Promise.promise();
+        long timer;
+
+        ServerSideRequest(long expected) {
+            this.expected = expected;
+        }
+    }
 
     public RedisAdapter(Vertx vertx, RedisLink link, RedisAdapterCodec codec, AdapterHandler handler, MemoryAdapter local) {
         this.vertx = vertx;
@@ -135,6 +149,95 @@ public final class RedisAdapter implements Adapter {
             link.publish(to, message);
         }
         local.broadcast(packet, opts);
+    }
+
+    @Override
+    public Future<List<Object>> broadcastWithAck(SocketPacket packet, BroadcastOptions opts, long timeoutMs) {
+        if (opts.local()) {
+            return local.broadcastWithAck(packet, opts, timeoutMs);
+        }
+        Promise<List<Object>> result = Promise.promise();
+        link.numsub(requestChannel).onComplete(ar -> handler.execute(() -> {
+            if (ar.failed()) {
+                result.fail("the other nodes cannot be reached (Redis: " + ar.cause().getMessage() + ")");
+                return;
+            }
+            if (tooBusy(result)) {
+                return;
+            }
+            String requestId = randomId(6);
+            AckCollector acks = new AckCollector(vertx, Math.max(1, ar.result()), timeoutMs, () -> ackRequests.remove(requestId));
+            ackRequests.put(requestId, acks);
+            if (ar.result() > 1) {
+                Map<String, Object> wirePacket = new LinkedHashMap<>();
+                wirePacket.put("type", 2);
+                wirePacket.put("data", packet.list());
+                wirePacket.put("nsp", nsp);
+                Map<String, Object> request = new LinkedHashMap<>();
+                request.put("uid", uid);
+                request.put("requestId", requestId);
+                request.put("type", BROADCAST);
+                request.put("packet", wirePacket);
+                request.put("opts", RedisAdapterCodec.opts(opts.rooms(), opts.except(), Map.of("timeout", timeoutMs)));
+                link.publish(requestChannel, codec.msgpack().encode(request));
+            }
+            acks.counted(handler.deliverWithAck(packet, local.select(opts), timeoutMs, acks::ack));
+            acks.future().onComplete(result);
+        }));
+        return result.future();
+    }
+
+    @Override
+    public void serverSideEmit(List<Object> eventAndArgs) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("uid", uid);
+        request.put("type", SERVER_SIDE_EMIT);
+        request.put("data", eventAndArgs);
+        link.publish(requestChannel, codec.json(request));
+    }
+
+    @Override
+    public Future<List<Object>> serverSideEmitWithAck(List<Object> eventAndArgs, long timeoutMs) {
+        Promise<List<Object>> result = Promise.promise();
+        link.numsub(requestChannel).onComplete(ar -> handler.execute(() -> {
+            if (ar.failed()) {
+                result.fail("the other nodes cannot be reached (Redis: " + ar.cause().getMessage() + ")");
+                return;
+            }
+            long expected = ar.result() - 1;
+            if (expected <= 0) {
+                result.complete(List.of());
+                return;
+            }
+            if (tooBusy(result)) {
+                return;
+            }
+            String requestId = randomId(6);
+            ServerSideRequest r = new ServerSideRequest(expected);
+            serverSideRequests.put(requestId, r);
+            r.timer = vertx.setTimer(Math.max(1, timeoutMs), t -> {
+                if (serverSideRequests.remove(requestId) != null) {
+                    r.done.tryFail(new ResponsesTimeout("timeout reached: only " + r.responses.size()
+                            + " responses received out of " + r.expected, r.responses));
+                }
+            });
+            Map<String, Object> request = new LinkedHashMap<>();
+            request.put("uid", uid);
+            request.put("type", SERVER_SIDE_EMIT);
+            request.put("data", eventAndArgs);
+            request.put("requestId", requestId);
+            link.publish(requestChannel, codec.json(request));
+            r.done.future().onComplete(result);
+        }));
+        return result.future();
+    }
+
+    private boolean tooBusy(Promise<?> result) {
+        if (pending.size() + ackRequests.size() + serverSideRequests.size() >= MAX_PENDING) {
+            result.fail("too many cluster requests in flight on " + nsp);
+            return true;
+        }
+        return false;
     }
 
     private void onBroadcast(String from, byte[] bytes) {
@@ -204,8 +307,7 @@ public final class RedisAdapter implements Adapter {
                 result.complete(mine);
                 return;
             }
-            if (pending.size() >= MAX_PENDING) {
-                result.fail("too many cluster requests in flight on " + nsp);
+            if (tooBusy(result)) {
                 return;
             }
             String requestId = randomId(6);
@@ -268,14 +370,46 @@ public final class RedisAdapter implements Adapter {
                         reply(requestId, Map.of("sockets", handler.describe(local.select(options(request.get("opts"))))));
                     }
                 }
-                case SERVER_SIDE_EMIT, BROADCAST -> {
-                    // Not offered by this node yet: it answers nothing, as a Node server without listeners.
+                case SERVER_SIDE_EMIT -> {
+                    if (!own && request.get("data") instanceof List<?> data) {
+                        handler.serverSideEvent(new ArrayList<>(data), requestId instanceof String
+                                ? answer -> reply(requestId, mapOf("type", SERVER_SIDE_EMIT, "data", answer)) : null);
+                    }
+                }
+                case BROADCAST -> {
+                    if (!ackRequests.containsKey(String.valueOf(requestId))) {
+                        broadcastForOther(requestId, request);
+                    }
                 }
                 default -> link.warn("a request of unknown type " + type + " on " + requestChannel + " was ignored");
             }
         } catch (ProtocolException | RuntimeException e) {
             link.warn("a request of type " + type + " on " + requestChannel + " was dropped: " + e.getMessage());
         }
+    }
+
+    /** Another node's broadcast with ack: deliver here, say to how many (type 8), then pass on each ack (type 9). */
+    private void broadcastForOther(Object requestId, Map<String, Object> request) throws ProtocolException {
+        if (!(requestId instanceof String id) || !(request.get("packet") instanceof Map<?, ?> packet)
+                || !(packet.get("data") instanceof List<?> data) || data.isEmpty()) {
+            throw new ProtocolException("a broadcast with ack needs a requestId and a packet with data");
+        }
+        Map<?, ?> opts = request.get("opts") instanceof Map<?, ?> m ? m : Map.of();
+        long timeout = opts.get("flags") instanceof Map<?, ?> flags && flags.get("timeout") instanceof Number n
+                ? Math.max(1, Math.min(n.longValue(), 600_000)) : link.config().requestsTimeout().toMillis();
+        int sent = handler.deliverWithAck(SocketPacket.event(nsp, new ArrayList<>(data), SocketPacket.NO_ID),
+                local.select(options(opts)), timeout,
+                answer -> link.publish(responseChannel, codec.msgpack().encode(mapOf("type", 9, "requestId", id, "packet", answer))));
+        reply(id, mapOf("type", 8, "clientCount", sent));
+    }
+
+    /** A map that keeps its order and takes null values (Map.of takes neither). */
+    private static Map<String, Object> mapOf(Object... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return m;
     }
 
     private void apply(int type, Map<String, Object> request) throws ProtocolException {
@@ -322,7 +456,7 @@ public final class RedisAdapter implements Adapter {
     }
 
     private void onResponse(byte[] bytes) {
-        if (pending.isEmpty()) {
+        if (pending.isEmpty() && ackRequests.isEmpty() && serverSideRequests.isEmpty()) {
             return; // every node sees every reply on the shared channel: most are not for this one
         }
         Map<String, Object> response;
@@ -332,7 +466,28 @@ public final class RedisAdapter implements Adapter {
             link.warn("a response on " + responseChannel + " was dropped: " + e.getMessage());
             return;
         }
-        Pending p = pending.get(String.valueOf(response.get("requestId")));
+        String id = String.valueOf(response.get("requestId"));
+        Object type = response.get("type");
+        AckCollector acks = ackRequests.get(id);
+        if (acks != null) {
+            if (Integer.valueOf(8).equals(type) && response.get("clientCount") instanceof Number n) {
+                acks.counted(n.longValue());
+            } else if (Integer.valueOf(9).equals(type)) {
+                acks.ack(response.get("packet"));
+            }
+            return;
+        }
+        ServerSideRequest r = serverSideRequests.get(id);
+        if (r != null) {
+            r.responses.add(response.get("data"));
+            if (r.responses.size() >= r.expected) {
+                serverSideRequests.remove(id);
+                vertx.cancelTimer(r.timer);
+                r.done.tryComplete(java.util.Collections.unmodifiableList(new ArrayList<>(r.responses)));
+            }
+            return;
+        }
+        Pending p = pending.get(id);
         if (p == null) {
             return;
         }
@@ -393,6 +548,11 @@ public final class RedisAdapter implements Adapter {
             p.done.tryFail("the namespace " + nsp + " closed");
         }
         pending.clear();
+        for (ServerSideRequest r : serverSideRequests.values()) {
+            vertx.cancelTimer(r.timer);
+            r.done.tryFail("the namespace " + nsp + " closed");
+        }
+        serverSideRequests.clear();
         local.close();
     }
 

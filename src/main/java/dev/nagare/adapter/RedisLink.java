@@ -38,6 +38,10 @@ public final class RedisLink {
     private final Context context;
     private final Redis commands;
     private final Redis subscriber;
+    private final Redis publisherClient;
+    /** The one connection every PUBLISH goes through, so that they reach Redis in the order they were made. */
+    private Future<RedisConnection> publisher;   // guarded by this
+    private long publisherFailedAt;              // guarded by this
     private final Map<String, Consumer<byte[]>> channels = new LinkedHashMap<>();                // context only
     private final Map<String, BiConsumer<String, byte[]>> patterns = new LinkedHashMap<>();     // context only
     private RedisConnection sub;                                                               // context only
@@ -68,6 +72,7 @@ public final class RedisLink {
         options.setNetClientOptions(net);
         this.commands = Redis.createClient(vertx, options);
         this.subscriber = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
+        this.publisherClient = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
     }
 
     public ClusterConfig config() {
@@ -102,9 +107,42 @@ public final class RedisLink {
         return commands.send(Request.cmd(Command.PING)).mapEmpty();
     }
 
+    /**
+     * Publishes on one connection: two broadcasts made in order reach every node in that order (a
+     * pool would spread them over connections). While Redis is away, publishes fail at once.
+     */
     public Future<Void> publish(String channel, byte[] message) {
-        return commands.send(Request.cmd(Command.PUBLISH).arg(channel).arg(message)).<Void>mapEmpty()
+        Request request = Request.cmd(Command.PUBLISH).arg(channel).arg(message);
+        return publisher().compose(c -> c.send(request)).<Void>mapEmpty()
                 .onFailure(e -> warn("publish to " + channel + " failed: " + e.getMessage()));
+    }
+
+    private synchronized Future<RedisConnection> publisher() {
+        if (publisher == null || publisher.failed()) {
+            if (publisher != null && System.currentTimeMillis() - publisherFailedAt < 500) {
+                return publisher; // do not retry the connection for every message while Redis is away
+            }
+            Future<RedisConnection> opening = publisherClient.connect();
+            publisher = opening;
+            opening.onComplete(ar -> {
+                if (ar.failed()) {
+                    synchronized (this) {
+                        publisherFailedAt = System.currentTimeMillis();
+                    }
+                    return;
+                }
+                RedisConnection c = ar.result();
+                c.exceptionHandler(e -> publisherLost(opening));
+                c.endHandler(v -> publisherLost(opening));
+            });
+        }
+        return publisher;
+    }
+
+    private synchronized void publisherLost(Future<RedisConnection> lost) {
+        if (publisher == lost) {
+            publisher = null;
+        }
     }
 
     /** Subscribers of {@code channel} on the Redis server: how many nodes will answer a request. */
@@ -160,7 +198,14 @@ public final class RedisLink {
             RedisConnection c = sub;
             sub = null;
             Future<Void> closing = c == null ? Future.succeededFuture() : c.close();
-            closing.eventually(() -> commands.close().eventually(subscriber::close)).onComplete(ar -> done.complete());
+            Future<RedisConnection> pub;
+            synchronized (this) {
+                pub = publisher;
+                publisher = null;
+            }
+            Future<Void> closingPub = pub == null || !pub.succeeded() ? Future.succeededFuture() : pub.result().close();
+            closing.eventually(() -> closingPub).eventually(() -> commands.close().eventually(subscriber::close)
+                    .eventually(publisherClient::close)).onComplete(ar -> done.complete());
         });
         return done.future();
     }

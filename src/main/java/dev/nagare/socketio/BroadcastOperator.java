@@ -3,6 +3,7 @@ package dev.nagare.socketio;
 import dev.nagare.adapter.BroadcastOptions;
 import dev.nagare.wire.SocketPacket;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +16,16 @@ import java.util.Set;
 public final class BroadcastOperator {
     private final Namespace namespace;
     private final BroadcastOptions opts;
+    private final Duration timeout; // null: the server's ack timeout
 
     private BroadcastOperator(Namespace namespace, BroadcastOptions opts) {
+        this(namespace, opts, null);
+    }
+
+    private BroadcastOperator(Namespace namespace, BroadcastOptions opts, Duration timeout) {
         this.namespace = namespace;
         this.opts = opts;
+        this.timeout = timeout;
     }
 
     static BroadcastOperator all(Namespace namespace) {
@@ -32,7 +39,7 @@ public final class BroadcastOperator {
     public BroadcastOperator to(String... rooms) {
         Set<String> r = new HashSet<>(opts.rooms());
         r.addAll(List.of(rooms));
-        return new BroadcastOperator(namespace, new BroadcastOptions(r, opts.except(), opts.volatile_(), opts.local()));
+        return new BroadcastOperator(namespace, new BroadcastOptions(r, opts.except(), opts.volatile_(), opts.local()), timeout);
     }
 
     public BroadcastOperator in(String... rooms) {
@@ -42,17 +49,33 @@ public final class BroadcastOperator {
     public BroadcastOperator except(String... rooms) {
         Set<String> e = new HashSet<>(opts.except());
         e.addAll(List.of(rooms));
-        return new BroadcastOperator(namespace, new BroadcastOptions(opts.rooms(), e, opts.volatile_(), opts.local()));
+        return new BroadcastOperator(namespace, new BroadcastOptions(opts.rooms(), e, opts.volatile_(), opts.local()), timeout);
     }
 
     /** Packets may be dropped for clients that cannot take them right now (typing, positions). */
     public BroadcastOperator volatile_() {
-        return new BroadcastOperator(namespace, new BroadcastOptions(opts.rooms(), opts.except(), true, opts.local()));
+        return new BroadcastOperator(namespace, new BroadcastOptions(opts.rooms(), opts.except(), true, opts.local()), timeout);
     }
 
     /** Only sockets on this node, even with a clustered adapter. */
     public BroadcastOperator local() {
-        return new BroadcastOperator(namespace, new BroadcastOptions(opts.rooms(), opts.except(), opts.volatile_(), true));
+        return new BroadcastOperator(namespace, new BroadcastOptions(opts.rooms(), opts.except(), opts.volatile_(), true), timeout);
+    }
+
+    /** How long {@link #emitWithAck} waits for every client's answer. */
+    public BroadcastOperator timeout(Duration limit) {
+        return new BroadcastOperator(namespace, opts, limit);
+    }
+
+    /**
+     * Emits to every selected socket, on every node, and gathers each client's first ack argument
+     * (socket.io's {@code io.timeout(ms).emitWithAck}): fails with
+     * {@link dev.nagare.adapter.ResponsesTimeout}, holding the answers that came, when one is late.
+     */
+    public Future<List<Object>> emitWithAck(String event, Object... args) {
+        long ms = (timeout != null ? timeout : Duration.ofMillis(namespace.server().config().ackTimeoutMs())).toMillis();
+        SocketPacket packet = SocketPacket.event(namespace.name(), Socket.eventList(event, args), SocketPacket.NO_ID);
+        return namespace.call(() -> namespace.adapter()).compose(a -> a.broadcastWithAck(packet, opts, ms));
     }
 
     public BroadcastOptions options() {

@@ -12,6 +12,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -39,6 +40,7 @@ public final class Namespace implements AdapterHandler {
     private final Map<String, Socket> sockets = new HashMap<>(); // event-loop only
     private final List<ConnectMiddleware> middlewares = new CopyOnWriteArrayList<>();
     private final List<Consumer<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
+    private final Map<String, List<ServerSideHandler>> serverSideHandlers = new java.util.concurrent.ConcurrentHashMap<>();
 
     Namespace(SocketIoServer server, String name) {
         this.server = server;
@@ -108,6 +110,30 @@ public final class Namespace implements AdapterHandler {
         return on("connection", handler);
     }
 
+    /**
+     * Listens for {@code event} sent by the other nodes of the cluster with serverSideEmit (Nagare
+     * or Node.js socket.io servers); {@code ack.send(answer)} answers a node that waits for one.
+     */
+    public Namespace onServerSideEmit(String event, ServerSideHandler handler) {
+        serverSideHandlers.computeIfAbsent(event, e -> new CopyOnWriteArrayList<>()).add(handler);
+        return this;
+    }
+
+    /** Sends {@code event} to the server-side listeners of the other nodes (socket.io's serverSideEmit). */
+    public void serverSideEmit(String event, Object... args) {
+        List<Object> list = Socket.eventList(event, args);
+        onContext(() -> adapter.serverSideEmit(list));
+    }
+
+    /**
+     * As {@link #serverSideEmit}, with every other node's answer; fails with
+     * {@link dev.nagare.adapter.ResponsesTimeout} (and the answers that came) when one is late.
+     */
+    public Future<List<Object>> serverSideEmitWithAck(Duration timeout, String event, Object... args) {
+        List<Object> list = Socket.eventList(event, args);
+        return call(() -> adapter).compose(a -> a.serverSideEmitWithAck(list, timeout.toMillis()));
+    }
+
     public BroadcastOperator to(String... rooms) {
         return BroadcastOperator.all(this).to(rooms);
     }
@@ -122,6 +148,11 @@ public final class Namespace implements AdapterHandler {
 
     public BroadcastOperator volatile_() {
         return BroadcastOperator.all(this).volatile_();
+    }
+
+    /** {@code io.timeout(ms)}: for {@link BroadcastOperator#emitWithAck}. */
+    public BroadcastOperator timeout(Duration limit) {
+        return BroadcastOperator.all(this).timeout(limit);
     }
 
     public BroadcastOperator local() {
@@ -307,6 +338,60 @@ public final class Namespace implements AdapterHandler {
             } catch (RuntimeException e) {
                 // One receiver's failure must never keep the packet from the others.
                 LOG.warn("delivery to socket {} on {} failed: {}", id, name, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public int deliverWithAck(SocketPacket packet, Collection<String> socketIds, long timeoutMs, Consumer<Object> onAck) {
+        int sent = 0;
+        for (String id : socketIds) {
+            Socket s = sockets.get(id);
+            if (s == null) {
+                continue;
+            }
+            s.sendWithAck(packet.list(), Duration.ofMillis(timeoutMs))
+                    .onSuccess(args -> onAck.accept(args.isEmpty() ? null : args.get(0)));
+            sent++;
+        }
+        return sent;
+    }
+
+    @Override
+    public void serverSideEvent(List<Object> eventAndArgs, Consumer<Object> ack) {
+        if (eventAndArgs.isEmpty() || !(eventAndArgs.get(0) instanceof String event)) {
+            return;
+        }
+        List<ServerSideHandler> handlers = serverSideHandlers.getOrDefault(event, List.of());
+        List<Object> args = java.util.Collections.unmodifiableList(new ArrayList<>(eventAndArgs.subList(1, eventAndArgs.size())));
+        for (ServerSideHandler h : handlers) {
+            try {
+                h.handle(args, new RemoteAck(ack));
+            } catch (RuntimeException e) {
+                LOG.warn("server-side listener of '{}' on {} failed: {}", event, name, e.toString());
+            }
+        }
+    }
+
+    /** The answer to another node's serverSideEmitWithAck: its first argument, once. */
+    private static final class RemoteAck implements Ack {
+        private final Consumer<Object> ack;
+        private boolean sent;
+
+        RemoteAck(Consumer<Object> ack) {
+            this.ack = ack;
+        }
+
+        @Override
+        public boolean requested() {
+            return ack != null;
+        }
+
+        @Override
+        public synchronized void send(Object... args) {
+            if (ack != null && !sent) {
+                sent = true;
+                ack.accept(args.length == 0 ? null : args[0]);
             }
         }
     }

@@ -175,7 +175,12 @@ public final class Socket {
     }
 
     public Future<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
-        List<Object> list = eventList(event, args);
+        return sendWithAck(eventList(event, args), timeout);
+    }
+
+    /** Sends an EVENT whose data is {@code list} (event name first) and waits for the client's ack. */
+    Future<List<Object>> sendWithAck(List<Object> list, Duration timeout) {
+        String event = String.valueOf(list.get(0));
         Promise<List<Object>> promise = Promise.promise();
         namespace.onContext(() -> {
             if (!connected) {

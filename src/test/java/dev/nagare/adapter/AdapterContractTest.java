@@ -32,6 +32,22 @@ abstract class AdapterContractTest {
             }
         }
 
+        final List<String> serverSide = new ArrayList<>();
+
+        @Override
+        public int deliverWithAck(SocketPacket packet, Collection<String> socketIds, long timeoutMs,
+                                  java.util.function.Consumer<Object> onAck) {
+            for (String id : socketIds) {
+                delivered.add(id + ":" + packet.list().get(0) + "?");
+            }
+            return socketIds.size();
+        }
+
+        @Override
+        public void serverSideEvent(List<Object> eventAndArgs, java.util.function.Consumer<Object> ack) {
+            serverSide.add(String.valueOf(eventAndArgs.get(0)));
+        }
+
         @Override
         public void join(Collection<String> socketIds, Set<String> rooms) {
             socketIds.forEach(id -> joined.add(id + "+" + String.join(",", rooms)));

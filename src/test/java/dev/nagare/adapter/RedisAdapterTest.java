@@ -34,6 +34,32 @@ class RedisAdapterTest {
     /** A node's view: what its adapter asked it to do, awaitable. */
     static final class Node implements AdapterHandler {
         final List<String> log = new ArrayList<>();
+        final String name;
+        final Set<String> silent = java.util.concurrent.ConcurrentHashMap.newKeySet(); // sockets that never ack
+
+        Node(String name) {
+            this.name = name;
+        }
+
+        /** Clients answer at once with "ack-<id>", but those in {@link #silent}. */
+        @Override
+        public synchronized int deliverWithAck(SocketPacket packet, java.util.Collection<String> ids, long timeoutMs,
+                                               java.util.function.Consumer<Object> onAck) {
+            ids.forEach(id -> log.add(id + ":" + packet.list().get(0) + "?"));
+            ids.stream().filter(id -> !silent.contains(id)).forEach(id -> onAck.accept("ack-" + id));
+            notifyAll();
+            return ids.size();
+        }
+
+        /** Records the event and answers "from-<node>" when asked. */
+        @Override
+        public synchronized void serverSideEvent(List<Object> eventAndArgs, java.util.function.Consumer<Object> ack) {
+            log.add("server-side:" + eventAndArgs);
+            if (ack != null) {
+                ack.accept("from-" + name);
+            }
+            notifyAll();
+        }
 
         @Override
         public synchronized void deliver(SocketPacket packet, BroadcastOptions opts, java.util.Collection<String> ids) {
@@ -121,8 +147,8 @@ class RedisAdapterTest {
     void twoNodes() throws Exception {
         linkA = new RedisLink(vertx, config());
         linkB = new RedisLink(vertx, config());
-        nodeA = new Node();
-        nodeB = new Node();
+        nodeA = new Node("A");
+        nodeB = new Node("B");
         RedisAdapterCodec codec = new RedisAdapterCodec(new ObjectMapper());
         a = new RedisAdapter(vertx, linkA, codec, nodeA, new MemoryAdapter(nodeA));
         b = new RedisAdapter(vertx, linkB, codec, nodeB, new MemoryAdapter(nodeB));
@@ -182,6 +208,52 @@ class RedisAdapterTest {
         a.disconnectSockets(new BroadcastOptions(Set.of("b2"), Set.of(), false, false), true);
         nodeB.await("b2!");
         assertThat(nodeA.log().stream().filter("a1+green"::equals)).hasSize(1); // not again when Redis echoes it
+    }
+
+    @Test
+    void broadcastsFromOneNodeArriveOnTheOtherInTheOrderTheyWereMade() throws Exception {
+        for (int i = 0; i < 300; i++) {
+            a.broadcast(event("n" + i), new BroadcastOptions(Set.of("b1"), Set.of(), false, false));
+        }
+        nodeB.await("b1:n299");
+        List<String> got = nodeB.log().stream().filter(e -> e.startsWith("b1:n")).toList();
+        assertThat(got).hasSize(300);
+        for (int i = 0; i < 300; i++) {
+            assertThat(got.get(i)).isEqualTo("b1:n" + i);
+        }
+    }
+
+    @Test
+    void aBroadcastWithAckGathersEveryClientsAnswerOnEveryNode() throws Exception {
+        List<Object> answers = get(onLoop(() -> a.broadcastWithAck(event("q"), BroadcastOptions.ALL, 5000)));
+        assertThat(answers).containsExactlyInAnyOrder("ack-a1", "ack-b1", "ack-b2");
+        List<Object> red = get(onLoop(() -> b.broadcastWithAck(event("q2"),
+                new BroadcastOptions(Set.of("red"), Set.of(), false, false), 5000)));
+        assertThat(red).containsExactlyInAnyOrder("ack-a1", "ack-b1");
+    }
+
+    @Test
+    void aBroadcastWithAckTimesOutWithTheAnswersThatCame() throws Exception {
+        nodeB.silent.add("b2");
+        assertThatThrownBy(() -> get(onLoop(() -> a.broadcastWithAck(event("q"), BroadcastOptions.ALL, 700))))
+                .hasCauseInstanceOf(ResponsesTimeout.class).hasMessageContaining("operation has timed out")
+                .satisfies(e -> assertThat(((ResponsesTimeout) e.getCause()).responses())
+                        .containsExactlyInAnyOrder("ack-a1", "ack-b1"));
+    }
+
+    @Test
+    void serverSideEmitReachesTheOtherNodesAndTheirAnswersComeBack() throws Exception {
+        a.serverSideEmit(List.of("hello", 1));
+        nodeB.await("server-side:[hello, 1]");
+        assertThat(get(b.serverSideEmitWithAck(List.of("ping"), 3000))).containsExactly("from-A");
+        assertThat(nodeB.log()).doesNotContain("server-side:[ping]"); // not to itself
+    }
+
+    /** broadcastWithAck's timers belong to an event loop, as on a real namespace's. */
+    private static <T> io.vertx.core.Future<T> onLoop(java.util.function.Supplier<io.vertx.core.Future<T>> call) {
+        io.vertx.core.Promise<T> p = io.vertx.core.Promise.promise();
+        vertx.getOrCreateContext().runOnContext(v -> call.get().onComplete(p));
+        return p.future();
     }
 
     @Test

@@ -206,6 +206,36 @@ class RedisInteropTest {
 
     @Test
     @Order(9)
+    void broadcastsWithAckGatherEveryClientsAnswerAcrossBothServers() throws Exception {
+        JsonObject fromNode = call("emitWithAck", "event", "ackme", "args", new JsonArray().add("n"));
+        assertThat(fromNode.getJsonArray("responses")).containsExactlyInAnyOrder(
+                new JsonObject().put("from", "node").put("arg", "n"), new JsonObject().put("from", "nagare").put("arg", "n"));
+        List<Object> fromNagare = it.timeout(Duration.ofSeconds(3)).emitWithAck("ackme", "j")
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(fromNagare).containsExactlyInAnyOrder(Map.of("from", "node", "arg", "j"), Map.of("from", "nagare", "arg", "j"));
+    }
+
+    @Test
+    @Order(10)
+    void serverSideEmitWorksBothWaysWithAcks() throws Exception {
+        java.util.concurrent.CompletableFuture<List<Object>> heard = new java.util.concurrent.CompletableFuture<>();
+        it.onServerSideEmit("fromNodeServer", (args, ack) -> {
+            heard.complete(args);
+            ack.send("nagare-answer");
+        });
+        JsonObject r = call("serverSideEmitWithAck", "event", "fromNodeServer", "args", new JsonArray().add("a").add(2));
+        assertThat(heard.get(10, TimeUnit.SECONDS)).containsExactly("a", 2);
+        assertThat(r.getJsonArray("responses")).containsExactly("nagare-answer");
+
+        List<Object> answers = it.serverSideEmitWithAck(Duration.ofSeconds(3), "hello", "from-java")
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(answers).containsExactly("node-answer");
+        JsonObject onNode = peer.await(o -> "hello".equals(o.getString("serverSideEvent")));
+        assertThat(onNode.getJsonArray("args")).containsExactly("from-java");
+    }
+
+    @Test
+    @Order(11)
     void readinessReportsTheClusterAndALostRedisTurnsItDownUntilRedisIsBack() throws Exception {
         assertThat(ready().body()).contains("\"cluster\":\"UP\"");
         redis.stop();
@@ -217,7 +247,7 @@ class RedisInteropTest {
     }
 
     @Test
-    @Order(10)
+    @Order(12)
     void nodeDisconnectsANagareSocket() throws Exception {
         call("disconnect", "rooms", new JsonArray().add(nagareClient), "close", true);
         JsonObject gone = peer.await(o -> "nagare".equals(o.getString("client")) && o.containsKey("disconnected"));

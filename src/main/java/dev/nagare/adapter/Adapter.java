@@ -65,6 +65,18 @@ public interface Adapter {
     void persistSession(SessionState state);
 
     /**
+     * The state a recoverable socket would get back, now (it connected, or its rooms changed): an
+     * adapter that recovers across nodes keeps it where another node finds it should this node die
+     * without a word. {@code disconnectedAt} is 0.
+     */
+    default void sessionChanged(SessionState live) {
+    }
+
+    /** A recoverable socket ended for good (a reason recovery does not cover): nothing to keep. */
+    default void sessionEnded(String pid) {
+    }
+
+    /**
      * The state kept for {@code pid} with the packets broadcast after {@code offset} that it
      * would have received, or null when it expired, is unknown, or the offset is no longer held.
      * A restored session is forgotten (it can be restored once).

@@ -159,7 +159,7 @@ public final class MemoryAdapter implements Adapter {
         return missed;
     }
 
-    private static boolean includes(Set<String> sessionRooms, BroadcastOptions opts) {
+    static boolean includes(Set<String> sessionRooms, BroadcastOptions opts) {
         boolean included = opts.rooms().isEmpty();
         for (String room : sessionRooms) {
             if (opts.except().contains(room)) {

@@ -40,6 +40,9 @@ public final class RedisAdapter implements Adapter {
     private static final char[] ID_CHARS =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
 
+    /** The flag that carries a broadcast's recovery offset to the other Nagare nodes. */
+    static final String OFFSET_FLAG = "nagareOffset";
+
     // RequestType of @socket.io/redis-adapter
     static final int SOCKETS = 0;
     static final int ALL_ROOMS = 1;
@@ -68,6 +71,7 @@ public final class RedisAdapter implements Adapter {
     private final RedisAdapterCodec codec;
     private final AdapterHandler handler;
     private final MemoryAdapter local;
+    private final RedisRecovery recovery; // null: recovery off, or kept by local (single-node semantics)
     private final Vertx vertx;
     private final String uid = randomId(6);
     private final String nsp;
@@ -75,6 +79,11 @@ public final class RedisAdapter implements Adapter {
     private final String requestChannel;   // P-request#N#
     private final String responseChannel;  // P-response#N#
     private final String ownResponseChannel; // P-response#N#UID#
+    // What Redis hands in, passed to the namespace's thread (kept: unsubscribing names its own handler).
+    private final java.util.function.BiConsumer<String, byte[]> onBroadcast =
+            (ch, bytes) -> handlerExecute(() -> onBroadcast(ch, bytes));
+    private final java.util.function.Consumer<byte[]> onRequest = bytes -> handlerExecute(() -> onRequest(bytes));
+    private final java.util.function.Consumer<byte[]> onResponse = bytes -> handlerExecute(() -> onResponse(bytes));
     private final Map<String, Pending> pending = new HashMap<>();                 // fetchSockets
     private final Map<String, AckCollector> ackRequests = new HashMap<>();        // broadcasts with ack
     private final Map<String, ServerSideRequest> serverSideRequests = new HashMap<>(); // serverSideEmitWithAck
@@ -91,7 +100,14 @@ public final class RedisAdapter implements Adapter {
         }
     }
 
-    public RedisAdapter(Vertx vertx, RedisLink link, RedisAdapterCodec codec, AdapterHandler handler, MemoryAdapter local) {
+    RedisAdapter(Vertx vertx, RedisLink link, RedisAdapterCodec codec, AdapterHandler handler, MemoryAdapter local) {
+        this(vertx, link, codec, handler, local, null);
+    }
+
+    /** {@code local} keeps rooms (its own recovery off when {@code recovery} is given); null recovery: none. */
+    RedisAdapter(Vertx vertx, RedisLink link, RedisAdapterCodec codec, AdapterHandler handler, MemoryAdapter local,
+                 RedisRecovery recovery) {
+        this.recovery = recovery;
         this.vertx = vertx;
         this.link = link;
         this.codec = codec;
@@ -103,10 +119,10 @@ public final class RedisAdapter implements Adapter {
         this.requestChannel = key + "-request#" + nsp + "#";
         this.responseChannel = key + "-response#" + nsp + "#";
         this.ownResponseChannel = responseChannel + uid + "#";
-        link.psubscribe(channel + "*", (ch, bytes) -> handler.execute(() -> onBroadcast(ch, bytes)));
-        link.subscribe(requestChannel, bytes -> handler.execute(() -> onRequest(bytes)));
-        link.subscribe(responseChannel, bytes -> handler.execute(() -> onResponse(bytes)));
-        link.subscribe(ownResponseChannel, bytes -> handler.execute(() -> onResponse(bytes)));
+        link.psubscribe(channel + "*", onBroadcast);
+        link.subscribe(requestChannel, onRequest);
+        link.subscribe(responseChannel, onResponse);
+        link.subscribe(ownResponseChannel, onResponse);
     }
 
     /**
@@ -116,8 +132,12 @@ public final class RedisAdapter implements Adapter {
     public static BiFunction<AdapterHandler, Long, Adapter> factory(Vertx vertx, RedisLink link, ObjectMapper mapper,
                                                                    int recoveryPackets) {
         RedisAdapterCodec codec = new RedisAdapterCodec(mapper);
-        return (handler, recoveryMs) -> new RedisAdapter(vertx, link, codec, handler,
-                new MemoryAdapter(handler, recoveryMs, recoveryPackets));
+        return (handler, recoveryMs) -> new RedisAdapter(vertx, link, codec, handler, new MemoryAdapter(handler),
+                recoveryMs > 0 ? new RedisRecovery(vertx, link, codec.msgpack(), handler, recoveryMs, recoveryPackets) : null);
+    }
+
+    private void handlerExecute(Runnable action) {
+        handler.execute(action);
     }
 
     /** This node's id in the namespace's cluster traffic. */
@@ -142,11 +162,31 @@ public final class RedisAdapter implements Adapter {
 
     @Override
     public void broadcast(SocketPacket packet, BroadcastOptions opts) {
+        if (recovery != null) {
+            recovery.broadcast(packet, opts, this::send);
+        } else {
+            send(packet, opts, null);
+        }
+    }
+
+    /** Publishes (unless local) and delivers here; {@code offset}, when known, goes to the others in the flags. */
+    private void send(SocketPacket packet, BroadcastOptions opts, String offset) {
         if (!opts.local()) {
-            Map<String, Object> flags = opts.volatile_() ? Map.of("volatile", true) : Map.of();
+            Map<String, Object> flags = new LinkedHashMap<>();
+            if (opts.volatile_()) {
+                flags.put("volatile", true);
+            }
+            if (offset != null) {
+                flags.put(OFFSET_FLAG, offset); // Node servers pass unknown flags by
+            }
             byte[] message = codec.encodeBroadcast(new Broadcast(uid, nsp, packet.list(), opts.rooms(), opts.except(), flags));
             String to = opts.rooms().size() == 1 ? channel + opts.rooms().iterator().next() + "#" : channel;
             link.publish(to, message);
+        }
+        if (offset != null) {
+            List<Object> data = new ArrayList<>(packet.list());
+            data.add(offset);
+            packet = new SocketPacket(packet.type(), packet.namespace(), packet.id(), data);
         }
         local.broadcast(packet, opts);
     }
@@ -256,8 +296,12 @@ public final class RedisAdapter implements Adapter {
         if (uid.equals(b.uid()) || !nsp.equals(b.nsp())) {
             return;
         }
-        local.broadcast(SocketPacket.event(nsp, b.data(), SocketPacket.NO_ID),
-                new BroadcastOptions(b.rooms(), b.except(), b.flag("volatile"), true));
+        BroadcastOptions opts = new BroadcastOptions(b.rooms(), b.except(), b.flag("volatile"), true);
+        List<Object> data = b.data();
+        if (recovery != null && b.flags().get(OFFSET_FLAG) instanceof String offset) {
+            data = recovery.fromOtherNode(offset, opts, data);
+        }
+        local.broadcast(SocketPacket.event(nsp, data, SocketPacket.NO_ID), opts);
     }
 
     @Override
@@ -519,35 +563,62 @@ public final class RedisAdapter implements Adapter {
 
     @Override
     public void persistSession(SessionState state) {
-        local.persistSession(state);
+        if (recovery != null) {
+            recovery.persist(state);
+        }
+    }
+
+    @Override
+    public void sessionChanged(SessionState live) {
+        if (recovery != null) {
+            recovery.sessionChanged(live);
+        }
+    }
+
+    @Override
+    public void sessionEnded(String pid) {
+        if (recovery != null) {
+            recovery.sessionEnded(pid);
+        }
     }
 
     @Override
     public Future<SessionState> restoreSession(String pid, String offset) {
-        return local.restoreSession(pid, offset);
+        if (recovery == null) {
+            return Future.succeededFuture();
+        }
+        Promise<SessionState> restored = Promise.promise();
+        recovery.restore(pid, offset).onComplete(ar -> handler.execute(() -> restored.handle(ar)));
+        return restored.future();
     }
 
     @Override
     public List<List<Object>> keptAfter(String offset, Set<String> rooms) {
-        return local.keptAfter(offset, rooms);
+        return recovery == null ? List.of() : recovery.keptAfter(offset, rooms);
     }
 
+    /**
+     * Kept sessions live in Redis without the principal (it holds credentials): an ended login is
+     * refused when the connect middleware runs again on the restoring node.
+     */
     @Override
     public void dropSessions(Predicate<SessionState> which) {
-        local.dropSessions(which);
     }
 
     @Override
     public void close() {
-        link.punsubscribe(channel + "*");
-        link.unsubscribe(requestChannel);
-        link.unsubscribe(responseChannel);
-        link.unsubscribe(ownResponseChannel);
+        link.punsubscribe(channel + "*", onBroadcast);
+        link.unsubscribe(requestChannel, onRequest);
+        link.unsubscribe(responseChannel, onResponse);
+        link.unsubscribe(ownResponseChannel, onResponse);
         for (Pending p : pending.values()) {
             vertx.cancelTimer(p.timer);
             p.done.tryFail("the namespace " + nsp + " closed");
         }
         pending.clear();
+        if (recovery != null) {
+            recovery.close();
+        }
         for (ServerSideRequest r : serverSideRequests.values()) {
             vertx.cancelTimer(r.timer);
             r.done.tryFail("the namespace " + nsp + " closed");

@@ -113,8 +113,13 @@ public final class RedisLink {
      */
     public Future<Void> publish(String channel, byte[] message) {
         Request request = Request.cmd(Command.PUBLISH).arg(channel).arg(message);
-        return publisher().compose(c -> c.send(request)).<Void>mapEmpty()
+        return sendInOrder(request).<Void>mapEmpty()
                 .onFailure(e -> warn("publish to " + channel + " failed: " + e.getMessage()));
+    }
+
+    /** Sends {@code request} on the publishing connection: after every publish and command sent before it. */
+    public Future<Response> sendInOrder(Request request) {
+        return publisher().compose(c -> c.send(request));
     }
 
     private synchronized Future<RedisConnection> publisher() {
@@ -174,17 +179,21 @@ public final class RedisLink {
         });
     }
 
-    public void unsubscribe(String channel) {
+    /**
+     * Drops {@code handler}'s subscription to {@code channel}; a handler that replaced it (a namespace's
+     * new adapter subscribes before the old one closes) keeps the channel.
+     */
+    public void unsubscribe(String channel, Consumer<byte[]> handler) {
         context.runOnContext(v -> {
-            if (channels.remove(channel) != null && sub != null && subscribed) {
+            if (channels.remove(channel, handler) && sub != null && subscribed) {
                 sub.send(Request.cmd(Command.UNSUBSCRIBE).arg(channel));
             }
         });
     }
 
-    public void punsubscribe(String pattern) {
+    public void punsubscribe(String pattern, BiConsumer<String, byte[]> handler) {
         context.runOnContext(v -> {
-            if (patterns.remove(pattern) != null && sub != null && subscribed) {
+            if (patterns.remove(pattern, handler) && sub != null && subscribed) {
                 sub.send(Request.cmd(Command.PUNSUBSCRIBE).arg(pattern));
             }
         });

@@ -300,6 +300,7 @@ public final class Namespace implements AdapterHandler {
                 LOG.error("connection handler of {} failed", name, e);
             }
         }
+        socket.sessionChanged(); // with what the handlers put in its data
     }
 
     private Future<Void> runMiddlewares(Socket socket, int index) {

@@ -4,6 +4,7 @@ import dev.nagare.adapter.BroadcastOptions;
 import dev.nagare.adapter.SessionState;
 import dev.nagare.engine.EngineServer;
 import dev.nagare.engine.Handshake;
+import dev.nagare.wire.MsgpackCodec;
 import dev.nagare.wire.SocketIoCodec;
 import dev.nagare.wire.SocketPacket;
 import dev.nagare.wire.SocketPacketType;
@@ -256,18 +257,29 @@ public final class Socket {
         }
         rooms.addAll(newRooms);
         namespace.adapter().addAll(id, newRooms);
+        sessionChanged();
     }
 
     void leaveNow(String room) {
-        rooms.remove(room);
-        namespace.adapter().del(id, room);
+        if (rooms.remove(room)) {
+            namespace.adapter().del(id, room);
+            sessionChanged();
+        }
+    }
+
+    /** Tells the adapter what recovery would restore now: a node may die before it can say so at disconnect. */
+    void sessionChanged() {
+        if (pid != null && connected) {
+            namespace.adapter().sessionChanged(new SessionState(id, pid, rooms, Map.copyOf(data), 0, List.of()));
+        }
     }
 
     /**
      * What fetchSockets tells of this socket, on this node or another (Node servers included), in
      * the shape of socket.io's RemoteSocket: id, rooms, data and handshake. Credentials stay here:
      * no cookie or authorization header, no auth token, and only plain values of {@code data} (a
-     * logged-in principal carries its session credential and CSRF token).
+     * logged-in principal carries its session credential and CSRF token) whose keys do not start
+     * with "nagare." (Nagare's own bookkeeping).
      */
     Map<String, Object> describe() {
         Handshake h = handshake();
@@ -293,7 +305,7 @@ public final class Socket {
         hs.put("auth", shownAuth);
         Map<String, Object> plainData = new LinkedHashMap<>();
         data.forEach((k, v) -> {
-            if (plain(v, 0)) {
+            if (MsgpackCodec.plain(v) && !k.startsWith("nagare.")) {
                 plainData.put(k, v);
             }
         });
@@ -311,22 +323,6 @@ public final class Socket {
 
     private static final Set<String> CREDENTIAL_HEADERS = Set.of("cookie", "authorization", "proxy-authorization");
 
-    private static boolean plain(Object v, int depth) {
-        if (depth > 16) {
-            return false;
-        }
-        if (v == null || v instanceof String || v instanceof Number || v instanceof Boolean) {
-            return true;
-        }
-        if (v instanceof List<?> list) {
-            return list.stream().allMatch(x -> plain(x, depth + 1));
-        }
-        if (v instanceof Map<?, ?> map) {
-            return map.keySet().stream().allMatch(k -> k instanceof String)
-                    && map.values().stream().allMatch(x -> plain(x, depth + 1));
-        }
-        return false;
-    }
 
     void onPacket(SocketPacket packet) {
         switch (packet.type()) {
@@ -393,6 +389,8 @@ public final class Socket {
         if (pid != null && RECOVERABLE.contains(reason)) {
             namespace.adapter().persistSession(new SessionState(id, pid, rooms, Map.copyOf(data),
                     System.currentTimeMillis(), List.of()));
+        } else if (pid != null) {
+            namespace.adapter().sessionEnded(pid);
         }
         namespace.adapter().delAll(id);
         rooms.clear();

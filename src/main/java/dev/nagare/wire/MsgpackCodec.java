@@ -49,6 +49,32 @@ public final class MsgpackCodec {
         this.mapper = mapper;
     }
 
+    /**
+     * Whether {@code value} is plain data (text, numbers, booleans, null, and lists and string-keyed
+     * maps of them): what may leave this process in a cluster message. Application objects (a
+     * logged-in principal holds its session credential) stay home.
+     */
+    public static boolean plain(Object value) {
+        return plain(value, 0);
+    }
+
+    private static boolean plain(Object v, int depth) {
+        if (depth > MAX_DEPTH) {
+            return false;
+        }
+        if (v == null || v instanceof String || v instanceof Number || v instanceof Boolean) {
+            return true;
+        }
+        if (v instanceof List<?> list) {
+            return list.stream().allMatch(x -> plain(x, depth + 1));
+        }
+        if (v instanceof Map<?, ?> map) {
+            return map.keySet().stream().allMatch(k -> k instanceof String)
+                    && map.values().stream().allMatch(x -> plain(x, depth + 1));
+        }
+        return false;
+    }
+
     public byte[] encode(Object value) {
         try (MessageBufferPacker packer = MessagePack.newDefaultBufferPacker()) {
             write(packer, value, 0);

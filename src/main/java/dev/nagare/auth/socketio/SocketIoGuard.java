@@ -28,6 +28,8 @@ public final class SocketIoGuard {
     private static final Logger LOG = LoggerFactory.getLogger(SocketIoGuard.class);
     /** The key of the principal in {@code socket.data()}. */
     public static final String PRINCIPAL = "principal";
+    /** Socket data key of the login's fingerprint ({@link #fingerprint}); "nagare." keys stay off fetchSockets. */
+    public static final String LOGIN = "nagare.login";
 
     private final Authenticator authenticator;
     private final boolean guests;
@@ -54,7 +56,9 @@ public final class SocketIoGuard {
      */
     public ConnectMiddleware connect() {
         return socket -> {
-            Principal before = principal(socket); // restored with the socket's data when it recovers
+            Principal before = principal(socket); // restored with the socket's data when it recovers here
+            // Restored on another node: the principal stayed on the node that died; its fingerprint came along.
+            Object beforeLogin = socket.data().get(LOGIN);
             Object token = socket.auth().get("token");
             return authenticator.find(token instanceof String t ? t : null,
                             cookieFromHeader(socket.handshake().header("cookie"), Sessions.COOKIE))
@@ -63,7 +67,9 @@ public final class SocketIoGuard {
                         if (now == null && guests) {
                             now = new Principal(0, "guest-" + socket.id().substring(0, 6), Role.GUEST, null, null, null);
                         }
-                        if (socket.recovered() && !sameLogin(before, now)) {
+                        boolean same = before != null ? sameLogin(before, now)
+                                : now != null && fingerprint(now).equals(beforeLogin);
+                        if (socket.recovered() && !same) {
                             LOG.info("Recovery of a socket of '{}' refused: its login has ended",
                                     before == null ? "?" : before.username());
                             return Future.failedFuture(new ConnectError("session ended", Map.of("code",
@@ -71,6 +77,7 @@ public final class SocketIoGuard {
                         }
                         if (now != null) {
                             socket.data().put(PRINCIPAL, now);
+                            socket.data().put(LOGIN, fingerprint(now));
                             return Future.<Void>succeededFuture();
                         }
                         return Future.failedFuture(new ConnectError("unauthorized", Map.of("code", "UNAUTHORIZED",
@@ -114,6 +121,20 @@ public final class SocketIoGuard {
                     "message", "Not allowed: " + right));
             return Future.failedFuture(new AuthException("forbidden: " + right));
         };
+    }
+
+    /**
+     * A one-way token of the login a socket was admitted with (user and credential): plain text, so
+     * it travels with the socket's recovery state to other nodes, where the credential must not go.
+     */
+    static String fingerprint(Principal p) {
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(
+                    ("nagare-login\n" + p.userId() + "\n" + p.credential()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(hash, 18));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     private static boolean sameLogin(Principal before, Principal now) {

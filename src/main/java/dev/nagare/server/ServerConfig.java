@@ -110,6 +110,12 @@ public record ServerConfig(
                         : store, cluster, apps);
     }
 
+    /** The same settings on the store {@code newStore}. */
+    public ServerConfig withStore(StoreConfig newStore) {
+        return new ServerConfig(host, port, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
+                shutdownTimeout, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, newStore, cluster, apps);
+    }
+
     /** The same settings as a node of the cluster {@code newCluster} (null: a single node). */
     public ServerConfig withCluster(ClusterConfig newCluster) {
         return new ServerConfig(host, port, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,

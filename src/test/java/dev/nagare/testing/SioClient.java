@@ -42,7 +42,12 @@ public final class SioClient implements AutoCloseable {
     }
 
     public static SioClient connect(TestServer server, String namespace, Map<String, String> auth) throws Exception {
-        Socket socket = IO.socket(URI.create(server.baseUrl() + namespace), IO.Options.builder()
+        return connect(server.baseUrl(), namespace, auth);
+    }
+
+    /** Connects to the server at {@code baseUrl} (one node of a cluster, say). */
+    public static SioClient connect(String baseUrl, String namespace, Map<String, String> auth) throws Exception {
+        Socket socket = IO.socket(URI.create(baseUrl + namespace), IO.Options.builder()
                 .setTransports(new String[] {"websocket"}).setForceNew(true).setReconnection(false)
                 .setAuth(auth).build());
         SioClient client = new SioClient(socket);

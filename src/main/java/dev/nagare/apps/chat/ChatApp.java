@@ -52,6 +52,7 @@ public final class ChatApp {
     private final ChatRooms rooms;
     private final ChatMessages messages;
     private final Map<String, Set<String>> changed = new LinkedHashMap<>(); // room -> users whose presence changed
+    private final ChatCluster cluster;
     private boolean flushScheduled;
 
     private ChatApp(Namespace ns, ChatLog log, ChatConfig config, UserRates rates, ChatRooms rooms) {
@@ -60,6 +61,27 @@ public final class ChatApp {
         this.config = config;
         this.rooms = rooms;
         this.messages = new ChatMessages(ns, log, config, rates);
+        this.cluster = new ChatCluster(Vertx.currentContext().owner(), ns, presence, new ChatCluster.Changes() {
+            @Override
+            public void presence(String room, String user) {
+                announce(room, user);
+            }
+
+            @Override
+            public void roomCreated(String room, long creator) {
+                if (ChatInput.ROOM.matcher(room).matches() && rooms.createdElsewhere(room, creator, System.currentTimeMillis())) {
+                    scheduleFlush();
+                }
+            }
+
+            @Override
+            public void roomRemoved(String room) {
+                if (rooms.exists(room)) {
+                    leaveEveryone(room, "removed on another node");
+                    cluster.removedElsewhere(room);
+                }
+            }
+        });
     }
 
     /**
@@ -195,6 +217,7 @@ public final class ChatApp {
                         : Future.failedFuture(new ChatRefusal("exists", "There is already a room '" + room + "'."));
             }
             rooms.created(room, creator, now);
+            cluster.roomCreated(room, creator);
             LOG.info("chat room {} created by {}", room, cs.user());
             scheduleFlush();
             return join(cs, Map.of("room", room));
@@ -227,20 +250,29 @@ public final class ChatApp {
         }
     }
 
-    /** Takes the room away from everyone at once, then deletes it and its history from the store. */
+    /**
+     * Takes the room away from everyone at once, on every node, then deletes it and its history from
+     * the store.
+     */
     private Future<Void> remove(String room, String why) {
+        cluster.roomRemoved(room);
+        return leaveEveryone(room, why).compose(v -> log.deleteRoom(room).mapEmpty());
+    }
+
+    /** Forgets the room here and makes this node's sockets leave it. */
+    private Future<Void> leaveEveryone(String room, String why) {
         rooms.remove(room);
         presence.drop(room);
         changed.remove(room);
         LOG.info("chat room {} {}", room, why);
         scheduleFlush();
-        return ns.sockets().compose(all -> {
+        return ns.sockets().map(all -> {
             for (Socket socket : all.values()) {
                 if (socket.data().get(ChatSession.KEY) instanceof ChatSession cs && cs.rooms.remove(room)) {
                     socket.leave(room);
                 }
             }
-            return log.deleteRoom(room).mapEmpty();
+            return null;
         });
     }
 
@@ -267,12 +299,14 @@ public final class ChatApp {
     }
 
     private void arrive(String room, ChatSession cs) {
+        cluster.arrived(room, cs.user());
         if (presence.add(room, cs.user())) {
             announce(room, cs.user());
         }
     }
 
     private void depart(String room, ChatSession cs) {
+        cluster.departed(room, cs.user());
         if (presence.remove(room, cs.user())) {
             announce(room, cs.user());
         }
@@ -307,13 +341,14 @@ public final class ChatApp {
             for (String user : e.getValue()) {
                 (presence.has(room, user) ? joined : left).add(user);
             }
-            ns.to(room).emit("presence", Map.of("room", room, "joined", joined, "left", left,
+            // Each node tells its own sockets (every node sees every change): local, or they would hear it twice.
+            ns.local().to(room).emit("presence", Map.of("room", room, "joined", joined, "left", left,
                     "count", presence.count(room), "ts", now));
         }
         changed.clear();
         Map<String, Object> delta = rooms.takeDelta(presence::count);
         if (delta != null) {
-            ns.emit("rooms", delta); // to every socket, encoded once: only what changed
+            ns.local().emit("rooms", delta); // to every socket, encoded once: only what changed
         }
     }
 }

@@ -113,6 +113,19 @@ final class ChatRooms {
         added.add(name); // after a "removed" of the same name in this batch: clients apply removals first
     }
 
+    /** Another node of the cluster made it (the store holds it already); false when known here. */
+    boolean createdElsewhere(String name, long creator, long now) {
+        if (rooms.containsKey(name) || rooms.size() >= MAX_ROOMS) {
+            return false;
+        }
+        if (creator != 0) {
+            createdBy.merge(creator, 1, Integer::sum);
+        }
+        rooms.put(name, new Room(name, creator, now));
+        added.add(name);
+        return true;
+    }
+
     /** The store did not make it: the name and the user's place are free again. */
     void abandoned(String name, long creator) {
         creating.remove(name);

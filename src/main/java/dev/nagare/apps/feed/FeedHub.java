@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FeedHub {
     private static final Logger LOG = LoggerFactory.getLogger(FeedHub.class);
+    private static final dev.nagare.web.RefusalLog REMOTE = new dev.nagare.web.RefusalLog(LOG);
     static final int MAX_FEEDS = 100;
     static final long PERSIST_EVERY_MS = 1000;
     /** Downsampling threads, apart from the shared worker pool so that logins (hashing) never wait behind charts. */
@@ -64,6 +65,7 @@ public final class FeedHub {
         this.store = new FeedStore(store);
         this.historyWorkers = home.owner().createSharedWorkerExecutor("nagare-feed-history", HISTORY_THREADS);
         this.persistTimer = home.owner().setPeriodic(PERSIST_EVERY_MS, id -> home.runOnContext(v -> save()));
+        sse.onRemoteEvent("feed:", this::remoteSample);
     }
 
     /** Adds the configured feeds, then those admins added at run time (the configuration wins a name). */
@@ -178,6 +180,32 @@ public final class FeedHub {
             l.sample(feed, s);
         }
         return true;
+    }
+
+    /**
+     * A sample another node of the cluster accepted, read from the cluster's SSE log (event "sample"
+     * on {@code feed:<name>}): it joins this node's copy of the feed and goes to this node's
+     * followers. The node that accepted it checked and stored it; here it is only parsed again, with
+     * a minute of leeway for the nodes' clocks. Home context.
+     */
+    private void remoteSample(String channel, String event, String data) {
+        Feed feed = feeds.get(channel.substring("feed:".length()));
+        if (feed == null || !"sample".equals(event)) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        FeedSample s;
+        try {
+            s = FeedSample.parse(new JsonObject(data), now, config.maxSkewMs() + 60_000);
+        } catch (RuntimeException e) {
+            REMOTE.info("feed-remote-sample", "Feed {}: a sample from another node was dropped: {}", feed.name(), e.getMessage());
+            return;
+        }
+        if (feed.add(s, now)) {
+            for (Listener l : listeners) {
+                l.sample(feed, s);
+            }
+        }
     }
 
     FeedConfig config() {

@@ -106,7 +106,8 @@ public final class RedisSseBus implements SseBus {
             add.arg("e").arg(event);
         }
         add.arg("d").arg(data).arg("n").arg(node);
-        return writer().compose(c -> c.send(add)).timeout(PUBLISH_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        Future<RedisConnection> w = writer();
+        return w.compose(c -> c.send(add).onFailure(e -> forget(w, c))).timeout(PUBLISH_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .map(r -> id(r.toString()));
     }
 

@@ -149,7 +149,7 @@ public final class Nagare {
                 io.of("/").use(socketAuth.connect());
                 // In a cluster, SSE events go through the cluster's log, so every node has them with the same ids.
                 sse = new SseChannels(home, config.sse(), cluster == null ? null : new RedisSseBus(vertx, cluster, config.sse()));
-                Modules.Core core = new Modules.Core(vertx, home, config, store, io, auth, socketAuth, sse);
+                Modules.Core core = new Modules.Core(vertx, home, config, store, io, auth, socketAuth, sse, cluster);
                 Future<Void> started = Future.succeededFuture();
                 try {
                     modules = kinds.stream().map(k -> k.build().apply(core)).toList();

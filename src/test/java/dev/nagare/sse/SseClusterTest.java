@@ -62,8 +62,12 @@ class SseClusterTest {
 
     /** A node of the cluster with the SSE and feed modules; its admin's token is kept in {@link #tokens}. */
     static TestServer node() throws Exception {
+        return node(FEEDS);
+    }
+
+    static TestServer node(String feeds) throws Exception {
         TestServer n = new TestServer(Map.of(Setting.ADMIN_PASSWORD, "river stone lantern", Setting.CLUSTER, redis.url(),
-                Setting.APPS, "sse,feed", Setting.FEEDS, FEEDS));
+                Setting.APPS, "sse,feed", Setting.FEEDS, feeds));
         n.beforeAll(null);
         Account admin = n.nagare().accounts().find("admin").await(10, TimeUnit.SECONDS).orElseThrow();
         tokens.put(n, n.nagare().tokens().create(admin, "t", Set.of(), Duration.ofHours(1)).await(10, TimeUnit.SECONDS).secret());
@@ -190,6 +194,53 @@ class SseClusterTest {
 
     @Test
     @Order(6)
+    void aSimulatedFeedRunsOnOneNodeAndAnotherTakesItOverWhenItStops() throws Exception {
+        String ticks = "[{\"name\":\"ticks\",\"type\":\"market\",\"rate\":20,\"symbols\":[\"AAA\"]}]";
+        TestServer c = node(ticks);
+        TestServer d = null;
+        try {
+            d = node(ticks);
+            try (SseTestClient onC = open(c, "feed:ticks", null); SseTestClient onD = open(d, "feed:ticks", null)) {
+                assertThat(onD.next()).isEqualTo(onC.next()); // the holder runs: samples flow on both
+                assertThat(List.of(status(c, "ticks"), status(d, "ticks"))).containsOnlyOnce("runs on another node of the cluster");
+                assertThat(status(c, "ticks")).isNotEqualTo("runs on another node of the cluster"); // the first to start holds it
+                c.afterAll(null); // a stopping node gives its leases up
+                c = null;
+                String last = onD.next().id();
+                long fresh = nextIdAfterWithin(onD, System.currentTimeMillis());
+                assertThat(fresh).isGreaterThan(Long.parseLong(last));
+                assertThat(status(d, "ticks")).isNotEqualTo("runs on another node of the cluster");
+            }
+        } finally {
+            for (TestServer n : new TestServer[] {c, d}) {
+                if (n != null) {
+                    n.afterAll(null);
+                }
+            }
+        }
+    }
+
+    /** The status line of a feed in {@code GET /api/feeds} on {@code n}. */
+    static String status(TestServer n, String feed) {
+        HttpResponse<String> r = n.send(HttpRequest.newBuilder(n.uri("/api/feeds"))
+                .header("Authorization", "Bearer " + tokens.get(n)).GET().build());
+        JsonObject body = new JsonObject(r.body());
+        return body.getJsonArray("feeds").stream().map(o -> (JsonObject) o).filter(f -> feed.equals(f.getString("name")))
+                .findFirst().orElseThrow().getString("status");
+    }
+
+    /** The id of the first event of {@code c} stamped (by the cluster's log) at or after {@code ms}. */
+    static long nextIdAfterWithin(SseTestClient c, long ms) throws IOException {
+        while (true) {
+            long id = Long.parseLong(c.next().id());
+            if (id / SseBus.ID_SCALE >= ms) {
+                return id;
+            }
+        }
+    }
+
+    @Test
+    @Order(7)
     void afterARedisRestartTheReadersResumeAndNewEventsReachEveryNode() throws Exception {
         try (SseTestClient onA = open(a, "restart", null); SseTestClient onB = open(b, "restart", null)) {
             long before = publish(a, "restart", "before");

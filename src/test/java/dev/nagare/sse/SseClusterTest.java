@@ -250,6 +250,11 @@ class SseClusterTest {
             redis.stop();
             redis.startProcess();
             long after = publishOnceRedisIsBack(b, "restart", "after");
+            // Redis came back empty: what was published while it was down may be lost, and followers are told.
+            SseTestClient.Event gapOnA = onA.next();
+            assertThat(gapOnA.event()).isEqualTo("gap");
+            assertThat(gapOnA.data()).isEqualTo("{\"after\":" + before + ",\"resumedAt\":" + after + "}");
+            assertThat(onB.next()).isEqualTo(gapOnA);
             SseTestClient.Event seenOnA = nextEvent(onA);
             SseTestClient.Event seenOnB = nextEvent(onB);
             assertThat(seenOnA).isEqualTo(new SseTestClient.Event("note", Long.toString(after), "after"));

@@ -203,7 +203,12 @@ public final class RedisSseBus implements SseBus {
                         dropped(c, ar.cause());
                         return;
                     }
-                    List<Entry> batch = entries(ar.result());
+                    List<Entry> batch = List.of();
+                    try {
+                        batch = entries(ar.result());
+                    } catch (RuntimeException e) { // never end the reader (it would read nothing more)
+                        BAD.info("sse-bad-reply", "cluster: an XREAD reply from {} was not understood: {}", where, e.toString());
+                    }
                     if (!batch.isEmpty()) {
                         receiver.events(batch);
                     }
@@ -239,12 +244,12 @@ public final class RedisSseBus implements SseBus {
             return out;
         }
         for (Response e : list) {
-            String id = e.get(0).toString();
+            String id = e.get(0).toString(); // Redis makes the ids: always "ms-seq", increasing
             lastSeen = id;
             seenAny = true;
             try {
                 out.add(entry(id, e.size() > 1 ? e.get(1) : null));
-            } catch (IllegalArgumentException | NullPointerException bad) {
+            } catch (RuntimeException bad) {
                 BAD.info("sse-bad-entry", "cluster: dropped SSE entry {} of {}: {}", id, where, bad.getMessage());
             }
         }

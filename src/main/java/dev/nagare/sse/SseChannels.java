@@ -163,19 +163,28 @@ public final class SseChannels {
     private void received(List<SseBus.Entry> batch) {
         long now = System.currentTimeMillis();
         for (SseBus.Entry e : batch) {
-            Optional<SseChannel> c = forPublish(e.channel());
-            boolean fresh = true;
-            if (c.isEmpty()) {
-                DROPPED.info("sse-cluster-full", "SSE event {} on {} from the cluster not kept on this node: all {}"
-                        + " channels are in use", e.id(), e.channel(), config.maxChannels());
-            } else {
-                fresh = c.get().append(e.id(), e.event(), e.data(), Math.min(e.ms(), now), now) != null;
+            try {
+                receive(e, now);
+            } catch (RuntimeException x) { // one event must not cost this node the rest of the batch
+                DROPPED.info("sse-cluster-event", "SSE event {} on {} from the cluster failed here: {}", e.id(), e.channel(),
+                        x.toString());
             }
-            if (fresh && !e.fromHere() && !e.replayed()) {
-                for (Map.Entry<String, RemoteListener> l : remoteListeners) {
-                    if (e.channel().startsWith(l.getKey())) {
-                        l.getValue().event(e.channel(), e.event(), e.data());
-                    }
+        }
+    }
+
+    private void receive(SseBus.Entry e, long now) {
+        Optional<SseChannel> c = forPublish(e.channel());
+        boolean fresh = true;
+        if (c.isEmpty()) {
+            DROPPED.info("sse-cluster-full", "SSE event {} on {} from the cluster not kept on this node: all {}"
+                    + " channels are in use", e.id(), e.channel(), config.maxChannels());
+        } else {
+            fresh = c.get().append(e.id(), e.event(), e.data(), Math.min(e.ms(), now), now) != null;
+        }
+        if (fresh && !e.fromHere() && !e.replayed()) {
+            for (Map.Entry<String, RemoteListener> l : remoteListeners) {
+                if (e.channel().startsWith(l.getKey())) {
+                    l.getValue().event(e.channel(), e.event(), e.data());
                 }
             }
         }

@@ -265,6 +265,26 @@ class SseClusterTest {
     }
 
     /**
+     * A client that got an event from a node that read it first may resume on one that has not read it
+     * yet: it waits for what follows instead of being told of a gap and getting that event twice. The
+     * entry is written with an explicit id only after the client connected, so this node has surely
+     * not read it; dated 20 s ahead, it also makes every later id larger (last in this class).
+     */
+    @Test
+    @Order(8)
+    void aClientResumingWithAnIdThisNodeHasNotReadYetGetsWhatFollowsIt() throws Exception {
+        publish(a, "ahead", "before");
+        long t = System.currentTimeMillis() + 20_000;
+        long seenElsewhere = t * SseBus.ID_SCALE;
+        try (SseTestClient onB = open(b, "ahead", Long.toString(seenElsewhere))) {
+            redis.command("XADD", "socket.io:sse", t + "-0", "c", "ahead", "e", "note", "d", "already seen");
+            long id = publish(a, "ahead", "next");
+            assertThat(id).isEqualTo(seenElsewhere + 1);
+            assertThat(onB.next()).isEqualTo(new SseTestClient.Event("note", Long.toString(id), "next"));
+        }
+    }
+
+    /**
      * Redis answers again, but the node's publishing connection learns that the old one is gone only
      * when it is used: the first publishes may be refused (503), never accepted and lost.
      */

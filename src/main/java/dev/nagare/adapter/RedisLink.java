@@ -36,6 +36,7 @@ public final class RedisLink {
     private final Vertx vertx;
     private final ClusterConfig config;
     private final Context context;
+    private final RedisOptions options;
     private final Redis commands;
     private final Redis subscriber;
     private final Redis publisherClient;
@@ -70,6 +71,7 @@ public final class RedisLink {
             }
         }
         options.setNetClientOptions(net);
+        this.options = options;
         this.commands = Redis.createClient(vertx, options);
         this.subscriber = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
         this.publisherClient = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
@@ -77,6 +79,14 @@ public final class RedisLink {
 
     public ClusterConfig config() {
         return config;
+    }
+
+    /**
+     * A copy of the options this link connects with (address, password, TLS), for a client of its
+     * own: a connection that blocks (XREAD BLOCK) must be neither the pool's nor the subscriber's.
+     */
+    public RedisOptions options() {
+        return new RedisOptions(options);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.nagare.server;
 
+import dev.nagare.adapter.RedisLink;
 import dev.nagare.apps.chat.ChatModule;
 import dev.nagare.apps.feed.FeedModule;
 import dev.nagare.apps.game.GameModule;
@@ -28,7 +29,7 @@ public final class Modules {
 
     /** What the core hands a module when it builds it. */
     record Core(Vertx vertx, Context home, ServerConfig config, Store store, SocketIoServer io, HttpGuard http,
-            SocketIoGuard sockets, SseChannels sse) {
+            SocketIoGuard sockets, SseChannels sse, RedisLink cluster) {
     }
 
     /** A module kind: its name, the store components it needs, and how to build it. */
@@ -39,7 +40,7 @@ public final class Modules {
             new Kind(ChatModule.NAME, List.of("chat"), c -> new ChatModule(c.io(), c.sockets().connect(), c.store(),
                     c.config().chat(), c.http(), c.config().guests())),
             new Kind(FeedModule.NAME, List.of("feed"), c -> new FeedModule(c.home(), c.io(), c.sockets().connect(),
-                    c.sse(), c.store(), c.config().feedLimits(), c.config().feeds(), c.http(), c.config().guests())),
+                    c.sse(), c.store(), c.config().feedLimits(), c.config().feeds(), c.http(), c.config().guests(), c.cluster())),
             new Kind(GameModule.NAME, List.of(), c -> new GameModule(c.io(), c.sockets().connect(), c.config().game(),
                     c.home(), c.http(), c.config().guests())),
             new Kind(VideoModule.NAME, List.of(), c -> new VideoModule(c.vertx(), c.http(),

@@ -33,6 +33,7 @@ import dev.nagare.socketio.SocketIoServer;
 import dev.nagare.adapter.ClusterConfig;
 import dev.nagare.adapter.RedisAdapter;
 import dev.nagare.adapter.RedisLink;
+import dev.nagare.sse.RedisSseBus;
 import dev.nagare.sse.SseChannels;
 import dev.nagare.store.Store;
 import dev.nagare.web.SameOrigin;
@@ -146,8 +147,9 @@ public final class Nagare {
                 onDrain(reason -> check.stop());
                 // The default namespace is for authenticated users (or guests where allowed).
                 io.of("/").use(socketAuth.connect());
-                sse = new SseChannels(home, config.sse());
-                Modules.Core core = new Modules.Core(vertx, home, config, store, io, auth, socketAuth, sse);
+                // In a cluster, SSE events go through the cluster's log, so every node has them with the same ids.
+                sse = new SseChannels(home, config.sse(), cluster == null ? null : new RedisSseBus(vertx, cluster, config.sse()));
+                Modules.Core core = new Modules.Core(vertx, home, config, store, io, auth, socketAuth, sse, cluster);
                 Future<Void> started = Future.succeededFuture();
                 try {
                     modules = kinds.stream().map(k -> k.build().apply(core)).toList();
@@ -352,6 +354,9 @@ public final class Nagare {
             awaitQuietly(server.shutdown(timeout, TimeUnit.MILLISECONDS), timeout + 1000, "stop the HTTP server");
         }
         stopModules();
+        if (sse != null) {
+            awaitQuietly(sse.close(), 5000, "stop reading the cluster's SSE events");
+        }
         if (cluster != null) {
             awaitQuietly(cluster.close(), 5000, "leave the cluster");
         }

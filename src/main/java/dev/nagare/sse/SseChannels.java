@@ -1,5 +1,6 @@
 package dev.nagare.sse;
 
+import dev.nagare.web.RefusalLog;
 import dev.nagare.wire.SseCodec;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -16,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every SSE channel, by name, the heartbeat that keeps idle connections open through proxies, and a
@@ -28,9 +30,15 @@ import java.util.regex.Pattern;
  * open ({@link #open}, the feeds') are pinned: never swept and not counted against
  * {@code maxChannels}, so a feed added while users hold every slot still gets its stream. All state
  * lives on the home context; calls from other threads hop there.
+ *
+ * <p>In a cluster ({@link SseBus}), a publish is checked here (the channel must exist or fit) and
+ * appended to the cluster's log; every node, this one included, stores and sends what it reads
+ * back, with the log's ids. Events of other nodes may create channels (while they fit); what does
+ * not fit is dropped on this node only.
  */
 public final class SseChannels {
     public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9:_.-]{0,63}");
+    private static final RefusalLog DROPPED = new RefusalLog(LoggerFactory.getLogger(SseChannels.class));
     static final long HEARTBEAT_MS = 15_000;
     static final long SWEEP_MS = 1_000;
 
@@ -43,15 +51,59 @@ public final class SseChannels {
     private final Map<String, Set<SseSubscriber>> waiting = new HashMap<>();
     private final Map<String, Integer> waitingByOwner = new HashMap<>();
     private final byte[] heartbeat = SseCodec.bytes(SseCodec.comment("heartbeat"));
+    private final SseBus bus; // null on a single node
+    private final List<Map.Entry<String, RemoteListener>> remoteListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told of events other nodes published on channels starting with a prefix (home context). */
+    public interface RemoteListener {
+        void event(String channel, String event, String data);
+    }
 
     public SseChannels(Context home, SseConfig config) {
+        this(home, config, null);
+    }
+
+    /** With {@code bus}, the channels are the cluster's (see the class comment); null: this node's own. */
+    public SseChannels(Context home, SseConfig config, SseBus bus) {
         this.home = home;
         this.config = config;
         this.budget = new HistoryBudget(config.totalHistoryBytes());
+        this.bus = bus;
         home.runOnContext(v -> {
             home.owner().setPeriodic(HEARTBEAT_MS, id -> beat());
             home.owner().setPeriodic(SWEEP_MS, id -> sweep(System.currentTimeMillis()));
         });
+        if (bus != null) {
+            bus.start(new SseBus.Receiver() {
+                @Override
+                public void events(List<SseBus.Entry> batch) {
+                    onHome(() -> received(batch));
+                }
+
+                @Override
+                public void mayHaveLost() {
+                    onHome(() -> channels.values().forEach(SseChannel::broken));
+                }
+            }, config.historyAge().toMillis());
+        }
+    }
+
+    /** Whether events come from the cluster's log. */
+    public boolean clustered() {
+        return bus != null;
+    }
+
+    /**
+     * Calls {@code l} with the live events other nodes publish on channels whose name starts with
+     * {@code prefix} (the feeds mirror other nodes' samples this way); never in a single node.
+     */
+    public void onRemoteEvent(String prefix, RemoteListener l) {
+        remoteListeners.add(Map.entry(prefix, l));
+    }
+
+    /** Stops reading the cluster's log. */
+    public Future<Void> close() {
+        return bus == null ? Future.succeededFuture() : bus.close();
     }
 
     public SseConfig config() {
@@ -90,9 +142,52 @@ public final class SseChannels {
     /** Publishes from any thread; the event goes out on the home context. Completes with its id (-1: no room for a new channel). */
     public Future<Long> publish(String channel, String event, String data) {
         Promise<Long> id = Promise.promise();
-        onHome(() -> id.complete(forPublish(channel).map(c -> c.publish(event, data, System.currentTimeMillis()).id())
-                .orElse(-1L)));
+        onHome(() -> forPublish(channel).map(c -> publish(c, event, data)).orElse(Future.succeededFuture(-1L))
+                .onComplete(id));
         return id.future();
+    }
+
+    /**
+     * Publishes to a channel {@link #forPublish} gave (home context): on one node stored and sent at
+     * once (the future is complete on return); in a cluster appended to the log, failing when the
+     * log cannot be reached.
+     */
+    Future<Long> publish(SseChannel c, String event, String data) {
+        if (bus == null) {
+            return Future.succeededFuture(c.publish(event, data, System.currentTimeMillis()).id());
+        }
+        return bus.publish(c.name(), event, data);
+    }
+
+    /** Events read from the cluster's log, in its order. */
+    private void received(List<SseBus.Entry> batch) {
+        long now = System.currentTimeMillis();
+        for (SseBus.Entry e : batch) {
+            try {
+                receive(e, now);
+            } catch (RuntimeException x) { // one event must not cost this node the rest of the batch
+                DROPPED.info("sse-cluster-event", "SSE event {} on {} from the cluster failed here: {}", e.id(), e.channel(),
+                        x.toString());
+            }
+        }
+    }
+
+    private void receive(SseBus.Entry e, long now) {
+        Optional<SseChannel> c = forPublish(e.channel());
+        boolean fresh = true;
+        if (c.isEmpty()) {
+            DROPPED.info("sse-cluster-full", "SSE event {} on {} from the cluster not kept on this node: all {}"
+                    + " channels are in use", e.id(), e.channel(), config.maxChannels());
+        } else {
+            fresh = c.get().append(e.id(), e.event(), e.data(), Math.min(e.ms(), now), now) != null;
+        }
+        if (fresh && !e.fromHere() && !e.replayed()) {
+            for (Map.Entry<String, RemoteListener> l : remoteListeners) {
+                if (e.channel().startsWith(l.getKey())) {
+                    l.getValue().event(e.channel(), e.event(), e.data());
+                }
+            }
+        }
     }
 
     /** The channel to publish to, created when there is room: empty when the name is invalid or the table is full. */
@@ -156,7 +251,8 @@ public final class SseChannels {
     }
 
     private SseChannel create(String name) {
-        SseChannel c = new SseChannel(name, config, budget, System.currentTimeMillis());
+        SseChannel c = bus == null ? new SseChannel(name, config, budget, System.currentTimeMillis())
+                : SseChannel.clustered(name, config, budget);
         channels.put(name, c);
         Set<SseSubscriber> w = waiting.remove(name);
         if (w != null) {

@@ -195,8 +195,15 @@ public final class SseRoutes {
                         + " existing channel, or try again later.");
                 return;
             }
-            SseChannel.Event e = channel.get().publish(event, data, System.currentTimeMillis());
-            JsonReply.send(ctx, 202, new JsonObject().put("id", e.id()).put("channel", name));
+            channels.publish(channel.get(), event, data).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    JsonReply.send(ctx, 202, new JsonObject().put("id", ar.result()).put("channel", name));
+                } else {
+                    REFUSED.info("sse-cluster-down", "SSE publish by {} to {} failed: {}", p.username(), name,
+                            ar.cause().getMessage());
+                    JsonReply.error(ctx, 503, "The cluster's event log cannot be reached; try again shortly.");
+                }
+            });
         });
     }
 

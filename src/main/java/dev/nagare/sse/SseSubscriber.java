@@ -81,6 +81,12 @@ final class SseSubscriber {
             catchUp(); // the new event is in the history already
             return;
         }
+        if (e.id() <= cursor) {
+            return; // clustered: the client came from a node further ahead and has this one
+        }
+        if (e.prev() != cursor) {
+            gap(e.id()); // clustered: the stream was cut (on one node prev is always the cursor here)
+        }
         write(e.encoded());
         cursor = e.id();
     }
@@ -89,10 +95,12 @@ final class SseSubscriber {
         long now = System.currentTimeMillis();
         while (catchingUp && !closed && !response.writeQueueFull()) {
             SseChannel.Event next = channel.after(cursor, now);
-            if (next == null ? cursor != channel.lastId() : next.id() != cursor + 1) {
-                long resumedAt = next == null ? channel.lastId() : next.id();
-                response.write(Buffer.buffer(SseCodec.event("gap", null, new JsonObject().put("after", cursor)
-                        .put("resumedAt", resumedAt).encode())));
+            if (next == null && ahead(now)) {
+                catchingUp = false; // live from here; what this node reads up to the cursor is skipped
+                return;
+            }
+            if (next == null ? cursor != channel.lastId() : next.prev() != cursor) {
+                gap(next == null ? channel.lastId() : next.id());
                 cursor = next == null ? channel.lastId() : next.id() - 1;
             }
             if (next == null) {
@@ -103,6 +111,21 @@ final class SseSubscriber {
             sent++;
             cursor = next.id();
         }
+    }
+
+    private void gap(long resumedAt) {
+        response.write(Buffer.buffer(SseCodec.event("gap", null, new JsonObject().put("after", cursor)
+                .put("resumedAt", resumedAt).encode())));
+    }
+
+    /**
+     * Clustered, a client may resume on this node with the id of an event another node delivered and
+     * this one has not read from the stream yet: it waits for it rather than be told of a gap (and get
+     * the event twice). Only for ids dated at most a minute ahead of the clock (cluster ids are
+     * ms × 10^6 + sequence), so that a made-up id cannot hold a stream silent for long.
+     */
+    private boolean ahead(long nowMillis) {
+        return channel.clustered() && cursor > channel.lastId() && cursor / SseBus.ID_SCALE <= nowMillis + 60_000;
     }
 
     void write(byte[] bytes) {

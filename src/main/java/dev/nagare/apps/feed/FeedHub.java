@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FeedHub {
     private static final Logger LOG = LoggerFactory.getLogger(FeedHub.class);
+    private static final dev.nagare.web.RefusalLog REMOTE = new dev.nagare.web.RefusalLog(LOG);
     static final int MAX_FEEDS = 100;
     static final long PERSIST_EVERY_MS = 1000;
     /** Downsampling threads, apart from the shared worker pool so that logins (hashing) never wait behind charts. */
@@ -51,19 +52,28 @@ public final class FeedHub {
     private final FeedStore store;
     private final Map<String, Feed> feeds = new LinkedHashMap<>();
     private final Map<String, FeedSource> sources = new LinkedHashMap<>();
+    private final java.util.Set<String> running = new java.util.HashSet<>(); // feeds whose source runs on this node
+    private final SourceLeases leases;
     private final Map<String, List<FeedSample>> unsaved = new LinkedHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private boolean saving;
     private final long persistTimer;
 
     public FeedHub(Context home, SseChannels sse, Store store, FeedConfig config) {
+        this(home, sse, store, config, SourceLeases.SINGLE_NODE);
+    }
+
+    /** With {@code leases}, a feed's source runs only on the node that holds its lease (a cluster). */
+    FeedHub(Context home, SseChannels sse, Store store, FeedConfig config, SourceLeases leases) {
         this.home = home;
+        this.leases = leases;
         this.sse = sse;
         this.config = config;
         this.historyRate = new dev.nagare.auth.KeyedRates(config.historyRatePerUser());
         this.store = new FeedStore(store);
         this.historyWorkers = home.owner().createSharedWorkerExecutor("nagare-feed-history", HISTORY_THREADS);
         this.persistTimer = home.owner().setPeriodic(PERSIST_EVERY_MS, id -> home.runOnContext(v -> save()));
+        sse.onRemoteEvent("feed:", this::remoteSample);
     }
 
     /** Adds the configured feeds, then those admins added at run time (the configuration wins a name). */
@@ -126,7 +136,7 @@ public final class FeedHub {
             };
             if (source != null && feeds.get(spec.name()) == feed) {
                 sources.put(spec.name(), source);
-                source.start(home, s -> accept(feed, s));
+                leases.acquire(spec.name(), run -> onHome(() -> runSource(feed, run)));
             }
             LOG.info("Feed {} ({}) ready{}", spec.name(), spec.type().name().toLowerCase(java.util.Locale.ROOT),
                     samples.isEmpty() ? "" : " with " + samples.size() + " stored samples");
@@ -141,7 +151,10 @@ public final class FeedHub {
         }
         FeedSource source = sources.remove(name);
         if (source != null) {
-            source.stop();
+            leases.release(name);
+            if (running.remove(name)) {
+                source.stop();
+            }
         }
         unsaved.remove(name);
         sse.close("feed:" + name);
@@ -149,6 +162,33 @@ public final class FeedHub {
             store.drop(name);
         }
         return true;
+    }
+
+    /** Starts or stops a feed's source as this node gains or loses the right to run it. */
+    private void runSource(Feed feed, boolean run) {
+        FeedSource source = sources.get(feed.name());
+        if (source == null || feeds.get(feed.name()) != feed || run == running.contains(feed.name())) {
+            return;
+        }
+        if (run) {
+            running.add(feed.name());
+            source.start(home, s -> {
+                if (running.contains(feed.name())) { // a poll answered after its source stopped is dropped
+                    accept(feed, s);
+                }
+            });
+        } else {
+            running.remove(feed.name());
+            source.stop();
+        }
+    }
+
+    private void onHome(Runnable r) {
+        if (io.vertx.core.Vertx.currentContext() == home) {
+            r.run();
+        } else {
+            home.runOnContext(v -> r.run());
+        }
     }
 
     Optional<Feed> feed(String name) {
@@ -178,6 +218,32 @@ public final class FeedHub {
             l.sample(feed, s);
         }
         return true;
+    }
+
+    /**
+     * A sample another node of the cluster accepted, read from the cluster's SSE log (event "sample"
+     * on {@code feed:<name>}): it joins this node's copy of the feed and goes to this node's
+     * followers. The node that accepted it checked and stored it; here it is only parsed again, with
+     * a minute of leeway for the nodes' clocks. Home context.
+     */
+    private void remoteSample(String channel, String event, String data) {
+        Feed feed = feeds.get(channel.substring("feed:".length()));
+        if (feed == null || !"sample".equals(event)) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        FeedSample s;
+        try {
+            s = FeedSample.parse(new JsonObject(data), now, config.maxSkewMs() + 60_000);
+        } catch (RuntimeException e) {
+            REMOTE.info("feed-remote-sample", "Feed {}: a sample from another node was dropped: {}", feed.name(), e.getMessage());
+            return;
+        }
+        if (feed.add(s, now)) {
+            for (Listener l : listeners) {
+                l.sample(feed, s);
+            }
+        }
     }
 
     FeedConfig config() {
@@ -231,7 +297,8 @@ public final class FeedHub {
                 continue;
             }
             FeedSource source = sources.get(f.name());
-            out.add(f.describe().put("status", source == null ? "waiting for published samples" : source.status()));
+            out.add(f.describe().put("status", source == null ? "waiting for published samples"
+                    : running.contains(f.name()) ? source.status() : "runs on another node of the cluster"));
         }
         return out;
     }
@@ -242,15 +309,17 @@ public final class FeedHub {
         home.runOnContext(v -> {
             home.owner().cancelTimer(persistTimer);
             historyWorkers.close();
-            sources.values().forEach(FeedSource::stop);
+            running.forEach(name -> sources.get(name).stop());
+            running.clear();
             sources.clear();
+            Future<Void> released = leases.close(); // another node takes the sources over at once
             if (unsaved.isEmpty()) {
-                done.complete();
+                released.onComplete(ar -> done.complete());
                 return;
             }
             Map<String, List<FeedSample>> batch = new LinkedHashMap<>(unsaved);
             unsaved.clear();
-            store.append(batch, Feed.MAX_AGE_MS).onComplete(ar -> done.complete());
+            Future.join(released, store.append(batch, Feed.MAX_AGE_MS)).onComplete(ar -> done.complete());
         });
         return done.future();
     }

@@ -1,5 +1,6 @@
 package dev.nagare.apps.feed;
 
+import dev.nagare.adapter.RedisLink;
 import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.socketio.ConnectMiddleware;
 import dev.nagare.socketio.SocketIoServer;
@@ -23,11 +24,13 @@ public final class FeedModule implements ServerModule {
     private final HttpGuard http;
     private final boolean guests;
 
+    /** {@code cluster}: the node's link to the cluster's Redis, or null on a single node. */
     public FeedModule(Context home, SocketIoServer io, ConnectMiddleware auth, SseChannels sse, Store store,
-            FeedConfig config, List<FeedSpec> feeds, HttpGuard http, boolean guests) {
+            FeedConfig config, List<FeedSpec> feeds, HttpGuard http, boolean guests, RedisLink cluster) {
         this.io = io;
         this.auth = auth;
-        this.hub = new FeedHub(home, sse, store, config);
+        this.hub = new FeedHub(home, sse, store, config, cluster == null ? SourceLeases.SINGLE_NODE
+                : new RedisSourceLeases(home.owner(), cluster));
         this.feeds = feeds;
         this.http = http;
         this.guests = guests;

@@ -75,7 +75,7 @@ public final class BroadcastOperator {
     public Future<List<Object>> emitWithAck(String event, Object... args) {
         long ms = (timeout != null ? timeout : Duration.ofMillis(namespace.server().config().ackTimeoutMs())).toMillis();
         SocketPacket packet = SocketPacket.event(namespace.name(), Socket.eventList(event, args), SocketPacket.NO_ID);
-        return namespace.call(() -> namespace.adapter()).compose(a -> a.broadcastWithAck(packet, opts, ms));
+        return namespace.callAsync(() -> namespace.adapter().broadcastWithAck(packet, opts, ms));
     }
 
     public BroadcastOptions options() {
@@ -88,7 +88,8 @@ public final class BroadcastOperator {
     }
 
     public Future<List<Map<String, Object>>> fetchSockets() {
-        return namespace.call(() -> namespace.adapter()).compose(a -> a.fetchSockets(opts));
+        // On the namespace's thread: the adapter reads its room tables there (compose may run here).
+        return namespace.callAsync(() -> namespace.adapter().fetchSockets(opts));
     }
 
     public void socketsJoin(String... rooms) {

@@ -131,7 +131,7 @@ public final class Namespace implements AdapterHandler {
      */
     public Future<List<Object>> serverSideEmitWithAck(Duration timeout, String event, Object... args) {
         List<Object> list = Socket.eventList(event, args);
-        return call(() -> adapter).compose(a -> a.serverSideEmitWithAck(list, timeout.toMillis()));
+        return callAsync(() -> adapter.serverSideEmitWithAck(list, timeout.toMillis()));
     }
 
     public BroadcastOperator to(String... rooms) {
@@ -220,6 +220,19 @@ public final class Namespace implements AdapterHandler {
         } else {
             ctx.runOnContext(v -> action.run());
         }
+    }
+
+    /** Runs {@code action} on the namespace's thread and hands back its future (adapter calls). */
+    <T> Future<T> callAsync(Supplier<Future<T>> action) {
+        Promise<T> p = Promise.promise();
+        onContext(() -> {
+            try {
+                action.get().onComplete(p);
+            } catch (RuntimeException e) {
+                p.fail(e);
+            }
+        });
+        return p.future();
     }
 
     <T> Future<T> call(Supplier<T> action) {

@@ -137,4 +137,35 @@ class SocketIoServerApiTest {
         s.connect();
         connected.get(10, TimeUnit.SECONDS);
     }
+
+    @Test
+    void aBroadcastWithAckGathersEveryClientsAnswerOrTimesOutWithThoseThatCame() throws Exception {
+        Namespace ns = server.nagare().io().of("/acks");
+        io.socket.client.Socket first = connect("/acks", null);
+        io.socket.client.Socket second = connect("/acks", null);
+        first.on("question", a -> ((io.socket.client.Ack) a[a.length - 1]).call("first: " + a[0]));
+        second.on("question", a -> ((io.socket.client.Ack) a[a.length - 1]).call("second: " + a[0]));
+        List<Object> answers = ns.timeout(java.time.Duration.ofSeconds(5)).emitWithAck("question", "ready?")
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(answers).containsExactlyInAnyOrder("first: ready?", "second: ready?");
+
+        io.socket.client.Socket silent = connect("/acks", null);
+        silent.on("question", a -> { }); // never answers
+        Throwable timedOut = ns.timeout(java.time.Duration.ofMillis(300)).emitWithAck("question", "again?")
+                .toCompletionStage().toCompletableFuture().handle((ok, e) -> e).get(10, TimeUnit.SECONDS);
+        assertThat(timedOut).isInstanceOf(dev.nagare.adapter.ResponsesTimeout.class).hasMessage("operation has timed out");
+        assertThat(((dev.nagare.adapter.ResponsesTimeout) timedOut).responses())
+                .containsExactlyInAnyOrder("first: again?", "second: again?");
+    }
+
+    @Test
+    void serverSideEmitOnASingleNodeHasNobodyToAskAndSaysSoAtOnce() throws Exception {
+        Namespace ns = server.nagare().io().of("/lonely");
+        List<Object> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ns.onServerSideEmit("hello", (args, ack) -> heard.add(args)); // only other nodes' events reach it
+        ns.serverSideEmit("hello", 1);
+        assertThat(ns.serverSideEmitWithAck(java.time.Duration.ofSeconds(1), "hello", 2)
+                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)).isEmpty();
+        assertThat(heard).isEmpty();
+    }
 }

@@ -1,0 +1,230 @@
+package dev.nagare.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nagare.store.StoreConfig;
+import dev.nagare.testing.HaproxyServer;
+import dev.nagare.testing.NagareProcess;
+import dev.nagare.testing.NodePeer;
+import dev.nagare.testing.PostgresServer;
+import dev.nagare.testing.RedisServer;
+import dev.nagare.testing.Tools;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three packaged Nagare nodes (one Redis for the cluster, one PostgreSQL database for accounts and
+ * chat) behind HAProxy running the shipped deploy/haproxy.cfg, used by the official socket.io
+ * client through the balancer only (src/test/js/lb-clients.mjs). The steps run in order on the same
+ * cluster, each leaving it as the next expects: failures are played in the order pause, Redis
+ * restart, kill -9, SIGTERM, so that the last two still have other nodes to fall back on.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LoadBalancerIT {
+    private static final String PASSWORD = "load balancer pass phrase 7";
+    private static final Duration LIMIT = Duration.ofSeconds(20);
+    private static final List<String> ALL = List.of("ws-n1", "ws-n2", "ws-n3", "poll-up", "poll-only");
+
+    @TempDir
+    static Path dir; // static: an instance field is not yet injected when @BeforeAll runs
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<NagareProcess> nodes = new ArrayList<>();
+    private final List<String> nodeUrls = new ArrayList<>();
+    private final List<String> clientNames = new ArrayList<>(ALL);
+    private RedisServer redis;
+    private HaproxyServer haproxy;
+    private NodePeer clients;
+
+    @BeforeAll
+    void startTheCluster() throws Exception {
+        Tools.require("haproxy", "apt-get install haproxy", "/usr/sbin/haproxy", "/usr/local/sbin/haproxy");
+        redis = RedisServer.start();
+        PostgresServer pg = PostgresServer.shared();
+        StoreConfig db = pg.newDatabase(dir);
+        String store = pg.url(db.jdbcUrl().substring(db.jdbcUrl().lastIndexOf('/') + 1));
+        Map<String, String> env = Map.of("NAGARE_STORE_PASSWORD", pg.password());
+        // The account exists before any node starts, in the shared store: every node knows it.
+        NagareProcess.run(dir, env, PASSWORD + "\n", List.of("user", "add", "alice", "--password-stdin", "--store", store));
+        for (int i = 1; i <= 3; i++) {
+            nodes.add(NagareProcess.start("n" + i, dir, env, List.of("--port", "0", "--data-dir", "data-n" + i,
+                    "--apps", "chat", "--cluster", redis.url(), "--store", store, "--store-pool", "2",
+                    "--trusted-proxies", "127.0.0.1", "--shutdown-timeout", "2")));
+        }
+        List<Integer> ports = new ArrayList<>();
+        for (NagareProcess node : nodes) {
+            String url = node.awaitReady();
+            nodeUrls.add(url);
+            ports.add(URI.create(url).getPort());
+        }
+        haproxy = HaproxyServer.start(ports);
+        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(haproxy.url() + "/api/auth/token"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("username", "alice")
+                        .put("password", PASSWORD).encode())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        clients = NodePeer.start("lb-clients.mjs", haproxy.url(), new JsonObject(login.body()).getString("token"));
+        clients.await(o -> o.containsKey("started"));
+    }
+
+    @AfterAll
+    void stopTheCluster() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {clients, haproxy}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+        for (NagareProcess node : nodes) {
+            // In the test's output file (target/failsafe-reports), for whoever reads a failure.
+            System.out.println("--- node " + node.name() + " ---\n" + String.join("\n", node.lines()));
+            node.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void pollingAndWebSocketClientsConnectThroughTheBalancer() throws Exception {
+        for (int i = 1; i <= 3; i++) { // pinned through the balancer's cookie: one client on each node
+            JsonObject r = open(new JsonObject().put("name", "ws-n" + i).put("transports", List.of("websocket"))
+                    .put("node", "n" + i));
+            assertThat(r.getString("transport")).isEqualTo("websocket");
+        }
+        // Long-polling needs every request of a session on one node: HAProxy's cookie does it.
+        JsonObject up = open(new JsonObject().put("name", "poll-up"));
+        assertThat(up.getString("node")).isIn("n1", "n2", "n3");
+        clients.await(o -> "poll-up".equals(o.getString("client")) && "websocket".equals(o.getString("upgraded")), LIMIT);
+        JsonObject only = open(new JsonObject().put("name", "poll-only").put("transports", List.of("polling")));
+        assertThat(only.getString("transport")).isEqualTo("polling");
+        assertThat(only.getString("node")).isIn("n1", "n2", "n3");
+    }
+
+    @Test
+    @Order(2)
+    void aMessageSentOnOneNodeReachesClientsOnEveryNode() throws Exception {
+        broadcast("ws-n1", "sent on n1", clientNames);
+        broadcast("poll-only", "sent by long-polling", clientNames);
+    }
+
+    @Test
+    @Order(3)
+    void aPausedNodeIsTakenOutThenCatchesUpWithoutLosingMessages() throws Exception {
+        NagareProcess n3 = nodes.get(2);
+        n3.pause();
+        haproxy.awaitStatus("n3", "DOWN", LIMIT);
+        // New clients go to the nodes that answer; a paused node would never complete a handshake.
+        open(new JsonObject().put("name", "late").put("transports", List.of("websocket")));
+        clientNames.add("late");
+        broadcast("ws-n1", "while n3 is paused", List.of("ws-n1", "ws-n2", "late"));
+        n3.resume();
+        haproxy.awaitStatus("n3", "UP", LIMIT);
+        // Redis kept what it published to the paused node: its clients get it once it runs again.
+        awaitMessage("ws-n3", "while n3 is paused");
+        clients.call(new JsonObject().put("op", "allReady"));
+        broadcast("ws-n3", "after the pause", clientNames);
+    }
+
+    @Test
+    @Order(4)
+    void nodesAreNotReadyWithoutRedisAndBroadcastAgainOnceItIsBack() throws Exception {
+        redis.stop();
+        for (int i = 0; i < 3; i++) {
+            awaitReadiness(nodeUrls.get(i), 503, "DOWN");
+            haproxy.awaitStatus("n" + (i + 1), "DOWN", LIMIT);
+        }
+        redis.startProcess();
+        for (int i = 0; i < 3; i++) {
+            awaitReadiness(nodeUrls.get(i), 200, "UP");
+            haproxy.awaitStatus("n" + (i + 1), "UP", LIMIT);
+        }
+        clients.call(new JsonObject().put("op", "allReady").put("limit", LIMIT.toMillis()));
+        broadcast("ws-n2", "after the Redis restart", clientNames);
+    }
+
+    @Test
+    @Order(5)
+    void theClientsOfAKilledNodeReconnectToTheOthers() throws Exception {
+        int before = readyCount("ws-n1");
+        nodes.get(0).kill();
+        haproxy.awaitStatus("n1", "DOWN", LIMIT);
+        awaitReadyAgain("ws-n1", before);
+        clients.call(new JsonObject().put("op", "allReady"));
+        broadcast("ws-n2", "after n1 was killed", clientNames);
+    }
+
+    @Test
+    @Order(6)
+    void theClientsOfADrainingNodeReconnectToTheOthers() throws Exception {
+        int before = readyCount("ws-n2");
+        NagareProcess n2 = nodes.get(1);
+        n2.terminate();
+        awaitReadyAgain("ws-n2", before);
+        assertThat(n2.awaitExit(LIMIT)).isZero();
+        haproxy.awaitStatus("n2", "DOWN", LIMIT);
+        clients.call(new JsonObject().put("op", "allReady"));
+        broadcast("ws-n3", "after n2 drained", clientNames);
+    }
+
+    private JsonObject open(JsonObject options) throws IOException, InterruptedException {
+        return clients.call(options.put("op", "open"));
+    }
+
+    /** {@code from} posts {@code text} in #general; each of {@code to} receives it. */
+    private void broadcast(String from, String text, List<String> to) throws IOException, InterruptedException {
+        clients.call(new JsonObject().put("op", "send").put("name", from).put("text", text));
+        for (String name : to) {
+            awaitMessage(name, text);
+        }
+    }
+
+    private void awaitMessage(String client, String text) throws InterruptedException {
+        clients.await(o -> client.equals(o.getString("client")) && text.equals(o.getString("message")), LIMIT);
+    }
+
+    private int readyCount(String client) throws IOException, InterruptedException {
+        return clients.call(new JsonObject().put("op", "states")).getJsonObject("states").getJsonObject(client)
+                .getInteger("count");
+    }
+
+    private void awaitReadyAgain(String client, int before) throws InterruptedException {
+        clients.await(o -> client.equals(o.getString("client")) && o.getInteger("count", 0) > before, LIMIT);
+    }
+
+    /** Polls a node's /health/ready (it announces nothing) until it answers {@code status} with checks.cluster {@code cluster}. */
+    private void awaitReadiness(String nodeUrl, int status, String cluster) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(nodeUrl + "/health/ready"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            last = res.statusCode() + " " + res.body();
+            JsonObject checks = new JsonObject(res.body()).getJsonObject("checks");
+            if (res.statusCode() == status && checks != null && cluster.equals(checks.getString("cluster"))) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(nodeUrl + "/health/ready never answered " + status + " with cluster " + cluster
+                + "; last: " + last);
+    }
+}

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -67,7 +68,7 @@ class LoadBalancerIT {
         for (int i = 1; i <= 3; i++) {
             nodes.add(NagareProcess.start("n" + i, dir, env, List.of("--port", "0", "--data-dir", "data-n" + i,
                     "--apps", "chat", "--cluster", redis.url(), "--store", store, "--store-pool", "2",
-                    "--trusted-proxies", "127.0.0.1", "--shutdown-timeout", "2")));
+                    "--trusted-proxies", "127.0.0.1", "--shutdown-timeout", "2", "--drain-delay", "4")));
         }
         List<Integer> ports = new ArrayList<>();
         for (NagareProcess node : nodes) {
@@ -149,12 +150,12 @@ class LoadBalancerIT {
     void nodesAreNotReadyWithoutRedisAndBroadcastAgainOnceItIsBack() throws Exception {
         redis.stop();
         for (int i = 0; i < 3; i++) {
-            awaitReadiness(nodeUrls.get(i), 503, "DOWN");
+            awaitReadiness(nodeUrls.get(i), 503, body -> "DOWN".equals(body.getJsonObject("checks").getString("cluster")));
             haproxy.awaitStatus("n" + (i + 1), "DOWN", LIMIT);
         }
         redis.startProcess();
         for (int i = 0; i < 3; i++) {
-            awaitReadiness(nodeUrls.get(i), 200, "UP");
+            awaitReadiness(nodeUrls.get(i), 200, body -> "UP".equals(body.getJsonObject("checks").getString("cluster")));
             haproxy.awaitStatus("n" + (i + 1), "UP", LIMIT);
         }
         clients.call(new JsonObject().put("op", "allReady").put("limit", LIMIT.toMillis()));
@@ -178,9 +179,12 @@ class LoadBalancerIT {
         int before = readyCount("ws-n2");
         NagareProcess n2 = nodes.get(1);
         n2.terminate();
+        // For --drain-delay (4 s) it answers 503 and serves on: HAProxy takes it out while its clients stay.
+        awaitReadiness(nodeUrls.get(1), 503, body -> "DRAINING".equals(body.getString("status")));
+        haproxy.awaitStatus("n2", "DOWN", LIMIT);
+        assertThat(readyCount("ws-n2")).as("still connected to n2 when HAProxy took it out").isEqualTo(before);
         awaitReadyAgain("ws-n2", before);
         assertThat(n2.awaitExit(LIMIT)).isZero();
-        haproxy.awaitStatus("n2", "DOWN", LIMIT);
         clients.call(new JsonObject().put("op", "allReady"));
         broadcast("ws-n3", "after n2 drained", clientNames);
     }
@@ -210,21 +214,19 @@ class LoadBalancerIT {
         clients.await(o -> client.equals(o.getString("client")) && o.getInteger("count", 0) > before, LIMIT);
     }
 
-    /** Polls a node's /health/ready (it announces nothing) until it answers {@code status} with checks.cluster {@code cluster}. */
-    private void awaitReadiness(String nodeUrl, int status, String cluster) throws IOException, InterruptedException {
+    /** Polls a node's /health/ready (it announces nothing) until it answers {@code status} with a body {@code which} accepts. */
+    private void awaitReadiness(String nodeUrl, int status, Predicate<JsonObject> which) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + LIMIT.toNanos();
         String last = null;
         while (System.nanoTime() < deadline) {
             HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(nodeUrl + "/health/ready"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             last = res.statusCode() + " " + res.body();
-            JsonObject checks = new JsonObject(res.body()).getJsonObject("checks");
-            if (res.statusCode() == status && checks != null && cluster.equals(checks.getString("cluster"))) {
+            if (res.statusCode() == status && which.test(new JsonObject(res.body()))) {
                 return;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError(nodeUrl + "/health/ready never answered " + status + " with cluster " + cluster
-                + "; last: " + last);
+        throw new AssertionError(nodeUrl + "/health/ready never answered " + status + " as expected; last: " + last);
     }
 }

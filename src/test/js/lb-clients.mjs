@@ -32,9 +32,12 @@ const nodeOf = (name) => {
 };
 
 const ops = {
-  // {name, transports, upgrade?, node?}: node pins the client to a node through the balancer's cookie.
+  // {name, transports, upgrade?, node?, url?, localAddress?}: node pins the client to a node through
+  // HAProxy's cookie; url names another balancer; localAddress is the address it connects from
+  // (WebSocket only), which nginx's address hash picks the node by.
   open: (c) => new Promise((resolve, reject) => {
-    const socket = connect(`${url}/chat`, {
+    const socket = connect(`${c.url || url}/chat`, {
+      localAddress: c.localAddress,
       auth: { token },
       transports: c.transports || ['polling', 'websocket'],
       upgrade: c.upgrade !== false,
@@ -77,6 +80,11 @@ const ops = {
       else resolve({ ack });
     });
   }),
+  close: (c) => {
+    clients[c.name].socket.close();
+    delete clients[c.name];
+    return {};
+  },
   states: () => ({ states: Object.fromEntries(Object.entries(clients).map(([name, x]) => [name,
     { ready: x.ready, count: x.count, node: nodeOf(name) }])) }),
   // Resolves once every client is connected and greeted (so in #general), at once if they are.

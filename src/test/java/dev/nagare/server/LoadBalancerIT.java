@@ -5,19 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nagare.store.StoreConfig;
 import dev.nagare.testing.HaproxyServer;
 import dev.nagare.testing.NagareProcess;
+import dev.nagare.testing.NginxServer;
 import dev.nagare.testing.NodePeer;
 import dev.nagare.testing.PostgresServer;
 import dev.nagare.testing.RedisServer;
 import dev.nagare.testing.Tools;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -35,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * chat) behind HAProxy running the shipped deploy/haproxy.cfg, used by the official socket.io
  * client through the balancer only (src/test/js/lb-clients.mjs). The steps run in order on the same
  * cluster, each leaving it as the next expects: failures are played in the order pause, Redis
- * restart, kill -9, SIGTERM, so that the last two still have other nodes to fall back on.
+ * restart, kill -9, SIGTERM, so that the last two still have other nodes to fall back on. One step
+ * runs the shipped deploy/nginx.conf in front of the same nodes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -52,7 +58,9 @@ class LoadBalancerIT {
     private final List<String> nodeUrls = new ArrayList<>();
     private final List<String> clientNames = new ArrayList<>(ALL);
     private RedisServer redis;
+    private final List<Integer> ports = new ArrayList<>();
     private HaproxyServer haproxy;
+    private NginxServer nginx;
     private NodePeer clients;
 
     @BeforeAll
@@ -68,9 +76,9 @@ class LoadBalancerIT {
         for (int i = 1; i <= 3; i++) {
             nodes.add(NagareProcess.start("n" + i, dir, env, List.of("--port", "0", "--data-dir", "data-n" + i,
                     "--apps", "chat", "--cluster", redis.url(), "--store", store, "--store-pool", "2",
-                    "--trusted-proxies", "127.0.0.1", "--shutdown-timeout", "2", "--drain-delay", "4")));
+                    "--trusted-proxies", "127.0.0.1", "--shutdown-timeout", "2", "--drain-delay", "4",
+                    "--access-log", "true"))); // the log says which node nginx sent an address to
         }
-        List<Integer> ports = new ArrayList<>();
         for (NagareProcess node : nodes) {
             String url = node.awaitReady();
             nodeUrls.add(url);
@@ -88,7 +96,7 @@ class LoadBalancerIT {
 
     @AfterAll
     void stopTheCluster() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {clients, haproxy}) {
+        for (AutoCloseable c : new AutoCloseable[] {clients, haproxy, nginx}) {
             if (c != null) {
                 c.close();
             }
@@ -129,6 +137,54 @@ class LoadBalancerIT {
 
     @Test
     @Order(3)
+    void nginxWithTheShippedConfigAlsoCarriesBroadcastsAcrossNodes() throws Exception {
+        nginx = NginxServer.start(ports);
+        // nginx picks the node by the client's address: probe loopback addresses until they cover the
+        // nodes (each node's access log names the addresses it served), then connect a client from each.
+        Map<String, String> addressOfNode = new LinkedHashMap<>();
+        for (int i = 2; i < 40 && addressOfNode.size() < 3; i++) {
+            String address = "127.0.0." + i;
+            addressOfNode.putIfAbsent(probe(address), address);
+        }
+        assertThat(addressOfNode).as("nodes nginx sent the probes to").hasSizeGreaterThanOrEqualTo(2);
+        List<String> viaNginx = new ArrayList<>();
+        for (Map.Entry<String, String> e : addressOfNode.entrySet()) {
+            String name = "nginx-" + e.getKey();
+            open(new JsonObject().put("name", name).put("url", nginx.url()).put("transports", List.of("websocket"))
+                    .put("localAddress", e.getValue()));
+            viaNginx.add(name);
+        }
+        List<String> everyone = new ArrayList<>(viaNginx);
+        everyone.addAll(List.of("ws-n1", "ws-n2", "ws-n3"));
+        broadcast(viaNginx.get(0), "sent through nginx", everyone);
+        for (String name : viaNginx) {
+            clients.call(new JsonObject().put("op", "close").put("name", name));
+        }
+    }
+
+    /** GET /health/live through nginx from {@code address}; the node whose access log shows it. */
+    private String probe(String address) throws IOException, InterruptedException {
+        URI lb = URI.create(nginx.url());
+        try (Socket s = new Socket(lb.getHost(), lb.getPort(), InetAddress.getByName(address), 0)) {
+            s.getOutputStream().write(("GET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
+        }
+        String served = address + " \"GET /health/live ";
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline) { // the line is written as the response ends: poll the logs briefly
+            for (NagareProcess node : nodes) {
+                if (node.lines().stream().anyMatch(l -> l.contains(served))) {
+                    return node.name();
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no node logged " + served);
+    }
+
+    @Test
+    @Order(4)
     void aPausedNodeIsTakenOutThenCatchesUpWithoutLosingMessages() throws Exception {
         NagareProcess n3 = nodes.get(2);
         n3.pause();
@@ -146,7 +202,7 @@ class LoadBalancerIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void nodesAreNotReadyWithoutRedisAndBroadcastAgainOnceItIsBack() throws Exception {
         redis.stop();
         for (int i = 0; i < 3; i++) {
@@ -163,7 +219,7 @@ class LoadBalancerIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theClientsOfAKilledNodeReconnectToTheOthers() throws Exception {
         int before = readyCount("ws-n1");
         nodes.get(0).kill();
@@ -174,7 +230,7 @@ class LoadBalancerIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theClientsOfADrainingNodeReconnectToTheOthers() throws Exception {
         int before = readyCount("ws-n2");
         NagareProcess n2 = nodes.get(1);

@@ -67,6 +67,7 @@ public final class ConfigResolver {
                 number(raw, Setting.MAX_BODY, 1024, 1L << 30),
                 Duration.ofSeconds(number(raw, Setting.IDLE_TIMEOUT, 1, 86_400)),
                 Duration.ofSeconds(number(raw, Setting.SHUTDOWN_TIMEOUT, 0, 3_600)),
+                Duration.ofSeconds(number(raw, Setting.DRAIN_DELAY, 0, 3_600)),
                 origins(raw),
                 number(raw, Setting.PING_INTERVAL, 100, 3_600_000),
                 number(raw, Setting.PING_TIMEOUT, 100, 3_600_000),

@@ -340,6 +340,17 @@ public final class Nagare {
                 // the JVM is already shutting down: the hook runs (and finds us stopped)
             }
         }
+        long delay = config.drainDelay().toMillis();
+        if (delay > 0 && !Context.isOnEventLoopThread()) {
+            // Readiness is 503 from here on while everything else is served as before: a load balancer's
+            // checks take the node out before its clients are sent away, so they reconnect elsewhere.
+            LOG.info("Draining: /health/ready answers 503 for {} ms before sessions are closed", delay);
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         long timeout = config.shutdownTimeout().toMillis();
         for (ServerModule m : modules) {
             awaitQuietly(m.drain("server shutting down"), timeout, "drain " + m.name());

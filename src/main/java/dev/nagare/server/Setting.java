@@ -50,6 +50,10 @@ public enum Setting {
     IDLE_TIMEOUT("idle-timeout", "SECONDS", "90", "Close HTTP connections idle for this long."),
     SHUTDOWN_TIMEOUT("shutdown-timeout", "SECONDS", "10",
             "On SIGTERM/SIGINT, how long to let open requests and streams drain."),
+    DRAIN_DELAY("drain-delay", "SECONDS", "0",
+            "On SIGTERM/SIGINT, how long to go on serving everything while /health/ready answers 503, before"
+                    + " closing real-time sessions and the listener: behind a load balancer, longer than its health"
+                    + " checks take to mark the node down (3 with deploy/haproxy.cfg), so clients reconnect elsewhere."),
     ALLOWED_ORIGINS("allowed-origins", "ORIGINS", "",
             "Comma-separated origins allowed to open real-time connections from a browser (CORS and the"
                     + " WebSocket Origin check), e.g. https://app.example.com; * allows any. Empty: same origin only."),

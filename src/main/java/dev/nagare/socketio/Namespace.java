@@ -59,13 +59,11 @@ public final class Namespace implements AdapterHandler {
         if (ms <= 0) {
             throw new IllegalArgumentException("the recovery window must be positive");
         }
-        Adapter old = adapter;
         if (!sockets.isEmpty()) {
             throw new IllegalStateException("enable recovery on " + name + " before clients connect");
         }
         recoveryMs = ms;
-        adapter = server.newAdapter(this, ms);
-        old.close();
+        replaceAdapter();
         return this;
     }
 
@@ -74,9 +72,17 @@ public final class Namespace implements AdapterHandler {
         if (!sockets.isEmpty()) {
             throw new IllegalStateException("change the adapter of " + name + " before clients connect");
         }
-        Adapter old = adapter;
+        replaceAdapter();
+    }
+
+    /**
+     * Closes the adapter, then makes the new one. Not the other way round: a clustered adapter's
+     * close releases its Redis channels by name, and the new one subscribes the same names, so
+     * closing the old one last unsubscribed the new one (the namespace then heard no other node).
+     */
+    private void replaceAdapter() {
+        adapter.close();
         adapter = server.newAdapter(this, recoveryMs);
-        old.close();
     }
 
     boolean recoveryEnabled() {

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,38 @@ class NagareLifecycleTest {
         HttpResponse<String> res = readinessWhileDraining.get();
         assertThat(res.statusCode()).isEqualTo(503);
         assertThat(new JsonObject(res.body()).getString("status")).isEqualTo("DRAINING");
+    }
+
+    @Test
+    void aDrainDelayKeepsServingWithReadinessDownBeforeSessionsAreClosed() throws Exception {
+        Nagare nagare = Nagare.create(ConfigResolver.resolve(Map.of(Setting.DRAIN_DELAY, "2"), Map.of())
+                .withPort(0).withDataDir(dir)).start();
+        HttpClient http = HttpClient.newHttpClient();
+        CompletableFuture<String> closed = new CompletableFuture<>();
+        nagare.onDrain(reason -> {
+            closed.complete(reason);
+            return Future.succeededFuture();
+        });
+        Thread stopping = new Thread(nagare::stop, "stopping");
+        stopping.start();
+        // What a load balancer's check sees on a new connection meanwhile (polled: the server announces nothing).
+        HttpResponse<String> res = null;
+        long deadline = System.nanoTime() + 1_500_000_000L;
+        while (System.nanoTime() < deadline) {
+            res = http.send(HttpRequest.newBuilder(URI.create(nagare.baseUrl() + "/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (res.statusCode() == 503) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertThat(res.statusCode()).isEqualTo(503);
+        assertThat(new JsonObject(res.body()).getString("status")).isEqualTo("DRAINING");
+        assertThat(closed).as("sessions are closed only after the delay").isNotDone();
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(nagare.baseUrl() + "/health/live")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        stopping.join(30_000);
+        assertThat(closed.getNow(null)).isEqualTo("server shutting down");
     }
 
     @Test

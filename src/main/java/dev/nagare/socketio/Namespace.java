@@ -76,9 +76,9 @@ public final class Namespace implements AdapterHandler {
     }
 
     /**
-     * Closes the adapter, then makes the new one. Not the other way round: a clustered adapter's
-     * close releases its Redis channels by name, and the new one subscribes the same names, so
-     * closing the old one last unsubscribed the new one (the namespace then heard no other node).
+     * Closes the adapter, then makes the new one, so that two never listen at once (both would
+     * deliver what the other nodes send). RedisLink also keeps a subscription per handler, so the
+     * old adapter's close cannot take the new one's channels whatever the order.
      */
     private void replaceAdapter() {
         adapter.close();

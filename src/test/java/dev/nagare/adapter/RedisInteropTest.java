@@ -66,14 +66,20 @@ class RedisInteropTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (peer != null) {
-            peer.close();
-        }
-        if (nagare != null) {
-            nagare.stop();
-        }
-        if (redis != null) {
-            redis.close();
+        try {
+            if (peer != null) {
+                peer.close();
+            }
+        } finally {
+            try {
+                if (nagare != null) {
+                    nagare.stop();
+                }
+            } finally {
+                if (redis != null) {
+                    redis.close();
+                }
+            }
         }
     }
 

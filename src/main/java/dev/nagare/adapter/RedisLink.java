@@ -324,7 +324,7 @@ public final class RedisLink {
     }
 
     /** At most one warning a second, so a flood of bad messages cannot flood the log. */
-    void warn(String line) {
+    public void warn(String line) {
         long now = System.currentTimeMillis();
         synchronized (this) {
             if (now - lastWarning < 1000) {

@@ -99,9 +99,17 @@ public final class LoginThrottle {
         }
     }
 
+    /**
+     * An admitted attempt (or a success) as the other nodes of a cluster apply it to their own
+     * counters, so that guesses spread over the nodes count as if made at one.
+     */
+    public record Shared(boolean success, String ip, String user, long at, long addressBefore, long accountBefore) {
+    }
+
     private final Rule pair;
     private final Rule address;
     private final Rule account;
+    private volatile java.util.function.Consumer<Shared> sharing = s -> { };
     private final Map<String, Counter> pairs = bounded();
     private final Map<String, Counter> addresses = bounded();
     private final Map<String, Counter> accounts = bounded();
@@ -132,6 +140,13 @@ public final class LoginThrottle {
         if (wait > 0) {
             return new Attempt(wait, null, null, null, now, 0, 0);
         }
+        Attempt admitted = counted(ip, user, now);
+        sharing.accept(new Shared(false, ip, user, now, admitted.addressBefore, admitted.accountBefore));
+        return admitted;
+    }
+
+    private Attempt counted(String ip, String user, long now) {
+        String pairKey = ip + "|" + user;
         add(pairs.computeIfAbsent(pairKey, k -> new Counter()), pair, now, 1);
         long addressBefore = add(addresses.computeIfAbsent(ip, k -> new Counter()), address, now, 1);
         long accountBefore = add(accounts.computeIfAbsent(user, k -> new Counter()), account, now, 1);
@@ -139,9 +154,30 @@ public final class LoginThrottle {
     }
 
     private synchronized void succeeded(Attempt a, long now) {
+        cleared(a, now);
+        sharing.accept(new Shared(true, a.addressKey, a.accountKey, a.at, a.addressBefore, a.accountBefore));
+    }
+
+    private void cleared(Attempt a, long now) {
         pairs.remove(a.pairKey);
         refund(addresses, a.addressKey, address, now, a.at, a.addressBefore);
         refund(accounts, a.accountKey, account, now, a.at, a.accountBefore);
+    }
+
+    /** Hands every admitted attempt and success to {@code out} (a cluster's link), as they happen. */
+    public void share(java.util.function.Consumer<Shared> out) {
+        this.sharing = out;
+    }
+
+    /** Applies what another node admitted or cleared, as if it had happened here (without sharing it again). */
+    public synchronized void apply(Shared s) {
+        String user = normalize(s.user());
+        long now = System.currentTimeMillis();
+        if (s.success()) {
+            cleared(new Attempt(0, s.ip() + "|" + user, s.ip(), user, s.at(), s.addressBefore(), s.accountBefore()), now);
+        } else {
+            counted(s.ip(), user, s.at());
+        }
     }
 
     /** Takes back one attempt made at {@code at}; as if it had not come (unless others came since). */

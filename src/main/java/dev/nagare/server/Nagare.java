@@ -126,6 +126,9 @@ public final class Nagare {
             auth = new HttpGuard(authenticator, revocations, clientAddress);
             socketAuth = new SocketIoGuard(authenticator, authConfig.guests());
             logins = new LoginRoutes(accounts, sessions, tokens, authConfig, auth);
+            if (cluster != null) {
+                SharedLogins.install(cluster, logins.throttle()); // guesses spread over nodes count as at one
+            }
             // All real-time state lives on one event-loop context; the HTTP server listens from it
             // so that its connections are served there too (no hops on the hot path).
             HttpServerOptions httpOptions = HttpListener.options(config);

@@ -185,4 +185,9 @@ public final class LoginRoutes {
     static String sanitize(String s) {
         return s == null ? "-" : s.replaceAll("[^\\x20-\\x7e]", "?");
     }
+
+    /** The brute-force throttle of form logins and token requests (shared with other nodes in a cluster). */
+    public LoginThrottle throttle() {
+        return throttle;
+    }
 }

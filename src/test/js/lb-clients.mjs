@@ -54,7 +54,8 @@ const ops = {
       const transport = socket.io.engine.transport.name;
       client.ready = true;
       client.count += 1;
-      out({ client: c.name, ready: true, count: client.count, transport, node: nodeOf(c.name) });
+      out({ client: c.name, ready: true, count: client.count, transport, node: nodeOf(c.name),
+        id: socket.id, recovered: socket.recovered });
       settle();
       if (first) {
         first = false;
@@ -86,7 +87,7 @@ const ops = {
     return {};
   },
   states: () => ({ states: Object.fromEntries(Object.entries(clients).map(([name, x]) => [name,
-    { ready: x.ready, count: x.count, node: nodeOf(name) }])) }),
+    { ready: x.ready, count: x.count, node: nodeOf(name), id: x.socket.id }])) }),
   // Resolves once every client is connected and greeted (so in #general), at once if they are.
   allReady: () => new Promise((resolve) => {
     const check = () => {

@@ -31,8 +31,9 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * A node cannot speak once killed, so a recoverable socket's state is written when it connects and
- * when its rooms change, refreshed every third of the window (data changes show from then), and
- * written once more when it disconnects; it expires a window after the node last wrote it.
+ * when its rooms change, refreshed every third of the window (data changes show from then) and as
+ * soon as a restarted Redis is back, and written once more when it disconnects; it expires a window
+ * after the node last wrote it.
  * Broadcasts with offsets are delivered in the order they were made (each waits for the offset of
  * the one before). Only plain data values leave the node (see {@link MsgpackCodec#plain}); the
  * connect middleware runs again on the node that restores, so a login that ended ends the recovery.
@@ -66,6 +67,7 @@ final class RedisRecovery {
     private final long refreshTimer;
     private Future<Void> tail = Future.succeededFuture();
     private int waiting;
+    private boolean closed;
 
     RedisRecovery(Vertx vertx, RedisLink link, MsgpackCodec msgpack, AdapterHandler handler, long windowMs, int maxPackets) {
         this.vertx = vertx;
@@ -78,6 +80,12 @@ final class RedisRecovery {
         this.stream = key + "-recovery#" + handler.namespace() + "#";
         this.sessionPrefix = key + "-session#" + handler.namespace() + "#";
         this.refreshTimer = vertx.setPeriodic(Math.max(1000, windowMs / 3), t -> handler.execute(this::refresh));
+        // A Redis that restarted lost the kept states: write them again as soon as it is back.
+        link.onState(up -> {
+            if (up) {
+                handler.execute(this::refresh);
+            }
+        });
     }
 
     void broadcast(SocketPacket packet, BroadcastOptions opts, Sender sender) {
@@ -184,6 +192,9 @@ final class RedisRecovery {
     }
 
     private void refresh() {
+        if (closed) {
+            return;
+        }
         for (SessionState s : live.values()) {
             write(s, windowMs + refreshMs());
         }
@@ -272,6 +283,7 @@ final class RedisRecovery {
     }
 
     void close() {
+        closed = true;
         vertx.cancelTimer(refreshTimer);
         live.clear();
         recent.clear();

@@ -220,13 +220,22 @@ class LoadBalancerIT {
 
     @Test
     @Order(6)
-    void theClientsOfAKilledNodeReconnectToTheOthers() throws Exception {
+    void theClientsOfAKilledNodeReconnectToTheOthersAndRecoverWhatTheyMissed() throws Exception {
         int before = readyCount("ws-n1");
+        String id = clients.call(new JsonObject().put("op", "states")).getJsonObject("states").getJsonObject("ws-n1")
+                .getString("id");
         nodes.get(0).kill();
+        // Sent at once, while n1's clients are away: they get it when they recover on another node.
+        broadcast("ws-n2", "while n1 was dying", List.of("ws-n2"));
         haproxy.awaitStatus("n1", "DOWN", LIMIT);
-        awaitReadyAgain("ws-n1", before);
+        JsonObject back = clients.await(o -> "ws-n1".equals(o.getString("client")) && o.getInteger("count", 0) > before, LIMIT);
+        assertThat(back.getBoolean("recovered")).as("the official client recovered its session on another node").isTrue();
+        assertThat(back.getString("id")).isEqualTo(id);
+        awaitMessage("ws-n1", "while n1 was dying");
         clients.call(new JsonObject().put("op", "allReady"));
         broadcast("ws-n2", "after n1 was killed", clientNames);
+        assertThat(clients.lines().stream().filter(o -> "ws-n1".equals(o.getString("client"))
+                && "while n1 was dying".equals(o.getString("message")))).as("once, not twice").hasSize(1);
     }
 
     @Test

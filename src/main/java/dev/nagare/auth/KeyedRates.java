@@ -15,6 +15,7 @@ public final class KeyedRates {
     private static final int MAX_KEYS = 100_000;
 
     private final double rate;
+    private java.util.function.Consumer<String> onTaken = key -> { };
     private final Map<String, Bucket> buckets = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
@@ -33,7 +34,33 @@ public final class KeyedRates {
     /** Takes one token from {@code key}'s bucket; false when it is empty. */
     public boolean tryTake(String key) {
         long now = System.nanoTime();
-        return buckets.computeIfAbsent(key, k -> new Bucket(now)).tryTake(now);
+        boolean taken = buckets.computeIfAbsent(key, k -> new Bucket(now)).tryTake(now);
+        if (taken) {
+            onTaken.accept(key);
+        }
+        return taken;
+    }
+
+    /** Whole tokens in {@code key}'s bucket now (a full bucket for a key never seen). */
+    public int available(String key) {
+        long now = System.nanoTime();
+        Bucket b = buckets.get(key);
+        if (b == null) {
+            return (int) (2 * rate);
+        }
+        b.refill(now);
+        return (int) b.tokens;
+    }
+
+    /** Tells {@code listener} each key a token was taken for (a cluster's {@link RateSharing}). */
+    public void onTaken(java.util.function.Consumer<String> listener) {
+        this.onTaken = listener;
+    }
+
+    /** Takes {@code count} tokens other nodes took for {@code key}: its bucket may run empty, not below. */
+    public void takenElsewhere(String key, int count) {
+        long now = System.nanoTime();
+        buckets.computeIfAbsent(key, k -> new Bucket(now)).takeUpTo(now, count);
     }
 
     /** "at most 5 messages per second (bursts of 10)" */
@@ -56,13 +83,22 @@ public final class KeyedRates {
         }
 
         boolean tryTake(long nowNanos) {
-            tokens = Math.min(2 * rate, tokens + (nowNanos - at) * 1e-9 * rate);
-            at = nowNanos;
+            refill(nowNanos);
             if (tokens < 1) {
                 return false;
             }
             tokens -= 1;
             return true;
+        }
+
+        void takeUpTo(long nowNanos, int count) {
+            refill(nowNanos);
+            tokens = Math.max(0, tokens - count);
+        }
+
+        private void refill(long nowNanos) {
+            tokens = Math.min(2 * rate, tokens + (nowNanos - at) * 1e-9 * rate);
+            at = nowNanos;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.nagare.server;
 
+import dev.nagare.auth.RateSharing;
 import dev.nagare.adapter.RedisLink;
 import dev.nagare.apps.chat.ChatModule;
 import dev.nagare.apps.feed.FeedModule;
@@ -29,7 +30,7 @@ public final class Modules {
 
     /** What the core hands a module when it builds it. */
     record Core(Vertx vertx, Context home, ServerConfig config, Store store, SocketIoServer io, HttpGuard http,
-            SocketIoGuard sockets, SseChannels sse, RedisLink cluster) {
+            SocketIoGuard sockets, SseChannels sse, RedisLink cluster, RateSharing rates) {
     }
 
     /** A module kind: its name, the store components it needs, and how to build it. */
@@ -38,16 +39,16 @@ public final class Modules {
 
     private static final List<Kind> ALL = List.of(
             new Kind(ChatModule.NAME, List.of("chat"), c -> new ChatModule(c.io(), c.sockets().connect(), c.store(),
-                    c.config().chat(), c.http(), c.config().guests())),
+                    c.config().chat(), c.http(), c.config().guests(), c.rates())),
             new Kind(FeedModule.NAME, List.of("feed"), c -> new FeedModule(c.home(), c.io(), c.sockets().connect(),
-                    c.sse(), c.store(), c.config().feedLimits(), c.config().feeds(), c.http(), c.config().guests(), c.cluster())),
+                    c.sse(), c.store(), c.config().feedLimits(), c.config().feeds(), c.http(), c.config().guests(), c.cluster(), c.rates())),
             new Kind(GameModule.NAME, List.of(), c -> new GameModule(c.io(), c.sockets().connect(), c.config().game(),
                     c.home(), c.http(), c.config().guests())),
             new Kind(VideoModule.NAME, List.of(), c -> new VideoModule(c.vertx(), c.http(),
                     c.config().videoStallTimeout(), c.config().videoFfmpeg())),
             new Kind(AudioModule.NAME, List.of(), c -> new AudioModule(c.vertx(), c.http(), c.config().toneHz(),
                     c.config().opusBitrate(), c.config().audioFfmpeg(), c.config().audioMic())),
-            new Kind(SseModule.NAME, List.of(), c -> new SseModule(c.sse(), c.http(), c.config().guests())));
+            new Kind(SseModule.NAME, List.of(), c -> new SseModule(c.sse(), c.http(), c.config().guests(), c.rates())));
 
     /** The store components the core needs whatever the modules. */
     static final List<String> CORE_COMPONENTS = List.of("instance", "auth");

@@ -31,6 +31,7 @@ import dev.nagare.media.video.VideoRoutes;
 import dev.nagare.socketio.SocketIoConfig;
 import dev.nagare.socketio.SocketIoServer;
 import dev.nagare.adapter.ClusterConfig;
+import dev.nagare.auth.RateSharing;
 import dev.nagare.adapter.RedisAdapter;
 import dev.nagare.adapter.RedisLink;
 import dev.nagare.sse.RedisSseBus;
@@ -152,7 +153,8 @@ public final class Nagare {
                 io.of("/").use(socketAuth.connect());
                 // In a cluster, SSE events go through the cluster's log, so every node has them with the same ids.
                 sse = new SseChannels(home, config.sse(), cluster == null ? null : new RedisSseBus(vertx, cluster, config.sse()));
-                Modules.Core core = new Modules.Core(vertx, home, config, store, io, auth, socketAuth, sse, cluster);
+                Modules.Core core = new Modules.Core(vertx, home, config, store, io, auth, socketAuth, sse, cluster,
+                        cluster == null ? RateSharing.NONE : new SharedRates(vertx, cluster));
                 Future<Void> started = Future.succeededFuture();
                 try {
                     modules = kinds.stream().map(k -> k.build().apply(core)).toList();

@@ -12,13 +12,15 @@ import io.vertx.ext.web.Router;
  * them whether or not these endpoints are mounted.
  */
 public final class SseModule implements ServerModule {
+    private final dev.nagare.auth.RateSharing rates;
     public static final String NAME = "sse";
 
     private final SseChannels channels;
     private final HttpGuard http;
     private final boolean guests;
 
-    public SseModule(SseChannels channels, HttpGuard http, boolean guests) {
+    public SseModule(SseChannels channels, HttpGuard http, boolean guests, dev.nagare.auth.RateSharing rates) {
+        this.rates = rates;
         this.channels = channels;
         this.http = http;
         this.guests = guests;
@@ -36,6 +38,6 @@ public final class SseModule implements ServerModule {
 
     @Override
     public void mount(Router router, StaticAssets assets) {
-        new SseRoutes(channels, http, guests).mount(router);
+        new SseRoutes(channels, http, guests, rates).mount(router);
     }
 }

@@ -43,10 +43,16 @@ public final class SseRoutes {
     private final KeyedRates publishRates;
 
     public SseRoutes(SseChannels channels, HttpGuard auth, boolean guests) {
+        this(channels, auth, guests, dev.nagare.auth.RateSharing.NONE);
+    }
+
+    /** {@code rates}: where the publish rate per user meets that of the other nodes of a cluster. */
+    public SseRoutes(SseChannels channels, HttpGuard auth, boolean guests, dev.nagare.auth.RateSharing rates) {
         this.channels = channels;
         this.auth = auth;
         this.guests = guests;
         this.publishRates = new KeyedRates(channels.config().publishRate());
+        rates.share("sse.publish", publishRates);
     }
 
     public void mount(Router router) {

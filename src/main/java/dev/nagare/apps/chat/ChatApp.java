@@ -88,9 +88,11 @@ public final class ChatApp {
      * Loads the room list, then opens {@code /chat} behind {@code auth} and the guide's protocol on the
      * default namespace (which the caller protects). Call on the home context.
      */
-    public static Future<ChatApp> install(SocketIoServer io, ConnectMiddleware auth, Store store, ChatConfig config) {
+    public static Future<ChatApp> install(SocketIoServer io, ConnectMiddleware auth, Store store, ChatConfig config,
+                                          dev.nagare.auth.RateSharing sharing) {
         ChatLog log = new ChatLog(store);
         UserRates rates = new UserRates(config.messageRate());
+        rates.share(sharing); // a user's messages on every node count against one rate
         return log.rooms().map(known -> {
             Namespace ns = io.of(NAMESPACE).enableRecovery(config.recovery()).use(auth);
             ChatApp app = new ChatApp(ns, log, config, rates, new ChatRooms(config, known, System.currentTimeMillis()));

@@ -1,5 +1,6 @@
 package dev.nagare.apps.chat;
 
+import dev.nagare.auth.RateSharing;
 import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.socketio.ConnectMiddleware;
 import dev.nagare.socketio.SocketIoServer;
@@ -11,6 +12,7 @@ import io.vertx.ext.web.Router;
 
 /** The chat ({@code /chat}, the guide's protocol on the default namespace, the chat pages) as a module. */
 public final class ChatModule implements ServerModule {
+    private final RateSharing rates;
     public static final String NAME = "chat";
 
     private final SocketIoServer io;
@@ -22,7 +24,8 @@ public final class ChatModule implements ServerModule {
     private volatile ChatApp app;
 
     public ChatModule(SocketIoServer io, ConnectMiddleware auth, Store store, ChatConfig config, HttpGuard http,
-            boolean guests) {
+            boolean guests, RateSharing rates) {
+        this.rates = rates;
         this.io = io;
         this.auth = auth;
         this.store = store;
@@ -38,7 +41,7 @@ public final class ChatModule implements ServerModule {
 
     @Override
     public Future<Void> start() {
-        return ChatApp.install(io, auth, store, config).map(installed -> {
+        return ChatApp.install(io, auth, store, config, rates).map(installed -> {
             app = installed;
             return null;
         });

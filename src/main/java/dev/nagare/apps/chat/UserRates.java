@@ -10,6 +10,10 @@ final class UserRates {
         this.rates = new KeyedRates(perSecond);
     }
 
+    void share(dev.nagare.auth.RateSharing sharing) {
+        sharing.share("chat.messages", rates);
+    }
+
     /** Takes one message's worth from {@code user}'s bucket; refuses when it is empty. */
     void take(String user) {
         if (!rates.tryTake(user)) {

@@ -47,6 +47,12 @@ public final class FeedApp {
         this.hub = hub;
     }
 
+    /** Counts the feed's publish rate per user with that of the other nodes of a cluster. */
+    public FeedApp share(dev.nagare.auth.RateSharing rates) {
+        rates.share("feed.publish.socket", publishRates);
+        return this;
+    }
+
     public static FeedApp install(SocketIoServer io, ConnectMiddleware auth, FeedHub hub) {
         FeedApp app = new FeedApp(hub);
         Namespace ns = io.of(NAMESPACE).use(auth);

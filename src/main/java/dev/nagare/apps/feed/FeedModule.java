@@ -15,6 +15,7 @@ import java.util.List;
 
 /** The data feeds ({@code /feeds}, {@code /api/feeds}, {@code /sse/feed:<name>}, the dashboard) as a module. */
 public final class FeedModule implements ServerModule {
+    private final dev.nagare.auth.RateSharing rates;
     public static final String NAME = "feed";
 
     private final SocketIoServer io;
@@ -26,7 +27,9 @@ public final class FeedModule implements ServerModule {
 
     /** {@code cluster}: the node's link to the cluster's Redis, or null on a single node. */
     public FeedModule(Context home, SocketIoServer io, ConnectMiddleware auth, SseChannels sse, Store store,
-            FeedConfig config, List<FeedSpec> feeds, HttpGuard http, boolean guests, RedisLink cluster) {
+            FeedConfig config, List<FeedSpec> feeds, HttpGuard http, boolean guests, RedisLink cluster,
+            dev.nagare.auth.RateSharing rates) {
+        this.rates = rates;
         this.io = io;
         this.auth = auth;
         this.hub = new FeedHub(home, sse, store, config, cluster == null ? SourceLeases.SINGLE_NODE
@@ -43,13 +46,13 @@ public final class FeedModule implements ServerModule {
 
     @Override
     public Future<Void> start() {
-        FeedApp.install(io, auth, hub);
+        FeedApp.install(io, auth, hub).share(rates);
         return hub.start(feeds);
     }
 
     @Override
     public void mount(Router router, StaticAssets assets) {
-        new FeedRoutes(hub, http, guests).mount(router, assets);
+        new FeedRoutes(hub, http, guests, rates).mount(router, assets);
     }
 
     @Override

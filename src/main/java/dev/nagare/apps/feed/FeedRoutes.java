@@ -37,6 +37,11 @@ public final class FeedRoutes {
     private final boolean guests;
     private final KeyedRates publishRates = new KeyedRates(50);
 
+    public FeedRoutes(FeedHub hub, HttpGuard auth, boolean guests, dev.nagare.auth.RateSharing rates) {
+        this(hub, auth, guests);
+        rates.share("feed.publish.http", publishRates);
+    }
+
     public FeedRoutes(FeedHub hub, HttpGuard auth, boolean guests) {
         this.hub = hub;
         this.auth = auth;

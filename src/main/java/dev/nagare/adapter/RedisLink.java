@@ -241,6 +241,9 @@ public final class RedisLink {
                 return;
             }
             if (ar.failed()) {
+                if (refusedUs(ar.cause())) {
+                    firstUp.tryFail(ar.cause()); // no point in waiting: a start is told at once
+                }
                 warn("cannot reach Redis at " + config + ": " + ar.cause().getMessage() + "; retrying");
                 retry();
                 return;
@@ -275,6 +278,18 @@ public final class RedisLink {
                         config, channels.size(), patterns.size());
             });
         });
+    }
+
+    /** Redis answered, but not to us: a wrong password or a certificate we do not trust (settings, not an outage). */
+    public static boolean refusedUs(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (t instanceof javax.net.ssl.SSLException || m.startsWith("WRONGPASS") || m.startsWith("NOAUTH")
+                    || m.contains("PKIX path") || m.contains("No subject alternative")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void dropped(Throwable e) {

@@ -211,6 +211,12 @@ public final class Nagare {
         try {
             link.start(10_000).toCompletionStage().toCompletableFuture().get();
         } catch (java.util.concurrent.ExecutionException e) {
+            if (RedisLink.refusedUs(e.getCause())) {
+                link.close();
+                throw new StartupException("--cluster: Redis at " + cluster + " refused this node: "
+                        + e.getCause().getMessage() + " (check --cluster-password-file or NAGARE_CLUSTER_PASSWORD,"
+                        + " and --cluster-ca for rediss://)", e.getCause());
+            }
             LOG.warn("cluster: Redis at {} does not answer yet ({}); this node reports not ready until it does",
                     cluster, e.getCause().getMessage());
         } catch (InterruptedException e) {

@@ -23,22 +23,29 @@ public final class RedisServer implements AutoCloseable {
     private final Path binary;
     private final Path dir;
     private final int port;
+    private final List<String> extra;
     private Process process;
 
-    private RedisServer(Path binary, Path dir, int port) {
+    private RedisServer(Path binary, Path dir, int port, List<String> extra) {
         this.binary = binary;
         this.dir = dir;
         this.port = port;
+        this.extra = extra;
     }
 
     public static RedisServer start() throws IOException, InterruptedException {
+        return start(List.of());
+    }
+
+    /** With more redis-server options, e.g. {@code --requirepass x} or a {@code --tls-port}. */
+    public static RedisServer start(List<String> extraArgs) throws IOException, InterruptedException {
         Path binary = Tools.require("redis-server", "apt-get install redis-server", "/usr/bin/redis-server",
                 "/usr/local/bin/redis-server");
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        RedisServer server = new RedisServer(binary, Files.createTempDirectory("nagare-redis"), port);
+        RedisServer server = new RedisServer(binary, Files.createTempDirectory("nagare-redis"), port, List.copyOf(extraArgs));
         server.startProcess();
         return server;
     }
@@ -56,11 +63,13 @@ public final class RedisServer implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
                 "--logfile", dir.resolve("redis.log").toString()));
+        cmd.addAll(extra);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
             try {
-                if (command("PING").contains("PONG")) {
+                String pong = command("PING");
+                if (pong.contains("PONG") || pong.startsWith("-NOAUTH")) {
                     return;
                 }
             } catch (IOException e) {

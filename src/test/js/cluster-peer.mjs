@@ -1,7 +1,7 @@
 // A Node.js member of a Nagare cluster, for RedisInteropTest: a socket.io 4.8 server with the official
 // @socket.io/redis-adapter on the given Redis, the official @socket.io/redis-emitter, and two official
 // clients in namespace /it: "node" on this server, "nagare" on the Nagare node.
-// Usage: node cluster-peer.mjs <redisUrl> <nagareBaseUrl> [key]
+// Usage: node cluster-peer.mjs <redisUrl> <nagareBaseUrl or -> [key]
 // Reads one JSON command per line on stdin ({id, op, ...}); writes one JSON line per event seen by a
 // client ({client, event, args}) and per command done ({reply: id, ...}). Binary values travel as
 // {"$bin": "<hex>"} both ways.
@@ -74,8 +74,8 @@ const open = (name, url, query) => new Promise((resolve, reject) => {
   clients[name] = c;
 });
 await open('node', `http://127.0.0.1:${port}/it`, { rooms: 'r1', name: 'node-client' });
-await open('nagare', `${nagareUrl}/it`, { rooms: 'r1', name: 'nagare-client' });
-out({ ready: true, port, node: clients.node.id, nagare: clients.nagare.id });
+if (nagareUrl !== '-') await open('nagare', `${nagareUrl}/it`, { rooms: 'r1', name: 'nagare-client' }); // '-': none
+out({ ready: true, port, node: clients.node.id, nagare: clients.nagare && clients.nagare.id });
 
 const select = (target, cmd) => {
   let t = target;
@@ -86,7 +86,8 @@ const select = (target, cmd) => {
 };
 
 const ops = {
-  emit: (c) => { select(nsp, c).emit(c.event, ...fromWire(c.args || [])); return {}; },
+  // c.nsp: another namespace than /it (e.g. a Nagare app's), which this server then holds too
+  emit: (c) => { select(c.nsp ? io.of(c.nsp) : nsp, c).emit(c.event, ...fromWire(c.args || [])); return {}; },
   emitter: (c) => { select(emitter, c).emit(c.event, ...fromWire(c.args || [])); return {}; },
   fetch: async (c) => ({ sockets: (await select(nsp, c).fetchSockets()).map((s) => ({
     id: s.id, rooms: [...s.rooms], data: s.data, handshake: s.handshake })) }),

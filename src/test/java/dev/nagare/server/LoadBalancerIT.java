@@ -133,6 +133,17 @@ class LoadBalancerIT {
     void aMessageSentOnOneNodeReachesClientsOnEveryNode() throws Exception {
         broadcast("ws-n1", "sent on n1", clientNames);
         broadcast("poll-only", "sent by long-polling", clientNames);
+        // A Node.js socket.io 4.8 server with @socket.io/redis-adapter on the same Redis is one more node.
+        try (NodePeer nodeServer = NodePeer.start("cluster-peer.mjs", redis.url(), "-")) {
+            nodeServer.await(o -> o.containsKey("ready"), LIMIT);
+            nodeServer.call(new JsonObject().put("op", "emit").put("nsp", "/chat").put("event", "message")
+                    .put("rooms", new io.vertx.core.json.JsonArray().add("general"))
+                    .put("args", new io.vertx.core.json.JsonArray().add(new JsonObject().put("room", "general")
+                            .put("text", "from a Node server").put("user", "node"))));
+            for (String name : clientNames) {
+                awaitMessage(name, "from a Node server");
+            }
+        }
     }
 
     @Test

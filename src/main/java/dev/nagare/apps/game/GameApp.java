@@ -41,20 +41,18 @@ import org.slf4j.LoggerFactory;
 public final class GameApp {
     private static final Logger LOG = LoggerFactory.getLogger(GameApp.class);
     public static final String NAMESPACE = "/game";
-    static final int MAX_MATCHES = 100;
+    static final int MAX_MATCHES = Matches.MAX_MATCHES;
 
     private final Namespace ns;
     private final GameConfig config;
     private final Context home;
-    private final Map<String, Match> matches = new LinkedHashMap<>();
+    private final Matches matches;
     private final TickStats stats;
+    private final boolean clustered;
     private final GameCluster cluster;
-    private final String matchPrefix;
-    /** Sockets of other nodes seated in this node's matches, by "node socket". */
-    private final Map<String, Seat> remoteSeats = new HashMap<>();
+    private final RemoteSeats remoteSeats;
     /** This node's sockets seated in other nodes' matches. */
     private final Map<Socket, Seat> seatedElsewhere = new HashMap<>();
-    private int nextMatch = 1;
     private long started;
     private long ticks;
 
@@ -63,10 +61,12 @@ public final class GameApp {
         this.config = config;
         this.home = home;
         this.stats = new TickStats(config.tickHz());
+        this.clustered = clustered;
         String node = HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
         // Each node names its own matches: in a cluster the names carry the node's, so they never clash.
-        this.matchPrefix = clustered ? "arena-" + node.substring(0, 6) + "-" : "arena-";
-        this.cluster = new GameCluster(node, ns, home, this::lobby, new Relayed());
+        this.matches = new Matches(config, clustered ? "arena-" + node.substring(0, 6) + "-" : "arena-");
+        this.remoteSeats = new RemoteSeats(matches, ns);
+        this.cluster = new GameCluster(node, ns, home, matches::lobby, remoteSeats, this::matchesGone);
     }
 
     /**
@@ -107,14 +107,14 @@ public final class GameApp {
     private void tickAll() {
         boolean keyframe = ticks % config.tickHz() == 0;
         long now = System.nanoTime();
-        for (var it = matches.values().iterator(); it.hasNext(); ) {
+        for (var it = matches.all().iterator(); it.hasNext(); ) {
             Match m = it.next();
             for (Match.Player p : new ArrayList<>(m.players.values())) {
                 if (p.awaySince != 0 && now - p.awaySince > config.grace().toNanos()) {
                     m.remove(p.id); // did not come back in time
                 }
             }
-            fillWithBots(m);
+            matches.fillWithBots(m);
             if (m.humans() == 0 && m.spectators == 0) {
                 LOG.info("Match {} ended: nobody left", m.name);
                 it.remove();
@@ -122,7 +122,9 @@ public final class GameApp {
             }
             ns.to(room(m)).volatile_().emit("s", m.step(keyframe));
         }
-        cluster.announce(false);
+        if (clustered) {
+            cluster.announce(false);
+        }
     }
 
     /**
@@ -132,7 +134,7 @@ public final class GameApp {
     public Future<Void> drain(String reason) {
         Promise<Void> done = Promise.promise();
         home.runOnContext(v -> {
-            for (Match m : matches.values()) {
+            for (Match m : matches.all()) {
                 // Only this node's sockets: the others hear "game:gone" and tell their own.
                 ns.local().to(room(m)).emit("ended", Map.of("match", m.name, "reason", reason));
             }
@@ -142,23 +144,6 @@ public final class GameApp {
             done.complete();
         });
         return done.future();
-    }
-
-    /** Keeps at least {@code bots} players in a match people play in: bots join, and leave as people come. */
-    private void fillWithBots(Match m) {
-        int humans = m.humans();
-        int bots = m.players.size() - humans;
-        int wanted = humans == 0 ? 0 : Math.max(0, Math.min(config.bots() + 1 - humans, config.maxPlayers() - humans));
-        for (; bots < wanted; bots++) {
-            m.add("bot-" + (m.players.size() + 1), true);
-        }
-        if (bots > wanted) {
-            for (Match.Player p : new ArrayList<>(m.players.values())) {
-                if (p.bot && bots-- > wanted) {
-                    m.remove(p.id);
-                }
-            }
-        }
     }
 
     private static String room(Match m) {
@@ -226,7 +211,7 @@ public final class GameApp {
     }
 
     /** One line per hundred refusals: a flood is visible in the log without flooding it. */
-    private static void refusedInput(String user, long count, String refused, Consumer<Map<String, Object>> tell) {
+    static void refusedInput(String user, long count, String refused, Consumer<Map<String, Object>> tell) {
         if (count % 100 == 1) {
             LOG.info("game input from {} refused ({} so far): {}", user, count, refused);
             tell.accept(Map.of("event", "input", "error", "refused", "message", refused));
@@ -239,7 +224,7 @@ public final class GameApp {
             return;
         }
         String name = wanted == null ? null : String.valueOf(wanted);
-        Match m = name == null ? firstWithRoom() : matches.get(name);
+        Match m = name == null ? matches.firstWithRoom() : matches.get(name);
         if (m == null) {
             // Matchmaking looks at every node's matches, this node's first (no relay).
             GameCluster.RemoteMatch r = name == null ? remoteWithRoom() : cluster.match(name);
@@ -258,12 +243,11 @@ public final class GameApp {
     /** Joins {@code m}, or a new match of this node when null. */
     private void joinHere(Socket socket, Principal principal, Seat seat, Match m, Ack ack) {
         if (m == null) {
-            if (matches.size() >= MAX_MATCHES) {
+            m = matches.start();
+            if (m == null) {
                 fail(socket, ack, "join", "full", "Every match is full and this server runs its maximum of " + MAX_MATCHES + ".");
                 return;
             }
-            m = new Match(matchPrefix + nextMatch++, config);
-            matches.put(m.name, m);
             LOG.info("Match {} started", m.name);
         }
         if (!principal.may("publish", "game/" + m.name)) {
@@ -271,38 +255,15 @@ public final class GameApp {
             return;
         }
         leave(socket, seat);
-        Match.Player p = seatPlayer(m, principal.username());
+        Match.Player p = matches.seat(m, principal.username());
         if (p == null) {
-            fail(socket, ack, "join", "full", full(m));
+            fail(socket, ack, "join", "full", matches.full(m));
             return;
         }
         seat.match = m;
         seat.player = p;
         socket.join(room(m));
-        ok(ack, joined(m, p));
-    }
-
-    /** A player's slot in {@code m} (theirs again if they come back within the grace period), or null when full. */
-    private Match.Player seatPlayer(Match m, String user) {
-        Match.Player p = m.humanNamed(user);
-        if (p == null) {
-            if (m.humans() >= config.maxPlayers()) {
-                return null;
-            }
-            p = m.add(user, false);
-        }
-        p.awaySince = 0;
-        fillWithBots(m);
-        return p;
-    }
-
-    private String full(Match m) {
-        return "Match " + m.name + " has its " + config.maxPlayers() + " players; spectate it.";
-    }
-
-    private Map<String, Object> joined(Match m, Match.Player p) {
-        return p == null ? Map.of("match", m.name, "rules", rules(), "snapshot", m.keyframe())
-                : Map.of("match", m.name, "you", p.id, "rules", rules(), "snapshot", m.keyframe());
+        ok(ack, matches.joined(m, p));
     }
 
     private void spectate(Socket socket, Seat seat, String name, Ack ack) {
@@ -324,7 +285,7 @@ public final class GameApp {
         seat.spectating = true;
         m.spectators++;
         socket.join(room(m));
-        ok(ack, joined(m, null));
+        ok(ack, matches.joined(m, null));
     }
 
     /** Asks the node running {@code r} for a slot; a quick join that finds it full (or gone) starts one here. */
@@ -339,7 +300,7 @@ public final class GameApp {
             Map<String, Object> answer = ar.result();
             if (quick && generation == seat.generation && socket.connected()
                     && (answer == null || "full".equals(answer.get("error")) || "not_found".equals(answer.get("error")))) {
-                joinHere(socket, principal, seat, firstWithRoom(), ack);
+                joinHere(socket, principal, seat, matches.firstWithRoom(), ack);
                 return;
             }
             seatedThere(socket, seat, generation, r, false, answer, ack,
@@ -393,15 +354,6 @@ public final class GameApp {
         seat.clear();
     }
 
-    private Match firstWithRoom() {
-        for (Match m : matches.values()) {
-            if (m.humans() < config.maxPlayers()) {
-                return m;
-            }
-        }
-        return null;
-    }
-
     private GameCluster.RemoteMatch remoteWithRoom() {
         for (GameCluster.RemoteMatch r : cluster.matches()) {
             if (r.players() < r.maxPlayers()) {
@@ -413,122 +365,27 @@ public final class GameApp {
 
     /** Every node's matches, this node's first. */
     private List<Map<String, Object>> everyLobby() {
-        List<Map<String, Object>> out = lobby();
+        List<Map<String, Object>> out = matches.lobby();
         cluster.matches().forEach(r -> out.add(r.row()));
         return out;
     }
 
-    private List<Map<String, Object>> lobby() {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Match m : matches.values()) {
-            out.add(Map.of("match", m.name, "players", m.humans(), "bots", m.players.size() - m.humans(),
-                    "spectators", m.spectators, "maxPlayers", config.maxPlayers()));
-        }
-        return out;
-    }
-
-    // ---- other nodes' sockets (GameCluster) ----
-
-    /** What other nodes relay: their sockets in this node's matches are treated as this node's own. */
-    private final class Relayed implements GameCluster.Game {
-        @Override
-        public Map<String, Object> remoteJoin(String from, String socket, String match, String user, boolean spectate) {
-            Match m = matches.get(match);
-            String event = spectate ? "spectate" : "join";
-            if (m == null) {
-                return refusal(event, "not_found", "No such match; ask 'lobby' for the list.");
-            }
-            String key = from + " " + socket;
-            Seat before = remoteSeats.get(key);
-            if (before != null) {
-                remoteLeave(from, socket, before.match.name, false); // its node moved it without a word
-            }
-            Seat seat = new Seat();
-            seat.match = m;
-            if (spectate) {
-                seat.spectating = true;
-                m.spectators++;
-            } else {
-                seat.player = seatPlayer(m, user);
-                if (seat.player == null) {
-                    LOG.info("game join from {} (node {}) refused: full ({})", user, from, full(m));
-                    return refusal(event, "full", full(m));
-                }
-            }
-            remoteSeats.put(key, seat);
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("ok", true);
-            out.putAll(joined(m, seat.player));
-            return out;
-        }
-
-        @Override
-        public void remoteInput(String from, String socket, Object s, Object x, Object y) {
-            Seat seat = remoteSeats.get(from + " " + socket);
-            if (seat == null || seat.player == null) {
-                return;
-            }
-            String refused = seat.match.input(seat.player, s, x, y);
-            if (refused != null) {
-                refusedInput(seat.player.user, seat.player.dropped, refused, body -> ns.to(socket).emit("nagare:error", body));
-            }
-        }
-
-        @Override
-        public void remoteResync(String from, String socket) {
-            Seat seat = remoteSeats.get(from + " " + socket);
-            if (seat != null) {
-                ns.to(socket).emit("s", seat.match.keyframe()); // the socket's own room reaches it on its node
-            }
-        }
-
-        @Override
-        public void remoteLeave(String from, String socket, String match, boolean away) {
-            String key = from + " " + socket;
-            Seat seat = remoteSeats.get(key);
-            if (seat == null || !seat.match.name.equals(match)) {
-                return;
-            }
-            remoteSeats.remove(key);
-            if (seat.player != null) {
-                if (away) {
-                    seat.player.awaySince = System.nanoTime(); // the slot waits for the grace period
-                } else {
-                    seat.match.remove(seat.player.id);
-                }
-            }
-            if (seat.spectating) {
-                seat.match.spectators--;
-            }
-        }
-
-        @Override
-        public void nodeGone(String node) {
-            // Its sockets are gone as if they had disconnected: players' slots wait for the grace period.
-            for (String key : new ArrayList<>(remoteSeats.keySet())) {
-                if (key.startsWith(node + " ")) {
-                    remoteLeave(node, key.substring(node.length() + 1), remoteSeats.get(key).match.name, true);
-                }
-            }
-        }
-
-        @Override
-        public void matchesGone(List<String> gone, String reason) {
-            for (var e : new ArrayList<>(seatedElsewhere.entrySet())) {
-                Socket socket = e.getKey();
-                Seat seat = e.getValue();
-                if (gone.contains(seat.remoteMatch)) {
-                    String match = seat.remoteMatch;
-                    seatedElsewhere.remove(socket);
-                    socket.leave(room(match));
-                    seat.clear();
-                    socket.emit("ended", Map.of("match", match, "reason", reason));
-                }
+    /** Other nodes' matches that ended (their node went, or the match did): this node's sockets in them are told. */
+    private void matchesGone(List<String> gone, String reason) {
+        for (var e : new ArrayList<>(seatedElsewhere.entrySet())) {
+            Socket socket = e.getKey();
+            Seat seat = e.getValue();
+            if (gone.contains(seat.remoteMatch)) {
+                String match = seat.remoteMatch;
+                seatedElsewhere.remove(socket);
+                socket.leave(room(match));
+                seat.clear();
+                socket.emit("ended", Map.of("match", match, "reason", reason));
             }
         }
     }
 
-    private static Map<String, Object> refusal(String event, String code, String message) {
+    static Map<String, Object> refusal(String event, String code, String message) {
         return Map.of("error", code, "message", message, "event", event);
     }
 
@@ -542,11 +399,6 @@ public final class GameApp {
         return done.future();
     }
 
-    private Map<String, Object> rules() {
-        return Map.of("tickHz", config.tickHz(), "width", Arena.WIDTH, "height", Arena.HEIGHT, "speed", Arena.SPEED,
-                "playerRadius", Arena.PLAYER_RADIUS, "orbRadius", Arena.ORB_RADIUS);
-    }
-
     /** Per-match counters for the stats endpoint and tests. */
     public Map<String, Object> describe() {
         return describe(TickStats.WINDOW);
@@ -555,11 +407,11 @@ public final class GameApp {
     /** Tick statistics over the last {@code lastTicks} ticks, matches and input counters. */
     public Map<String, Object> describe(int lastTicks) {
         Map<String, Object> out = new LinkedHashMap<>(stats.describe(lastTicks));
-        out.put("matches", lobby());
+        out.put("matches", matches.lobby());
         long accepted = 0;
         long dropped = 0;
         long late = 0;
-        for (Match m : matches.values()) {
+        for (Match m : matches.all()) {
             for (Match.Player p : m.players.values()) {
                 if (!p.bot) {
                     accepted += p.accepted;

@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,9 +45,9 @@ final class GameCluster {
     static final long SILENT_MS = 15_000;
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
 
-    /** What the cluster asks of the game and tells it. */
-    interface Game {
-        /** The owning side: a socket of node {@code from} wants a seat; the join's answer or refusal. */
+    /** The side of the game that runs matches for other nodes' sockets. */
+    interface Owner {
+        /** A socket of node {@code from} wants a seat; the join's answer or refusal, or null when the match is not here. */
         Map<String, Object> remoteJoin(String from, String socket, String match, String user, boolean spectate);
 
         void remoteInput(String from, String socket, Object s, Object x, Object y);
@@ -55,11 +56,8 @@ final class GameCluster {
 
         void remoteLeave(String from, String socket, String match, boolean away);
 
-        /** The owning side: node {@code node} is gone, so are its sockets. */
+        /** Node {@code node} is gone, so are its sockets. */
         void nodeGone(String node);
-
-        /** The players' side: these matches of another node ended (the node went, or the match did). */
-        void matchesGone(List<String> matches, String reason);
     }
 
     /** A match another node runs, as its last announcement described it. */
@@ -77,18 +75,25 @@ final class GameCluster {
     private final Namespace ns;
     private final Context home;
     private final Supplier<List<Map<String, Object>>> lobby;
-    private final Game game;
+    private final Owner owner;
+    private final BiConsumer<List<String>, String> matchesGone;
     private final Map<String, Map<String, RemoteMatch>> remote = new HashMap<>(); // node -> match -> row
     private final Map<String, Long> lastSeen = new HashMap<>();
     private List<Map<String, Object>> announced = List.of();
     private boolean stopped;
 
-    GameCluster(String node, Namespace ns, Context home, Supplier<List<Map<String, Object>>> lobby, Game game) {
+    /**
+     * {@code lobby}: this node's matches; {@code owner}: what other nodes' sockets do in them;
+     * {@code matchesGone}: other nodes' matches that ended (the node went, or the match did), and why.
+     */
+    GameCluster(String node, Namespace ns, Context home, Supplier<List<Map<String, Object>>> lobby, Owner owner,
+            BiConsumer<List<String>, String> matchesGone) {
         this.node = node;
         this.ns = ns;
         this.home = home;
         this.lobby = lobby;
-        this.game = game;
+        this.owner = owner;
+        this.matchesGone = matchesGone;
         ns.onServerSideEmit("game:matches", (args, ack) -> onMatches(args));
         ns.onServerSideEmit("game:hello", (args, ack) -> {
             seen(args);
@@ -98,24 +103,24 @@ final class GameCluster {
             Map<String, Object> answer = null;
             if (seen(args) && args.size() >= 5 && args.get(1) instanceof String socket && args.get(2) instanceof String match
                     && args.get(3) instanceof String user && args.get(4) instanceof Boolean spectate && !stopped) {
-                answer = game.remoteJoin((String) args.get(0), socket, match, user, spectate);
+                answer = owner.remoteJoin((String) args.get(0), socket, match, user, spectate);
             }
             ack.send(answer); // every node answers, so that the asker need not wait for a timeout
         });
         ns.onServerSideEmit("game:input", (args, ack) -> {
             if (seen(args) && args.size() >= 5 && args.get(1) instanceof String socket) {
-                game.remoteInput((String) args.get(0), socket, args.get(2), args.get(3), args.get(4));
+                owner.remoteInput((String) args.get(0), socket, args.get(2), args.get(3), args.get(4));
             }
         });
         ns.onServerSideEmit("game:resync", (args, ack) -> {
             if (seen(args) && args.size() >= 2 && args.get(1) instanceof String socket) {
-                game.remoteResync((String) args.get(0), socket);
+                owner.remoteResync((String) args.get(0), socket);
             }
         });
         ns.onServerSideEmit("game:leave", (args, ack) -> {
             if (seen(args) && args.size() >= 4 && args.get(1) instanceof String socket && args.get(2) instanceof String match
                     && args.get(3) instanceof Boolean away) {
-                game.remoteLeave((String) args.get(0), socket, match, away);
+                owner.remoteLeave((String) args.get(0), socket, match, away);
             }
         });
         ns.onServerSideEmit("game:gone", (args, ack) -> {
@@ -231,7 +236,7 @@ final class GameCluster {
         Map<String, RemoteMatch> now = new LinkedHashMap<>();
         for (Object row : rows) {
             if (row instanceof Map<?, ?> r && r.get("match") instanceof String name && name.length() <= 64
-                    && now.size() < GameApp.MAX_MATCHES) {
+                    && now.size() < Matches.MAX_MATCHES) {
                 Map<String, Object> clean = new LinkedHashMap<>();
                 clean.put("match", name);
                 for (String key : List.of("players", "bots", "spectators", "maxPlayers")) {
@@ -244,7 +249,7 @@ final class GameCluster {
         if (before != null) {
             List<String> ended = before.keySet().stream().filter(m -> !now.containsKey(m)).toList();
             if (!ended.isEmpty()) {
-                game.matchesGone(ended, "the match ended");
+                matchesGone.accept(ended, "the match ended");
             }
         }
     }
@@ -255,9 +260,9 @@ final class GameCluster {
         Map<String, RemoteMatch> gone = remote.remove(from);
         LOG.info("game: node {} left ({}); {} match(es) it ran ended here", from, reason, gone == null ? 0 : gone.size());
         if (gone != null && !gone.isEmpty()) {
-            game.matchesGone(new ArrayList<>(gone.keySet()), reason);
+            matchesGone.accept(new ArrayList<>(gone.keySet()), reason);
         }
-        game.nodeGone(from);
+        owner.nodeGone(from);
     }
 
     /** Drops the nodes not heard from for {@link #SILENT_MS} before {@code now} (package-private for tests). */

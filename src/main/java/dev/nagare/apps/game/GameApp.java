@@ -168,7 +168,7 @@ public final class GameApp {
             ok(ack, Map.of());
         });
         socket.on("input", (args, ack) -> {
-            if (seat.player == null && !(seat.remote() && !seat.spectating)) {
+            if (seat.spectating || (seat.player == null && !seat.remote())) {
                 return; // spectators and the seatless have nothing to steer; inputs are not acked
             }
             Object raw = args.isEmpty() ? null : args.get(0);

@@ -189,7 +189,9 @@ public final class GameApp {
         });
         socket.on("resync", (args, ack) -> {
             if (seat.remote()) {
-                cluster.resync(socket.id());
+                if (seat.resyncDue()) {
+                    cluster.resync(socket.id());
+                }
             } else if (seat.match != null) {
                 socket.emit("s", seat.match.keyframe());
             }

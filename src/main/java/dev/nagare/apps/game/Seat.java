@@ -18,6 +18,7 @@ final class Seat {
     private long lastSeq;
     private double tokens = Arena.MAX_QUEUED;
     private long tokensAt = System.nanoTime();
+    private long resyncAt;
     long refused;
 
     boolean remote() {
@@ -35,6 +36,19 @@ final class Seat {
         spectating = spectate;
         lastSeq = 0;
         refused = 0;
+    }
+
+    /**
+     * Whether a resync may be relayed now: at most two a second (the page's own pace), since each
+     * makes the owner send a keyframe through Redis.
+     */
+    boolean resyncDue() {
+        long now = System.nanoTime();
+        if (resyncAt != 0 && now - resyncAt < 500_000_000L) {
+            return false;
+        }
+        resyncAt = now;
+        return true;
     }
 
     void clear() {

@@ -4,6 +4,7 @@ import dev.nagare.adapter.ResponsesTimeout;
 import dev.nagare.socketio.Namespace;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -184,16 +185,22 @@ final class GameCluster {
 
     /** Asks the nodes for a seat in {@code match}; completes with the owner's answer, or null when none came. */
     Future<Map<String, Object>> join(String socket, String match, String user, boolean spectate) {
-        return ns.serverSideEmitWithAck(JOIN_TIMEOUT, "game:join", node, socket, match, user, spectate).transform(ar -> {
-            for (Object answer : answers(ar.succeeded() ? ar.result() : null, ar.cause())) {
-                if (answer instanceof Map<?, ?> m) {
-                    Map<String, Object> out = new LinkedHashMap<>();
-                    m.forEach((k, v) -> out.put(String.valueOf(k), v));
-                    return Future.succeededFuture(out);
-                }
-            }
-            return Future.succeededFuture(null);
-        });
+        Promise<Map<String, Object>> answered = Promise.promise();
+        // Completed on the home context, whichever thread the adapter answers on: game state lives there.
+        ns.serverSideEmitWithAck(JOIN_TIMEOUT, "game:join", node, socket, match, user, spectate).onComplete(ar ->
+                home.runOnContext(v -> {
+                    Map<String, Object> out = null;
+                    for (Object answer : answers(ar.succeeded() ? ar.result() : null, ar.cause())) {
+                        if (answer instanceof Map<?, ?> m && out == null) {
+                            out = new LinkedHashMap<>();
+                            for (var e : m.entrySet()) {
+                                out.put(String.valueOf(e.getKey()), e.getValue());
+                            }
+                        }
+                    }
+                    answered.complete(out);
+                }));
+        return answered.future();
     }
 
     void input(String socket, Object s, Object x, Object y) {

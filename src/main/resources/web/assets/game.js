@@ -92,6 +92,16 @@ async function spectate(match) {
 $('play').addEventListener('click', () => join(null));
 $('leave').addEventListener('click', async () => {
   await socket.emitWithAck('leave', {});
+  backToLobby();
+});
+// The match ended under us (its server shut down): back to the lobby, saying why.
+socket.on('ended', (e) => {
+  if (e.match !== game.match) return;
+  backToLobby();
+  setStatus('down', `${e.match} ended: ${e.reason}`);
+});
+
+function backToLobby() {
   // Forget the whole match, orbs and interpolation history too, so the field is drawn empty.
   Object.assign(game, { match: null, you: null, rules: null, tick: -1, predicted: null, pending: [], history: [] });
   game.players.clear();
@@ -100,7 +110,7 @@ $('leave').addEventListener('click', async () => {
   $('play').hidden = false;
   $('match-name').textContent = 'lobby';
   refreshLobby();
-});
+}
 
 // ---- snapshots ----
 

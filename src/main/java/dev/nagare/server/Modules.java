@@ -43,7 +43,7 @@ public final class Modules {
             new Kind(FeedModule.NAME, List.of("feed"), c -> new FeedModule(c.home(), c.io(), c.sockets().connect(),
                     c.sse(), c.store(), c.config().feedLimits(), c.config().feeds(), c.http(), c.config().guests(), c.cluster(), c.rates())),
             new Kind(GameModule.NAME, List.of(), c -> new GameModule(c.io(), c.sockets().connect(), c.config().game(),
-                    c.home(), c.http(), c.config().guests())),
+                    c.home(), c.http(), c.config().guests(), c.cluster() != null)),
             new Kind(VideoModule.NAME, List.of(), c -> new VideoModule(c.vertx(), c.http(),
                     c.config().videoStallTimeout(), c.config().videoFfmpeg())),
             new Kind(AudioModule.NAME, List.of(), c -> new AudioModule(c.vertx(), c.http(), c.config().toneHz(),

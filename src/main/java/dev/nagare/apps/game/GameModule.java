@@ -19,16 +19,19 @@ public final class GameModule implements ServerModule {
     private final Context home;
     private final HttpGuard http;
     private final boolean guests;
+    private final boolean clustered;
     private volatile GameApp app;
 
+    /** {@code clustered}: other nodes run matches too (the lobby and matchmaking span them). */
     public GameModule(SocketIoServer io, ConnectMiddleware auth, GameConfig config, Context home, HttpGuard http,
-            boolean guests) {
+            boolean guests, boolean clustered) {
         this.io = io;
         this.auth = auth;
         this.config = config;
         this.home = home;
         this.http = http;
         this.guests = guests;
+        this.clustered = clustered;
     }
 
     @Override
@@ -38,8 +41,13 @@ public final class GameModule implements ServerModule {
 
     @Override
     public Future<Void> start() {
-        app = GameApp.install(io, auth, config, home);
+        app = GameApp.install(io, auth, config, home, clustered);
         return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> drain(String reason) {
+        return app == null ? Future.succeededFuture() : app.drain(reason);
     }
 
     @Override

@@ -106,17 +106,14 @@ final class Match {
      * direction be finite numbers (its length is clamped to 1 when applied), and the queue not full.
      */
     String input(Player p, Object seqRaw, Object dxRaw, Object dyRaw) {
-        if (!(seqRaw instanceof Number s) || !(dxRaw instanceof Number dx) || !(dyRaw instanceof Number dy)
-                || !Double.isFinite(dx.doubleValue()) || !Double.isFinite(dy.doubleValue())
-                || s.doubleValue() != Math.rint(s.doubleValue()) || s.longValue() <= 0 || s.longValue() > Integer.MAX_VALUE) {
+        String malformed = malformed(seqRaw, dxRaw, dyRaw);
+        if (malformed != null) {
             p.dropped++;
-            return "an input is {s: increasing integer, x: number, y: number}";
+            return malformed;
         }
-        if (Math.hypot(dx.doubleValue(), dy.doubleValue()) > 1.0001) {
-            p.dropped++;
-            return "impossible input: the direction's length is at most 1 (full speed)";
-        }
-        int seq = s.intValue();
+        int seq = ((Number) seqRaw).intValue();
+        Number dx = (Number) dxRaw;
+        Number dy = (Number) dyRaw;
         double[] last = p.inputs.peekLast();
         if (seq <= (last != null ? (int) last[0] : p.lastSeq)) {
             p.dropped++;
@@ -127,6 +124,22 @@ final class Match {
             return "too many inputs: at most one per tick is used";
         }
         p.inputs.addLast(new double[] {seq, dx.doubleValue(), dy.doubleValue()});
+        return null;
+    }
+
+    /**
+     * Why an input can never be applied, whatever the match's state, or null: the part of the checks a
+     * player's node makes before relaying an input to the node that runs the match.
+     */
+    static String malformed(Object seqRaw, Object dxRaw, Object dyRaw) {
+        if (!(seqRaw instanceof Number s) || !(dxRaw instanceof Number dx) || !(dyRaw instanceof Number dy)
+                || !Double.isFinite(dx.doubleValue()) || !Double.isFinite(dy.doubleValue())
+                || s.doubleValue() != Math.rint(s.doubleValue()) || s.longValue() <= 0 || s.longValue() > Integer.MAX_VALUE) {
+            return "an input is {s: increasing integer, x: number, y: number}";
+        }
+        if (Math.hypot(dx.doubleValue(), dy.doubleValue()) > 1.0001) {
+            return "impossible input: the direction's length is at most 1 (full speed)";
+        }
         return null;
     }
 

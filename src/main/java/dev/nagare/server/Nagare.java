@@ -31,6 +31,7 @@ import dev.nagare.media.video.VideoRoutes;
 import dev.nagare.socketio.SocketIoConfig;
 import dev.nagare.socketio.SocketIoServer;
 import dev.nagare.adapter.ClusterConfig;
+import dev.nagare.api.EmitRoutes;
 import dev.nagare.auth.RateSharing;
 import dev.nagare.adapter.RedisAdapter;
 import dev.nagare.adapter.RedisLink;
@@ -88,6 +89,7 @@ public final class Nagare {
     private volatile LoginRoutes logins;
     private volatile SseChannels sse;
     private volatile RedisLink cluster;
+    private volatile RateSharing rates = RateSharing.NONE;
     private volatile List<ServerModule> modules = List.of();
     private volatile boolean draining;
     private volatile boolean stopped;
@@ -153,8 +155,8 @@ public final class Nagare {
                 io.of("/").use(socketAuth.connect());
                 // In a cluster, SSE events go through the cluster's log, so every node has them with the same ids.
                 sse = new SseChannels(home, config.sse(), cluster == null ? null : new RedisSseBus(vertx, cluster, config.sse()));
-                Modules.Core core = new Modules.Core(vertx, home, config, store, io, auth, socketAuth, sse, cluster,
-                        cluster == null ? RateSharing.NONE : new SharedRates(vertx, cluster));
+                rates = cluster == null ? RateSharing.NONE : new SharedRates(vertx, cluster);
+                Modules.Core core = new Modules.Core(vertx, home, config, store, io, auth, socketAuth, sse, cluster, rates);
                 Future<Void> started = Future.succeededFuture();
                 try {
                     modules = kinds.stream().map(k -> k.build().apply(core)).toList();
@@ -407,6 +409,7 @@ public final class Nagare {
         router.route().handler(new SameOrigin(config.allowedOrigins(), engine.config().path()));
         new HealthHandler(store, cluster, () -> draining).mount(router);
         logins.mount(router);
+        new EmitRoutes(io, auth, rates).mount(router); // publishing from any backend (/api/v1/...)
         StaticAssets assets = new StaticAssets(vertx);
         for (ServerModule m : modules) {
             m.mount(router, assets);

@@ -143,7 +143,8 @@ public final class Report {
         String md = markdown(machine, broadcast, relative(outFile, plot), vertxVersion(), gc, history, stale)
                 + RpcReport.section(results) + IdleReport.section(results) + SseReport.section(results)
                 + ChatReport.section(results) + VideoReport.section(results) + GameReport.section(results)
-                + AudioReport.section(results) + StartupReport.section(results) + SetupReport.section(results);
+                + AudioReport.section(results) + StartupReport.section(results) + SetupReport.section(results)
+                + ClusterReport.section(results);
         Files.createDirectories(outFile.toAbsolutePath().getParent());
         Files.writeString(outFile, md);
         System.out.println("wrote " + outFile + (broadcast.isEmpty() ? "" : " and " + plot));

@@ -1,0 +1,220 @@
+package dev.nagare.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+
+/**
+ * The "Cluster" section of docs/BENCHMARKS.md, from bench/results/cluster-{nagare,node}-N.json
+ * (N nodes on one Redis) and cluster-redis.json (what scripts/bench saw of Redis), plus
+ * cluster-throughput.png.
+ */
+final class ClusterReport {
+    private static final String[] SERVERS = {"nagare", "node"};
+
+    private ClusterReport() {
+    }
+
+    static String section(Path results) throws IOException {
+        TreeSet<Integer> counts = new TreeSet<>();
+        for (int n = 1; n <= 16; n++) {
+            for (String s : SERVERS) {
+                if (run(results, s, n) != null) {
+                    counts.add(n);
+                }
+            }
+        }
+        if (counts.isEmpty()) {
+            return "";
+        }
+        JsonObject any = null;
+        for (int n : counts) {
+            for (String s : SERVERS) {
+                any = any != null ? any : run(results, s, n);
+            }
+        }
+        JsonObject redis = Report.load(results.resolve("cluster-redis.json"));
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, """
+
+                ## Cluster (Redis)
+
+                Nagare nodes (`--cluster redis://…`) against Node.js socket.io servers with the official
+                `@socket.io/redis-adapter` (classic adapter), each server kind with 1, 2 and 3 processes on one
+                redis-server%s; run %s. %,d receivers in room "bench" are spread evenly over the nodes (receiver
+                *i* on node *i* mod N) and one publisher on node 1 sends `publish` events that the server broadcasts
+                to the room: node 1 delivers to its own receivers and PUBLISHes once on Redis, every other node
+                delivers only what reached it through Redis. With one node the adapter still publishes (nobody else
+                is subscribed). Payload %d bytes; the ramp and pass criteria are the broadcast scenario's (p99 ≤ %s ms,
+                ≥ %s%% of the target delivered, no disconnects; %s s steps, ×%s per step, a failing step tried twice).
+
+                **What this machine can show, and what it cannot.** It has %d cores, and every node, redis-server and
+                the load generator share them (%s). More nodes therefore add no CPU: the table measures what the
+                Redis hop costs (extra latency, CPU spent on publishing, subscribing and decoding) and how
+                efficiently each implementation spends the one core it has; it does **not** measure scaling out.
+                On machines with a core per node the maxima would grow with the node count; here they shrink.
+
+                | Nodes | Nagare max deliveries/s | Node.js max deliveries/s | **Nagare / Node** | Nagare deliveries per CPU-second | Node.js deliveries per CPU-second | **Nagare / Node** (efficiency) |
+                |---:|---:|---:|---:|---:|---:|---:|
+                """, redis == null ? "" : " (" + redis.getString("version", "?") + ")",
+                any.getString("finishedAt", "?").substring(0, 10), any.getInteger("clients"),
+                any.getInteger("payloadBytes", 100), Report.fmt(any.getJsonObject("criteria").getDouble("maxP99Ms")),
+                Report.fmt(any.getJsonObject("criteria").getDouble("minDeliveryRatio") * 100),
+                Report.fmt(any.getDouble("stepSeconds")), Report.fmt(any.getDouble("factor")),
+                redis == null ? 2 : redis.getInteger("nproc", 2),
+                redis == null ? "all nodes and Redis pinned together" : redis.getString("placement", "?")));
+        for (int n : counts) {
+            JsonObject a = best(run(results, "nagare", n));
+            JsonObject b = best(run(results, "node", n));
+            md.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s |\n", n, deliveries(a), deliveries(b),
+                    ratio(a == null ? null : a.getDouble("deliveriesPerSec"), b == null ? null : b.getDouble("deliveriesPerSec")),
+                    perCpu(a) == null ? "–" : String.format(Locale.ROOT, "%,.0f", perCpu(a)),
+                    perCpu(b) == null ? "–" : String.format(Locale.ROOT, "%,.0f", perCpu(b)), ratio(perCpu(a), perCpu(b))));
+        }
+        md.append("""
+
+                Max = the highest rate that passed; "per CPU-second" = those deliveries/s divided by the CPU the
+                nodes and redis-server used in that step (load generator excluded), which is the fairer comparison
+                when they all share one core.
+
+                """);
+        md.append(latencyTable(results, counts));
+        md.append(chart(results, counts));
+        md.append(lostNote(results, counts, redis));
+        md.append("\nReproduce: `scripts/bench cluster` (BENCH_CLUSTER_NODES=1,2,3, BENCH_CLUSTER_CLIENTS, "
+                + "BENCH_CLUSTER_LATENCY_RATE, BENCH_CLUSTER_BUDGET_SECONDS; the JSON files are "
+                + "bench/results/cluster-*.json).\n");
+        return md.toString();
+    }
+
+    private static String latencyTable(Path results, TreeSet<Integer> counts) throws IOException {
+        StringBuilder md = new StringBuilder();
+        Double rate = null;
+        List<String> rows = new ArrayList<>();
+        for (int n : counts) {
+            for (String s : SERVERS) {
+                JsonObject r = run(results, s, n);
+                JsonObject l = r == null ? null : r.getJsonObject("latency");
+                if (l == null) {
+                    continue;
+                }
+                rate = l.getDouble("rateMsgsPerSec");
+                JsonObject loc = l.getJsonObject("local");
+                JsonObject rem = l.getJsonObject("remote");
+                rows.add(String.format(Locale.ROOT, "| %d | %s | %s ms | %s ms | %s | %s | %s |", n,
+                        "nagare".equals(s) ? "Nagare" : "Node.js", Report.fmt(loc.getDouble("p50Ms")),
+                        Report.fmt(loc.getDouble("p99Ms")),
+                        rem == null ? "–" : Report.fmt(rem.getDouble("p50Ms")) + " ms",
+                        rem == null ? "–" : Report.fmt(rem.getDouble("p99Ms")) + " ms",
+                        rem == null ? "–" : String.format(Locale.ROOT, "%+.2f ms", rem.getDouble("p50Ms") - loc.getDouble("p50Ms"))));
+            }
+        }
+        if (rows.isEmpty()) {
+            return "";
+        }
+        md.append(String.format(Locale.ROOT, """
+                Latency a Redis hop adds: publish-to-receive at a fixed %s messages/s (%,d deliveries/s), for the
+                receivers on the publisher's node ("local") and on the other nodes ("remote").
+
+                | Nodes | Server | Local p50 | Local p99 | Remote p50 | Remote p99 | Hop adds (p50) |
+                |---:|---|---:|---:|---:|---:|---:|
+                """, Report.fmt(rate), Math.round(rate * clientsOf(results, counts))));
+        rows.forEach(r -> md.append(r).append('\n'));
+        return md.toString();
+    }
+
+    /** Max deliveries/s against node count, one line per server kind. */
+    private static String chart(Path results, TreeSet<Integer> counts) throws IOException {
+        List<Plot.Series> series = new ArrayList<>();
+        for (int i = 0; i < SERVERS.length; i++) {
+            List<Plot.Point> points = new ArrayList<>();
+            for (int n : counts) {
+                JsonObject b = best(run(results, SERVERS[i], n));
+                if (b != null) {
+                    points.add(new Plot.Point(n, b.getDouble("deliveriesPerSec") / 1000.0, Plot.Mark.PASS));
+                }
+            }
+            if (!points.isEmpty()) {
+                series.add(new Plot.Series(i == 0 ? "Nagare" : "Node.js socket.io", i, false, points));
+            }
+        }
+        if (series.isEmpty()) {
+            return "";
+        }
+        String title = "Cross-node broadcast over Redis, all processes on 2 cores: max deliveries/s";
+        Plot.chart(title, new Plot.Axes("nodes (processes on one Redis)", false, "max deliveries/s (thousands)", false, "k"),
+                series, null, null, results.resolve("cluster-throughput.png"));
+        return Report.image(title, "cluster-throughput.png");
+    }
+
+    /** Anything lost (published but never delivered after the queues drained) or a Redis backlog, stated. */
+    private static String lostNote(Path results, TreeSet<Integer> counts, JsonObject redis) throws IOException {
+        List<String> notes = new ArrayList<>();
+        for (int n : counts) {
+            for (String s : SERVERS) {
+                JsonObject r = run(results, s, n);
+                if (r == null) {
+                    continue;
+                }
+                long lostPassing = 0;
+                long lostAll = 0;
+                for (JsonObject st : Plot.steps(r)) {
+                    lostAll += Math.max(0, st.getLong("undeliveredAfterDrain", 0L));
+                    lostPassing += st.getBoolean("pass") ? Math.max(0, st.getLong("undeliveredAfterDrain", 0L)) : 0;
+                }
+                if (lostAll > 0) {
+                    notes.add(String.format(Locale.ROOT, "%s with %d node%s: %,d deliveries never arrived (%,d in passing steps)",
+                            s, n, n == 1 ? "" : "s", lostAll, lostPassing));
+                }
+                if (!r.getJsonArray("errors").isEmpty()) {
+                    notes.add(s + " with " + n + " nodes: " + r.getJsonArray("errors").encode());
+                }
+            }
+        }
+        String backlog = redis == null ? "" : "\nredis-server after the runs: " + redis.getString("clients", "?") + ".\n";
+        return (notes.isEmpty() ? "\nEvery message published in every step reached every receiver once the queues drained.\n"
+                : "\nNot delivered once the queues had drained (overloaded steps may lose messages at the server's write "
+                        + "limits): " + String.join("; ", notes) + ".\n") + backlog;
+    }
+
+    private static int clientsOf(Path results, TreeSet<Integer> counts) throws IOException {
+        for (int n : counts) {
+            for (String s : SERVERS) {
+                JsonObject r = run(results, s, n);
+                if (r != null) {
+                    return r.getInteger("clients");
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static JsonObject run(Path results, String server, int nodes) throws IOException {
+        return Report.load(results.resolve("cluster-" + server + "-" + nodes + ".json"));
+    }
+
+    private static JsonObject best(JsonObject run) {
+        return run == null ? null : run.getJsonObject("max");
+    }
+
+    private static String deliveries(JsonObject best) {
+        return best == null ? "–" : String.format(Locale.ROOT, "%,d (p99 %s ms)", best.getLong("deliveriesPerSec"),
+                Report.fmt(best.getDouble("p99Ms")));
+    }
+
+    private static Double perCpu(JsonObject best) {
+        if (best == null || best.getDouble("serversCpuPct", -1.0) < 0) {
+            return null;
+        }
+        double cpu = (best.getDouble("serversCpuPct") + Math.max(0, best.getDouble("redisCpuPct", 0.0))) / 100;
+        return cpu <= 0 ? null : best.getDouble("deliveriesPerSec") / cpu;
+    }
+
+    private static String ratio(Double a, Double b) {
+        return a == null || b == null || b == 0 ? "–" : "**" + Report.fmt(a / b) + "×**";
+    }
+}

@@ -48,7 +48,7 @@ public final class Bench {
                                 [--budget-seconds 120] [--source-addresses 8] [--threads N] [--server-pid PID]
                                 [--clk-tck 100] [--gc-server-after-warmup false] [--out FILE.json]
                   cluster       --server NAME --ports P1,P2,... [--clients 500] [--start-deliveries 40000] [--factor 1.6]
-                                [--step-seconds 2] [--budget-seconds 40] [--latency-rate 20] [--latency-seconds 5]
+                                [--step-seconds 2] [--budget-seconds 45] [--latency-rate 20] [--latency-seconds 5]
                                 [--server-pids PID,...] [--redis-pid PID] [--out FILE.json]
                                 (receivers spread over the nodes, the publisher on the first)
                   chat          --port P --tokens FILE [--users 1000] [--senders 50] [--rate 50] [--seconds 20]

@@ -44,8 +44,8 @@ final class ClusterReport {
                 ## Cluster (Redis)
 
                 Nagare nodes (`--cluster redis://…`) against Node.js socket.io servers with the official
-                `@socket.io/redis-adapter` (classic adapter), each server kind with 1, 2 and 3 processes on one
-                redis-server%s; run %s. %,d receivers in room "bench" are spread evenly over the nodes (receiver
+                `@socket.io/redis-adapter` (classic adapter), each server kind with %s processes on one
+                %s (a separate process per node); run %s. %,d receivers in room "bench" are spread evenly over the nodes (receiver
                 *i* on node *i* mod N) and one publisher on node 1 sends `publish` events that the server broadcasts
                 to the room: node 1 delivers to its own receivers and PUBLISHes once on Redis, every other node
                 delivers only what reached it through Redis. With one node the adapter still publishes (nobody else
@@ -55,12 +55,15 @@ final class ClusterReport {
                 **What this machine can show, and what it cannot.** It has %d cores, and every node, redis-server and
                 the load generator share them (%s). More nodes therefore add no CPU: the table measures what the
                 Redis hop costs (extra latency, CPU spent on publishing, subscribing and decoding) and how
-                efficiently each implementation spends the one core it has; it does **not** measure scaling out.
-                On machines with a core per node the maxima would grow with the node count; here they shrink.
+                efficiently each implementation spends the CPU it has; it does **not** measure scaling out, and
+                whether the maxima grow with the node count when each node has a core of its own is not something
+                this run can tell. Other work on the shared machine disturbs the figures too (the run waits a few
+                seconds for it to stop, then runs anyway).
 
                 | Nodes | Nagare max deliveries/s | Node.js max deliveries/s | **Nagare / Node** | Nagare deliveries per CPU-second | Node.js deliveries per CPU-second | **Nagare / Node** (efficiency) |
                 |---:|---:|---:|---:|---:|---:|---:|
-                """, redis == null ? "" : " (" + redis.getString("version", "?") + ")",
+                """, counts.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")).replaceFirst(", (\\d+)$", " and $1"),
+                redis == null ? "redis-server" : redis.getString("version", "redis-server"),
                 any.getString("finishedAt", "?").substring(0, 10), any.getInteger("clients"),
                 any.getInteger("payloadBytes", 100), Report.fmt(any.getJsonObject("criteria").getDouble("maxP99Ms")),
                 Report.fmt(any.getJsonObject("criteria").getDouble("minDeliveryRatio") * 100),
@@ -77,9 +80,9 @@ final class ClusterReport {
         }
         md.append("""
 
-                Max = the highest rate that passed; "per CPU-second" = those deliveries/s divided by the CPU the
-                nodes and redis-server used in that step (load generator excluded), which is the fairer comparison
-                when they all share one core.
+                Max = the highest rate that passed, with the CPU the nodes (summed) and redis-server used in that
+                step, in % of one core; "per CPU-second" = those deliveries/s divided by that CPU (load generator
+                excluded), the fairer comparison when they all share the same core.
 
                 """);
         md.append(latencyTable(results, counts));
@@ -106,7 +109,7 @@ final class ClusterReport {
                 JsonObject loc = l.getJsonObject("local");
                 JsonObject rem = l.getJsonObject("remote");
                 rows.add(String.format(Locale.ROOT, "| %d | %s | %s ms | %s ms | %s | %s | %s |", n,
-                        "nagare".equals(s) ? "Nagare" : "Node.js", Report.fmt(loc.getDouble("p50Ms")),
+                        label(s), Report.fmt(loc.getDouble("p50Ms")),
                         Report.fmt(loc.getDouble("p99Ms")),
                         rem == null ? "–" : Report.fmt(rem.getDouble("p50Ms")) + " ms",
                         rem == null ? "–" : Report.fmt(rem.getDouble("p99Ms")) + " ms",
@@ -154,6 +157,7 @@ final class ClusterReport {
     /** Anything lost (published but never delivered after the queues drained) or a Redis backlog, stated. */
     private static String lostNote(Path results, TreeSet<Integer> counts, JsonObject redis) throws IOException {
         List<String> notes = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
         for (int n : counts) {
             for (String s : SERVERS) {
                 JsonObject r = run(results, s, n);
@@ -166,19 +170,20 @@ final class ClusterReport {
                     lostAll += Math.max(0, st.getLong("undeliveredAfterDrain", 0L));
                     lostPassing += st.getBoolean("pass") ? Math.max(0, st.getLong("undeliveredAfterDrain", 0L)) : 0;
                 }
+                String who = String.format(Locale.ROOT, "%s with %d node%s", label(s), n, n == 1 ? "" : "s");
                 if (lostAll > 0) {
-                    notes.add(String.format(Locale.ROOT, "%s with %d node%s: %,d deliveries never arrived (%,d in passing steps)",
-                            s, n, n == 1 ? "" : "s", lostAll, lostPassing));
+                    notes.add(String.format(Locale.ROOT, "%s: %,d deliveries never arrived (%,d in passing steps)",
+                            who, lostAll, lostPassing));
                 }
-                if (!r.getJsonArray("errors").isEmpty()) {
-                    notes.add(s + " with " + n + " nodes: " + r.getJsonArray("errors").encode());
+                for (Object e : r.getJsonArray("errors")) {
+                    errors.add(who + ": " + e);
                 }
             }
         }
         String backlog = redis == null ? "" : "\nredis-server after the runs: " + redis.getString("clients", "?") + ".\n";
         return (notes.isEmpty() ? "\nEvery message published in every step reached every receiver once the queues drained.\n"
-                : "\nNot delivered once the queues had drained (overloaded steps may lose messages at the server's write "
-                        + "limits): " + String.join("; ", notes) + ".\n") + backlog;
+                : "\nNot delivered once the queues had drained: " + String.join("; ", notes) + ".\n")
+                + (errors.isEmpty() ? "" : "\nNotes from the load generator: " + String.join("; ", errors) + ".\n") + backlog;
     }
 
     private static int clientsOf(Path results, TreeSet<Integer> counts) throws IOException {
@@ -201,9 +206,15 @@ final class ClusterReport {
         return run == null ? null : run.getJsonObject("max");
     }
 
+    private static String label(String server) {
+        return "nagare".equals(server) ? "Nagare" : "Node.js";
+    }
+
+    /** "123,456 (p99 20.1 ms; CPU 90% + Redis 8%)": the max, and what the nodes and Redis used at it. */
     private static String deliveries(JsonObject best) {
-        return best == null ? "–" : String.format(Locale.ROOT, "%,d (p99 %s ms)", best.getLong("deliveriesPerSec"),
-                Report.fmt(best.getDouble("p99Ms")));
+        return best == null ? "–" : String.format(Locale.ROOT, "%,d (p99 %s ms; CPU %.0f%% + Redis %.0f%%)",
+                best.getLong("deliveriesPerSec"), Report.fmt(best.getDouble("p99Ms")), best.getDouble("serversCpuPct"),
+                best.getDouble("redisCpuPct"));
     }
 
     private static Double perCpu(JsonObject best) {

@@ -98,7 +98,7 @@ public final class ClusterScenario {
         refine = o.integer("refine", 2);
         maxP99Ms = o.dbl("max-p99-ms", 50);
         minRatio = o.dbl("min-delivery-ratio", 0.9);
-        budgetSeconds = o.dbl("budget-seconds", 40);
+        budgetSeconds = o.dbl("budget-seconds", 45);
         latencyRate = o.dbl("latency-rate", 20);
         latencySeconds = o.dbl("latency-seconds", 5);
         serverPids = pids(o.str("server-pids", ""));

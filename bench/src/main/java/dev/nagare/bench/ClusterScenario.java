@@ -214,6 +214,7 @@ public final class ClusterScenario {
                 .put("durationSeconds", Math.round((System.nanoTime() - started) / 1e9))
                 .put("steps", steps).put("max", best).put("latency", latency)
                 .put("disconnects", disconnects.sum()).put("unexpectedFrames", unexpected.sum())
+                .put("undeliveredAtEnd", publisher == null ? 0 : publisher.sent.sum() * clients - delivered.sum())
                 .put("errors", new JsonArray(new ArrayList<>(errors)));
         log("BENCH_RESULT server=%s nodes=%d maxDeliveriesPerSec=%s localP50Ms=%s remoteP50Ms=%s", server, ports.length,
                 best == null ? "none" : best.getLong("deliveriesPerSec"),
@@ -256,6 +257,7 @@ public final class ClusterScenario {
         long lg0 = ProcStats.selfCpuNanos();
         long srv0 = serversCpu();
         long red0 = ProcStats.cpuNanos(redisPid, clkTck);
+        long[] all0 = ProcStats.machineCpuNanos(clkTck);
         long t0 = System.nanoTime();
         sleep(seconds);
         Histogram[] perNode = new Histogram[recorders.length];
@@ -267,6 +269,7 @@ public final class ClusterScenario {
         long lg1 = ProcStats.selfCpuNanos();
         long srv1 = serversCpu();
         long red1 = ProcStats.cpuNanos(redisPid, clkTck);
+        long[] all1 = ProcStats.machineCpuNanos(clkTck);
         long disc = disconnects.sum() - disc0;
         publisher.setRate(0);
         long drainMs = drain();
@@ -302,13 +305,15 @@ public final class ClusterScenario {
                 .put("remote", perNode.length > 1 ? summary(remote) : null)
                 .put("loadgenCpuPct", pct(lg0, lg1, secs)).put("serversCpuPct", pct(srv0, srv1, secs))
                 .put("redisCpuPct", pct(red0, red1, secs))
+                .put("otherCpuPct", all0 == null || all1 == null || srv0 < 0 || red0 < 0 ? -1 // everything else on the machine
+                        : round(Math.max(0, ((all1[0] - all0[0]) - (srv1 - srv0) - (red1 - red0) - (lg1 - lg0)) / 1e9 / secs * 100), 1))
                 .put("disconnects", disc).put("undeliveredAfterDrain", lost).put("drainMs", drainMs)
                 .put("pass", why.isEmpty()).put("failReason", String.join("; ", why));
         log("%s x%d %-12s %7.1f msg/s -> target %,9.0f deliv/s, got %,9.0f (%5.1f%%)  p50 %6.2f p99 %7.2f ms"
-                        + "  local p50 %6.2f remote p50 %s  CPU: servers %3.0f%% redis %3.0f%% loadgen %3.0f%%  lost %d  %s",
+                        + "  local p50 %6.2f remote p50 %s  CPU: servers %3.0f%% redis %3.0f%% loadgen %3.0f%% other %3.0f%%  lost %d  %s",
                 server, ports.length, phase, rate, rate * clients, got, ratio * 100, ms(all, 50), p99, ms(perNode[0], 50),
                 perNode.length > 1 ? String.format(Locale.ROOT, "%6.2f", ms(remote, 50)) : "     -",
-                st.getDouble("serversCpuPct"), st.getDouble("redisCpuPct"), st.getDouble("loadgenCpuPct"), lost,
+                st.getDouble("serversCpuPct"), st.getDouble("redisCpuPct"), st.getDouble("loadgenCpuPct"), st.getDouble("otherCpuPct"), lost,
                 why.isEmpty() ? "PASS" : "FAIL (" + String.join("; ", why) + ")");
         return st;
     }
@@ -338,18 +343,23 @@ public final class ClusterScenario {
         return a < 0 || b < 0 ? -1 : round((b - a) / 1e9 / secs * 100, 1);
     }
 
-    /** Waits until deliveries stop arriving (every queue on the way is empty), at most 15 s. */
+    /**
+     * Waits until every message published so far has reached every receiver, or nothing has arrived
+     * for 2 s (what is still missing then counts as lost), at most 15 s. Waiting for the count rather
+     * than for a short quiet spell keeps a stall of the shared machine from moving one step's late
+     * deliveries into the next step.
+     */
     private long drain() throws InterruptedException {
         long t0 = System.nanoTime();
         long last = delivered.sum();
         long stableSince = t0;
-        while (System.nanoTime() - t0 < 15_000_000_000L) {
-            Thread.sleep(50);
+        while (System.nanoTime() - t0 < 15_000_000_000L && delivered.sum() < publisher.sent.sum() * clients) {
+            Thread.sleep(20);
             long now = delivered.sum();
             if (now != last) {
                 last = now;
                 stableSince = System.nanoTime();
-            } else if (System.nanoTime() - stableSince > 300_000_000L) {
+            } else if (System.nanoTime() - stableSince > 2_000_000_000L) {
                 break;
             }
         }

@@ -85,6 +85,7 @@ final class ClusterReport {
                 excluded), the fairer comparison when they all share the same core.
 
                 """);
+        md.append(noiseNote(results, counts, redis == null ? 2 : redis.getInteger("nproc", 2)));
         md.append(latencyTable(results, counts));
         md.append(chart(results, counts));
         md.append(lostNote(results, counts, redis));
@@ -92,6 +93,43 @@ final class ClusterReport {
                 + "BENCH_CLUSTER_LATENCY_RATE, BENCH_CLUSTER_BUDGET_SECONDS; the JSON files are "
                 + "bench/results/cluster-*.json).\n");
         return md.toString();
+    }
+
+    /**
+     * A plain warning when other processes used much CPU during the measured steps (the machine is
+     * shared): the mean of "other CPU" over each server kind's steps, in % of one core.
+     */
+    private static String noiseNote(Path results, TreeSet<Integer> counts, int nproc) throws IOException {
+        StringBuilder per = new StringBuilder();
+        double worst = 0;
+        for (String s : SERVERS) {
+            double sum = 0;
+            int n = 0;
+            for (int nodes : counts) {
+                JsonObject r = run(results, s, nodes);
+                for (JsonObject st : r == null ? List.<JsonObject>of() : Plot.steps(r)) {
+                    if (st.getDouble("otherCpuPct", -1.0) >= 0) {
+                        sum += st.getDouble("otherCpuPct");
+                        n++;
+                    }
+                }
+            }
+            if (n > 0) {
+                worst = Math.max(worst, sum / n);
+                per.append(per.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f%% during %s's steps",
+                        sum / n, label(s)));
+            }
+        }
+        if (worst <= 25) {
+            return "";
+        }
+        return String.format(Locale.ROOT, """
+                **Other work disturbed this run.** Processes outside the benchmark used on average %s (of %d%%
+                the machine has), so these maxima and ratios say more about that load, and about when it came and
+                went, than about the two implementations. Rerun `scripts/bench cluster` on a quiet machine before
+                drawing conclusions from them.
+
+                """, per, 100 * nproc);
     }
 
     private static String latencyTable(Path results, TreeSet<Integer> counts) throws IOException {
@@ -149,7 +187,7 @@ final class ClusterReport {
             return "";
         }
         String title = "Cross-node broadcast over Redis, all processes on 2 cores: max deliveries/s";
-        Plot.chart(title, new Plot.Axes("nodes (processes on one Redis)", false, "max deliveries/s (thousands)", false, "k"),
+        Plot.chart(title, new Plot.Axes("nodes (processes on one Redis; log-2 axis)", true, "max deliveries/s", false, "k"),
                 series, null, null, results.resolve("cluster-throughput.png"));
         return Report.image(title, "cluster-throughput.png");
     }

@@ -20,6 +20,7 @@ public final class Bench {
             case "nagare-server" -> NagareBenchServer.main(rest);
             case "raw-server" -> RawVertxServer.main(rest);
             case "broadcast" -> BroadcastScenario.main(rest);
+            case "cluster" -> ClusterScenario.main(rest);
             case "chat" -> ChatScenario.main(rest);
             case "mjpeg" -> MjpegScenario.main(rest);
             case "game" -> GameScenario.main(rest);
@@ -37,7 +38,7 @@ public final class Bench {
     private static void usage() {
         System.err.println("""
                 usage: java -jar nagare-bench.jar COMMAND [--option value]...
-                  nagare-server [--port 0] [--data-dir DIR] [--chat-users N --chat-tokens FILE] [--token-file FILE]
+                  nagare-server [--port 0] [--data-dir DIR] [--cluster redis://HOST:PORT] [--chat-users N --chat-tokens FILE] [--token-file FILE]
                                 Nagare with the /bench namespace (and N chat users with tokens); prints BENCH_PORT=<port>
                   raw-server    [--port 0]                      bare Vert.x WebSocket broadcast (/raw); prints BENCH_PORT=<port>
                   broadcast     --server NAME --port P [--protocol sio|raw] [--clients 1000] [--payload 100]
@@ -46,6 +47,10 @@ public final class Bench {
                                 [--confirm-failures 1]
                                 [--budget-seconds 120] [--source-addresses 8] [--threads N] [--server-pid PID]
                                 [--clk-tck 100] [--gc-server-after-warmup false] [--out FILE.json]
+                  cluster       --server NAME --ports P1,P2,... [--clients 500] [--start-deliveries 40000] [--factor 1.6]
+                                [--step-seconds 2] [--budget-seconds 45] [--latency-rate 20] [--latency-seconds 5]
+                                [--server-pids PID,...] [--redis-pid PID] [--out FILE.json]
+                                (receivers spread over the nodes, the publisher on the first)
                   chat          --port P --tokens FILE [--users 1000] [--senders 50] [--rate 50] [--seconds 20]
                                 [--warmup-seconds 5] [--source-addresses 8] [--out FILE.json]
                                 (the server started with nagare-server --chat-users N --chat-tokens FILE)

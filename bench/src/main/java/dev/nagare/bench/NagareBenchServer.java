@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.LongAdder;
  * product, default settings except those below: no connection cap, no per-client message rate or
  * per-address connect rate limit) with the benchmark namespace {@code /bench}:
  * every socket joins room "bench" unless its CONNECT auth says {@code {"role":"publisher"}}; a
- * "publish" event is broadcast as "tick" to the room. Prints {@code BENCH_PORT=<port>} when ready.
+ * "publish" event is broadcast as "tick" to the room. With {@code --cluster redis://HOST:PORT} it joins
+ * a cluster over Redis, as {@code nagare --cluster} does. Prints {@code BENCH_PORT=<port>} when ready.
  */
 public final class NagareBenchServer {
     private NagareBenchServer() {
@@ -39,7 +40,7 @@ public final class NagareBenchServer {
         String port = o.str("port", "0");
         Path dataDir = o.has("data-dir") ? Path.of(o.str("data-dir", "")) : Files.createTempDirectory("nagare-bench-");
         Files.createDirectories(dataDir);
-        ServerConfig cfg = ConfigResolver.resolve(Map.of(
+        Map<Setting, String> settings = new java.util.EnumMap<>(Map.of(
                 Setting.HOST, "127.0.0.1",
                 Setting.PORT, port,
                 Setting.DATA_DIR, dataDir.toString(),
@@ -51,7 +52,11 @@ public final class NagareBenchServer {
                 // Thousands of viewers and idle sessions from eight loopback addresses, on one token.
                 Setting.MAX_CONNECTIONS_PER_ADDRESS, "0",
                 Setting.MAX_STREAMS_PER_USER, "0",
-                Setting.SHUTDOWN_TIMEOUT, "2"),
+                Setting.SHUTDOWN_TIMEOUT, "2"));
+        if (o.has("cluster")) { // the cluster scenario: one node of several sharing a Redis
+            settings.put(Setting.CLUSTER, o.str("cluster", ""));
+        }
+        ServerConfig cfg = ConfigResolver.resolve(settings,
                 // Other settings (e.g. NAGARE_WRITE_WINDOW) from the environment, as for a user.
                 System.getenv());
         Nagare n = Nagare.create(cfg.withAllAppsUnlessNamed()).start(); // every module, as the command line runs it

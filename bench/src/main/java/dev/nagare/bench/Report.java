@@ -143,7 +143,8 @@ public final class Report {
         String md = markdown(machine, broadcast, relative(outFile, plot), vertxVersion(), gc, history, stale)
                 + RpcReport.section(results) + IdleReport.section(results) + SseReport.section(results)
                 + ChatReport.section(results) + VideoReport.section(results) + GameReport.section(results)
-                + AudioReport.section(results) + StartupReport.section(results) + SetupReport.section(results);
+                + AudioReport.section(results) + StartupReport.section(results) + SetupReport.section(results)
+                + ClusterReport.section(results);
         Files.createDirectories(outFile.toAbsolutePath().getParent());
         Files.writeString(outFile, md);
         System.out.println("wrote " + outFile + (broadcast.isEmpty() ? "" : " and " + plot));
@@ -440,7 +441,8 @@ public final class Report {
                 scripts/bench                 # every scenario: broadcast (nagare, node, flask, raw), rpc (nagare, node,
                                               # flask), chat and game (nagare), video (nagare, flask), audio (nagare, icecast),
                                               # startup and idle (nagare, node, flask), sse (nagare),
-                                              # setup (nagare, node: connection set-up, official client)
+                                              # setup (nagare, node: connection set-up, official client),
+                                              # cluster (nagare, node: 1-3 nodes on one redis-server)
                 scripts/bench broadcast       # one scenario
                 BENCH_CLIENTS=200 BENCH_SERVERS="nagare node" scripts/bench   # a quick run
                 ```

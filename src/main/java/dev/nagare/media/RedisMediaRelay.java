@@ -97,6 +97,7 @@ public final class RedisMediaRelay implements MediaRelay {
     private final Consumer<byte[]> onWake = this::onWake;
     private volatile Map<String, JsonObject> remote = Map.of();
     private long lastRenew; // context only
+    private Future<Void> closing; // guarded by this
     private final long timer;
 
     /**
@@ -305,7 +306,14 @@ public final class RedisMediaRelay implements MediaRelay {
     }
 
     @Override
-    public Future<Void> close() {
+    public synchronized Future<Void> close() {
+        if (closing == null) {
+            closing = closeNow(); // drain and stop both close: once
+        }
+        return closing;
+    }
+
+    private Future<Void> closeNow() {
         return Future.future(done -> context.runOnContext(v -> {
             context.owner().cancelTimer(timer);
             media.unsubscribe(wake, onWake);

@@ -70,9 +70,17 @@ public final class AudioModule implements ServerModule {
         routes.mount(router, assets);
     }
 
+    /**
+     * The node is going away: its streams leave the other nodes' lists and their viewers there hear
+     * that they ended now, not after this node's own viewers have drained.
+     */
+    @Override
+    public Future<Void> drain(String reason) {
+        return relay.close();
+    }
+
     @Override
     public Future<Void> stop() {
-        // First the other nodes hear that this node's streams end, then the streams stop.
         return relay.close().eventually(() -> {
             routes.close();
             return Future.succeededFuture();

@@ -194,6 +194,11 @@ public final class RedisMediaRelay implements MediaRelay {
         return () -> media.unsubscribe(channel, handler);
     }
 
+    /** Bytes of this node's messages sent and not yet taken by Redis: at most about {@link #MAX_IN_FLIGHT}. */
+    public long inFlight() {
+        return inFlight.get();
+    }
+
     /** Messages of this node's streams dropped because Redis took them too slowly (or they were too big). */
     public long dropped() {
         return dropped.get();

@@ -279,14 +279,23 @@ public final class VideoRoutes {
         if (stream == null) {
             return;
         }
-        stream.ensureRunning();
         long deadline = System.currentTimeMillis() + 3000;
-        sendSnapshot(ctx, stream, deadline);
+        if (!VideoRelay.remote(stream)) {
+            stream.ensureRunning();
+            sendSnapshot(ctx, stream, deadline, -1, () -> { });
+            return;
+        }
+        // Another node's stream: watched only until a frame newer than what this node last saw arrives,
+        // so a snapshot neither shows a stale frame nor leaves the stream relayed with nobody watching.
+        Frame before = stream.latest();
+        Runnable release = stream.tap(f -> { });
+        sendSnapshot(ctx, stream, deadline, before == null ? -1 : before.sequence(), release);
     }
 
-    private void sendSnapshot(RoutingContext ctx, VideoStream stream, long deadline) {
+    private void sendSnapshot(RoutingContext ctx, VideoStream stream, long deadline, long after, Runnable release) {
         Frame f = stream.latest();
-        if (f != null) {
+        if (f != null && f.sequence() > after) {
+            release.run();
             ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "image/jpeg")
                     .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                     .putHeader("X-Timestamp", Long.toString(f.captureMillis()))
@@ -294,10 +303,11 @@ public final class VideoRoutes {
             return;
         }
         if (System.currentTimeMillis() > deadline) {
+            release.run();
             JsonReply.error(ctx, 503, "The source has produced no frame yet.");
             return;
         }
-        vertx.setTimer(20, t -> sendSnapshot(ctx, stream, deadline));
+        vertx.setTimer(20, t -> sendSnapshot(ctx, stream, deadline, after, release));
     }
 
     private void stats(RoutingContext ctx, String name) {

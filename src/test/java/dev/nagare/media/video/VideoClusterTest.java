@@ -156,6 +156,23 @@ class VideoClusterTest {
     }
 
     @Test
+    void aSnapshotOnTheOtherNodeIsAFreshFrameAndLeavesNothingRelayed() throws Exception {
+        String channel = "socket.io:video:still";
+        try (Camera cam = publish(a, "still")) {
+            MediaCluster.await("B lists A's stream", () -> listed(b, viewerOnB, "still") != null);
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<byte[]> snap = b.http().send(HttpRequest.newBuilder(b.uri("/video/still/snapshot.jpg"))
+                        .header("Authorization", "Bearer " + viewerOnB).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(snap.statusCode()).isEqualTo(200);
+                BufferedImage image = ImageIO.read(new ByteArrayInputStream(snap.body()));
+                assertThat(isRed(image.getRGB(32, 24))).isTrue();
+            }
+            MediaCluster.await("B does not stay subscribed after a snapshot", () -> cluster.subscribers(channel) == 0);
+            MediaCluster.await("A stops relaying", () -> !stats(a, "still").getBoolean("relaying"));
+        }
+    }
+
+    @Test
     void whenTheStreamEndsOnItsNodeTheViewersOnTheOtherSeeNoSignal() throws Exception {
         Camera cam = publish(a, "live");
         MediaCluster.await("B lists A's stream", () -> listed(b, viewerOnB, "live") != null);

@@ -7,6 +7,8 @@ import dev.nagare.apps.feed.FeedModule;
 import dev.nagare.apps.game.GameModule;
 import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.auth.socketio.SocketIoGuard;
+import dev.nagare.media.MediaRelay;
+import dev.nagare.media.RedisMediaRelay;
 import dev.nagare.media.audio.AudioModule;
 import dev.nagare.media.video.VideoModule;
 import dev.nagare.socketio.SocketIoServer;
@@ -45,15 +47,22 @@ public final class Modules {
             new Kind(GameModule.NAME, List.of(), c -> new GameModule(c.io(), c.sockets().connect(), c.config().game(),
                     c.home(), c.http(), c.config().guests(), c.cluster() != null)),
             new Kind(VideoModule.NAME, List.of(), c -> new VideoModule(c.vertx(), c.http(),
-                    c.config().videoStallTimeout(), c.config().videoFfmpeg())),
+                    c.config().videoStallTimeout(), c.config().videoFfmpeg(),
+                    relay(c, VideoModule.NAME, VideoModule.MAX_FRAME_BYTES))),
             new Kind(AudioModule.NAME, List.of(), c -> new AudioModule(c.vertx(), c.http(), c.config().toneHz(),
-                    c.config().opusBitrate(), c.config().audioFfmpeg(), c.config().audioMic())),
+                    c.config().opusBitrate(), c.config().audioFfmpeg(), c.config().audioMic(),
+                    relay(c, AudioModule.NAME, AudioModule.MAX_CHUNK_BYTES))),
             new Kind(SseModule.NAME, List.of(), c -> new SseModule(c.sse(), c.http(), c.config().guests(), c.rates())));
 
     /** The store components the core needs whatever the modules. */
     static final List<String> CORE_COMPONENTS = List.of("instance", "auth");
 
     private Modules() {
+    }
+
+    /** How a media module's streams cross nodes: nothing on one node. */
+    private static MediaRelay relay(Core c, String kind, int maxPayload) {
+        return c.cluster() == null ? MediaRelay.SINGLE_NODE : new RedisMediaRelay(c.vertx(), c.cluster(), kind, maxPayload);
     }
 
     /** Every module name, in start order. */

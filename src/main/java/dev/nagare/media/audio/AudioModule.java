@@ -2,6 +2,7 @@ package dev.nagare.media.audio;
 
 import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.media.FfmpegInput;
+import dev.nagare.media.MediaRelay;
 import dev.nagare.web.ServerModule;
 import dev.nagare.web.StaticAssets;
 import io.vertx.core.Future;
@@ -10,10 +11,13 @@ import io.vertx.ext.web.Router;
 
 /**
  * Live audio ({@code /audio/...}, {@code /audio_feed}) as a module: a test tone as the default stream,
- * plus streams from ffmpeg and from a capture device when configured.
+ * plus streams from ffmpeg and from a capture device when configured; in a cluster, also the other
+ * nodes' streams.
  */
 public final class AudioModule implements ServerModule {
     public static final String NAME = "audio";
+    /** The largest chunk relayed between nodes. */
+    public static final int MAX_CHUNK_BYTES = AudioRoutes.MAX_CHUNK_BYTES;
 
     private final AudioRoutes routes;
     private final int toneHz;
@@ -21,15 +25,20 @@ public final class AudioModule implements ServerModule {
     private final FfmpegInput ffmpeg;
     private final AudioSource mic;
     private final MicSpec micSpec;
+    private final MediaRelay relay;
 
     /**
      * Opens the capture device of {@code mic} at once, so that a missing one stops the server before
      * it starts anything else.
      *
+     * {@code relay}: how streams cross to the other nodes of a cluster ({@link MediaRelay#SINGLE_NODE}: none).
+     *
      * @throws IllegalArgumentException when the device is not there
      */
-    public AudioModule(Vertx vertx, HttpGuard http, int toneHz, int opusBitrate, FfmpegInput ffmpeg, MicSpec mic) {
-        this.routes = new AudioRoutes(vertx, http);
+    public AudioModule(Vertx vertx, HttpGuard http, int toneHz, int opusBitrate, FfmpegInput ffmpeg, MicSpec mic,
+            MediaRelay relay) {
+        this.routes = new AudioRoutes(vertx, http, relay);
+        this.relay = relay;
         this.toneHz = toneHz;
         this.opusBitrate = opusBitrate;
         this.ffmpeg = ffmpeg;
@@ -52,6 +61,7 @@ public final class AudioModule implements ServerModule {
         if (mic != null) {
             routes.add(new AudioStream(micSpec.name(), mic, opusBitrate));
         }
+        routes.startRelay();
         return Future.succeededFuture();
     }
 
@@ -60,10 +70,21 @@ public final class AudioModule implements ServerModule {
         routes.mount(router, assets);
     }
 
+    /**
+     * The node is going away: its streams leave the other nodes' lists and their viewers there hear
+     * that they ended now, not after this node's own viewers have drained.
+     */
+    @Override
+    public Future<Void> drain(String reason) {
+        return relay.close();
+    }
+
     @Override
     public Future<Void> stop() {
-        routes.close();
-        return Future.succeededFuture();
+        return relay.close().eventually(() -> {
+            routes.close();
+            return Future.succeededFuture();
+        });
     }
 
     public AudioRoutes routes() {

@@ -2,9 +2,11 @@ package dev.nagare.media.audio;
 
 import dev.nagare.auth.Principal;
 import dev.nagare.auth.http.HttpGuard;
+import dev.nagare.media.MediaRelay;
 import dev.nagare.media.StreamSockets;
 import dev.nagare.web.JsonReply;
 import dev.nagare.wire.WavCodec;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -29,18 +31,30 @@ public final class AudioRoutes {
     static final int SEND_BUFFER = 64 * 1024;
     public static final String DEFAULT = "default";
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+    /** The largest chunk relayed between nodes: 250 ms of the largest format (192 kHz stereo). */
+    static final int MAX_CHUNK_BYTES = 192_000 * 2 * 2 / 4;
 
     private final Vertx vertx;
     private final HttpGuard auth;
     private final Map<String, AudioStream> streams = new ConcurrentHashMap<>();
+    private final AudioRelay relay;
 
-    public AudioRoutes(Vertx vertx, HttpGuard auth) {
+    /** {@code relay}: the other nodes' streams ({@link MediaRelay#SINGLE_NODE} for none). */
+    public AudioRoutes(Vertx vertx, HttpGuard auth, MediaRelay relay) {
         this.vertx = vertx;
         this.auth = auth;
+        this.relay = new AudioRelay(relay, streams);
     }
 
+    /** Adds a local stream (and offers it to the other nodes). */
     public void add(AudioStream stream) {
         streams.put(stream.name(), stream);
+        relay.share(stream);
+    }
+
+    /** Starts listing and serving the other nodes' streams. */
+    public void startRelay() {
+        relay.start();
     }
 
     public void mount(Router router, dev.nagare.web.StaticAssets assets) {
@@ -67,7 +81,7 @@ public final class AudioRoutes {
                 .sorted(java.util.Comparator.comparing(AudioStream::name))
                 .forEach(s -> out.add(new io.vertx.core.json.JsonObject().put("name", s.name())
                         .put("sampleRate", s.format().sampleRate()).put("channels", s.format().channels())
-                        .put("published", s.source() instanceof PublishedAudioSource)));
+                        .put("published", AudioRelay.published(s)).put("remote", AudioRelay.remote(s))));
         JsonReply.send(ctx, 200, new io.vertx.core.json.JsonObject().put("streams", out));
     }
 
@@ -90,8 +104,15 @@ public final class AudioRoutes {
         return before == null ? stream : before;
     }
 
+    /** Offers a local stream to the other nodes: false when another node has that name. */
+    Future<Boolean> share(AudioStream stream) {
+        return relay.share(stream);
+    }
+
     void removeStream(AudioStream stream) {
-        streams.remove(stream.name(), stream);
+        if (streams.remove(stream.name(), stream)) {
+            relay.unshare(stream);
+        }
     }
 
     /**

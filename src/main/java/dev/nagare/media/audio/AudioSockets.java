@@ -82,6 +82,10 @@ final class AudioSockets {
             return;
         }
         AudioStream existing = routes.stream(name);
+        if (existing != null && AudioRelay.remote(existing)) {
+            JsonReply.error(ctx, 409, "Stream " + name + " is published on another node.");
+            return;
+        }
         if (existing != null) {
             JsonReply.error(ctx, 409, "Stream " + name + " exists" + (existing.source() instanceof PublishedAudioSource
                     ? " and already has a publisher." : " and is not a published stream."));
@@ -94,9 +98,16 @@ final class AudioSockets {
             return;
         }
         String who = HttpGuard.principal(ctx).username();
+        // The name is claimed across the cluster; two nodes taking it at once: one loses, closed below.
+        io.vertx.core.Future<Boolean> mine = routes.share(stream);
         ctx.request().toWebSocket().onSuccess(ws -> {
             LOG.info("Audio stream {} published by {}", name, who);
             auth.endWithLogin(ctx, ws); // logout, new password, revoked token: publishing ends
+            mine.onSuccess(m -> {
+                if (!m) {
+                    ws.close((short) 1008, "Stream " + name + " is published on another node.");
+                }
+            });
             long[] window = {System.currentTimeMillis(), 0, 0};
             ws.binaryMessageHandler(buf -> {
                 long now = System.currentTimeMillis();

@@ -32,6 +32,8 @@ public final class AudioStream {
     private final Map<PcmFormat, Variant> variants = new ConcurrentHashMap<>();
     private final Set<Listener> oggListeners = new CopyOnWriteArraySet<>();
     private final Batch oggBatch = new Batch();
+    /** Who takes every source chunk besides listeners: the cluster relay while another node listens. */
+    private final Set<java.util.function.Consumer<byte[]>> taps = new CopyOnWriteArraySet<>();
     private OpusPages opus; // source thread only, made when the first .ogg listener comes
     private boolean running; // guarded by this
 
@@ -145,11 +147,41 @@ public final class AudioStream {
             Variant v = variants.computeIfAbsent(format, Variant::new);
             (kind == Kind.WAV ? v.wav : v.sockets).add(l);
         }
-        synchronized (this) {
-            if (!running) {
-                running = true;
-                source.start(this::onChunk);
-            }
+        ensureRunning();
+    }
+
+    private synchronized void ensureRunning() {
+        if (!running) {
+            running = true;
+            source.start(this::onChunk);
+        }
+    }
+
+    /**
+     * {@code tap} gets every chunk in the source's format (on the source's thread) and keeps the source
+     * running like a listener, until the returned action removes it.
+     */
+    Runnable tap(java.util.function.Consumer<byte[]> tap) {
+        java.util.function.Consumer<byte[]> own = tap::accept; // its own identity
+        taps.add(own);
+        ensureRunning();
+        return () -> {
+            taps.remove(own);
+            stopIfIdle();
+        };
+    }
+
+    /** Whether something besides listeners takes the chunks (another node listens). */
+    boolean tapped() {
+        return !taps.isEmpty();
+    }
+
+    /** The stream ended for good (another node's that went away): every listener's response ends. */
+    void endListeners() {
+        oggListeners.forEach(Listener::end);
+        for (Variant v : variants.values()) {
+            v.wav.forEach(Listener::end);
+            v.sockets.forEach(Listener::end);
         }
     }
 
@@ -159,8 +191,12 @@ public final class AudioStream {
             v.wav.remove(l);
             v.sockets.remove(l);
         }
+        stopIfIdle();
+    }
+
+    private void stopIfIdle() {
         synchronized (this) {
-            if (listenerCount() == 0 && running) {
+            if (listenerCount() == 0 && taps.isEmpty() && running) {
                 running = false;
                 source.stop();
                 variants.clear();
@@ -171,6 +207,9 @@ public final class AudioStream {
 
     private void onChunk(byte[] pcm) {
         long captured = System.currentTimeMillis();
+        for (java.util.function.Consumer<byte[]> t : taps) {
+            t.accept(pcm);
+        }
         for (Variant v : variants.values()) {
             if (v.size() == 0) {
                 continue;

@@ -24,23 +24,35 @@ final class Listener {
     private final Function<Buffer, Future<Void>> out;
     private final BooleanSupplier full;
     private final BooleanSupplier closed;
+    private final Runnable end;
     private final Context context;
     volatile long skipped;
     private long inFlight; // event-loop only
 
-    private Listener(Function<Buffer, Future<Void>> out, BooleanSupplier full, BooleanSupplier closed, Context context) {
+    private Listener(Function<Buffer, Future<Void>> out, BooleanSupplier full, BooleanSupplier closed, Runnable end,
+            Context context) {
         this.out = out;
         this.full = full;
         this.closed = closed;
+        this.end = end;
         this.context = context;
     }
 
     static Listener of(HttpServerResponse res, Context context) {
-        return new Listener(res::write, res::writeQueueFull, () -> res.closed() || res.ended(), context);
+        return new Listener(res::write, res::writeQueueFull, () -> res.closed() || res.ended(), res::end, context);
     }
 
     static Listener of(ServerWebSocket ws, Context context) {
-        return new Listener(ws::writeBinaryMessage, ws::writeQueueFull, ws::isClosed, context);
+        return new Listener(ws::writeBinaryMessage, ws::writeQueueFull, ws::isClosed, ws::close, context);
+    }
+
+    /** Any thread: the stream ended; the response ends (or the socket closes) after what is queued. */
+    void end() {
+        context.runOnContext(v -> {
+            if (!closed.getAsBoolean()) {
+                end.run();
+            }
+        });
     }
 
     /** Offers {@code chunk} to all of {@code listeners} with one task per event loop, not one per listener. */

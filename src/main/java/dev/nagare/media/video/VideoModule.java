@@ -2,6 +2,7 @@ package dev.nagare.media.video;
 
 import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.media.FfmpegInput;
+import dev.nagare.media.MediaRelay;
 import dev.nagare.web.ServerModule;
 import dev.nagare.web.StaticAssets;
 import io.vertx.core.Future;
@@ -11,17 +12,23 @@ import java.time.Duration;
 
 /**
  * Live video ({@code /video/...}, {@code /video_feed}) as a module: the synthetic test pattern as the
- * default stream, plus a stream fed by ffmpeg when one is configured.
+ * default stream, plus a stream fed by ffmpeg when one is configured; in a cluster, also the other
+ * nodes' streams.
  */
 public final class VideoModule implements ServerModule {
     public static final String NAME = "video";
+    /** The largest frame a publisher may send, and so the largest one relayed between nodes. */
+    public static final int MAX_FRAME_BYTES = VideoRoutes.MAX_FRAME_BYTES;
 
     private final VideoRoutes routes;
     private final FfmpegInput ffmpeg;
+    private final MediaRelay relay;
 
-    public VideoModule(Vertx vertx, HttpGuard http, Duration stallTimeout, FfmpegInput ffmpeg) {
-        this.routes = new VideoRoutes(vertx, http, stallTimeout);
+    /** {@code relay}: how streams cross to the other nodes of a cluster ({@link MediaRelay#SINGLE_NODE}: none). */
+    public VideoModule(Vertx vertx, HttpGuard http, Duration stallTimeout, FfmpegInput ffmpeg, MediaRelay relay) {
+        this.routes = new VideoRoutes(vertx, http, stallTimeout, relay);
         this.ffmpeg = ffmpeg;
+        this.relay = relay;
     }
 
     @Override
@@ -36,6 +43,7 @@ public final class VideoModule implements ServerModule {
             routes.add(new VideoStream(ffmpeg.name(), new FfmpegSource(ffmpeg.name(), "ffmpeg", ffmpeg.args(),
                     VideoSettings.defaults())));
         }
+        routes.startRelay();
         return Future.succeededFuture();
     }
 
@@ -44,10 +52,21 @@ public final class VideoModule implements ServerModule {
         routes.mount(router, assets);
     }
 
+    /**
+     * The node is going away: its streams leave the other nodes' lists and their viewers there hear
+     * that they ended now, not after this node's own viewers have drained.
+     */
+    @Override
+    public Future<Void> drain(String reason) {
+        return relay.close();
+    }
+
     @Override
     public Future<Void> stop() {
-        routes.close();
-        return Future.succeededFuture();
+        return relay.close().eventually(() -> {
+            routes.close();
+            return Future.succeededFuture();
+        });
     }
 
     public VideoRoutes routes() {

@@ -2,11 +2,13 @@ package dev.nagare.media.video;
 
 import dev.nagare.auth.Principal;
 import dev.nagare.auth.http.HttpGuard;
+import dev.nagare.media.MediaRelay;
 import dev.nagare.media.StreamSockets;
 import dev.nagare.web.JsonReply;
 import dev.nagare.web.SecurityHeaders;
 import dev.nagare.web.StaticAssets;
 import dev.nagare.wire.MjpegCodec;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -27,21 +29,35 @@ import java.util.regex.Pattern;
 public final class VideoRoutes {
     public static final String DEFAULT = "default";
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+    /** The largest frame a publisher may send, and so the largest one relayed between nodes. */
+    static final int MAX_FRAME_BYTES = 2 * 1024 * 1024;
 
     private final Vertx vertx;
     private final HttpGuard auth;
     private final Duration stallTimeout;
     private final Map<String, VideoStream> streams = new ConcurrentHashMap<>();
+    private final VideoRelay relay;
 
-    /** {@code stallTimeout}: how long a viewer's socket may stay full before it is disconnected. */
-    public VideoRoutes(Vertx vertx, HttpGuard auth, Duration stallTimeout) {
+    /**
+     * {@code stallTimeout}: how long a viewer's socket may stay full before it is disconnected;
+     * {@code relay}: the other nodes' streams ({@link MediaRelay#SINGLE_NODE} for none).
+     */
+    public VideoRoutes(Vertx vertx, HttpGuard auth, Duration stallTimeout, MediaRelay relay) {
         this.vertx = vertx;
         this.auth = auth;
         this.stallTimeout = stallTimeout;
+        this.relay = new VideoRelay(relay, streams);
     }
 
+    /** Adds a local stream (and offers it to the other nodes). */
     public void add(VideoStream stream) {
         streams.put(stream.name(), stream);
+        relay.share(stream);
+    }
+
+    /** Starts listing and serving the other nodes' streams. */
+    public void startRelay() {
+        relay.start();
     }
 
     public Map<String, VideoStream> streams() {
@@ -82,6 +98,10 @@ public final class VideoRoutes {
         VideoSettings settings = new VideoSettings(orDefault(intParam(ctx, "width", 16, 1920), 640),
                 orDefault(intParam(ctx, "height", 16, 1080), 480), orDefault(fps, 30), 0.8f);
         VideoStream existing = streams.get(name);
+        if (existing != null && VideoRelay.remote(existing)) {
+            JsonReply.error(ctx, 409, "Stream " + name + " is published on another node.");
+            return;
+        }
         if (existing != null && !(existing.source() instanceof PublishedSource)) {
             JsonReply.error(ctx, 409, "Stream " + name + " exists and is not a published stream.");
             return;
@@ -91,10 +111,21 @@ public final class VideoRoutes {
             return;
         }
         VideoStream stream = existing != null ? existing : new VideoStream(name, new PublishedSource(settings));
-        streams.putIfAbsent(name, stream);
+        // A new name is claimed across the cluster; two nodes taking it at once: one loses, closed below.
+        Future<Boolean> mine = streams.putIfAbsent(name, stream) == null ? relay.share(stream) : Future.succeededFuture(true);
+        mine.onSuccess(m -> {
+            if (!m) {
+                streams.remove(name, stream);
+            }
+        });
         PublishedSource source = (PublishedSource) stream.source();
         ctx.request().toWebSocket().onSuccess(ws -> {
             auth.endWithLogin(ctx, ws); // logout, new password, revoked token: publishing ends
+            mine.onSuccess(m -> {
+                if (!m) {
+                    ws.close((short) 1008, "Stream " + name + " is published on another node.");
+                }
+            });
             stream.publishing(true);
             long[] window = {System.currentTimeMillis(), 0};
             ws.binaryMessageHandler(buf -> {
@@ -103,7 +134,7 @@ public final class VideoRoutes {
                     window[0] = now;
                     window[1] = 0;
                 }
-                if (++window[1] > 2L * source.settings().fps() || buf.length() > 2 * 1024 * 1024
+                if (++window[1] > 2L * source.settings().fps() || buf.length() > MAX_FRAME_BYTES
                         || buf.length() < 4 || (buf.getByte(0) & 0xff) != 0xFF || (buf.getByte(1) & 0xff) != 0xD8) {
                     return; // too fast, too big or not a JPEG: dropped
                 }
@@ -132,6 +163,8 @@ public final class VideoRoutes {
         } else if (!p.may("broadcast", "video/" + name)) {
             out.put("allowed", false).put("message", "Your login " + p.username() + " lacks the right " + right
                     + ". An admin grants it with: java -jar target/nagare.jar user grant " + p.username() + " 'broadcast:video/*'");
+        } else if (existing != null && VideoRelay.remote(existing)) {
+            out.put("allowed", false).put("message", "The name " + name + " is taken: it is published on another node.");
         } else if (existing != null && !(existing.source() instanceof PublishedSource)) {
             out.put("allowed", false).put("message", "The name " + name + " is taken by a stream that is not published from a camera.");
         } else if (existing != null && existing.publishing()) {
@@ -152,7 +185,8 @@ public final class VideoRoutes {
         streams.values().stream().filter(s -> p.may("join", "video/" + s.name()))
                 .sorted(java.util.Comparator.comparing(VideoStream::name))
                 .forEach(s -> out.add(new JsonObject().put("name", s.name()).put("width", s.settings().width())
-                        .put("height", s.settings().height()).put("fps", s.settings().fps())));
+                        .put("height", s.settings().height()).put("fps", s.settings().fps())
+                        .put("remote", VideoRelay.remote(s))));
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8").end(out.encode());
     }
 
@@ -245,14 +279,23 @@ public final class VideoRoutes {
         if (stream == null) {
             return;
         }
-        stream.ensureRunning();
         long deadline = System.currentTimeMillis() + 3000;
-        sendSnapshot(ctx, stream, deadline);
+        if (!VideoRelay.remote(stream)) {
+            stream.ensureRunning();
+            sendSnapshot(ctx, stream, deadline, -1, () -> { });
+            return;
+        }
+        // Another node's stream: watched only until a frame newer than what this node last saw arrives,
+        // so a snapshot neither shows a stale frame nor leaves the stream relayed with nobody watching.
+        Frame before = stream.latest();
+        Runnable release = stream.tap(f -> { });
+        sendSnapshot(ctx, stream, deadline, before == null ? -1 : before.sequence(), release);
     }
 
-    private void sendSnapshot(RoutingContext ctx, VideoStream stream, long deadline) {
+    private void sendSnapshot(RoutingContext ctx, VideoStream stream, long deadline, long after, Runnable release) {
         Frame f = stream.latest();
-        if (f != null) {
+        if (f != null && f.sequence() > after) {
+            release.run();
             ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "image/jpeg")
                     .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                     .putHeader("X-Timestamp", Long.toString(f.captureMillis()))
@@ -260,10 +303,11 @@ public final class VideoRoutes {
             return;
         }
         if (System.currentTimeMillis() > deadline) {
+            release.run();
             JsonReply.error(ctx, 503, "The source has produced no frame yet.");
             return;
         }
-        vertx.setTimer(20, t -> sendSnapshot(ctx, stream, deadline));
+        vertx.setTimer(20, t -> sendSnapshot(ctx, stream, deadline, after, release));
     }
 
     private void stats(RoutingContext ctx, String name) {
@@ -279,6 +323,7 @@ public final class VideoRoutes {
                         .put("fps", s.fps()).put("quality", s.quality()).put("viewers", stream.viewerCount())
                         .put("framesProduced", stream.framesProduced())
                         .put("lastFrameBytes", f == null ? 0 : f.jpeg().length)
+                        .put("remote", VideoRelay.remote(stream)).put("relaying", stream.tapped())
                         .put("viewerStats", stream.viewerStats()).encode());
     }
 

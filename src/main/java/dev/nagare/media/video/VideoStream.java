@@ -3,7 +3,6 @@ package dev.nagare.media.video;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +25,8 @@ public final class VideoStream {
     private final Map<String, Rendition> renditions = new ConcurrentHashMap<>();
     private final ExecutorService encoder;
     private final AtomicLong frames = new AtomicLong();
+    /** Who takes every source frame besides viewers: the cluster relay while another node watches. */
+    private final java.util.Set<java.util.function.Consumer<Frame>> taps = new java.util.concurrent.CopyOnWriteArraySet<>();
     private boolean running; // guarded by this
     private volatile boolean publishing;
 
@@ -33,11 +34,15 @@ public final class VideoStream {
         this.name = name;
         this.source = source;
         this.original = new Rendition(source.settings().width(), source.settings().quality(), true);
-        this.encoder = Executors.newFixedThreadPool(1, r -> {
-            Thread t = new Thread(r, "nagare-renditions-" + name);
-            t.setDaemon(true);
-            return t;
-        });
+        // The thread ends when no rendition has used it for a while: another node's stream comes and goes.
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(1, 1, 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "nagare-renditions-" + name);
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        this.encoder = pool;
     }
 
     public String name() {
@@ -125,10 +130,33 @@ public final class VideoStream {
         ensureRunning();
     }
 
+    /**
+     * {@code tap} gets every source frame (on the source's thread) and keeps the source running like a
+     * viewer, until the returned action removes it.
+     */
+    Runnable tap(java.util.function.Consumer<Frame> tap) {
+        java.util.function.Consumer<Frame> own = tap::accept; // its own identity, so the same tap can be added twice
+        taps.add(own);
+        ensureRunning();
+        return () -> {
+            taps.remove(own);
+            stopIfIdle();
+        };
+    }
+
+    /** Whether something besides viewers takes the frames (another node watches). */
+    public boolean tapped() {
+        return !taps.isEmpty();
+    }
+
     void remove(Viewer viewer) {
         viewer.rendition().viewers().remove(viewer);
+        stopIfIdle();
+    }
+
+    private void stopIfIdle() {
         synchronized (this) {
-            if (viewerCount() == 0 && running) {
+            if (viewerCount() == 0 && taps.isEmpty() && running) {
                 running = false;
                 source.stop();
                 LOG.debug("video stream {} idle: source stopped", name);
@@ -150,6 +178,9 @@ public final class VideoStream {
         original.onSourceFrame(frame, encoder);
         for (Rendition r : renditions.values()) {
             r.onSourceFrame(frame, encoder);
+        }
+        for (java.util.function.Consumer<Frame> t : taps) {
+            t.accept(frame);
         }
     }
 

@@ -10,7 +10,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,15 +26,14 @@ import java.util.function.Predicate;
  * <p>Local state (rooms, recovery) is a {@link MemoryAdapter}. A broadcast is published, then
  * delivered locally; what other nodes publish is delivered locally only. socketsJoin, socketsLeave
  * and disconnectSockets apply here at once and are published for the others (Node applies its own
- * when Redis echoes them; this node drops its echo by uid). fetchSockets asks every subscriber of the
- * request channel and waits for all of them, or fails after the requests timeout.
+ * when Redis echoes them; this node drops its echo by uid). What this node asks and waits for
+ * (fetchSockets, broadcasts with acks, serverSideEmitWithAck) is {@link RedisRequests}; here it
+ * answers what the others ask.
  *
  * <p>Everything but the constructor runs on the namespace's thread: messages from Redis are handed
  * there through {@link AdapterHandler#execute}.
  */
 public final class RedisAdapter implements Adapter {
-    /** Requests this node may have in flight per namespace; more fail at once. */
-    static final int MAX_PENDING = 10_000;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] ID_CHARS =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
@@ -53,20 +51,6 @@ public final class RedisAdapter implements Adapter {
     static final int SERVER_SIDE_EMIT = 6;
     static final int BROADCAST = 7;
 
-    /** A request of this node waiting for the other nodes' answers. */
-    private static final class Pending {
-        final long expected;
-        final List<Map<String, Object>> sockets;
-        final Promise<List<Map<String, Object>>> done = Promise.promise();
-        long answers = 1; // this node's own answer
-        long timer;
-
-        Pending(long expected, List<Map<String, Object>> local) {
-            this.expected = expected;
-            this.sockets = new ArrayList<>(local);
-        }
-    }
-
     private final RedisLink link;
     private final RedisAdapterCodec codec;
     private final AdapterHandler handler;
@@ -83,22 +67,8 @@ public final class RedisAdapter implements Adapter {
     private final java.util.function.BiConsumer<String, byte[]> onBroadcast =
             (ch, bytes) -> handlerExecute(() -> onBroadcast(ch, bytes));
     private final java.util.function.Consumer<byte[]> onRequest = bytes -> handlerExecute(() -> onRequest(bytes));
-    private final java.util.function.Consumer<byte[]> onResponse = bytes -> handlerExecute(() -> onResponse(bytes));
-    private final Map<String, Pending> pending = new HashMap<>();                 // fetchSockets
-    private final Map<String, AckCollector> ackRequests = new HashMap<>();        // broadcasts with ack
-    private final Map<String, ServerSideRequest> serverSideRequests = new HashMap<>(); // serverSideEmitWithAck
-
-    /** A serverSideEmitWithAck of this node waiting for the other nodes' answers. */
-    private static final class ServerSideRequest {
-        final long expected;
-        final List<Object> responses = new ArrayList<>();
-        final Promise<List<Object>> done = Promise.promise();
-        long timer;
-
-        ServerSideRequest(long expected) {
-            this.expected = expected;
-        }
-    }
+    private final java.util.function.Consumer<byte[]> onResponse = bytes -> handlerExecute(() -> answered(bytes));
+    private final RedisRequests requests;
 
     RedisAdapter(Vertx vertx, RedisLink link, RedisAdapterCodec codec, AdapterHandler handler, MemoryAdapter local) {
         this(vertx, link, codec, handler, local, null);
@@ -119,6 +89,7 @@ public final class RedisAdapter implements Adapter {
         this.requestChannel = key + "-request#" + nsp + "#";
         this.responseChannel = key + "-response#" + nsp + "#";
         this.ownResponseChannel = responseChannel + uid + "#";
+        this.requests = new RedisRequests(vertx, link, codec, handler, local, uid, requestChannel);
         link.psubscribe(channel + "*", onBroadcast);
         link.subscribe(requestChannel, onRequest);
         link.subscribe(responseChannel, onResponse);
@@ -138,6 +109,10 @@ public final class RedisAdapter implements Adapter {
 
     private void handlerExecute(Runnable action) {
         handler.execute(action);
+    }
+
+    private void answered(byte[] bytes) {
+        requests.onResponse(bytes);
     }
 
     /** This node's id in the namespace's cluster traffic. */
@@ -193,38 +168,17 @@ public final class RedisAdapter implements Adapter {
 
     @Override
     public Future<List<Object>> broadcastWithAck(SocketPacket packet, BroadcastOptions opts, long timeoutMs) {
-        if (opts.local()) {
-            return local.broadcastWithAck(packet, opts, timeoutMs);
-        }
-        Promise<List<Object>> result = Promise.promise();
-        link.numsub(requestChannel).onComplete(ar -> handler.execute(() -> {
-            if (ar.failed()) {
-                result.fail("the other nodes cannot be reached (Redis: " + ar.cause().getMessage() + ")");
-                return;
-            }
-            if (tooBusy(result)) {
-                return;
-            }
-            String requestId = randomId(6);
-            AckCollector acks = new AckCollector(vertx, Math.max(1, ar.result()), timeoutMs, () -> ackRequests.remove(requestId));
-            ackRequests.put(requestId, acks);
-            if (ar.result() > 1) {
-                Map<String, Object> wirePacket = new LinkedHashMap<>();
-                wirePacket.put("type", 2);
-                wirePacket.put("data", packet.list());
-                wirePacket.put("nsp", nsp);
-                Map<String, Object> request = new LinkedHashMap<>();
-                request.put("uid", uid);
-                request.put("requestId", requestId);
-                request.put("type", BROADCAST);
-                request.put("packet", wirePacket);
-                request.put("opts", RedisAdapterCodec.opts(opts.rooms(), opts.except(), Map.of("timeout", timeoutMs)));
-                link.publish(requestChannel, codec.msgpack().encode(request));
-            }
-            acks.counted(handler.deliverWithAck(packet, local.select(opts), timeoutMs, acks::ack));
-            acks.future().onComplete(result);
-        }));
-        return result.future();
+        return opts.local() ? local.broadcastWithAck(packet, opts, timeoutMs) : requests.broadcastWithAck(packet, opts, timeoutMs);
+    }
+
+    @Override
+    public Future<List<Object>> serverSideEmitWithAck(List<Object> eventAndArgs, long timeoutMs) {
+        return requests.serverSideEmitWithAck(eventAndArgs, timeoutMs);
+    }
+
+    @Override
+    public Future<List<Map<String, Object>>> fetchSockets(BroadcastOptions opts) {
+        return opts.local() ? local.fetchSockets(opts) : requests.fetchSockets(opts);
     }
 
     @Override
@@ -234,50 +188,6 @@ public final class RedisAdapter implements Adapter {
         request.put("type", SERVER_SIDE_EMIT);
         request.put("data", eventAndArgs);
         link.publish(requestChannel, codec.json(request));
-    }
-
-    @Override
-    public Future<List<Object>> serverSideEmitWithAck(List<Object> eventAndArgs, long timeoutMs) {
-        Promise<List<Object>> result = Promise.promise();
-        link.numsub(requestChannel).onComplete(ar -> handler.execute(() -> {
-            if (ar.failed()) {
-                result.fail("the other nodes cannot be reached (Redis: " + ar.cause().getMessage() + ")");
-                return;
-            }
-            long expected = ar.result() - 1;
-            if (expected <= 0) {
-                result.complete(List.of());
-                return;
-            }
-            if (tooBusy(result)) {
-                return;
-            }
-            String requestId = randomId(6);
-            ServerSideRequest r = new ServerSideRequest(expected);
-            serverSideRequests.put(requestId, r);
-            r.timer = vertx.setTimer(Math.max(1, timeoutMs), t -> {
-                if (serverSideRequests.remove(requestId) != null) {
-                    r.done.tryFail(new ResponsesTimeout("timeout reached: only " + r.responses.size()
-                            + " responses received out of " + r.expected, r.responses));
-                }
-            });
-            Map<String, Object> request = new LinkedHashMap<>();
-            request.put("uid", uid);
-            request.put("type", SERVER_SIDE_EMIT);
-            request.put("data", eventAndArgs);
-            request.put("requestId", requestId);
-            link.publish(requestChannel, codec.json(request));
-            r.done.future().onComplete(result);
-        }));
-        return result.future();
-    }
-
-    private boolean tooBusy(Promise<?> result) {
-        if (pending.size() + ackRequests.size() + serverSideRequests.size() >= MAX_PENDING) {
-            result.fail("too many cluster requests in flight on " + nsp);
-            return true;
-        }
-        return false;
     }
 
     private void onBroadcast(String from, byte[] bytes) {
@@ -335,45 +245,6 @@ public final class RedisAdapter implements Adapter {
     }
 
     @Override
-    public Future<List<Map<String, Object>>> fetchSockets(BroadcastOptions opts) {
-        if (opts.local()) {
-            return local.fetchSockets(opts);
-        }
-        Promise<List<Map<String, Object>>> result = Promise.promise();
-        link.numsub(requestChannel).onComplete(ar -> handler.execute(() -> {
-            if (ar.failed()) {
-                result.fail("the other nodes cannot be asked (Redis: " + ar.cause().getMessage() + ")");
-                return;
-            }
-            List<Map<String, Object>> mine = handler.describe(local.select(opts));
-            long expected = ar.result();
-            if (expected <= 1) {
-                result.complete(mine);
-                return;
-            }
-            if (tooBusy(result)) {
-                return;
-            }
-            String requestId = randomId(6);
-            Pending p = new Pending(expected, mine);
-            pending.put(requestId, p);
-            p.timer = vertx.setTimer(link.config().requestsTimeout().toMillis(), t -> handler.execute(() -> {
-                if (pending.remove(requestId) != null) {
-                    p.done.tryFail("timeout reached while waiting for fetchSockets response");
-                }
-            }));
-            Map<String, Object> request = new LinkedHashMap<>();
-            request.put("type", REMOTE_FETCH);
-            request.put("uid", uid);
-            request.put("requestId", requestId);
-            request.put("opts", RedisAdapterCodec.opts(opts.rooms(), opts.except(), null));
-            link.publish(requestChannel, codec.json(request));
-            p.done.future().onComplete(result);
-        }));
-        return result.future();
-    }
-
-    @Override
     public Future<Set<String>> sockets(Set<String> rooms) {
         return fetchSockets(new BroadcastOptions(rooms, Set.of(), false, false)).map(list -> {
             Set<String> ids = new LinkedHashSet<>();
@@ -400,7 +271,7 @@ public final class RedisAdapter implements Adapter {
                     reply(requestId, Map.of("sockets", List.copyOf(local.select(new BroadcastOptions(rooms, Set.of(), false, true)))));
                 }
                 case ALL_ROOMS -> {
-                    if (!pending.containsKey(String.valueOf(requestId))) {
+                    if (!requests.isOwn(requestId)) {
                         reply(requestId, Map.of("rooms", List.copyOf(local.rooms())));
                     }
                 }
@@ -410,7 +281,7 @@ public final class RedisAdapter implements Adapter {
                     }
                 }
                 case REMOTE_FETCH -> {
-                    if (!pending.containsKey(String.valueOf(requestId))) {
+                    if (!requests.isOwn(requestId)) {
                         reply(requestId, Map.of("sockets", handler.describe(local.select(options(request.get("opts"))))));
                     }
                 }
@@ -421,7 +292,7 @@ public final class RedisAdapter implements Adapter {
                     }
                 }
                 case BROADCAST -> {
-                    if (!ackRequests.containsKey(String.valueOf(requestId))) {
+                    if (!requests.isOwn(requestId)) {
                         broadcastForOther(requestId, request);
                     }
                 }
@@ -499,58 +370,6 @@ public final class RedisAdapter implements Adapter {
         link.publish(responseChannel, codec.json(response));
     }
 
-    private void onResponse(byte[] bytes) {
-        if (pending.isEmpty() && ackRequests.isEmpty() && serverSideRequests.isEmpty()) {
-            return; // every node sees every reply on the shared channel: most are not for this one
-        }
-        Map<String, Object> response;
-        try {
-            response = codec.decodeMessage(bytes);
-        } catch (ProtocolException e) {
-            link.warn("a response on " + responseChannel + " was dropped: " + e.getMessage());
-            return;
-        }
-        String id = String.valueOf(response.get("requestId"));
-        Object type = response.get("type");
-        AckCollector acks = ackRequests.get(id);
-        if (acks != null) {
-            if (Integer.valueOf(8).equals(type) && response.get("clientCount") instanceof Number n) {
-                acks.counted(n.longValue());
-            } else if (Integer.valueOf(9).equals(type)) {
-                acks.ack(response.get("packet"));
-            }
-            return;
-        }
-        ServerSideRequest r = serverSideRequests.get(id);
-        if (r != null) {
-            r.responses.add(response.get("data"));
-            if (r.responses.size() >= r.expected) {
-                serverSideRequests.remove(id);
-                vertx.cancelTimer(r.timer);
-                r.done.tryComplete(java.util.Collections.unmodifiableList(new ArrayList<>(r.responses)));
-            }
-            return;
-        }
-        Pending p = pending.get(id);
-        if (p == null) {
-            return;
-        }
-        if (response.get("sockets") instanceof List<?> list) {
-            for (Object o : list) {
-                if (o instanceof Map<?, ?> m && m.get("id") instanceof String) {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> socket = (Map<String, Object>) m;
-                    p.sockets.add(socket);
-                }
-            }
-        }
-        if (++p.answers >= p.expected) {
-            pending.values().remove(p);
-            vertx.cancelTimer(p.timer);
-            p.done.tryComplete(p.sockets);
-        }
-    }
-
     @Override
     public Set<String> rooms() {
         return local.rooms();
@@ -611,19 +430,10 @@ public final class RedisAdapter implements Adapter {
         link.unsubscribe(requestChannel, onRequest);
         link.unsubscribe(responseChannel, onResponse);
         link.unsubscribe(ownResponseChannel, onResponse);
-        for (Pending p : pending.values()) {
-            vertx.cancelTimer(p.timer);
-            p.done.tryFail("the namespace " + nsp + " closed");
-        }
-        pending.clear();
+        requests.close();
         if (recovery != null) {
             recovery.close();
         }
-        for (ServerSideRequest r : serverSideRequests.values()) {
-            vertx.cancelTimer(r.timer);
-            r.done.tryFail("the namespace " + nsp + " closed");
-        }
-        serverSideRequests.clear();
         local.close();
     }
 

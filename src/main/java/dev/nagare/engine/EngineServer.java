@@ -94,6 +94,17 @@ public final class EngineServer {
         this.clientAddress = resolver;
     }
 
+    /** Open sessions by their current transport ("polling", "websocket"). Event-loop only. */
+    public Map<String, Integer> sessionsByTransport() {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        out.put("polling", 0);
+        out.put("websocket", 0);
+        for (EngineSession s : sessions.values()) {
+            out.merge(s.transportName(), 1, Integer::sum);
+        }
+        return out;
+    }
+
     /** Closes every session with {@code reason}; completes when done. Any thread. */
     public Future<Void> closeAll(String reason) {
         Promise<Void> done = Promise.promise();

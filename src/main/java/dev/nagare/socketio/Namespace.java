@@ -195,6 +195,11 @@ public final class Namespace implements AdapterHandler {
     }
 
     /** A snapshot of the connected sockets, by id. */
+    /** How many sockets are connected to this namespace on this node. Event-loop only. */
+    public int size() {
+        return sockets.size();
+    }
+
     public Future<Map<String, Socket>> sockets() {
         return call(() -> Map.copyOf(sockets));
     }

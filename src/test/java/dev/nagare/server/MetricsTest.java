@@ -1,0 +1,85 @@
+package dev.nagare.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nagare.auth.Account;
+import dev.nagare.auth.Role;
+import dev.nagare.testing.TestServer;
+import io.socket.client.IO;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@code /metrics}: the counts match what is connected, and only read:metrics may read them. */
+class MetricsTest {
+    @RegisterExtension
+    static final TestServer server = new TestServer(Map.of());
+
+    private static String token(String user, Role role, Set<String> scopes) throws Exception {
+        var accounts = server.nagare().accounts();
+        Account a = accounts.create(user, "velvet thunder orchard", role).await(10, TimeUnit.SECONDS);
+        return server.nagare().tokens().create(a, "metrics", scopes, Duration.ofHours(1)).await(10, TimeUnit.SECONDS).secret();
+    }
+
+    private static HttpResponse<String> metrics(String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/metrics"));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static double value(String text, String series) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(text);
+        assertThat(m.find()).as("%s in%n%s", series, text).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void sevenConnectedClientsReadSevenAndNoneOnceTheyLeave() throws Exception {
+        String prometheus = token("prometheus", Role.ADMIN, Set.of("read:metrics"));
+        server.nagare().io().of("/metered");
+        List<io.socket.client.Socket> clients = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            io.socket.client.Socket s = IO.socket(URI.create(server.baseUrl() + "/metered"), IO.Options.builder()
+                    .setTransports(new String[] {"websocket"}).setReconnection(false).setForceNew(true).build());
+            CompletableFuture<Void> connected = new CompletableFuture<>();
+            s.on(io.socket.client.Socket.EVENT_CONNECT, a -> connected.complete(null));
+            s.connect();
+            connected.get(10, TimeUnit.SECONDS);
+            clients.add(s);
+        }
+        String text = metrics(prometheus).body();
+        assertThat(value(text, "nagare_socketio_sockets{namespace=\"/metered\"}")).isEqualTo(7);
+        assertThat(value(text, "nagare_engine_sessions{transport=\"websocket\"}")).isGreaterThanOrEqualTo(7);
+        assertThat(text).contains("jvm_memory_used_bytes", "process_uptime_seconds");
+
+        clients.forEach(io.socket.client.Socket::close);
+        // The server sees the closes a moment later: ask until it reports them (nothing announces it).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (value(metrics(prometheus).body(), "nagare_socketio_sockets{namespace=\"/metered\"}") != 0) {
+            assertThat(System.nanoTime()).as("the sockets left").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void onlyTheRightReadMetricsMayReadThem() throws Exception {
+        assertThat(metrics(null).statusCode()).isEqualTo(401);
+        HttpResponse<String> user = metrics(token("someone", Role.USER, Set.of()));
+        assertThat(user.statusCode()).isEqualTo(403);
+        assertThat(user.body()).contains("read:metrics");
+    }
+}

@@ -55,6 +55,15 @@ class PublishBrowserTest {
         assertThat(d.findElement(By.id("stop")).isEnabled()).isFalse();
         assertThat(Double.parseDouble(d.findElement(By.id("stop")).getCssValue("opacity"))).isLessThan(0.6);
         assertThat(d.findElement(By.id("start")).getCssValue("opacity")).isEqualTo("1");
+        // The selects look like the input beside them, not like the browser's default control.
+        var input = d.findElement(By.id("name"));
+        for (String id : new String[] {"size", "fps", "quality"}) {
+            var select = d.findElement(By.id(id));
+            assertThat(select.getCssValue("appearance")).isEqualTo("none");
+            for (String property : new String[] {"border-top-left-radius", "border-top-color", "background-color", "font-family"}) {
+                assertThat(select.getCssValue(property)).as("%s of #%s", property, id).isEqualTo(input.getCssValue(property));
+            }
+        }
         publish("cam1");
         browser.waitUpTo(Duration.ofSeconds(15)).until(x -> {
             VideoStream s = server.nagare().video().streams().get("cam1");

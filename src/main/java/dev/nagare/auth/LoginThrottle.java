@@ -94,7 +94,15 @@ public final class LoginThrottle {
         /** The password was right: clears this (address, account) pair, takes back this attempt elsewhere. */
         public void succeeded(long now) {
             if (allowed()) {
+                successes.incrementAndGet();
                 LoginThrottle.this.succeeded(this, now);
+            }
+        }
+
+        /** The password was wrong (or the account unknown): counted for the metrics; the throttle already has it. */
+        public void failed() {
+            if (allowed()) {
+                failures.incrementAndGet();
             }
         }
     }
@@ -110,6 +118,23 @@ public final class LoginThrottle {
     private final Rule address;
     private final Rule account;
     private volatile java.util.function.Consumer<Shared> sharing = s -> { };
+    // Outcomes of this node's attempts, for the metrics (what other nodes share is not counted here).
+    private final java.util.concurrent.atomic.AtomicLong successes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong throttled = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Logins this node let in, turned away for a wrong password, and refused before checking (429). */
+    public long successes() {
+        return successes.get();
+    }
+
+    public long failures() {
+        return failures.get();
+    }
+
+    public long throttled() {
+        return throttled.get();
+    }
     private final Map<String, Counter> pairs = bounded();
     private final Map<String, Counter> addresses = bounded();
     private final Map<String, Counter> accounts = bounded();
@@ -138,6 +163,7 @@ public final class LoginThrottle {
             wait = Math.max(wait, Math.max(wait(addresses.get(ip), address, now), wait(accounts.get(user), account, now)));
         }
         if (wait > 0) {
+            throttled.incrementAndGet();
             return new Attempt(wait, null, null, null, now, 0, 0);
         }
         Attempt admitted = counted(ip, user, now);

@@ -7,6 +7,8 @@ import dev.nagare.engine.EngineServer;
 import dev.nagare.socketio.Namespace;
 import dev.nagare.socketio.SocketIoServer;
 import dev.nagare.web.JsonReply;
+import dev.nagare.auth.LoginThrottle;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -30,7 +32,8 @@ import java.util.Map;
  * account or token with the right {@code read:metrics} (admins have it; give Prometheus a token
  * scoped to it). What it reports so far: Engine.IO sessions by transport, Socket.IO sockets by
  * namespace (at most {@value #MAX_NAMESPACES} namespaces by name, the rest summed as "other", so
- * dynamic namespaces cannot grow the label set), whether the node is joined to its cluster, and the
+ * dynamic namespaces cannot grow the label set), password logins by outcome (success, failure,
+ * throttled), whether the node is joined to its cluster, and the
  * JVM's and the process's own (memory, GC, threads, classes, CPU, uptime). A scrape reads the
  * real-time state on the engine's event loop, where it lives.
  */
@@ -44,7 +47,7 @@ final class MetricsHandler {
     private final MultiGauge sessions;
     private final MultiGauge sockets;
 
-    MetricsHandler(EngineServer engine, SocketIoServer io, HttpGuard auth, RedisLink cluster) {
+    MetricsHandler(EngineServer engine, SocketIoServer io, HttpGuard auth, RedisLink cluster, LoginThrottle logins) {
         this.engine = engine;
         this.io = io;
         this.auth = auth;
@@ -58,6 +61,12 @@ final class MetricsHandler {
                 .register(registry);
         sockets = MultiGauge.builder("nagare.socketio.sockets").description("Connected Socket.IO sockets by namespace")
                 .register(registry);
+        FunctionCounter.builder("nagare.logins", logins, LoginThrottle::successes).tag("outcome", "success")
+                .description("Password logins (form and token API) on this node, by outcome").register(registry);
+        FunctionCounter.builder("nagare.logins", logins, LoginThrottle::failures).tag("outcome", "failure")
+                .description("Password logins (form and token API) on this node, by outcome").register(registry);
+        FunctionCounter.builder("nagare.logins", logins, LoginThrottle::throttled).tag("outcome", "throttled")
+                .description("Password logins (form and token API) on this node, by outcome").register(registry);
         if (cluster != null) {
             Gauge.builder("nagare.cluster.subscribed", cluster, c -> c.subscribed() ? 1 : 0)
                     .description("1 while this node holds its Redis subscriptions").register(registry);

@@ -410,7 +410,7 @@ public final class Nagare {
         new HealthHandler(store, cluster, () -> draining).mount(router);
         logins.mount(router);
         new EmitRoutes(io, auth, rates).mount(router); // publishing from any backend (/api/v1/...)
-        new MetricsHandler(engine, io, auth, cluster).mount(router);
+        new MetricsHandler(engine, io, auth, cluster, logins.throttle()).mount(router);
         StaticAssets assets = new StaticAssets(vertx);
         for (ServerModule m : modules) {
             m.mount(router, assets);

@@ -76,6 +76,24 @@ class MetricsTest {
     }
 
     @Test
+    void loginsAreCountedByOutcome() throws Exception {
+        String prometheus = token("prometheus-logins", Role.ADMIN, Set.of("read:metrics"));
+        String before = metrics(prometheus).body();
+        double ok = value(before, "nagare_logins_total{outcome=\"success\"}");
+        double bad = value(before, "nagare_logins_total{outcome=\"failure\"}");
+        server.nagare().accounts().create("counted", "velvet thunder orchard", Role.USER).await(10, TimeUnit.SECONDS);
+        for (String password : new String[] {"velvet thunder orchard", "not the password at all"}) {
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/auth/token"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"username\":\"counted\",\"password\":\"" + password + "\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+        String after = metrics(prometheus).body();
+        assertThat(value(after, "nagare_logins_total{outcome=\"success\"}")).isEqualTo(ok + 1);
+        assertThat(value(after, "nagare_logins_total{outcome=\"failure\"}")).isEqualTo(bad + 1);
+    }
+
+    @Test
     void onlyTheRightReadMetricsMayReadThem() throws Exception {
         assertThat(metrics(null).statusCode()).isEqualTo(401);
         HttpResponse<String> user = metrics(token("someone", Role.USER, Set.of()));

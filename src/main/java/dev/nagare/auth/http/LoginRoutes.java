@@ -93,6 +93,7 @@ public final class LoginRoutes {
         accounts.authenticate(username, password).onComplete(ar -> {
             if (ar.failed() || ar.result().isEmpty()) {
                 LOG.info("Failed login for '{}' from {}", sanitize(username), ip);
+                attempt.failed();
                 pages.login(ctx, 401, GENERIC_FAILURE, next, username);
                 return;
             }

@@ -76,6 +76,7 @@ final class TokenRoutes {
         accounts.authenticate(username, password).compose(acc -> {
             if (acc.isEmpty()) {
                 LOG.info("Failed token request for '{}' from {}", LoginRoutes.sanitize(username), ip);
+                attempt.failed();
                 return Future.<Tokens.Created>failedFuture(new AuthException(LoginRoutes.GENERIC_FAILURE));
             }
             attempt.succeeded(System.currentTimeMillis());

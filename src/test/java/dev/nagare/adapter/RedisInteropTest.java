@@ -271,7 +271,7 @@ class RedisInteropTest {
         HttpResponse<String> r = ready();
         while (r.statusCode() != status || !r.body().contains(check)) {
             assertThat(System.nanoTime()).as("readiness " + status + " " + check + "; last " + r.body()).isLessThan(deadline);
-            Thread.sleep(100);
+            Thread.sleep(100); // readiness is polled, as a load balancer does
             r = ready();
         }
     }

@@ -189,7 +189,7 @@ class LoadBalancerIT {
                     return node.name();
                 }
             }
-            Thread.sleep(20);
+            Thread.sleep(20); // polling the logs (see above)
         }
         throw new AssertionError("no node logged " + served);
     }
@@ -301,7 +301,7 @@ class LoadBalancerIT {
             if (res.statusCode() == status && which.test(new JsonObject(res.body()))) {
                 return;
             }
-            Thread.sleep(100);
+            Thread.sleep(100); // readiness is polled, as HAProxy does
         }
         throw new AssertionError(nodeUrl + "/health/ready never answered " + status + " as expected; last: " + last);
     }

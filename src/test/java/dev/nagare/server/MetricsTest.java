@@ -71,7 +71,7 @@ class MetricsTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (value(metrics(prometheus).body(), "nagare_socketio_sockets{namespace=\"/metered\"}") != 0) {
             assertThat(System.nanoTime()).as("the sockets left").isLessThan(deadline);
-            Thread.sleep(50);
+            Thread.sleep(50); // see above: the server announces no close
         }
     }
 

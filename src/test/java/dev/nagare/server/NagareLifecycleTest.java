@@ -62,7 +62,7 @@ class NagareLifecycleTest {
             if (res.statusCode() == 503) {
                 break;
             }
-            Thread.sleep(20);
+            Thread.sleep(20); // polling readiness: nothing announces the drain to a client
         }
         assertThat(res.statusCode()).isEqualTo(503);
         assertThat(new JsonObject(res.body()).getString("status")).isEqualTo("DRAINING");

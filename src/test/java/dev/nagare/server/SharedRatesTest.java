@@ -66,7 +66,7 @@ class SharedRatesTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (on(loopB, () -> b.available("mallory")) >= 1) {
             assertThat(System.nanoTime()).as("B took A's tokens for mallory").isLessThan(deadline);
-            Thread.sleep(20);
+            Thread.sleep(20); // see above: nothing announces the shared round
         }
         assertThat(on(loopB, () -> b.tryTake("mallory"))).as("mallory on B, right after the burst on A").isFalse();
         assertThat(on(loopB, () -> b.tryTake("alice"))).as("another user").isTrue();

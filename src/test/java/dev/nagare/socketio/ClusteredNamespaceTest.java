@@ -34,7 +34,7 @@ class ClusteredNamespaceTest {
                     if (requests.endsWith(":1\r\n") && patterns.equals(":2\r\n")) {
                         break;
                     }
-                    Thread.sleep(50);
+                    Thread.sleep(50); // polling Redis: subscriptions are not announced
                 }
                 assertThat(requests).as("subscribers of /rec's request channel").endsWith(":1\r\n");
                 assertThat(patterns).as("patterns: / and /rec broadcasts").isEqualTo(":2\r\n");

@@ -111,7 +111,7 @@ public final class HaproxyServer implements AutoCloseable {
             } catch (IOException e) {
                 last = e.toString(); // not listening yet
             }
-            Thread.sleep(100);
+            Thread.sleep(100); // polling HAProxy's stats: it announces no state change
         }
         throw new AssertionError("HAProxy never reported " + node + " " + status + " in " + limit.toSeconds()
                 + " s; last: " + last + "; log: " + Files.readString(dir.resolve("haproxy.log")));

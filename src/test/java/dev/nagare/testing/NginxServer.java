@@ -84,7 +84,7 @@ public final class NginxServer implements AutoCloseable {
             } catch (IOException e) {
                 last = e.toString(); // not listening yet
             }
-            Thread.sleep(100);
+            Thread.sleep(100); // polling until nginx listens: it gives no other signal
         }
         throw new AssertionError("nginx never proxied /health/live in " + limit.toSeconds() + " s; last: " + last
                 + "; log: " + Files.readString(dir.resolve("nginx.log")));

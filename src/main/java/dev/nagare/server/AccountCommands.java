@@ -145,7 +145,7 @@ final class AccountCommands {
                     return 0;
                 }));
                 default -> {
-                    err.println("nagare: '" + group + "' needs a command; see 'java -jar target/nagare.jar " + group + " --help'.");
+                    err.println("nagare: '" + group + "' needs a command; see '" + CommandName.get() + " " + group + " --help'.");
                     yield Cli.EXIT_USAGE;
                 }
             };

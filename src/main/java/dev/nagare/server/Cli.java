@@ -71,7 +71,7 @@ public final class Cli {
                     }
                 }
             }
-            err.println("Run 'java -jar target/nagare.jar --help' for the list of options.");
+            err.println("Run '" + CommandName.get() + " --help' for the list of options.");
             return EXIT_USAGE;
         }
         if (CommandLine.printHelpIfRequested(parsed)) {

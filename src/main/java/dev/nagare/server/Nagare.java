@@ -440,7 +440,7 @@ public final class Nagare {
             return accounts.create("admin", password, Role.ADMIN).map(a -> {
                 if (generated) {
                     LOG.warn("Created the first account 'admin' with password {} ; it is shown only this once."
-                            + " Change it with: java -jar target/nagare.jar user passwd admin", password);
+                            + " Change it with: {} user passwd admin", password, CommandName.get());
                 } else {
                     LOG.info("Created the first account 'admin' with the password from NAGARE_ADMIN_PASSWORD");
                 }

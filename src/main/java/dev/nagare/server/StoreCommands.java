@@ -52,7 +52,7 @@ final class StoreCommands {
             case "migrate" -> migrate(leaf, config);
             case "info" -> info(config.store());
             default -> {
-                err.println("nagare: 'store' needs a command: migrate or info; see 'java -jar target/nagare.jar store --help'.");
+                err.println("nagare: 'store' needs a command: migrate or info; see '" + CommandName.get() + " store --help'.");
                 yield Cli.EXIT_USAGE;
             }
         };

@@ -36,9 +36,14 @@ public final class NagareProcess implements AutoCloseable {
 
     /** Starts {@code java -jar <nagare.jar> args} in {@code dir} with {@code env} added to ours. */
     public static NagareProcess start(String name, Path dir, Map<String, String> env, List<String> args) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command(args)).directory(dir.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(command(args)).directory(dir.toFile());
         pb.environment().putAll(env);
-        return new NagareProcess(name, pb.start());
+        return start(name, pb);
+    }
+
+    /** Starts a server by a command of its own (e.g. the release archive's {@code bin/nagare}), its output kept. */
+    public static NagareProcess start(String name, ProcessBuilder pb) throws IOException {
+        return new NagareProcess(name, pb.redirectErrorStream(true).start());
     }
 
     /** Runs a command of the jar (e.g. {@code user add}) to its end, with {@code stdin} typed in; fails on a non-zero exit. */

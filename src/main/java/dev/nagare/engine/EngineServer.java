@@ -40,6 +40,7 @@ public final class EngineServer {
     private final Context context;
     private final Vertx vertx;
     private final Map<String, EngineSession> sessions = new HashMap<>(); // event-loop only
+    private final EngineStats stats = new EngineStats(); // event-loop only
     /**
      * The thread of {@code context}'s event loop, once known. Vert.x serves each request on a
      * duplicate of its connection's context, never {@code context} itself, so a request is on the
@@ -65,6 +66,11 @@ public final class EngineServer {
         if (context.isEventLoopContext()) {
             context.runOnContext(v -> loopThread = Thread.currentThread());
         }
+    }
+
+    /** Packets, bytes and closes so far; read it on the engine's event loop ({@link #context()}). */
+    public EngineStats stats() {
+        return stats;
     }
 
     public EngineConfig config() {

@@ -106,6 +106,9 @@ public final class EngineSession {
     public boolean sendVolatile(EnginePacket packet) {
         if ((state == State.OPEN || state == State.UPGRADING) && buffer.isEmpty() && transport.writable()
                 && holdTimer < 0) {
+            EngineStats stats = server.stats();
+            stats.packetsOut++;
+            stats.bytesOut += packet.wireSize();
             transport.send(List.of(packet));
             return true;
         }
@@ -159,6 +162,9 @@ public final class EngineSession {
         // The usual case is one packet: no copy of the queue for it.
         List<EnginePacket> out = buffer.size() == 1 ? List.of(buffer.poll()) : new ArrayList<>(buffer);
         buffer.clear();
+        EngineStats stats = server.stats();
+        stats.packetsOut += out.size();
+        stats.bytesOut += bufferedBytes;
         bufferedBytes = 0;
         transport.send(out);
     }
@@ -168,6 +174,9 @@ public final class EngineSession {
         if (state == State.CLOSED) {
             return;
         }
+        EngineStats stats = server.stats();
+        stats.packetsIn++;
+        stats.bytesIn += p.wireSize();
         switch (p.type()) {
             case PONG -> {
                 cancel(pongTimer);
@@ -358,6 +367,8 @@ public final class EngineSession {
             return;
         }
         state = State.CLOSED;
+        // A server close carries the application's own words: counted as one reason, by its code.
+        server.stats().closed(linger ? "server close" : reason, closeCode);
         cancel(pingTimer);
         cancel(pongTimer);
         cancel(upgradeTimer);

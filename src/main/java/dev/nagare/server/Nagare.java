@@ -89,6 +89,7 @@ public final class Nagare {
     private volatile LoginRoutes logins;
     private volatile SseChannels sse;
     private volatile RedisLink cluster;
+    private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry meters = MetricsHandler.newRegistry();
     private volatile RateSharing rates = RateSharing.NONE;
     private volatile List<ServerModule> modules = List.of();
     private volatile boolean draining;
@@ -111,8 +112,8 @@ public final class Nagare {
         vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setFileSystemOptions(new FileSystemOptions()
                 .setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
         try {
-            store = await(Store.open(vertx, config.store(), Modules.storeComponents(kinds)),
-                    "open the store " + config.store().describe());
+            store = new MeteredStore(await(Store.open(vertx, config.store(), Modules.storeComponents(kinds)),
+                    "open the store " + config.store().describe()), meters);
             if (config.cluster() != null) {
                 cluster = joinCluster(config.cluster());
             }
@@ -410,7 +411,7 @@ public final class Nagare {
         new HealthHandler(store, cluster, () -> draining).mount(router);
         logins.mount(router);
         new EmitRoutes(io, auth, rates).mount(router); // publishing from any backend (/api/v1/...)
-        new MetricsHandler(engine, io, auth, cluster, logins.throttle()).mount(router);
+        new MetricsHandler(meters, engine, io, auth, cluster, logins.throttle(), modules).mount(router);
         StaticAssets assets = new StaticAssets(vertx);
         for (ServerModule m : modules) {
             m.mount(router, assets);

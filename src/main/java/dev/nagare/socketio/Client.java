@@ -179,6 +179,7 @@ final class Client implements SessionListener {
         }
         Namespace ns = server.lookup(name);
         if (ns == null) {
+            server.stats().refusedNoNamespace.increment();
             send(new SocketPacket(SocketPacketType.CONNECT_ERROR, name, SocketPacket.NO_ID,
                     Map.of("message", "Invalid namespace")));
             return;

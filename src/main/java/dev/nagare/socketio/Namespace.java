@@ -264,6 +264,7 @@ public final class Namespace implements AdapterHandler {
         Future<SessionState> restored = Future.succeededFuture();
         if (recoveryMs > 0 && auth.get("pid") instanceof String pid
                 && auth.get("offset") instanceof String offset) {
+            server.stats().recoveriesTried.increment();
             restored = adapter.restoreSession(pid, offset);
         }
         restored.onComplete(r -> onContext(() -> {
@@ -289,11 +290,16 @@ public final class Namespace implements AdapterHandler {
                 body.put("data", ce.data());
             }
             LOG.debug("connection to {} refused: {}", name, body.get("message"));
+            server.stats().refusedByMiddleware.increment();
             client.send(new SocketPacket(SocketPacketType.CONNECT_ERROR, name, SocketPacket.NO_ID, body));
             client.refused(name);
             return;
         }
         sockets.put(socket.id(), socket);
+        server.stats().connects.increment();
+        if (restored != null) {
+            server.stats().recoveriesMade.increment();
+        }
         client.connected(socket);
         socket.joinNow(Set.of(socket.id()));
         Map<String, Object> reply = new LinkedHashMap<>();
@@ -351,6 +357,9 @@ public final class Namespace implements AdapterHandler {
         if (socketIds.isEmpty()) {
             return;
         }
+        SocketIoStats stats = server.stats();
+        stats.broadcasts.increment();
+        stats.deliveries.add(socketIds.size());
         SocketIoCodec.Encoded encoded = server.codec().encode(packet);
         List<EnginePacket> frames = Client.frames(encoded);
         for (String id : socketIds) {

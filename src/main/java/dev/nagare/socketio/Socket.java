@@ -190,13 +190,21 @@ public final class Socket {
             }
             long ackId = nextAckId++;
             acks.put(ackId, promise);
+            SocketIoStats stats = namespace.server().stats();
+            long sentAt = System.nanoTime();
             long timer = namespace.context().owner().setTimer(Math.max(1, timeout.toMillis()), t -> {
                 Promise<List<Object>> p = acks.remove(ackId);
                 if (p != null) {
+                    stats.ackTimeouts.increment();
                     p.fail(new TimeoutException("no ack for '" + event + "' within " + timeout.toMillis() + " ms"));
                 }
             });
-            promise.future().onComplete(ar -> namespace.context().owner().cancelTimer(timer));
+            promise.future().onComplete(ar -> {
+                namespace.context().owner().cancelTimer(timer);
+                if (ar.succeeded()) {
+                    stats.acked(System.nanoTime() - sentAt);
+                }
+            });
             client.send(SocketPacket.event(namespace.name(), list, ackId));
         });
         return promise.future();

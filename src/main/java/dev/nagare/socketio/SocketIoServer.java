@@ -34,6 +34,7 @@ public final class SocketIoServer {
     private final EngineServer engine;
     private final SocketIoConfig config;
     private final SocketIoCodec codec;
+    private final SocketIoStats stats = new SocketIoStats();
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private volatile Predicate<String> dynamicNamespaces = name -> false;
     /** Makes a namespace's adapter; the long is the recovery window in ms (0: recovery off). */
@@ -162,6 +163,11 @@ public final class SocketIoServer {
 
     Adapter newAdapter(AdapterHandler handler, long recoveryMs) {
         return adapterFactory.apply(handler, recoveryMs);
+    }
+
+    /** Broadcasts, connections, recoveries and acks so far, for metrics. */
+    public SocketIoStats stats() {
+        return stats;
     }
 
     public SocketIoConfig config() {

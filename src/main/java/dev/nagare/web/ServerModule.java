@@ -1,5 +1,6 @@
 package dev.nagare.web;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 
@@ -31,6 +32,15 @@ public interface ServerModule {
      */
     default Future<Void> drain(String reason) {
         return Future.succeededFuture();
+    }
+
+    /**
+     * Registers this module's meters in {@code registry} (once, before the server listens; label
+     * values from users bounded, see {@link MeterRows}). Returns what refreshes their per-scrape
+     * rows, run on the server's home context before each scrape of {@code /metrics}.
+     */
+    default Runnable metrics(MeterRegistry registry) {
+        return () -> { };
     }
 
     /** Releases sources, timers and processes; called after the HTTP server stopped, before the store closes. */

@@ -94,6 +94,102 @@ class MetricsTest {
     }
 
     @Test
+    void broadcastsDeliveriesPacketsAndAcksAreCounted() throws Exception {
+        String prometheus = token("prometheus-traffic", Role.ADMIN, Set.of("read:metrics"));
+        var ns = server.nagare().io().of("/traffic");
+        List<io.socket.client.Socket> clients = new ArrayList<>();
+        CompletableFuture<dev.nagare.socketio.Socket> first = new CompletableFuture<>();
+        ns.onConnection(first::complete);
+        List<CompletableFuture<Void>> got = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            io.socket.client.Socket s = connect("/traffic");
+            CompletableFuture<Void> tick = new CompletableFuture<>();
+            s.on("tick", a -> tick.complete(null));
+            s.on("ask", a -> ((io.socket.client.Ack) a[a.length - 1]).call("yes"));
+            got.add(tick);
+            clients.add(s);
+        }
+        String before = metrics(prometheus).body();
+        ns.emit("tick", "hello");
+        CompletableFuture.allOf(got.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        first.get(10, TimeUnit.SECONDS).emitWithAck("ask").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        String after = metrics(prometheus).body();
+
+        assertThat(value(after, "nagare_socketio_broadcasts_total") - value(before, "nagare_socketio_broadcasts_total")).isEqualTo(1);
+        assertThat(value(after, "nagare_socketio_deliveries_total") - value(before, "nagare_socketio_deliveries_total")).isEqualTo(3);
+        // Three ticks and one question out, one answer in (heartbeats may add to either).
+        assertThat(value(after, "nagare_engine_packets_total{direction=\"out\"}")
+                - value(before, "nagare_engine_packets_total{direction=\"out\"}")).isGreaterThanOrEqualTo(4);
+        assertThat(value(after, "nagare_engine_packets_total{direction=\"in\"}")
+                - value(before, "nagare_engine_packets_total{direction=\"in\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(value(after, "nagare_engine_bytes_total{direction=\"out\"}")
+                - value(before, "nagare_engine_bytes_total{direction=\"out\"}")).isGreaterThanOrEqualTo(3 * "42[\"tick\",\"hello\"]".length());
+        assertThat(value(after, "nagare_socketio_ack_latency_seconds_count")
+                - value(before, "nagare_socketio_ack_latency_seconds_count")).isEqualTo(1);
+
+        clients.forEach(io.socket.client.Socket::close);
+    }
+
+    @Test
+    void refusedConnectionsAreCountedByWhoRefused() throws Exception {
+        String prometheus = token("prometheus-refusals", Role.ADMIN, Set.of("read:metrics"));
+        server.nagare().io().of("/closed").use(socket -> io.vertx.core.Future.failedFuture(
+                new dev.nagare.socketio.ConnectError("closed today", null)));
+        String before = metrics(prometheus).body();
+        for (String nsp : List.of("/closed", "/no-such-namespace")) {
+            io.socket.client.Socket s = IO.socket(URI.create(server.baseUrl() + nsp), IO.Options.builder()
+                    .setTransports(new String[] {"websocket"}).setReconnection(false).setForceNew(true).build());
+            CompletableFuture<Void> refused = new CompletableFuture<>();
+            s.on(io.socket.client.Socket.EVENT_CONNECT_ERROR, a -> refused.complete(null));
+            s.connect();
+            refused.get(10, TimeUnit.SECONDS);
+            s.close();
+        }
+        String after = metrics(prometheus).body();
+        for (String reason : List.of("middleware", "namespace")) {
+            String series = "nagare_socketio_refusals_total{reason=\"" + reason + "\"}";
+            assertThat(value(after, series) - value(before, series)).as(series).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theStoreTheEventLoopAndTheModulesReport() throws Exception {
+        String prometheus = token("prometheus-modules", Role.ADMIN, Set.of("read:metrics"));
+        String before = metrics(prometheus).body();
+        server.nagare().accounts().create("stored", "velvet thunder orchard", Role.USER).await(10, TimeUnit.SECONDS);
+        // The event loop's lag is a histogram with its buckets from the start.
+        String after = metrics(prometheus).body();
+        assertThat(value(after, "nagare_store_transactions_seconds_count")
+                - value(before, "nagare_store_transactions_seconds_count")).isGreaterThanOrEqualTo(1);
+        assertThat(value(after, "nagare_store_errors_total")).isZero();
+        assertThat(after).contains("nagare_eventloop_lag_seconds_bucket");
+
+        // A viewer on the default video stream is counted while it watches.
+        String viewer = token("viewer", Role.USER, Set.of());
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<java.io.InputStream> mjpeg = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/video/default"))
+                .header("Authorization", "Bearer " + viewer).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(mjpeg.statusCode()).isEqualTo(200);
+        mjpeg.body().read(new byte[1024]); // the first part arrived: the viewer is in the stream
+        assertThat(value(metrics(prometheus).body(), "nagare_video_viewers{stream=\"default\"}")).isEqualTo(1);
+        mjpeg.body().close();
+        String modules = metrics(prometheus).body();
+        assertThat(modules).contains("nagare_audio_listeners{stream=\"default\"}", "nagare_game_players",
+                "nagare_game_tick_duration_seconds_count", "nagare_sse_retained_bytes{kind=\"limit\"}",
+                "nagare_engine_closes{");
+    }
+
+    private static io.socket.client.Socket connect(String nsp) throws Exception {
+        io.socket.client.Socket s = IO.socket(URI.create(server.baseUrl() + nsp), IO.Options.builder()
+                .setTransports(new String[] {"websocket"}).setReconnection(false).setForceNew(true).build());
+        CompletableFuture<Void> connected = new CompletableFuture<>();
+        s.on(io.socket.client.Socket.EVENT_CONNECT, a -> connected.complete(null));
+        s.connect();
+        connected.get(10, TimeUnit.SECONDS);
+        return s;
+    }
+
+    @Test
     void onlyTheRightReadMetricsMayReadThem() throws Exception {
         assertThat(metrics(null).statusCode()).isEqualTo(401);
         HttpResponse<String> user = metrics(token("someone", Role.USER, Set.of()));

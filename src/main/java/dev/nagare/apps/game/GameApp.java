@@ -82,6 +82,15 @@ public final class GameApp {
         return app;
     }
 
+    /** People and bots seated in this node's matches (home context). */
+    public int players() {
+        int n = 0;
+        for (Match m : matches.all()) {
+            n += m.players.size();
+        }
+        return n;
+    }
+
     public TickStats stats() {
         return stats;
     }

@@ -5,6 +5,9 @@ import dev.nagare.socketio.ConnectMiddleware;
 import dev.nagare.socketio.SocketIoServer;
 import dev.nagare.web.ServerModule;
 import dev.nagare.web.StaticAssets;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -53,6 +56,21 @@ public final class GameModule implements ServerModule {
     @Override
     public void mount(Router router, StaticAssets assets) {
         new GameRoutes(app, http, guests).mount(router, assets);
+    }
+
+    /** Players (people and bots) in this node's matches, and a histogram of tick durations. */
+    @Override
+    public Runnable metrics(MeterRegistry registry) {
+        GameApp game = app;
+        Gauge.builder("nagare.game.players", game, GameApp::players)
+                .description("People and bots seated in this node's matches").register(registry);
+        Timer ticks = Timer.builder("nagare.game.tick.duration").description("Time one game tick takes (every match of the node)")
+                .serviceLevelObjectives(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(2),
+                        java.time.Duration.ofMillis(5), java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(20),
+                        java.time.Duration.ofMillis(33), java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(100))
+                .register(registry);
+        game.stats().onTick(n -> ticks.record(n, java.util.concurrent.TimeUnit.NANOSECONDS));
+        return () -> { };
     }
 
     public GameApp app() {

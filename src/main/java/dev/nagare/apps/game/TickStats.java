@@ -20,7 +20,19 @@ public final class TickStats {
         this.tickHz = tickHz;
     }
 
-    synchronized void record(long lateNanos, long durationNanos) {
+    private volatile java.util.function.LongConsumer observer = n -> { };
+
+    /** Also gets each tick's duration in nanoseconds (for a metrics histogram). */
+    public void onTick(java.util.function.LongConsumer durationNanos) {
+        this.observer = durationNanos;
+    }
+
+    void record(long lateNanos, long durationNanos) {
+        keep(lateNanos, durationNanos);
+        observer.accept(durationNanos);
+    }
+
+    private synchronized void keep(long lateNanos, long durationNanos) {
         int i = (int) (count++ % WINDOW);
         lateness[i] = Math.max(0, lateNanos);
         durations[i] = durationNanos;

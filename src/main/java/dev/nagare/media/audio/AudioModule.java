@@ -4,7 +4,10 @@ import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.media.FfmpegInput;
 import dev.nagare.media.MediaRelay;
 import dev.nagare.web.ServerModule;
+import dev.nagare.web.MeterRows;
 import dev.nagare.web.StaticAssets;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -85,6 +88,26 @@ public final class AudioModule implements ServerModule {
             routes.close();
             return Future.succeededFuture();
         });
+    }
+
+    /** Per stream: listeners (WAV, Ogg/Opus and WebSocket together) and the chunks they skipped. */
+    @Override
+    public Runnable metrics(MeterRegistry registry) {
+        MultiGauge listeners = MultiGauge.builder("nagare.audio.listeners").description("Audio listeners by stream")
+                .register(registry);
+        MultiGauge skipped = MultiGauge.builder("nagare.audio.chunks.skipped")
+                .description("Audio chunks the stream's listeners skipped because their connection was still busy")
+                .register(registry);
+        return () -> {
+            java.util.Map<String, Number> l = new java.util.HashMap<>();
+            java.util.Map<String, Number> s = new java.util.HashMap<>();
+            routes.streams().forEach((name, stream) -> {
+                l.put(name, stream.listenerCount());
+                s.put(name, stream.skipped());
+            });
+            listeners.register(MeterRows.bounded("stream", l), true);
+            skipped.register(MeterRows.bounded("stream", s), true);
+        };
     }
 
     public AudioRoutes routes() {

@@ -47,6 +47,11 @@ public final class AudioRoutes {
     }
 
     /** Adds a local stream (and offers it to the other nodes). */
+    /** This node's streams and the other nodes' that it relays, by name. */
+    public Map<String, AudioStream> streams() {
+        return Map.copyOf(streams);
+    }
+
     public void add(AudioStream stream) {
         streams.put(stream.name(), stream);
         relay.share(stream);

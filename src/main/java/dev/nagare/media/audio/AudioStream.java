@@ -110,7 +110,7 @@ public final class AudioStream {
     }
 
     /** Chunks (or batches) this stream's listeners have skipped because their sockets were full. */
-    long skipped() {
+    public long skipped() {
         long n = 0;
         for (Listener l : oggListeners) {
             n += l.skipped;

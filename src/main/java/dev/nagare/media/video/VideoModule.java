@@ -4,11 +4,16 @@ import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.media.FfmpegInput;
 import dev.nagare.media.MediaRelay;
 import dev.nagare.web.ServerModule;
+import dev.nagare.web.MeterRows;
 import dev.nagare.web.StaticAssets;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Live video ({@code /video/...}, {@code /video_feed}) as a module: the synthetic test pattern as the
@@ -67,6 +72,36 @@ public final class VideoModule implements ServerModule {
             routes.close();
             return Future.succeededFuture();
         });
+    }
+
+    /** Per stream of this node: MJPEG viewers, frames produced and frames its current viewers skipped. */
+    @Override
+    public Runnable metrics(MeterRegistry registry) {
+        MultiGauge viewers = MultiGauge.builder("nagare.video.viewers").description("MJPEG viewers by stream")
+                .register(registry);
+        MultiGauge frames = MultiGauge.builder("nagare.video.frames.produced")
+                .description("Frames a stream's source has produced since it started (resets when the stream restarts)")
+                .register(registry);
+        MultiGauge skipped = MultiGauge.builder("nagare.video.frames.skipped")
+                .description("Frames the stream's current viewers skipped because their connection was still busy")
+                .register(registry);
+        return () -> {
+            Map<String, Number> v = new HashMap<>();
+            Map<String, Number> f = new HashMap<>();
+            Map<String, Number> s = new HashMap<>();
+            routes.streams().forEach((name, stream) -> {
+                v.put(name, stream.viewerCount());
+                f.put(name, stream.framesProduced());
+                long n = 0;
+                for (Object o : stream.viewerStats()) {
+                    n += ((io.vertx.core.json.JsonObject) o).getLong("skipped", 0L);
+                }
+                s.put(name, n);
+            });
+            viewers.register(MeterRows.bounded("stream", v), true);
+            frames.register(MeterRows.bounded("stream", f), true);
+            skipped.register(MeterRows.bounded("stream", s), true);
+        };
     }
 
     public VideoRoutes routes() {

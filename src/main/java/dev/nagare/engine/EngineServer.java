@@ -40,7 +40,7 @@ public final class EngineServer {
     private final Context context;
     private final Vertx vertx;
     private final Map<String, EngineSession> sessions = new HashMap<>(); // event-loop only
-    private final EngineStats stats = new EngineStats(); // event-loop only
+    private final EngineStats stats = new EngineStats();
     /**
      * The thread of {@code context}'s event loop, once known. Vert.x serves each request on a
      * duplicate of its connection's context, never {@code context} itself, so a request is on the
@@ -153,6 +153,7 @@ public final class EngineServer {
             if (!originAllowed(origin, authority(req))) {
                 LOG.info("Refused Engine.IO request from origin {}; add it to the allowed origins to accept it",
                         sanitize(origin));
+                stats.refused("origin");
                 error(req, EngineError.FORBIDDEN, "origin not allowed");
                 return false;
             }
@@ -227,6 +228,7 @@ public final class EngineServer {
         if (!handshakes.computeIfAbsent(address, a -> new TokenBucket(config.connectRate(), 2.0 * config.connectRate(), now))
                 .tryTake(now)) {
             LOG.info("Refused handshake from {}: over {} connects/s", sanitize(address), config.connectRate());
+            stats.refused("rate");
             req.response().setStatusCode(429).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .putHeader(HttpHeaders.RETRY_AFTER, "1")
                     .end("{\"code\":3,\"message\":\"Too many connections from this address; retry shortly\"}");
@@ -234,6 +236,7 @@ public final class EngineServer {
         }
         if (sessions.size() >= config.maxSessions()) {
             LOG.warn("Refused handshake: {} sessions open (the maximum)", sessions.size());
+            stats.refused("cap");
             req.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end("{\"code\":3,\"message\":\"Server full\"}");
             return false;
@@ -268,6 +271,7 @@ public final class EngineServer {
             String reason = verdict.cause().getMessage() == null ? EngineError.FORBIDDEN.message()
                     : verdict.cause().getMessage();
             LOG.info("Refused handshake from {}: {}", sanitize(clientAddress.apply(req)), sanitize(reason));
+            stats.refused("admission");
             req.resume();
             refuse(req, EngineError.FORBIDDEN, EngineError.FORBIDDEN.json(reason));
             return;

@@ -9,7 +9,9 @@ import java.util.Map;
  * {@code server close}) and WebSocket close code (1000 normal, 1001 going away, 1002 protocol error,
  * 1008 policy: a flood or a slow reader, 1009 too big, 1013 try later). Plain fields: they are
  * written and read only on the engine's event loop (a scrape reads them there), where a packet's
- * cost must stay a few additions.
+ * cost must stay a few additions. Handshakes refused, by reason ({@code origin}, {@code rate},
+ * {@code cap}: sessions at their maximum, {@code admission}: the embedder's check said no), may be
+ * counted on any thread (an admission verdict comes on the thread that made it).
  */
 public final class EngineStats {
     long packetsIn;
@@ -17,6 +19,18 @@ public final class EngineStats {
     long packetsOut;
     long bytesOut;
     private final Map<Close, long[]> closes = new java.util.HashMap<>();
+    private final Map<String, java.util.concurrent.atomic.LongAdder> refusals = new java.util.concurrent.ConcurrentHashMap<>();
+
+    void refused(String reason) {
+        refusals.computeIfAbsent(reason, r -> new java.util.concurrent.atomic.LongAdder()).increment();
+    }
+
+    /** Handshakes refused so far, by reason (a fixed few). */
+    public Map<String, Long> refusals() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        refusals.forEach((r, n) -> out.put(r, n.sum()));
+        return out;
+    }
 
     /** One kind of session end. */
     public record Close(String reason, int code) {

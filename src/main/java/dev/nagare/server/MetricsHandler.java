@@ -62,6 +62,7 @@ final class MetricsHandler {
     private final MultiGauge sessions;
     private final MultiGauge sockets;
     private final MultiGauge closes;
+    private final MultiGauge handshakeRefusals;
     private final List<Runnable> moduleRefreshes = new ArrayList<>();
 
     /** A registry for the whole server: {@link MeteredStore} registers in it before the handler exists. */
@@ -104,6 +105,9 @@ final class MetricsHandler {
                 EngineStats::bytesOut);
         closes = MultiGauge.builder("nagare.engine.closes")
                 .description("Engine.IO sessions ended since start, by reason and WebSocket close code (1008: flood or slow reader)")
+                .register(registry);
+        handshakeRefusals = MultiGauge.builder("nagare.engine.refusals")
+                .description("Engine.IO handshakes refused since start, by reason (origin, rate, cap, admission)")
                 .register(registry);
         SocketIoStats so = io.stats();
         FunctionCounter.builder("nagare.socketio.broadcasts", so, SocketIoStats::broadcasts)
@@ -183,6 +187,9 @@ final class MetricsHandler {
             engine.stats().closes().forEach((c, n) -> closed.add(MultiGauge.Row.of(
                     Tags.of("reason", c.reason(), "code", Integer.toString(c.code())), n)));
             closes.register(closed, true);
+            List<MultiGauge.Row<?>> refused = new ArrayList<>();
+            engine.stats().refusals().forEach((r, n) -> refused.add(MultiGauge.Row.of(Tags.of("reason", r), n)));
+            handshakeRefusals.register(refused, true);
             for (Runnable r : moduleRefreshes) {
                 r.run();
             }

@@ -145,11 +145,17 @@ class MetricsTest {
             refused.get(10, TimeUnit.SECONDS);
             s.close();
         }
+        HttpResponse<String> foreign = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(server.baseUrl() + "/socket.io/?EIO=4&transport=polling")).header("Origin", "https://elsewhere.example")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(foreign.statusCode()).isEqualTo(403);
         String after = metrics(prometheus).body();
         for (String reason : List.of("middleware", "namespace")) {
             String series = "nagare_socketio_refusals_total{reason=\"" + reason + "\"}";
             assertThat(value(after, series) - value(before, series)).as(series).isEqualTo(1);
         }
+        // The origin refusal is this class's only one: the series starts with it.
+        assertThat(value(after, "nagare_engine_refusals{reason=\"origin\"}")).isGreaterThanOrEqualTo(1);
     }
 
     @Test

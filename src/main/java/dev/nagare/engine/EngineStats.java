@@ -25,9 +25,12 @@ public final class EngineStats {
         refusals.computeIfAbsent(reason, r -> new java.util.concurrent.atomic.LongAdder()).increment();
     }
 
-    /** Handshakes refused so far, by reason (a fixed few). */
+    /** Handshakes refused so far, by reason (a fixed few, each listed from the start). */
     public Map<String, Long> refusals() {
         Map<String, Long> out = new java.util.TreeMap<>();
+        for (String r : new String[] {"origin", "rate", "cap", "admission"}) {
+            out.put(r, 0L);
+        }
         refusals.forEach((r, n) -> out.put(r, n.sum()));
         return out;
     }

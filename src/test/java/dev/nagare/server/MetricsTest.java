@@ -196,6 +196,38 @@ class MetricsTest {
     }
 
     @Test
+    void everySeriesTheGrafanaDashboardNamesIsServed() throws Exception {
+        String prometheus = token("prometheus-grafana", Role.ADMIN, Set.of("read:metrics"));
+        // Session ends are listed by reason once there is one: end one.
+        server.nagare().io().of("/ending");
+        connect("/ending").close();
+        String text = metrics(prometheus).body();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!text.contains("nagare_engine_closes{")) {
+            assertThat(System.nanoTime()).as("the session end is counted").isLessThan(deadline);
+            Thread.sleep(50); // the server announces no close: ask again
+            text = metrics(prometheus).body();
+        }
+        var dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                java.nio.file.Path.of("docs/grafana/nagare-dashboard.json").toFile());
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        for (var panel : dashboard.get("panels")) {
+            for (var target : panel.get("targets")) {
+                Matcher m = Pattern.compile("nagare_[a-z_]+").matcher(target.get("expr").asText());
+                while (m.find()) {
+                    named.add(m.group());
+                }
+            }
+        }
+        assertThat(named).hasSizeGreaterThan(15);
+        named.remove("nagare_cluster_subscribed"); // served by cluster nodes only
+        for (String series : named) {
+            assertThat(Pattern.compile("^" + Pattern.quote(series) + "[{ ]", Pattern.MULTILINE).matcher(text).find())
+                    .as("the dashboard's %s is served", series).isTrue();
+        }
+    }
+
+    @Test
     void onlyTheRightReadMetricsMayReadThem() throws Exception {
         assertThat(metrics(null).statusCode()).isEqualTo(401);
         HttpResponse<String> user = metrics(token("someone", Role.USER, Set.of()));

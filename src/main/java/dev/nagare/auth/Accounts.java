@@ -125,6 +125,28 @@ public final class Accounts {
         });
     }
 
+    /**
+     * Ends every login session of the account (an administrator's "log out everywhere"): its sessions
+     * are deleted, and its live sockets and streams end, those opened with API tokens too (the
+     * tokens themselves stay; revoke them one by one). False if there is no such account.
+     */
+    public Future<Boolean> endLogins(String username) {
+        return store.transact(c -> {
+            Row row = findRow(c, username);
+            if (row == null) {
+                return 0L;
+            }
+            deleteWhere(c, "DELETE FROM sessions WHERE user_id = ?", row.account().id());
+            AuthChanges.bump(c);
+            return row.account().id();
+        }).map(id -> {
+            if (id > 0) {
+                revocations.revoke(Revocations.Revocation.ofAccount(id, "logged out by an administrator"));
+            }
+            return id > 0;
+        });
+    }
+
     /** Deletes the account with its sessions, tokens and grants (cascade); its live access ends. */
     public Future<Boolean> delete(String username) {
         return store.transact(c -> {

@@ -31,6 +31,8 @@ import dev.nagare.media.video.VideoRoutes;
 import dev.nagare.socketio.SocketIoConfig;
 import dev.nagare.socketio.SocketIoServer;
 import dev.nagare.adapter.ClusterConfig;
+import dev.nagare.api.AdminRoutes;
+import dev.nagare.api.AuditLog;
 import dev.nagare.api.EmitRoutes;
 import dev.nagare.auth.RateSharing;
 import dev.nagare.adapter.RedisAdapter;
@@ -89,6 +91,7 @@ public final class Nagare {
     private volatile LoginRoutes logins;
     private volatile SseChannels sse;
     private volatile RedisLink cluster;
+    private final AuditLog audit = new AuditLog();
     private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry meters = MetricsHandler.newRegistry();
     private volatile RateSharing rates = RateSharing.NONE;
     private volatile List<ServerModule> modules = List.of();
@@ -413,6 +416,7 @@ public final class Nagare {
         new EmitRoutes(io, auth, rates).mount(router); // publishing from any backend (/api/v1/...)
         new MetricsHandler(meters, engine, io, auth, cluster, logins.throttle(), modules).mount(router);
         StaticAssets assets = new StaticAssets(vertx);
+        new AdminRoutes(accounts, tokens, auth, new ClientAddress(config.trustedProxies()), audit).mount(router, assets);
         for (ServerModule m : modules) {
             m.mount(router, assets);
         }

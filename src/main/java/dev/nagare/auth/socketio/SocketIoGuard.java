@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class SocketIoGuard {
     private static final Logger LOG = LoggerFactory.getLogger(SocketIoGuard.class);
+    /** The key of the login's user name in {@code socket.data()}, shown by fetchSockets. */
+    public static final String USERNAME = "username";
+
     /** The key of the principal in {@code socket.data()}. */
     public static final String PRINCIPAL = "principal";
     /** Socket data key of the login's fingerprint ({@link #fingerprint}); "nagare." keys stay off fetchSockets. */
@@ -78,6 +81,8 @@ public final class SocketIoGuard {
                         if (now != null) {
                             socket.data().put(PRINCIPAL, now);
                             socket.data().put(LOGIN, fingerprint(now));
+                            // Plain, so that fetchSockets (the admin console, /api/v1/sockets/fetch) shows whose socket it is.
+                            socket.data().put(USERNAME, now.username());
                             return Future.<Void>succeededFuture();
                         }
                         return Future.failedFuture(new ConnectError("unauthorized", Map.of("code", "UNAUTHORIZED",

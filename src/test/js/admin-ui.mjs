@@ -23,18 +23,26 @@ const tryLogin = (auth) => new Promise((resolve) => {
   s.on('connect', () => { s.close(); resolve('connected'); });
 });
 
-// Waits until pred(args) holds for an event `name` seen on socket s (also one seen before).
+// Resolves with the arguments of the first event `name` (seen on the UI socket before or after the
+// call) for which pred(...args) holds.
 const seen = new Map();
+const waiters = [];
 const waitFor = (name, pred = () => true) => new Promise((resolve) => {
-  const check = () => {
-    const hit = (seen.get(name) || []).find((args) => pred(...args));
-    if (hit) { resolve(hit); return true; }
-    return false;
-  };
-  if (!check()) {
-    const t = setInterval(() => { if (check()) clearInterval(t); }, 20);
+  const hit = (seen.get(name) || []).find((args) => pred(...args));
+  if (hit) {
+    resolve(hit);
+  } else {
+    waiters.push({ name, pred, resolve });
   }
 });
+const record = (name, args) => {
+  if (!seen.has(name)) seen.set(name, []);
+  seen.get(name).push(args);
+  for (const w of waiters.filter((w) => w.name === name && w.pred(...args))) {
+    waiters.splice(waiters.indexOf(w), 1);
+    w.resolve(args);
+  }
+};
 
 out.wrongPassword = await tryLogin({ username: admin, password: adminPassword + 'x' });
 out.notAnAdmin = await tryLogin({ username: user, password: userPassword });
@@ -42,10 +50,7 @@ out.noSession = await tryLogin({ sessionId: null });
 out.unknownSession = await tryLogin({ sessionId: '0123456789abcdef' });
 
 const ui = io(base + '/admin', { auth: { username: admin, password: adminPassword }, reconnection: false, forceNew: true });
-ui.onAny((name, ...args) => {
-  if (!seen.has(name)) seen.set(name, []);
-  seen.get(name).push(args);
-});
+ui.onAny((name, ...args) => record(name, args));
 const order = [];
 ui.onAny((name) => order.push(name));
 await new Promise((resolve, reject) => { ui.on('connect', resolve); ui.on('connect_error', reject); });

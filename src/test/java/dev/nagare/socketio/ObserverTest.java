@@ -81,15 +81,15 @@ class ObserverTest {
     @Test
     void anObserverHearsSessionsSocketsRoomsEventsBothWaysAndBroadcastsInOrder() throws Exception {
         Recorder recorder = new Recorder();
-        SocketIoServer io = server.nagare().io();
-        Namespace ns = io.of("/watched");
+        SocketIoServer sio = server.nagare().io();
+        Namespace ns = sio.of("/watched");
         ns.onConnection(socket -> socket.on("enter", (args, ack) -> {
             socket.join("lobby");
             ns.to("lobby").emit("news", "hi");
             socket.leave("lobby");
             ack.send("ok");
         }));
-        io.observe(recorder);
+        sio.observe(recorder);
         try {
             io.socket.client.Socket c = IO.socket(URI.create(server.baseUrl() + "/watched"), IO.Options.builder()
                     .setTransports(new String[] {"websocket"}).setReconnection(false).setForceNew(true).build());
@@ -110,7 +110,7 @@ class ObserverTest {
             assertThat(recorder.packetsIn.get()).isGreaterThanOrEqualTo(2); // CONNECT, the event (and DISCONNECT)
             assertThat(recorder.bytesOut.get()).isPositive();
         } finally {
-            io.observe(Observer.NONE);
+            sio.observe(Observer.NONE);
         }
         recorder.calls.clear();
         io.socket.client.Socket quiet = IO.socket(URI.create(server.baseUrl() + "/watched"), IO.Options.builder()

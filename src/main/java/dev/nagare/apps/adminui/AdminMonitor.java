@@ -81,8 +81,8 @@ final class AdminMonitor implements Observer {
         });
         aggregated.clear();
         if (droppedSocketEvents > 0 || droppedRelayedEvents > 0) {
-            LOG.warn("admin UI: {} socket/room changes and {} events over the relay rate ({}/s, {}/s) were not sent to the admin sockets",
-                    droppedSocketEvents, droppedRelayedEvents, SOCKET_EVENTS_PER_SECOND, RELAYED_EVENTS_PER_SECOND);
+            LOG.warn("admin UI: over the relay rate ({}/s socket and room changes, {}/s events), {} changes and {} events were not sent to the admin sockets",
+                    SOCKET_EVENTS_PER_SECOND, RELAYED_EVENTS_PER_SECOND, droppedSocketEvents, droppedRelayedEvents);
             droppedSocketEvents = 0;
             droppedRelayedEvents = 0;
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nagare.auth.Role;
 import dev.nagare.server.Setting;
 import dev.nagare.testing.NodeScript;
+import dev.nagare.testing.SioClient;
 import dev.nagare.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -93,6 +94,29 @@ class AdminUiTest {
 
         // A reload with the stored session id needs no password.
         assertThat(r.getString("withSession")).isEqualTo("connected");
+    }
+
+    @Test
+    void aFloodOfEventsReachesTheAdminSocketsOnlyAtTheRelayRate() throws Exception {
+        int flood = 3000;
+        try (SioClient ui = SioClient.connect(server, "/admin", Map.of("username", "boss", "password", ADMIN_PASSWORD));
+                SioClient plain = SioClient.connect(server, "/plain", Map.of())) {
+            ui.next("socket_connected", s -> plain.id().equals(s.getString("id")));
+            long t0 = System.nanoTime();
+            for (int i = 0; i < flood; i++) {
+                server.nagare().io().of("/plain").to(plain.id()).emit("tick", i);
+            }
+            plain.next("tick", e -> e.getString("value").equals(Integer.toString(flood - 1)));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            // Relays go out as they happen, so the second stats after this point follows all of them.
+            ui.drain("server_stats");
+            ui.next("server_stats");
+            ui.next("server_stats");
+            int relayed = ui.drain("event_sent").size();
+            assertThat(relayed).isPositive().isLessThanOrEqualTo(
+                    (int) (2 * AdminMonitor.RELAYED_EVENTS_PER_SECOND + AdminMonitor.RELAYED_EVENTS_PER_SECOND * (seconds + 1)));
+            assertThat(relayed).as("relayed of %d in %.2f s", flood, seconds).isLessThan(flood);
+        }
     }
 
     @Test

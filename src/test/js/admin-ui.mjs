@@ -70,6 +70,8 @@ await new Promise((resolve) => client.on('connect', resolve));
 const [connected] = await waitFor('socket_connected', (s) => s.id === client.id);
 out.socketConnected = connected;
 out.clientId = client.id;
+// After the upgrade to WebSocket, within a stats period.
+out.socketUpdated = (await waitFor('socket_updated', (u) => u.id === client.id && u.transport === 'websocket'))[0];
 await client.emitWithAck('enter', 'lobby');
 out.roomJoined = await waitFor('room_joined', (nsp, room, id) => id === client.id && room === 'lobby');
 out.eventReceived = await waitFor('event_received', (nsp, id) => id === client.id);

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,14 +86,14 @@ final class AdminUiRoutes {
             ctx.next();
         });
         // Vert.x matches "/admin-ui" with or without its trailing slash: only the bare one is redirected.
-        router.get("/admin-ui").handler(ctx -> {
+        router.route("/admin-ui").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
             if (ctx.request().path().equals("/admin-ui")) {
                 ctx.redirect(PREFIX);
             } else {
                 ctx.next();
             }
         });
-        router.get(PREFIX).handler(ctx -> ctx.response()
+        router.route(PREFIX).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> ctx.response()
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
                 .end(index));

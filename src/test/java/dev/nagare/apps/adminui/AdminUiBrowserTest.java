@@ -65,6 +65,13 @@ class AdminUiBrowserTest {
             browser.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElements(By.cssSelector("tbody tr")).stream()
                     .anyMatch(row -> row.getText().contains(hostname) && row.getText().contains(pid)));
             assertThat(browser.consoleErrors()).as("console errors, CSP violations included").isEmpty();
+
+            // Nagare sends the session id after CONNECT, where the UI stores it: a reload needs no password.
+            assertThat((String) browser.driver().executeScript("return localStorage.getItem('session_id')")).matches("[0-9a-f]{32}");
+            d.get(server.baseUrl() + "/admin-ui/#/sockets/");
+            d.navigate().refresh();
+            browser.waitUpTo(Duration.ofSeconds(10)).until(x -> x.getPageSource().contains(client.id()));
+            assertThat(d.findElements(By.xpath(LABEL + "'Username']"))).noneMatch(WebElement::isDisplayed);
         }
     }
 

@@ -77,6 +77,7 @@ class AdminUiTest {
         JsonObject connected = r.getJsonObject("socketConnected");
         assertThat(connected.getString("nsp")).isEqualTo("/plain");
         assertThat(connected.getJsonArray("rooms").getList()).containsExactly(clientId);
+        assertThat(r.getJsonObject("socketUpdated").getMap()).containsEntry("nsp", "/plain");
         assertThat(r.getJsonArray("roomJoined").getList().subList(0, 3)).containsExactly("/plain", "lobby", clientId);
         assertThat(r.getJsonArray("roomJoined").getString(3)).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
         assertThat(r.getJsonArray("eventReceived").getJsonArray(2).getList()).containsExactly("enter", "lobby");
@@ -132,6 +133,8 @@ class AdminUiTest {
             assertThat(server.get("/admin-ui/" + asset).statusCode()).as(asset).isEqualTo(200);
         }
         assertThat(server.get("/admin-ui").statusCode()).as("redirected to /admin-ui/").isIn(301, 302);
+        assertThat(server.send(java.net.http.HttpRequest.newBuilder(server.uri("/admin-ui/"))
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build()).statusCode()).isEqualTo(200);
         // The relaxed policy stays on the UI's own paths.
         assertThat(server.get("/health/live").headers().firstValue("content-security-policy").orElseThrow())
                 .doesNotContain("unsafe-inline");

@@ -90,7 +90,14 @@ out.socketDisconnected = await waitFor('socket_disconnected', (nsp, id) => id ==
 out.laterStats = (await waitFor('server_stats', (s) => s.aggregatedEvents.length > 0))[0];
 
 // A page reload: the stored session id opens the UI without the password.
-out.withSession = await tryLogin({ sessionId });
+const again = io(base + '/admin', { auth: { sessionId }, reconnection: false, forceNew: true });
+const listed = new Promise((resolve) => again.on('all_sockets', resolve));
+out.withSession = await new Promise((resolve) => {
+  again.on('connect', () => resolve('connected'));
+  again.on('connect_error', (e) => resolve(e.message));
+});
+out.adminAuthShown = (await listed).filter((s) => s.nsp === '/admin').map((s) => s.handshake.auth);
+again.close();
 ui.close();
 console.log(JSON.stringify(out));
 process.exit(0);

@@ -300,7 +300,7 @@ public final class Socket {
     /**
      * What fetchSockets tells of this socket, on this node or another (Node servers included), in
      * the shape of socket.io's RemoteSocket: id, rooms, data and handshake. Credentials stay here:
-     * no cookie or authorization header, no auth token, and only plain values of {@code data} (a
+     * no cookie or authorization header, no auth token, password or session id, and only plain values of {@code data} (a
      * logged-in principal carries its session credential and CSRF token) whose keys do not start
      * with "nagare." (Nagare's own bookkeeping).
      */
@@ -315,7 +315,8 @@ public final class Socket {
         Map<String, Object> query = new LinkedHashMap<>();
         h.query().forEach((name, values) -> query.put(name, values.isEmpty() ? "" : values.get(0)));
         Map<String, Object> shownAuth = new LinkedHashMap<>(auth);
-        shownAuth.keySet().removeIf(k -> k.equalsIgnoreCase("token") || k.equalsIgnoreCase("password"));
+        shownAuth.keySet().removeIf(k -> k.equalsIgnoreCase("token") || k.equalsIgnoreCase("password")
+                || k.equalsIgnoreCase("sessionId")); // the Admin UI's login on reload
         Map<String, Object> hs = new LinkedHashMap<>();
         hs.put("headers", headers);
         hs.put("time", JS_DATE.format(java.time.Instant.ofEpochMilli(h.issuedAt())));

@@ -42,6 +42,12 @@ final class AdminMonitor implements Observer {
     private final TokenBucket relayedEvents = new TokenBucket(RELAYED_EVENTS_PER_SECOND, 2 * RELAYED_EVENTS_PER_SECOND, System.nanoTime());
     /** aggregatedEvents since the last server_stats: "second|type|subType" -> count. Few keys: 2 s of 6 types and close reasons. */
     private final Map<String, long[]> aggregated = new LinkedHashMap<>();
+    /** This second's packet counters: plain fields, as they are counted once per packet and receiver. */
+    private long second;
+    private long packetsIn;
+    private long bytesIn;
+    private long packetsOut;
+    private long bytesOut;
     private long droppedSocketEvents;
     private long droppedRelayedEvents;
 
@@ -60,13 +66,28 @@ final class AdminMonitor implements Observer {
 
     // ---- aggregated counters (production and development mode alike) ----
 
-    private void count(String type, String subType, long n) {
-        long second = System.currentTimeMillis() / 1000 * 1000;
-        aggregated.computeIfAbsent(second + "|" + type + "|" + (subType == null ? "" : subType), k -> new long[1])[0] += n;
+    private void count(long at, String type, String subType, long n) {
+        if (n > 0) {
+            aggregated.computeIfAbsent(at + "|" + type + "|" + (subType == null ? "" : subType), k -> new long[1])[0] += n;
+        }
+    }
+
+    /** Moves the packet counters into {@link #aggregated} when the second changed (or always, with {@code force}). */
+    private void roll(long now, boolean force) {
+        long s = now / 1000 * 1000;
+        if (s != second || force) {
+            count(second, "packetsIn", null, packetsIn);
+            count(second, "bytesIn", null, bytesIn);
+            count(second, "packetsOut", null, packetsOut);
+            count(second, "bytesOut", null, bytesOut);
+            packetsIn = bytesIn = packetsOut = bytesOut = 0;
+            second = s;
+        }
     }
 
     /** The counters gathered since the last call, as server_stats' aggregatedEvents; starts afresh. */
     List<Map<String, Object>> takeAggregated() {
+        roll(System.currentTimeMillis(), true);
         List<Map<String, Object>> out = new ArrayList<>(aggregated.size());
         aggregated.forEach((key, n) -> {
             String[] k = key.split("\\|", 3);
@@ -91,25 +112,27 @@ final class AdminMonitor implements Observer {
 
     @Override
     public void sessionOpened(String sessionId) {
-        count("rawConnection", null, 1);
+        count(System.currentTimeMillis() / 1000 * 1000, "rawConnection", null, 1);
     }
 
     @Override
     public void sessionClosed(String sessionId, String reason) {
         // Reasons are the engine's fixed texts, so subTypes stay few.
-        count("rawDisconnection", reason.length() > 40 ? reason.substring(0, 40) : reason, 1);
+        count(System.currentTimeMillis() / 1000 * 1000, "rawDisconnection", reason.length() > 40 ? reason.substring(0, 40) : reason, 1);
     }
 
     @Override
     public void packetIn(int bytes) {
-        count("packetsIn", null, 1);
-        count("bytesIn", null, bytes);
+        roll(System.currentTimeMillis(), false);
+        packetsIn++;
+        bytesIn += bytes;
     }
 
     @Override
     public void packetOut(int bytes) {
-        count("packetsOut", null, 1);
-        count("bytesOut", null, bytes);
+        roll(System.currentTimeMillis(), false);
+        packetsOut++;
+        bytesOut += bytes;
     }
 
     // ---- per-socket events (development mode) ----
@@ -140,7 +163,8 @@ final class AdminMonitor implements Observer {
         return out;
     }
 
-    private void relaySocketEvent(String event, Object... args) {
+    /** {@code args} is called only for what passes: nothing is built for a change that is dropped. */
+    private void relaySocketEvent(String event, java.util.function.Supplier<Object[]> args) {
         if (!watched()) {
             return;
         }
@@ -148,7 +172,7 @@ final class AdminMonitor implements Observer {
             droppedSocketEvents++;
             return;
         }
-        admin.emit(event, args);
+        admin.emit(event, args.get());
     }
 
     private void relayEvent(Socket socket, String event, List<Object> eventAndArgs) {
@@ -166,22 +190,22 @@ final class AdminMonitor implements Observer {
     public void connected(Socket socket) {
         // As upstream keeps it in socket.data._admin: that is how another node's fetchSockets learns them.
         socket.data().put("_admin", Map.of("clientId", socket.clientId(), "transport", socket.transport()));
-        relaySocketEvent("socket_connected", serialize(socket), now());
+        relaySocketEvent("socket_connected", () -> new Object[] {serialize(socket), now()});
     }
 
     @Override
     public void disconnected(Socket socket, String reason) {
-        relaySocketEvent("socket_disconnected", socket.namespace().name(), socket.id(), reason, now());
+        relaySocketEvent("socket_disconnected", () -> new Object[] {socket.namespace().name(), socket.id(), reason, now()});
     }
 
     @Override
     public void joined(Socket socket, String room) {
-        relaySocketEvent("room_joined", socket.namespace().name(), room, socket.id(), now());
+        relaySocketEvent("room_joined", () -> new Object[] {socket.namespace().name(), room, socket.id(), now()});
     }
 
     @Override
     public void left(Socket socket, String room) {
-        relaySocketEvent("room_left", socket.namespace().name(), room, socket.id(), now());
+        relaySocketEvent("room_left", () -> new Object[] {socket.namespace().name(), room, socket.id(), now()});
     }
 
     @Override
@@ -205,7 +229,7 @@ final class AdminMonitor implements Observer {
             update.put("id", socket.id());
             update.put("nsp", socket.namespace().name());
             update.put("transport", socket.transport());
-            relaySocketEvent("socket_updated", update);
+            relaySocketEvent("socket_updated", () -> new Object[] {update});
         }
     }
 }

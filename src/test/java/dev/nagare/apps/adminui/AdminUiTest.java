@@ -95,6 +95,9 @@ class AdminUiTest {
 
         // A reload with the stored session id needs no password.
         assertThat(r.getString("withSession")).isEqualTo("connected");
+        // Neither the password nor the session id shows in the handshakes the UI lists.
+        assertThat(r.getJsonArray("adminAuthShown").stream().map(JsonObject.class::cast).map(JsonObject::encode).toList())
+                .contains("{\"username\":\"boss\"}", "{}");
     }
 
     @Test

@@ -1,5 +1,7 @@
 // The official Node socket.io client in the role of @socket.io/admin-ui 0.5.1 against Nagare's /admin
-// namespace (AdminUiTest). Usage: node admin-ui.mjs <baseUrl> <admin> <adminPassword> <user> <userPassword>
+// namespace (AdminUiTest, AdminUiClusterTest).
+// Usage: node admin-ui.mjs <baseUrl> <admin> <adminPassword> <user> <userPassword> [clientBaseUrl]
+// (clientBaseUrl: where the ordinary client connects, another node of a cluster; default baseUrl).
 // Prints one JSON line with what each step saw. Exits 1 on a timeout.
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -9,7 +11,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(path.join(here, '../../../npm/package.json'));
 const { io } = require('socket.io-client');
 
-const [base, admin, adminPassword, user, userPassword] = process.argv.slice(2);
+const [base, admin, adminPassword, user, userPassword, clientBase = base] = process.argv.slice(2);
 setTimeout(() => {
   console.error('admin-ui.mjs: not done within 25 s: ' + JSON.stringify(out));
   process.exit(1);
@@ -65,7 +67,7 @@ out.allSockets = allSockets;
 out.stats = stats;
 
 // A client of an ordinary namespace: connects, joins a room by an event, is moved and disconnected by the UI.
-const client = io(base + '/plain', { reconnection: false, forceNew: true });
+const client = io(clientBase + '/plain', { reconnection: false, forceNew: true });
 await new Promise((resolve) => client.on('connect', resolve));
 const [connected] = await waitFor('socket_connected', (s) => s.id === client.id);
 out.socketConnected = connected;
@@ -98,6 +100,7 @@ out.withSession = await new Promise((resolve) => {
 });
 out.adminAuthShown = (await listed).filter((s) => s.nsp === '/admin').map((s) => s.handshake.auth);
 again.close();
+out.serverIds = [...new Set(seen.get('server_stats').map((args) => args[0].serverId))];
 ui.close();
 console.log(JSON.stringify(out));
 process.exit(0);

@@ -34,6 +34,7 @@ public final class AdminUiModule implements ServerModule {
     static final int MAX_SESSIONS = 1000;
     static final long SESSION_TTL_MS = 24 * 3600 * 1000L;
 
+    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
     private final Vertx vertx;
     private final Context home;
     private final SocketIoServer io;
@@ -58,8 +59,9 @@ public final class AdminUiModule implements ServerModule {
         this.clustered = clustered;
         this.routes = new AdminUiRoutes(vertx);
         // The UI keys servers by serverId: nodes of a cluster on one host must differ, as upstream's
-        // "hostname#pid" for a Node cluster worker.
-        this.serverId = clustered ? hostname + "#" + pid : hostname;
+        // "hostname#pid" for a Node cluster worker; a second node in the same JVM adds its number.
+        int n = INSTANCES.incrementAndGet();
+        this.serverId = clustered ? hostname + "#" + pid + (n > 1 ? "-" + n : "") : hostname;
     }
 
     @Override

@@ -95,6 +95,7 @@ class AdminUiTest {
 
         // A reload with the stored session id needs no password.
         assertThat(r.getString("withSession")).isEqualTo("connected");
+        assertThat(r.getJsonArray("serverIds").getList()).containsExactly(stats.getString("serverId"));
         // Neither the password nor the session id shows in the handshakes the UI lists.
         assertThat(r.getJsonArray("adminAuthShown").stream().map(JsonObject.class::cast).map(JsonObject::encode).toList())
                 .contains("{\"username\":\"boss\"}", "{}");

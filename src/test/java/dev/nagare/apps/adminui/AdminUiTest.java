@@ -1,6 +1,7 @@
 package dev.nagare.apps.adminui;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nagare.auth.Role;
 import dev.nagare.server.Setting;
@@ -99,6 +100,21 @@ class AdminUiTest {
         // Neither the password nor the session id shows in the handshakes the UI lists.
         assertThat(r.getJsonArray("adminAuthShown").stream().map(JsonObject.class::cast).map(JsonObject::encode).toList())
                 .contains("{\"username\":\"boss\"}", "{}");
+    }
+
+    @Test
+    void aSessionIdNoLongerOpensTheUiOnceItsAccountIsGone() throws Exception {
+        server.nagare().accounts().create("interim", ADMIN_PASSWORD, Role.ADMIN).await(10, TimeUnit.SECONDS);
+        String sessionId;
+        try (SioClient ui = SioClient.connect(server, "/admin", Map.of("username", "interim", "password", ADMIN_PASSWORD))) {
+            sessionId = ui.next("session").getString("value");
+        }
+        try (SioClient again = SioClient.connect(server, "/admin", Map.of("sessionId", sessionId))) {
+            assertThat(again.id()).isNotNull();
+        }
+        server.nagare().accounts().delete("interim").await(10, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> SioClient.connect(server, "/admin", Map.of("sessionId", sessionId)))
+                .hasMessageContaining("invalid credentials");
     }
 
     @Test

@@ -300,9 +300,9 @@ public final class Socket {
     /**
      * What fetchSockets tells of this socket, on this node or another (Node servers included), in
      * the shape of socket.io's RemoteSocket: id, rooms, data and handshake. Credentials stay here:
-     * no cookie or authorization header, no auth token, password or session id, and only plain values of {@code data} (a
-     * logged-in principal carries its session credential and CSRF token) whose keys do not start
-     * with "nagare." (Nagare's own bookkeeping).
+     * no cookie or authorization header, no auth token, password or session id, and only plain
+     * values of {@code data} (a logged-in principal carries its session credential and CSRF token)
+     * whose keys do not start with "nagare." (Nagare's own bookkeeping). Event-loop only.
      */
     public Map<String, Object> describe() {
         Handshake h = handshake();

@@ -64,6 +64,11 @@ class AdminUiBrowserTest {
             String pid = Long.toString(ProcessHandle.current().pid());
             browser.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElements(By.cssSelector("tbody tr")).stream()
                     .anyMatch(row -> row.getText().contains(hostname) && row.getText().contains(pid)));
+            // The icons came from this server's copy of @mdi/font, and Vuetify's theme <style> was allowed.
+            browser.waitUpTo(Duration.ofSeconds(10)).until(x -> Boolean.TRUE.equals(browser.driver().executeScript(
+                    "return [...document.fonts].some(f => f.family.includes('Material Design Icons') && f.status === 'loaded')")));
+            assertThat(browser.driver().executeScript("return document.getElementById('vuetify-theme-stylesheet').sheet.cssRules.length"))
+                    .isNotEqualTo(0L);
             assertThat(browser.consoleErrors()).as("console errors, CSP violations included").isEmpty();
 
             // Nagare sends the session id after CONNECT, where the UI stores it: a reload needs no password.

@@ -32,7 +32,8 @@ final class AdminUiRoutes {
      * The global policy with one relaxation, for these pages only: Vuetify 2 writes its theme into a
      * {@code <style>} element it creates at run time (no nonce can be given to a prebuilt app), which
      * {@code style-src 'self'} blocks, leaving the UI without colours. Scripts stay 'self' only (the
-     * bundle needs no eval), so an injected style can restyle the page but run nothing.
+     * bundle needs no eval), so an injected style can restyle the page but run nothing. connect-src
+     * 'self': this copy of the UI administers the server that serves it, no other.
      */
     static final String CONTENT_SECURITY_POLICY = String.join("; ",
             "default-src 'self'",

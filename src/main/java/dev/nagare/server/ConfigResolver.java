@@ -120,7 +120,8 @@ public final class ConfigResolver {
                 Duration.ofSeconds(number(raw, Setting.VIDEO_STALL_TIMEOUT, 1, 3_600)),
                 store(raw),
                 cluster(raw),
-                apps(raw));
+                apps(raw),
+                bool(raw, Setting.ADMIN_UI));
         checkTls(config, raw);
         return config;
     }

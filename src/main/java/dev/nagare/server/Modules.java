@@ -2,7 +2,10 @@ package dev.nagare.server;
 
 import dev.nagare.auth.RateSharing;
 import dev.nagare.adapter.RedisLink;
+import dev.nagare.apps.adminui.AdminUiModule;
 import dev.nagare.apps.chat.ChatModule;
+import dev.nagare.auth.Accounts;
+import dev.nagare.auth.LoginThrottle;
 import dev.nagare.apps.feed.FeedModule;
 import dev.nagare.apps.game.GameModule;
 import dev.nagare.auth.http.HttpGuard;
@@ -32,7 +35,8 @@ public final class Modules {
 
     /** What the core hands a module when it builds it. */
     record Core(Vertx vertx, Context home, ServerConfig config, Store store, SocketIoServer io, HttpGuard http,
-            SocketIoGuard sockets, SseChannels sse, RedisLink cluster, RateSharing rates) {
+            SocketIoGuard sockets, SseChannels sse, RedisLink cluster, RateSharing rates, Accounts accounts,
+            LoginThrottle logins) {
     }
 
     /** A module kind: its name, the store components it needs, and how to build it. */
@@ -54,6 +58,13 @@ public final class Modules {
                     relay(c, AudioModule.NAME, AudioModule.MAX_CHUNK_BYTES))),
             new Kind(SseModule.NAME, List.of(), c -> new SseModule(c.sse(), c.http(), c.config().guests(), c.rates())));
 
+    /**
+     * The official Socket.IO Admin UI: not among {@code --apps} (so never on by default, as it shows
+     * every socket and lets an admin disconnect them) but turned on by {@code --admin-ui}.
+     */
+    static final Kind ADMIN_UI = new Kind(AdminUiModule.NAME, List.of(), c -> new AdminUiModule(c.vertx(), c.home(),
+            c.io(), c.accounts(), c.logins(), c.cluster() != null));
+
     /** The store components the core needs whatever the modules. */
     static final List<String> CORE_COMPONENTS = List.of("instance", "auth");
 
@@ -70,9 +81,14 @@ public final class Modules {
         return ALL.stream().map(Kind::name).toList();
     }
 
-    /** The kinds {@code names} chooses (null: none), in start order. */
-    static List<Kind> chosen(Set<String> names) {
-        return names == null ? List.of() : ALL.stream().filter(k -> names.contains(k.name())).toList();
+    /** The kinds {@code config} chooses: those {@code apps} names (null: none), in start order, then the Admin UI if asked. */
+    static List<Kind> chosen(ServerConfig config) {
+        Set<String> names = config.apps();
+        List<Kind> out = new ArrayList<>(names == null ? List.of() : ALL.stream().filter(k -> names.contains(k.name())).toList());
+        if (config.adminUi()) {
+            out.add(ADMIN_UI);
+        }
+        return List.copyOf(out);
     }
 
     /** The store components the core and {@code kinds} need, in migration order. */

@@ -110,7 +110,7 @@ public final class Nagare {
     /** Opens the store, mounts the routes and listens. Throws {@link StartupException} with a plain reason. */
     public Nagare start() {
         long t0 = System.nanoTime();
-        List<Modules.Kind> kinds = Modules.chosen(config.apps());
+        List<Modules.Kind> kinds = Modules.chosen(config);
         // We serve the classpath ourselves (StaticAssets), so Vert.x needs no on-disk file cache.
         vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setFileSystemOptions(new FileSystemOptions()
                 .setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
@@ -160,7 +160,8 @@ public final class Nagare {
                 // In a cluster, SSE events go through the cluster's log, so every node has them with the same ids.
                 sse = new SseChannels(home, config.sse(), cluster == null ? null : new RedisSseBus(vertx, cluster, config.sse()));
                 rates = cluster == null ? RateSharing.NONE : new SharedRates(vertx, cluster);
-                Modules.Core core = new Modules.Core(vertx, home, config, store, io, auth, socketAuth, sse, cluster, rates);
+                Modules.Core core = new Modules.Core(vertx, home, config, store, io, auth, socketAuth, sse, cluster, rates,
+                        accounts, logins.throttle());
                 Future<Void> started = Future.succeededFuture();
                 try {
                     modules = kinds.stream().map(k -> k.build().apply(core)).toList();

@@ -58,7 +58,8 @@ public record ServerConfig(
         Duration videoStallTimeout,
         StoreConfig store,
         ClusterConfig cluster,
-        Set<String> apps) {
+        Set<String> apps,
+        boolean adminUi) {
 
     /**
      * Limits on connections of every kind (see {@link ConnectionGuard}).
@@ -85,7 +86,7 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, cluster, apps);
+                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, cluster, apps, adminUi);
     }
 
     /**
@@ -95,7 +96,7 @@ public record ServerConfig(
     public ServerConfig withApps(Set<String> names) {
         return new ServerConfig(host, port, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
                 shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, cluster,
-                names == null ? null : java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(names)));
+                names == null ? null : java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(names)), adminUi);
     }
 
     /** The modules to run when started from the command line: those named, or all. */
@@ -108,19 +109,19 @@ public record ServerConfig(
                 shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout,
                 store.kind() == StoreConfig.Kind.SQLITE
                         ? new StoreConfig(StoreConfig.Kind.SQLITE, newDataDir, null, null, store.password(), store.poolSize())
-                        : store, cluster, apps);
+                        : store, cluster, apps, adminUi);
     }
 
     /** The same settings on the store {@code newStore}. */
     public ServerConfig withStore(StoreConfig newStore) {
         return new ServerConfig(host, port, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, newStore, cluster, apps);
+                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, newStore, cluster, apps, adminUi);
     }
 
     /** The same settings as a node of the cluster {@code newCluster} (null: a single node). */
     public ServerConfig withCluster(ClusterConfig newCluster) {
         return new ServerConfig(host, port, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, newCluster, apps);
+                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, newCluster, apps, adminUi);
     }
 
     @Override

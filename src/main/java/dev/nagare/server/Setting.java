@@ -17,6 +17,10 @@ public enum Setting {
             "Modules to run, comma-separated: chat, feed, game, video, audio, sse. Unset: all of them when run"
                     + " from the command line, none when embedded (Nagare.create). 'none': only login, health and"
                     + " the Socket.IO server."),
+    ADMIN_UI("admin-ui", "true|false", "false",
+            "Serve the official Socket.IO Admin UI at /admin-ui/ and speak its protocol on the namespace /admin"
+                    + " (admin accounts only). Off by default: it shows every socket's handshake and lets an admin"
+                    + " disconnect sockets and move them between rooms."),
     STORE("store", "sqlite|URL", "sqlite",
             "Where accounts, chat history and feed samples live: sqlite (nagare.db under --data-dir) or a"
                     + " PostgreSQL 15+ database, postgres://USER@HOST:PORT/DATABASE (add ?sslmode=require for TLS)."

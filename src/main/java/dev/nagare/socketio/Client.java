@@ -68,6 +68,10 @@ final class Client implements SessionListener {
         if (closed) {
             return;
         }
+        Observer observer = server.observer();
+        if (observer != Observer.NONE) {
+            observer.packetIn(message.isBinary() ? message.binary().length : message.text().length());
+        }
         try {
             if (message.isBinary()) {
                 if (pending == null) {
@@ -239,10 +243,24 @@ final class Client implements SessionListener {
             return false;
         }
         if (volatile_ && frames.size() == 1) {
-            return session.sendVolatile(frames.get(0));
+            boolean sent = session.sendVolatile(frames.get(0));
+            if (sent) {
+                countOut(frames);
+            }
+            return sent;
         }
         session.send(frames);
+        countOut(frames);
         return true;
+    }
+
+    private void countOut(List<EnginePacket> frames) {
+        Observer observer = server.observer();
+        if (observer != Observer.NONE) {
+            for (EnginePacket f : frames) {
+                observer.packetOut(f.isBinary() ? f.binary().length : f.text().length());
+            }
+        }
     }
 
     @Override
@@ -264,6 +282,7 @@ final class Client implements SessionListener {
             socket.onClose(reason);
         }
         sockets.clear();
+        server.observer().sessionClosed(session.id(), reason);
     }
 
     /**

@@ -323,6 +323,7 @@ public final class Namespace implements AdapterHandler {
                 }
             }
         }
+        server.observer().connected(socket);
         for (Consumer<Socket> h : connectionHandlers) {
             try {
                 h.accept(socket);
@@ -362,13 +363,16 @@ public final class Namespace implements AdapterHandler {
         stats.deliveries.add(socketIds.size());
         SocketIoCodec.Encoded encoded = server.codec().encode(packet);
         List<EnginePacket> frames = Client.frames(encoded);
+        Observer observer = server.observer();
         for (String id : socketIds) {
             Socket s = sockets.get(id);
             if (s == null) {
                 continue;
             }
             try {
-                s.client().send(frames, opts.volatile_());
+                if (s.client().send(frames, opts.volatile_()) && observer != Observer.NONE) {
+                    observer.sent(s, packet.list());
+                }
             } catch (RuntimeException e) {
                 // One receiver's failure must never keep the packet from the others.
                 LOG.warn("delivery to socket {} on {} failed: {}", id, name, e.toString());

@@ -97,6 +97,16 @@ public final class Socket {
         return data;
     }
 
+    /**
+     * The first 12 characters of the Engine.IO session id, as the Admin UI shows a client: enough to
+     * tell the sockets of one connection apart from others, never the whole id (which lets whoever
+     * holds it poll the session).
+     */
+    public String clientId() {
+        String sid = client.session().id();
+        return sid.length() <= 12 ? sid : sid.substring(0, 12);
+    }
+
     public String transport() {
         return client.session().transportName();
     }
@@ -152,10 +162,12 @@ public final class Socket {
                 return;
             }
             if (pid != null) {
-                // Through the adapter, so the packet gets an offset and is kept for recovery.
+                // Through the adapter, so the packet gets an offset and is kept for recovery
+                // (the observer hears it in Namespace.deliver).
                 namespace.adapter().broadcast(packet, new BroadcastOptions(Set.of(id), Set.of(), false, true));
             } else {
                 client.send(packet);
+                namespace.server().observer().sent(this, packet.list());
             }
         });
     }
@@ -164,8 +176,8 @@ public final class Socket {
     public void emitVolatile(String event, Object... args) {
         SocketPacket packet = SocketPacket.event(namespace.name(), eventList(event, args), SocketPacket.NO_ID);
         namespace.onContext(() -> {
-            if (connected) {
-                client.send(Client.frames(namespace.server().codec().encode(packet)), true);
+            if (connected && client.send(Client.frames(namespace.server().codec().encode(packet)), true)) {
+                namespace.server().observer().sent(this, packet.list());
             }
         });
     }
@@ -206,6 +218,7 @@ public final class Socket {
                 }
             });
             client.send(SocketPacket.event(namespace.name(), list, ackId));
+            namespace.server().observer().sent(this, list);
         });
         return promise.future();
     }
@@ -263,15 +276,25 @@ public final class Socket {
         if (!connected) {
             return;
         }
-        rooms.addAll(newRooms);
+        List<String> added = new ArrayList<>(newRooms.size());
+        for (String room : newRooms) {
+            if (rooms.add(room)) {
+                added.add(room);
+            }
+        }
         namespace.adapter().addAll(id, newRooms);
         sessionChanged();
+        Observer observer = namespace.server().observer();
+        for (String room : added) {
+            observer.joined(this, room);
+        }
     }
 
     void leaveNow(String room) {
         if (rooms.remove(room)) {
             namespace.adapter().del(id, room);
             sessionChanged();
+            namespace.server().observer().left(this, room);
         }
     }
 
@@ -285,11 +308,11 @@ public final class Socket {
     /**
      * What fetchSockets tells of this socket, on this node or another (Node servers included), in
      * the shape of socket.io's RemoteSocket: id, rooms, data and handshake. Credentials stay here:
-     * no cookie or authorization header, no auth token, and only plain values of {@code data} (a
-     * logged-in principal carries its session credential and CSRF token) whose keys do not start
-     * with "nagare." (Nagare's own bookkeeping).
+     * no cookie or authorization header, no auth token, password or session id, and only plain
+     * values of {@code data} (a logged-in principal carries its session credential and CSRF token)
+     * whose keys do not start with "nagare." (Nagare's own bookkeeping). Event-loop only.
      */
-    Map<String, Object> describe() {
+    public Map<String, Object> describe() {
         Handshake h = handshake();
         Map<String, Object> headers = new LinkedHashMap<>();
         h.headers().forEach((name, values) -> {
@@ -300,7 +323,8 @@ public final class Socket {
         Map<String, Object> query = new LinkedHashMap<>();
         h.query().forEach((name, values) -> query.put(name, values.isEmpty() ? "" : values.get(0)));
         Map<String, Object> shownAuth = new LinkedHashMap<>(auth);
-        shownAuth.keySet().removeIf(k -> k.equalsIgnoreCase("token") || k.equalsIgnoreCase("password"));
+        shownAuth.keySet().removeIf(k -> k.equalsIgnoreCase("token") || k.equalsIgnoreCase("password")
+                || k.equalsIgnoreCase("sessionId")); // the Admin UI's login on reload
         Map<String, Object> hs = new LinkedHashMap<>();
         hs.put("headers", headers);
         hs.put("time", JS_DATE.format(java.time.Instant.ofEpochMilli(h.issuedAt())));
@@ -361,6 +385,7 @@ public final class Socket {
             String event = String.valueOf(eventAndArgs.get(0));
             List<Object> args = eventAndArgs.subList(1, eventAndArgs.size());
             Ack ack = packet.hasId() ? new ClientAck(packet.id()) : NO_ACK;
+            namespace.server().observer().received(this, eventAndArgs);
             try {
                 for (AnyHandler h : anyHandlers) {
                     h.handle(event, args, ack);
@@ -400,8 +425,14 @@ public final class Socket {
         } else if (pid != null) {
             namespace.adapter().sessionEnded(pid);
         }
+        Observer observer = namespace.server().observer();
+        observer.disconnected(this, reason);
         namespace.adapter().delAll(id);
+        List<String> left = List.copyOf(rooms);
         rooms.clear();
+        for (String room : left) {
+            observer.left(this, room);
+        }
         namespace.removed(this);
         client.removed(this);
         for (Promise<List<Object>> p : acks.values()) {

@@ -39,6 +39,7 @@ public final class SocketIoServer {
     private volatile Predicate<String> dynamicNamespaces = name -> false;
     /** Makes a namespace's adapter; the long is the recovery window in ms (0: recovery off). */
     private volatile BiFunction<AdapterHandler, Long, Adapter> adapterFactory;
+    private volatile Observer observer = Observer.NONE;
 
     /**
      * Bytes held by all clients in packets whose binary attachments have not all arrived. Engine
@@ -130,6 +131,18 @@ public final class SocketIoServer {
         namespaces.values().forEach(Namespace::renewAdapter);
     }
 
+    /**
+     * Installs the one {@link Observer} (a monitor such as the Admin UI's server side); what it
+     * hears starts with the next event. Calling it again replaces it; {@link Observer#NONE} removes it.
+     */
+    public void observe(Observer o) {
+        this.observer = o == null ? Observer.NONE : o;
+    }
+
+    Observer observer() {
+        return observer;
+    }
+
     /** The JSON mapper the Socket.IO codec uses, for codecs that must write values the same way. */
     public ObjectMapper jsonMapper() {
         return codec.mapper();
@@ -186,5 +199,6 @@ public final class SocketIoServer {
         Client client = new Client(this, session);
         session.listener(client);
         client.start();
+        observer.sessionOpened(session.id());
     }
 }

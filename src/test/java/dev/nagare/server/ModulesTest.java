@@ -83,4 +83,15 @@ class ModulesTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("each must be one of chat, feed, game, video, audio, sse, or none");
     }
+
+    @Test
+    void theAdminUiRunsOnlyWhenAskedForEvenBesideEveryApp() {
+        ServerConfig every = ConfigResolver.resolve(Map.of(), Map.of()).withAllAppsUnlessNamed();
+        assertThat(Modules.chosen(every)).extracting(Modules.Kind::name).doesNotContain("admin-ui");
+        ServerConfig asked = ConfigResolver.resolve(Map.of(), Map.of("NAGARE_ADMIN_UI", "true")).withAllAppsUnlessNamed();
+        assertThat(Modules.chosen(asked)).extracting(Modules.Kind::name)
+                .containsExactly("chat", "feed", "game", "video", "audio", "sse", "admin-ui");
+        ServerConfig alone = ConfigResolver.resolve(Map.of(Setting.APPS, "none", Setting.ADMIN_UI, "true"), Map.of());
+        assertThat(Modules.chosen(alone)).extracting(Modules.Kind::name).containsExactly("admin-ui");
+    }
 }

@@ -70,6 +70,11 @@ public final class SioClient implements AutoCloseable {
         return client;
     }
 
+    /** The socket's id in its namespace, as the server knows it. */
+    public String id() {
+        return socket.id();
+    }
+
     private BlockingQueue<JsonObject> queue(String event) {
         return events.computeIfAbsent(event, e -> new LinkedBlockingQueue<>());
     }

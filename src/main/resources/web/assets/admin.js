@@ -267,10 +267,73 @@ async function refreshAudit() {
   }, 'Nothing yet.', 5);
 }
 
+// ---- feeds, game, security ----
+
+async function refreshFeeds() {
+  const { feeds } = await api('GET', '/api/feeds');
+  rows($('feed-rows'), feeds, (f) => {
+    const tr = el('tr', null, { 'data-feed': f.name });
+    const actions = el('td');
+    actions.append(button('Remove', async () => {
+      $('feeds-error').textContent = '';
+      try {
+        await api('DELETE', `/api/feeds/${encodeURIComponent(f.name)}`);
+      } catch (e) {
+        $('feeds-error').textContent = e.message;
+      }
+      await refreshFeeds();
+    }));
+    tr.append(el('td', f.name), el('td', f.type), el('td', f.samples ?? 0, { class: 'num' }), el('td', f.status ?? 'running'),
+      actions);
+    return tr;
+  }, 'No feed.', 5);
+}
+
+$('feed-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const f = ev.target;
+  $('feeds-error').textContent = '';
+  try {
+    await api('POST', '/api/feeds', { name: f.name.value.trim(), type: f.type.value });
+    f.reset();
+  } catch (e) {
+    $('feeds-error').textContent = e.message;
+  }
+  await refreshFeeds();
+});
+
+async function refreshGame() {
+  let stats;
+  try {
+    stats = await api('GET', '/api/game/stats?ticks=300');
+  } catch (e) {
+    $('game-ticks').textContent = `The game is not running on this server (${e.message}).`;
+    rows($('match-rows'), [], null, 'No match.', 4);
+    return;
+  }
+  $('game-ticks').textContent = `${stats.tickHz} ticks a second; a tick takes ${stats.tickMsP50} ms (p50), `
+    + `${stats.tickMsP99} ms (p99) over the last ${stats.window} ticks.`;
+  rows($('match-rows'), stats.matches, (m) => {
+    const tr = el('tr', null, { 'data-match': m.match });
+    tr.append(el('td', m.match), el('td', m.players, { class: 'num' }), el('td', m.bots, { class: 'num' }),
+      el('td', m.spectators, { class: 'num' }));
+    return tr;
+  }, 'No match is being played.', 4);
+}
+
+async function refreshSecurity() {
+  const { events } = await api('GET', '/api/admin/security');
+  rows($('security-rows'), events, (e) => {
+    const tr = el('tr');
+    tr.append(el('td', new Date(e.at).toLocaleString()), el('td', e.kind), el('td', e.address), el('td', e.detail));
+    return tr;
+  }, 'Nothing recorded since the server started.', 4);
+}
+
 // ---- tabs ----
 
 const loaders = { overview: refreshOverview, users: refreshUsers, tokens: refreshTokens, sockets: refreshSockets,
-  streams: refreshOverview, audit: refreshAudit };
+  streams: refreshOverview, feeds: refreshFeeds, game: refreshGame, security: refreshSecurity, audit: refreshAudit };
 
 async function show() {
   const tab = (location.hash || '#overview').slice(1);

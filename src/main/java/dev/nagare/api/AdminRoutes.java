@@ -7,6 +7,7 @@ import dev.nagare.auth.ClientAddress;
 import dev.nagare.auth.Principal;
 import dev.nagare.auth.Role;
 import dev.nagare.auth.Scopes;
+import dev.nagare.auth.SecurityEvents;
 import dev.nagare.auth.Tokens;
 import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.web.JsonReply;
@@ -27,7 +28,8 @@ import java.util.function.Function;
  * The administrator's API ({@code /api/admin/...}) and the console page ({@code /admin}) that is
  * built on it and on the public APIs ({@code /metrics}, {@code /api/v1/sockets/...}, the stream and
  * feed lists). Accounts: list, create, delete, new password, end logins, grant and revoke rights;
- * API tokens: list, create (the secret is in that one answer only), revoke; the audit trail. Only
+ * API tokens: list, create (the secret is in that one answer only), revoke; the audit trail; this
+ * node's recent security events (failed and throttled logins, refused handshakes). Only
  * the admin role may call it, with a token scoped {@code admin:console} or the session cookie plus
  * its CSRF token (checked by {@link HttpGuard#require()}); every action is audited ({@link AuditLog}).
  */
@@ -39,8 +41,11 @@ public final class AdminRoutes {
     private final HttpGuard auth;
     private final ClientAddress addresses;
     private final AuditLog audit;
+    private final SecurityEvents security;
 
-    public AdminRoutes(Accounts accounts, Tokens tokens, HttpGuard auth, ClientAddress addresses, AuditLog audit) {
+    public AdminRoutes(Accounts accounts, Tokens tokens, HttpGuard auth, ClientAddress addresses, AuditLog audit,
+            SecurityEvents security) {
+        this.security = security;
         this.accounts = accounts;
         this.tokens = tokens;
         this.auth = auth;
@@ -110,6 +115,14 @@ public final class AdminRoutes {
             });
         }));
         router.get("/api/admin/audit").handler(ctx -> JsonReply.send(ctx, 200, new JsonObject().put("actions", audit.recent())));
+        router.get("/api/admin/security").handler(ctx -> {
+            JsonArray out = new JsonArray();
+            for (SecurityEvents.Event e : security.recent()) {
+                out.add(new JsonObject().put("at", e.at()).put("kind", e.kind()).put("address", e.address())
+                        .put("detail", e.detail()));
+            }
+            JsonReply.send(ctx, 200, new JsonObject().put("events", out));
+        });
     }
 
     /** The principal if it is an administrator allowed the console; otherwise answers 403 and returns null. */

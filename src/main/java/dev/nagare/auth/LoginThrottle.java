@@ -103,6 +103,7 @@ public final class LoginThrottle {
         public void failed() {
             if (allowed()) {
                 failures.incrementAndGet();
+                events.record("login failed", addressKey, accountKey);
             }
         }
     }
@@ -118,6 +119,7 @@ public final class LoginThrottle {
     private final Rule address;
     private final Rule account;
     private volatile java.util.function.Consumer<Shared> sharing = s -> { };
+    private volatile SecurityEvents events = new SecurityEvents();
     // Outcomes of this node's attempts, for the metrics (what other nodes share is not counted here).
     private final java.util.concurrent.atomic.AtomicLong successes = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
@@ -164,6 +166,7 @@ public final class LoginThrottle {
         }
         if (wait > 0) {
             throttled.incrementAndGet();
+            events.record("login throttled", ip, user);
             return new Attempt(wait, null, null, null, now, 0, 0);
         }
         Attempt admitted = counted(ip, user, now);
@@ -188,6 +191,11 @@ public final class LoginThrottle {
         pairs.remove(a.pairKey);
         refund(addresses, a.addressKey, address, now, a.at, a.addressBefore);
         refund(accounts, a.accountKey, account, now, a.at, a.accountBefore);
+    }
+
+    /** Where failed and throttled attempts are reported (the admin console's security events). */
+    public void reportTo(SecurityEvents events) {
+        this.events = events;
     }
 
     /** Hands every admitted attempt and success to {@code out} (a cluster's link), as they happen. */

@@ -153,7 +153,7 @@ public final class EngineServer {
             if (!originAllowed(origin, authority(req))) {
                 LOG.info("Refused Engine.IO request from origin {}; add it to the allowed origins to accept it",
                         sanitize(origin));
-                stats.refused("origin");
+                stats.refused("origin", clientAddress.apply(req));
                 error(req, EngineError.FORBIDDEN, "origin not allowed");
                 return false;
             }
@@ -228,7 +228,7 @@ public final class EngineServer {
         if (!handshakes.computeIfAbsent(address, a -> new TokenBucket(config.connectRate(), 2.0 * config.connectRate(), now))
                 .tryTake(now)) {
             LOG.info("Refused handshake from {}: over {} connects/s", sanitize(address), config.connectRate());
-            stats.refused("rate");
+            stats.refused("rate", address);
             req.response().setStatusCode(429).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .putHeader(HttpHeaders.RETRY_AFTER, "1")
                     .end("{\"code\":3,\"message\":\"Too many connections from this address; retry shortly\"}");
@@ -236,7 +236,7 @@ public final class EngineServer {
         }
         if (sessions.size() >= config.maxSessions()) {
             LOG.warn("Refused handshake: {} sessions open (the maximum)", sessions.size());
-            stats.refused("cap");
+            stats.refused("cap", clientAddress.apply(req));
             req.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end("{\"code\":3,\"message\":\"Server full\"}");
             return false;
@@ -271,7 +271,7 @@ public final class EngineServer {
             String reason = verdict.cause().getMessage() == null ? EngineError.FORBIDDEN.message()
                     : verdict.cause().getMessage();
             LOG.info("Refused handshake from {}: {}", sanitize(clientAddress.apply(req)), sanitize(reason));
-            stats.refused("admission");
+            stats.refused("admission", clientAddress.apply(req));
             req.resume();
             refuse(req, EngineError.FORBIDDEN, EngineError.FORBIDDEN.json(reason));
             return;

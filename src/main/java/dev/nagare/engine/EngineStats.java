@@ -21,8 +21,16 @@ public final class EngineStats {
     private final Map<Close, long[]> closes = new java.util.HashMap<>();
     private final Map<String, java.util.concurrent.atomic.LongAdder> refusals = new java.util.concurrent.ConcurrentHashMap<>();
 
-    void refused(String reason) {
+    private volatile java.util.function.BiConsumer<String, String> refusalListener = (reason, address) -> { };
+
+    void refused(String reason, String address) {
         refusals.computeIfAbsent(reason, r -> new java.util.concurrent.atomic.LongAdder()).increment();
+        refusalListener.accept(reason, address);
+    }
+
+    /** Also tells {@code listener} of each refused handshake: its reason and the client's address. */
+    public void onRefusal(java.util.function.BiConsumer<String, String> listener) {
+        this.refusalListener = listener;
     }
 
     /** Handshakes refused so far, by reason (a fixed few, each listed from the start). */

@@ -10,6 +10,7 @@ import dev.nagare.auth.Accounts;
 import dev.nagare.auth.AuthConfig;
 import dev.nagare.auth.Authenticator;
 import dev.nagare.auth.ClientAddress;
+import dev.nagare.auth.SecurityEvents;
 import dev.nagare.auth.PasswordHasher;
 import dev.nagare.auth.PasswordPolicy;
 import dev.nagare.auth.RevocationCheck;
@@ -92,6 +93,7 @@ public final class Nagare {
     private volatile SseChannels sse;
     private volatile RedisLink cluster;
     private final AuditLog audit = new AuditLog();
+    private final SecurityEvents security = new SecurityEvents();
     private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry meters = MetricsHandler.newRegistry();
     private volatile RateSharing rates = RateSharing.NONE;
     private volatile List<ServerModule> modules = List.of();
@@ -133,6 +135,7 @@ public final class Nagare {
             auth = new HttpGuard(authenticator, revocations, clientAddress);
             socketAuth = new SocketIoGuard(authenticator, authConfig.guests());
             logins = new LoginRoutes(accounts, sessions, tokens, authConfig, auth);
+            logins.throttle().reportTo(security);
             if (cluster != null) {
                 SharedLogins.install(cluster, logins.throttle()); // guesses spread over nodes count as at one
             }
@@ -147,6 +150,7 @@ public final class Nagare {
             home.runOnContext(v -> {
                 EngineServer engine = new EngineServer(home, config.engine());
                 engine.clientAddress(clientAddress::of);
+                engine.stats().onRefusal((reason, address) -> security.record("handshake refused (" + reason + ")", address, ""));
                 io = new SocketIoServer(engine, SocketIoConfig.defaults());
                 if (cluster != null) {
                     io.adapter(RedisAdapter.factory(vertx, cluster, io.jsonMapper(), io.config().recoveryPackets()));
@@ -417,7 +421,7 @@ public final class Nagare {
         new EmitRoutes(io, auth, rates).mount(router); // publishing from any backend (/api/v1/...)
         new MetricsHandler(meters, engine, io, auth, cluster, logins.throttle(), modules).mount(router);
         StaticAssets assets = new StaticAssets(vertx);
-        new AdminRoutes(accounts, tokens, auth, new ClientAddress(config.trustedProxies()), audit).mount(router, assets);
+        new AdminRoutes(accounts, tokens, auth, new ClientAddress(config.trustedProxies()), audit, security).mount(router, assets);
         for (ServerModule m : modules) {
             m.mount(router, assets);
         }

@@ -156,6 +156,35 @@ class AdminConsoleBrowserTest {
         gone("data-socket", s.id());
     }
 
+    @Test
+    void feedsAreAddedAndRemovedAndTheGameIsShown() {
+        admin.driver().get(server.baseUrl() + "/admin#feeds");
+        tab("feeds");
+        row("data-feed", "market");
+        WebElement form = admin.driver().findElement(By.id("feed-form"));
+        form.findElement(By.name("name")).sendKeys("lab");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        row("data-feed", "lab").findElement(By.tagName("button")).click();
+        gone("data-feed", "lab");
+
+        tab("game");
+        admin.waitUpTo(Duration.ofSeconds(10)).until(d -> d.findElement(By.id("game-ticks")).getText().contains("ticks a second"));
+        assertThat(admin.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void aFailedLoginShowsAmongTheSecurityEvents() throws Exception {
+        var res = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        URI.create(server.baseUrl() + "/api/auth/token")).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"username\":\"mallory\",\"password\":\"guess one two\"}"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).isEqualTo(401);
+        admin.driver().get(server.baseUrl() + "/admin#security");
+        tab("security");
+        admin.waitUpTo(Duration.ofSeconds(10)).until(d -> d.findElement(By.id("security-rows")).getText().contains("mallory"));
+        assertThat(admin.driver().findElement(By.id("security-rows")).getText()).contains("login failed", "127.0.0.1");
+    }
+
     private static io.socket.client.Socket connect(String nsp, String token) throws Exception {
         var o = IO.Options.builder().setTransports(new String[] {"websocket"}).setReconnection(false)
                 .setForceNew(true);

@@ -412,6 +412,7 @@ public final class Nagare {
         new EmitRoutes(io, auth, rates).mount(router); // publishing from any backend (/api/v1/...)
         new MetricsHandler(engine, io, auth, cluster, logins.throttle()).mount(router);
         StaticAssets assets = new StaticAssets(vertx);
+        new AppPages(modules, config.guests()).mount(router, auth); // the one login rule of app pages
         for (ServerModule m : modules) {
             m.mount(router, assets);
         }

@@ -3,11 +3,13 @@ package dev.nagare.media.audio;
 import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.media.FfmpegInput;
 import dev.nagare.media.MediaRelay;
+import dev.nagare.web.AppPage;
 import dev.nagare.web.ServerModule;
 import dev.nagare.web.StaticAssets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import java.util.List;
 
 /**
  * Live audio ({@code /audio/...}, {@code /audio_feed}) as a module: a test tone as the default stream,
@@ -63,6 +65,12 @@ public final class AudioModule implements ServerModule {
         }
         routes.startRelay();
         return Future.succeededFuture();
+    }
+
+    /** Not for guests: watching, listening and publishing all need an account. */
+    @Override
+    public List<AppPage> pages() {
+        return List.of(new AppPage("/audio", "Audio", false), new AppPage("/audio/publish", "Publish audio", false));
     }
 
     @Override

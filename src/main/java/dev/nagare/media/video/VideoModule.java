@@ -3,11 +3,13 @@ package dev.nagare.media.video;
 import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.media.FfmpegInput;
 import dev.nagare.media.MediaRelay;
+import dev.nagare.web.AppPage;
 import dev.nagare.web.ServerModule;
 import dev.nagare.web.StaticAssets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import java.util.List;
 import java.time.Duration;
 
 /**
@@ -45,6 +47,12 @@ public final class VideoModule implements ServerModule {
         }
         routes.startRelay();
         return Future.succeededFuture();
+    }
+
+    /** Not for guests: watching, listening and publishing all need an account. */
+    @Override
+    public List<AppPage> pages() {
+        return List.of(new AppPage("/video", "Video", false), new AppPage("/video/publish", "Publish video", false));
     }
 
     @Override

@@ -28,8 +28,8 @@ class AppPagesBrowserTest {
     /** Every app page with every module on, in the bar's order. */
     static final List<String> PAGES = List.of("/chat", "/seed/chat", "/dashboard", "/game", "/video", "/video/publish",
             "/audio", "/audio/publish", "/sse");
-    static final List<String> TITLES = List.of("Chat", "Guide chat", "Dashboard", "Game", "Video", "Publish video",
-            "Audio", "Publish audio", "SSE");
+    static final List<String> TITLES = List.of("Chat", "Guide chat", "Dashboard", "Game", "Video", "Camera",
+            "Audio", "Microphone", "SSE");
 
     @RegisterExtension
     static final TestServer server = new TestServer(Map.of(Setting.ADMIN_PASSWORD, PASSWORD));

@@ -70,7 +70,7 @@ public final class AudioModule implements ServerModule {
     /** Not for guests: watching, listening and publishing all need an account. */
     @Override
     public List<AppPage> pages() {
-        return List.of(new AppPage("/audio", "Audio", false), new AppPage("/audio/publish", "Publish audio", false));
+        return List.of(new AppPage("/audio", "Audio", false), new AppPage("/audio/publish", "Microphone", false));
     }
 
     @Override

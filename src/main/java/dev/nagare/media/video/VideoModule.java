@@ -52,7 +52,7 @@ public final class VideoModule implements ServerModule {
     /** Not for guests: watching, listening and publishing all need an account. */
     @Override
     public List<AppPage> pages() {
-        return List.of(new AppPage("/video", "Video", false), new AppPage("/video/publish", "Publish video", false));
+        return List.of(new AppPage("/video", "Video", false), new AppPage("/video/publish", "Camera", false));
     }
 
     @Override

@@ -102,4 +102,20 @@ class SseViewerBrowserTest {
         publish("news", "live for alice too");
         awaitShown("live live for alice too");
     }
+
+    @Test
+    @Order(3)
+    void aFeedsChannelShowsItsSampleEventsReplayedThenLive() {
+        browser.driver().get(server.baseUrl() + "/sse?channel=feed:market");
+        browser.waitUpTo(Duration.ofSeconds(10)).until(d -> kinds().contains("replayed") && kinds().contains("live"));
+        assertThat(browser.driver().findElement(By.cssSelector("#events li .meta")).getText()).endsWith(" · sample");
+        assertThat(browser.driver().findElement(By.id("publish-note")).getText())
+                .isEqualTo("You can follow feed:market but not publish to it. Feed channels take samples through"
+                        + " POST /api/feeds/{feed}.");
+    }
+
+    private static List<String> kinds() {
+        return browser.driver().findElements(By.cssSelector("#events li")).stream()
+                .map(li -> li.getDomAttribute("data-kind")).toList();
+    }
 }

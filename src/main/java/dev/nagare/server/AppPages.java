@@ -20,8 +20,9 @@ import java.util.List;
  * and every page looks the same for it (issue 17, item 13).
  *
  * <p>{@code GET /api/pages} is {@code {"pages": [{"path", "title"}...], "guests"}}: the pages of the
- * modules {@code --apps} chose, for the navigation bar ({@code web/assets/nav.js}). It needs no login:
- * the login form and the landing page show it too, and it says nothing the pages themselves do not.
+ * modules {@code --apps} chose, for the navigation bar ({@code web/assets/nav.js}) and the landing
+ * page's cards. It needs no login (a guest's bar and the landing page read it too), and it says
+ * nothing the pages themselves do not.
  */
 final class AppPages {
     private final List<AppPage> pages;

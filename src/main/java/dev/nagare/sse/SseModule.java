@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Server-Sent Events endpoints ({@code /sse/{channel}}, {@code /stream}, {@code POST /api/sse/{channel}})
- * and the viewer page {@code /sse} as a module. The channels themselves belong to the server, so that apps (the feeds) publish into
- * them whether or not these endpoints are mounted.
+ * and the viewer page {@code /sse} as a module. The channels themselves belong to the server, so that
+ * apps (the feeds) publish into them whether or not these endpoints are mounted.
  */
 public final class SseModule implements ServerModule {
     private final dev.nagare.auth.RateSharing rates;

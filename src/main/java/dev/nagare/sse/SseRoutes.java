@@ -87,8 +87,7 @@ public final class SseRoutes {
         boolean publish = p != null && !name.startsWith("feed:") && p.may("publish", resource);
         String reason = publish ? null : p == null ? "Log in to publish."
                 : name.startsWith("feed:") ? "Feed channels take samples through POST /api/feeds/{feed}."
-                : "Publishing to " + name + " needs the right publish:" + resource + " (admins have it; an admin"
-                        + " grants it with: nagare user grant " + p.username() + " 'publish:" + resource + "').";
+                : "Publishing to " + name + " " + publishRight(p, name);
         channels.onHome(() -> {
             JsonObject body = new JsonObject().put("channel", name).put("follow", follow).put("publish", publish)
                     .put("lastId", channels.existing(name).map(SseChannel::lastId).orElse(null));
@@ -97,6 +96,12 @@ public final class SseRoutes {
             }
             JsonReply.send(ctx, 200, body);
         });
+    }
+
+    /** The right publishing to {@code channel} needs, and how an admin grants it to {@code p}. */
+    private static String publishRight(Principal p, String channel) {
+        return "needs the right publish:" + resource(channel) + " (admins have it; an admin grants it with: nagare user grant "
+                + p.username() + " 'publish:" + resource(channel) + "').";
     }
 
     /** The resource a channel's rights are named by: "feed:prices" → "feed/prices", "news" → "sse/news". */
@@ -186,9 +191,7 @@ public final class SseRoutes {
         }
         if (!p.may("publish", resource(name))) {
             REFUSED.info("sse-publish-right", "SSE publish by {} to {} refused: no right", p.username(), name);
-            JsonReply.error(ctx, 403, "Not allowed: publishing to " + name + " needs the right publish:" + resource(name)
-                    + " (admins have it; an admin grants it with: nagare user grant " + p.username() + " 'publish:"
-                    + resource(name) + "').");
+            JsonReply.error(ctx, 403, "Not allowed: publishing to " + name + " " + publishRight(p, name));
             return;
         }
         JsonObject body;

@@ -35,10 +35,9 @@ public final class ChatRoutes {
     public void mount(Router router, StaticAssets assets) {
         router.get("/chat").handler(assets.page("web/chat/index.html"));
         router.get("/seed/chat").handler(ctx -> {
-                    ctx.response().putHeader("Content-Security-Policy", seedPolicy);
-                    ctx.next();
-                })
-                .handler(assets.page(SEED_PAGE));
+            ctx.response().putHeader("Content-Security-Policy", seedPolicy);
+            ctx.next();
+        }).handler(assets.page(SEED_PAGE));
     }
 
     /** {@code sha256-<base64>} of the page's first inline script, exactly as the browser hashes it. */

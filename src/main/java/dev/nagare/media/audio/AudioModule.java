@@ -67,7 +67,7 @@ public final class AudioModule implements ServerModule {
         return Future.succeededFuture();
     }
 
-    /** Not for guests: watching, listening and publishing all need an account. */
+    /** Not for guests: listening and publishing need an account. */
     @Override
     public List<AppPage> pages() {
         return List.of(new AppPage("/audio", "Audio", false), new AppPage("/audio/publish", "Microphone", false));

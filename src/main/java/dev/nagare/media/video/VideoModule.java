@@ -9,8 +9,8 @@ import dev.nagare.web.StaticAssets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Live video ({@code /video/...}, {@code /video_feed}) as a module: the synthetic test pattern as the
@@ -49,7 +49,7 @@ public final class VideoModule implements ServerModule {
         return Future.succeededFuture();
     }
 
-    /** Not for guests: watching, listening and publishing all need an account. */
+    /** Not for guests: watching and publishing need an account. */
     @Override
     public List<AppPage> pages() {
         return List.of(new AppPage("/video", "Video", false), new AppPage("/video/publish", "Camera", false));

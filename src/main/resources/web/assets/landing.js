@@ -39,3 +39,11 @@ async function account() {
 
 account().then(refresh);
 setInterval(refresh, 15000);
+
+// Only the applications this server runs (--apps): the others' cards go.
+fetch('/api/pages', { cache: 'no-store' }).then((res) => res.json()).then(({ pages }) => {
+  const enabled = new Set(pages.map((p) => p.path));
+  for (const card of document.querySelectorAll('.app')) {
+    card.hidden = !enabled.has(card.querySelector('a').getAttribute('href'));
+  }
+}).catch(() => { /* offline: keep every card */ });

@@ -45,11 +45,11 @@ public final class Modules {
 
     private static final List<Kind> ALL = List.of(
             new Kind(ChatModule.NAME, List.of("chat"), c -> new ChatModule(c.io(), c.sockets().connect(), c.store(),
-                    c.config().chat(), c.http(), c.config().guests(), c.rates())),
+                    c.config().chat(), c.rates())),
             new Kind(FeedModule.NAME, List.of("feed"), c -> new FeedModule(c.home(), c.io(), c.sockets().connect(),
-                    c.sse(), c.store(), c.config().feedLimits(), c.config().feeds(), c.http(), c.config().guests(), c.cluster(), c.rates())),
+                    c.sse(), c.store(), c.config().feedLimits(), c.config().feeds(), c.http(), c.cluster(), c.rates())),
             new Kind(GameModule.NAME, List.of(), c -> new GameModule(c.io(), c.sockets().connect(), c.config().game(),
-                    c.home(), c.http(), c.config().guests(), c.cluster() != null)),
+                    c.home(), c.http(), c.cluster() != null)),
             new Kind(VideoModule.NAME, List.of(), c -> new VideoModule(c.vertx(), c.http(),
                     c.config().videoStallTimeout(), c.config().videoFfmpeg(),
                     relay(c, VideoModule.NAME, VideoModule.MAX_FRAME_BYTES))),

@@ -421,6 +421,7 @@ public final class Nagare {
         new EmitRoutes(io, auth, rates).mount(router); // publishing from any backend (/api/v1/...)
         new MetricsHandler(meters, engine, io, auth, cluster, logins.throttle(), modules).mount(router);
         StaticAssets assets = new StaticAssets(vertx);
+        new AppPages(modules, config.guests()).mount(router, auth); // the one login rule of app pages
         new AdminRoutes(accounts, tokens, auth, new ClientAddress(config.trustedProxies()), audit, security).mount(router, assets);
         for (ServerModule m : modules) {
             m.mount(router, assets);

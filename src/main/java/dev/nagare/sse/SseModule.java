@@ -1,6 +1,7 @@
 package dev.nagare.sse;
 
 import dev.nagare.auth.http.HttpGuard;
+import dev.nagare.web.AppPage;
 import dev.nagare.web.ServerModule;
 import dev.nagare.web.MeterRows;
 import dev.nagare.web.StaticAssets;
@@ -8,11 +9,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
+import java.util.List;
 
 /**
  * Server-Sent Events endpoints ({@code /sse/{channel}}, {@code /stream}, {@code POST /api/sse/{channel}})
- * as a module. The channels themselves belong to the server, so that apps (the feeds) publish into
- * them whether or not these endpoints are mounted.
+ * and the viewer page {@code /sse} as a module. The channels themselves belong to the server, so that
+ * apps (the feeds) publish into them whether or not these endpoints are mounted.
  */
 public final class SseModule implements ServerModule {
     private final dev.nagare.auth.RateSharing rates;
@@ -66,8 +68,18 @@ public final class SseModule implements ServerModule {
         };
     }
 
+    /**
+     * The viewer is {@code /sse}, beside its streams {@code /sse/{channel}} as {@code /video} is beside
+     * {@code /video/{stream}}: a channel name is never empty, so the two cannot meet.
+     */
+    @Override
+    public List<AppPage> pages() {
+        return List.of(new AppPage("/sse", "SSE", true));
+    }
+
     @Override
     public void mount(Router router, StaticAssets assets) {
+        router.get("/sse").handler(assets.page("web/sse/index.html"));
         new SseRoutes(channels, http, guests, rates).mount(router);
     }
 }

@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /api/sse/{channel}} {@code {"event"?, "data"}}: publish, with publish:sse/{channel} (not a
  *       user's by default: admins, grants and tokens of such accounts), at most {@code maxEventBytes} of data
  *       (413), {@code publishRate} per user (429 with Retry-After), while there is room for the channel (503);</li>
- *   <li>{@code GET /api/sse}: the channels the caller may follow, and the bytes held for resuming.</li>
+ *   <li>{@code GET /api/sse}: the channels the caller may follow, and the bytes held for resuming;</li>
+ *   <li>{@code GET /api/sse/{channel}}: what the caller may do there ({@code follow}, {@code publish}, with the
+ *       missing right as {@code reason}) and the channel's {@code lastId} (null when it has no events), so
+ *       that a page can tell the replayed history from live events and offer publishing only when allowed.</li>
  * </ul>
  */
 public final class SseRoutes {
@@ -61,12 +64,44 @@ public final class SseRoutes {
         router.post("/api/sse/:channel").handler(auth.attach()).handler(auth.require()).handler(this::publish);
         router.get("/api/sse").handler(auth.attach()).handler(auth.require())
                 .handler(this::list);
+        router.get("/api/sse/:channel").handler(auth.attach()).handler(this::rights);
     }
 
     /** The channels the principal may follow, and the totals (bytes held for resuming, waiting streams). */
     private void list(RoutingContext ctx) {
         Principal p = HttpGuard.principal(ctx);
         channels.onHome(() -> JsonReply.send(ctx, 200, new JsonObject(channels.describe(n -> p.may("join", resource(n))))));
+    }
+
+    /** What the caller (a guest too, where guests are allowed) may do on one channel, and where it stands. */
+    private void rights(RoutingContext ctx) {
+        String name = ctx.pathParam("channel");
+        if (!SseChannels.NAME.matcher(name).matches()) {
+            JsonReply.error(ctx, 400, "Channel names are 1 to 64 characters: a-z 0-9 : _ . - (starting with a letter"
+                    + " or digit).");
+            return;
+        }
+        Principal p = HttpGuard.principal(ctx);
+        String resource = resource(name);
+        boolean follow = p == null ? guests : p.may("join", resource);
+        boolean publish = p != null && !name.startsWith("feed:") && p.may("publish", resource);
+        String reason = publish ? null : p == null ? "Log in to publish."
+                : name.startsWith("feed:") ? "Feed channels take samples through POST /api/feeds/{feed}."
+                : "Publishing to " + name + " " + publishRight(p, name);
+        channels.onHome(() -> {
+            JsonObject body = new JsonObject().put("channel", name).put("follow", follow).put("publish", publish)
+                    .put("lastId", channels.existing(name).map(SseChannel::lastId).orElse(null));
+            if (reason != null) {
+                body.put("reason", reason);
+            }
+            JsonReply.send(ctx, 200, body);
+        });
+    }
+
+    /** The right publishing to {@code channel} needs, and how an admin grants it to {@code p}. */
+    private static String publishRight(Principal p, String channel) {
+        return "needs the right publish:" + resource(channel) + " (admins have it; an admin grants it with: nagare user grant "
+                + p.username() + " 'publish:" + resource(channel) + "').";
     }
 
     /** The resource a channel's rights are named by: "feed:prices" → "feed/prices", "news" → "sse/news". */
@@ -156,9 +191,7 @@ public final class SseRoutes {
         }
         if (!p.may("publish", resource(name))) {
             REFUSED.info("sse-publish-right", "SSE publish by {} to {} refused: no right", p.username(), name);
-            JsonReply.error(ctx, 403, "Not allowed: publishing to " + name + " needs the right publish:" + resource(name)
-                    + " (admins have it; an admin grants it with: nagare user grant " + p.username() + " 'publish:"
-                    + resource(name) + "').");
+            JsonReply.error(ctx, 403, "Not allowed: publishing to " + name + " " + publishRight(p, name));
             return;
         }
         JsonObject body;

@@ -3,6 +3,7 @@ package dev.nagare.web;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
+import java.util.List;
 
 /**
  * One capability of the server: an app (chat, feed, game), a media kind (video, audio) or SSE. The
@@ -22,6 +23,14 @@ public interface ServerModule {
      * has completed, and does not start if one fails.
      */
     Future<Void> start();
+
+    /**
+     * The pages it serves to people, in the order the navigation bar lists them. The server puts the
+     * one login rule in front of each before {@link #mount} (the module serves the page's file only).
+     */
+    default List<AppPage> pages() {
+        return List.of();
+    }
 
     /** Adds its HTTP routes (pages, APIs, streams); called once, after {@link #start}. */
     void mount(Router router, StaticAssets assets);

@@ -149,9 +149,12 @@ class AdminConsoleBrowserTest {
                 .size() == 1);
         new org.openqa.selenium.support.ui.Select(admin.driver().findElement(By.id("socket-namespace"))).selectByValue("/");
         admin.driver().findElement(By.cssSelector("#socket-form button")).click();
-        WebElement socketRow = row("data-socket", s.id());
-        assertThat(socketRow.getText()).contains("worker");
-        socketRow.findElement(By.tagName("button")).click();
+        // The table is drawn again when the list comes back: wait through replaced rows.
+        admin.waitUpTo(Duration.ofSeconds(10)).until(d -> row("data-socket", s.id()).getText().contains("worker"));
+        admin.waitUpTo(Duration.ofSeconds(10)).until(d -> {
+            row("data-socket", s.id()).findElement(By.tagName("button")).click();
+            return true;
+        });
         assertThat(gone.get(10, TimeUnit.SECONDS)).isEqualTo("io server disconnect");
         gone("data-socket", s.id());
     }

@@ -3,9 +3,14 @@ package dev.nagare.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nagare.testing.Browser;
+import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +84,7 @@ class ScreenshotsIT {
             dashboard(out);
             game(out);
             video(out);
+            sse(out);
             assertThat(alice.consoleErrors()).isEmpty();
             assertThat(bob.consoleErrors()).isEmpty();
         } finally {
@@ -137,6 +143,31 @@ class ScreenshotsIT {
                 "const i = document.querySelector('img[data-stream=default]'); return i ? i.naturalWidth : 0"))
                 .intValue() == 640);
         save(alice, out, "5-video.png");
+    }
+
+    /** The SSE viewer as alice: two events the channel kept (replayed), then one published while she watches. */
+    private void sse(Path out) throws Exception {
+        String token = new JsonObject(http("/api/auth/token", null, new JsonObject().put("username", "admin")
+                .put("password", ADMIN_PASSWORD))).getString("token");
+        http("/api/sse/news", token, new JsonObject().put("data", "Deploy at 18:00"));
+        http("/api/sse/news", token, new JsonObject().put("data", new JsonObject().put("build", 1742).put("status", "green")));
+        alice.driver().get(url + "/sse?channel=news");
+        alice.waitUpTo(WAIT).until(x -> x.findElements(By.cssSelector("#events li[data-kind=replayed]")).size() == 2);
+        http("/api/sse/news", token, new JsonObject().put("data", "Deployed: all nodes on 0.1.0"));
+        alice.waitUpTo(WAIT).until(x -> x.findElements(By.cssSelector("#events li[data-kind=live]")).size() == 1);
+        save(alice, out, "6-sse.png");
+    }
+
+    /** POSTs {@code body} (with a bearer token, if any) and returns the answer's body; fails on an error status. */
+    private String http(String path, String token, JsonObject body) throws Exception {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> res = HttpClient.newHttpClient().send(req.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).as(res.body()).isBetween(200, 299);
+        return res.body();
     }
 
     /** Sizes the window so that its viewport (what a screenshot shows) is {@code width} x {@code height}. */

@@ -35,8 +35,26 @@ class LandingPageBrowserTest {
         assertThat(browser.driver().findElement(By.cssSelector(".apps")).getCssValue("display")).isEqualTo("grid");
         assertThat(browser.driver().findElements(By.cssSelector(".app > a")))
                 .extracting(WebElement::getText)
-                .containsExactly("Chat", "Dashboard", "Video", "Audio", "Game");
+                .containsExactly("Chat", "Dashboard", "Video", "Audio", "Game", "Server-Sent Events");
         assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    /** Issue 17, item 14: the logo's 流れ is drawn, so it shows where no CJK font is installed. */
+    @Test
+    void theLogoIsAnSvgWordmarkNotTextInACjkFont() {
+        browser.driver().get(server.baseUrl() + "/");
+        WebElement header = browser.driver().findElement(By.cssSelector("header.masthead"));
+        // No text node of the header holds 流れ (its name is the SVG's aria-label, an attribute).
+        Object textNodes = browser.driver().executeScript(
+                "const w = document.createTreeWalker(arguments[0], NodeFilter.SHOW_TEXT); let n = 0;"
+                        + "while (w.nextNode()) { if (/[流れ]/.test(w.currentNode.data)) n++; } return n;", header);
+        assertThat(textNodes).isEqualTo(0L);
+        WebElement mark = header.findElement(By.cssSelector("h1 svg.wordmark"));
+        assertThat(mark.getDomAttribute("aria-label")).isEqualTo("流れ");
+        // The strokes arrived and were drawn: the <use> resolved to the symbol, at the size the stylesheet gives.
+        browser.waitUpTo(Duration.ofSeconds(10)).until(d -> ((Number) browser.driver().executeScript(
+                "return arguments[0].querySelector('use').getBBox().width", mark)).doubleValue() > 100);
+        assertThat(mark.getSize().getWidth()).isGreaterThan(mark.getSize().getHeight());
     }
 
     @Test

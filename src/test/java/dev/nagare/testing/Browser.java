@@ -1,5 +1,7 @@
 package dev.nagare.testing;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +11,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -77,6 +80,18 @@ public final class Browser implements BeforeAllCallback, AfterAllCallback {
         WebDriverWait wait = new WebDriverWait(driver, timeout);
         wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         return wait;
+    }
+
+    /**
+     * Logs in through the real form at {@code /login?next=<next>} and waits until the browser is back
+     * on {@code next}: the way every page sends someone who is not logged in.
+     */
+    public void logIn(String baseUrl, String user, String password, String next) {
+        driver.get(baseUrl + "/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
+        driver.findElement(By.id("username")).sendKeys(user);
+        driver.findElement(By.id("password")).sendKeys(password);
+        driver.findElement(By.cssSelector("form.auth-form button")).click();
+        waitUpTo(Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().equals(baseUrl + next));
     }
 
     /** Console entries at SEVERE since the last call (Chromium reports CSP violations there). */

@@ -1,14 +1,15 @@
 package dev.nagare.apps.chat;
 
 import dev.nagare.auth.RateSharing;
-import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.socketio.ConnectMiddleware;
 import dev.nagare.socketio.SocketIoServer;
 import dev.nagare.store.Store;
+import dev.nagare.web.AppPage;
 import dev.nagare.web.ServerModule;
 import dev.nagare.web.StaticAssets;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
+import java.util.List;
 
 /** The chat ({@code /chat}, the guide's protocol on the default namespace, the chat pages) as a module. */
 public final class ChatModule implements ServerModule {
@@ -19,19 +20,14 @@ public final class ChatModule implements ServerModule {
     private final ConnectMiddleware auth;
     private final Store store;
     private final ChatConfig config;
-    private final HttpGuard http;
-    private final boolean guests;
     private volatile ChatApp app;
 
-    public ChatModule(SocketIoServer io, ConnectMiddleware auth, Store store, ChatConfig config, HttpGuard http,
-            boolean guests, RateSharing rates) {
+    public ChatModule(SocketIoServer io, ConnectMiddleware auth, Store store, ChatConfig config, RateSharing rates) {
         this.rates = rates;
         this.io = io;
         this.auth = auth;
         this.store = store;
         this.config = config;
-        this.http = http;
-        this.guests = guests;
     }
 
     @Override
@@ -48,8 +44,13 @@ public final class ChatModule implements ServerModule {
     }
 
     @Override
+    public List<AppPage> pages() {
+        return List.of(new AppPage("/chat", "Chat", true), new AppPage("/seed/chat", "Guide chat", true));
+    }
+
+    @Override
     public void mount(Router router, StaticAssets assets) {
-        new ChatRoutes(http, guests).mount(router, assets);
+        new ChatRoutes().mount(router, assets);
     }
 
     /** The running chat (after {@link #start}). */

@@ -1,6 +1,5 @@
 package dev.nagare.apps.chat;
 
-import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.web.SecurityHeaders;
 import dev.nagare.web.StaticAssets;
 import io.vertx.ext.web.Router;
@@ -15,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * The chat pages: {@code /chat} (ours) and {@code /seed/chat} (the guide's index.html, unchanged but
- * for the script URL). Both need a login unless guests are allowed.
+ * for the script URL and the navigation bar every app page has). Who may open them is the server's
+ * one rule for app pages ({@code server/AppPages}).
  *
  * <p>The guide's page has an inline script. Rather than weaken the CSP with 'unsafe-inline', that
  * page alone gets the script's SHA-256 hash in script-src (CSP Level 2 hash source): that exact
@@ -25,25 +25,19 @@ public final class ChatRoutes {
     static final String SEED_PAGE = "web/seed/chat.html";
     private static final Pattern INLINE_SCRIPT = Pattern.compile("<script>(.*?)</script>", Pattern.DOTALL);
 
-    private final HttpGuard auth;
-    private final boolean guests;
     private final String seedPolicy;
 
-    public ChatRoutes(HttpGuard auth, boolean guests) {
-        this.auth = auth;
-        this.guests = guests;
+    public ChatRoutes() {
         this.seedPolicy = SecurityHeaders.CONTENT_SECURITY_POLICY.replace("script-src 'self'",
                 "script-src 'self' '" + inlineScriptHash(SEED_PAGE) + "'");
     }
 
     public void mount(Router router, StaticAssets assets) {
-        router.get("/chat").handler(auth.attach()).handler(auth.page(guests)).handler(assets.page("web/chat/index.html"));
-        router.get("/seed/chat").handler(auth.attach()).handler(auth.page(guests))
-                .handler(ctx -> {
-                    ctx.response().putHeader("Content-Security-Policy", seedPolicy);
-                    ctx.next();
-                })
-                .handler(assets.page(SEED_PAGE));
+        router.get("/chat").handler(assets.page("web/chat/index.html"));
+        router.get("/seed/chat").handler(ctx -> {
+            ctx.response().putHeader("Content-Security-Policy", seedPolicy);
+            ctx.next();
+        }).handler(assets.page(SEED_PAGE));
     }
 
     /** {@code sha256-<base64>} of the page's first inline script, exactly as the browser hashes it. */

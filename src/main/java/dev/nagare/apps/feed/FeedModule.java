@@ -6,6 +6,7 @@ import dev.nagare.socketio.ConnectMiddleware;
 import dev.nagare.socketio.SocketIoServer;
 import dev.nagare.sse.SseChannels;
 import dev.nagare.store.Store;
+import dev.nagare.web.AppPage;
 import dev.nagare.web.ServerModule;
 import dev.nagare.web.StaticAssets;
 import io.vertx.core.Context;
@@ -23,11 +24,10 @@ public final class FeedModule implements ServerModule {
     private final FeedHub hub;
     private final List<FeedSpec> feeds;
     private final HttpGuard http;
-    private final boolean guests;
 
     /** {@code cluster}: the node's link to the cluster's Redis, or null on a single node. */
     public FeedModule(Context home, SocketIoServer io, ConnectMiddleware auth, SseChannels sse, Store store,
-            FeedConfig config, List<FeedSpec> feeds, HttpGuard http, boolean guests, RedisLink cluster,
+            FeedConfig config, List<FeedSpec> feeds, HttpGuard http, RedisLink cluster,
             dev.nagare.auth.RateSharing rates) {
         this.rates = rates;
         this.io = io;
@@ -36,7 +36,6 @@ public final class FeedModule implements ServerModule {
                 : new RedisSourceLeases(home.owner(), cluster));
         this.feeds = feeds;
         this.http = http;
-        this.guests = guests;
     }
 
     @Override
@@ -51,8 +50,13 @@ public final class FeedModule implements ServerModule {
     }
 
     @Override
+    public List<AppPage> pages() {
+        return List.of(new AppPage("/dashboard", "Dashboard", true));
+    }
+
+    @Override
     public void mount(Router router, StaticAssets assets) {
-        new FeedRoutes(hub, http, guests, rates).mount(router, assets);
+        new FeedRoutes(hub, http, rates).mount(router, assets);
     }
 
     @Override

@@ -34,22 +34,20 @@ public final class FeedRoutes {
 
     private final FeedHub hub;
     private final HttpGuard auth;
-    private final boolean guests;
     private final KeyedRates publishRates = new KeyedRates(50);
 
-    public FeedRoutes(FeedHub hub, HttpGuard auth, boolean guests, dev.nagare.auth.RateSharing rates) {
-        this(hub, auth, guests);
+    public FeedRoutes(FeedHub hub, HttpGuard auth, dev.nagare.auth.RateSharing rates) {
+        this(hub, auth);
         rates.share("feed.publish.http", publishRates);
     }
 
-    public FeedRoutes(FeedHub hub, HttpGuard auth, boolean guests) {
+    public FeedRoutes(FeedHub hub, HttpGuard auth) {
         this.hub = hub;
         this.auth = auth;
-        this.guests = guests;
     }
 
     public void mount(Router router, StaticAssets assets) {
-        router.get("/dashboard").handler(auth.attach()).handler(auth.page(guests)).handler(assets.page("web/dashboard/index.html"));
+        router.get("/dashboard").handler(assets.page("web/dashboard/index.html"));
         router.get("/vendor/uplot/*").handler(assets.directory("/vendor/uplot/", "web/vendor/uplot",
                 StaticAssets.CachePolicy.REVALIDATE));
         router.get("/api/feeds").handler(auth.attach()).handler(auth.require())

@@ -3,6 +3,7 @@ package dev.nagare.apps.game;
 import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.socketio.ConnectMiddleware;
 import dev.nagare.socketio.SocketIoServer;
+import dev.nagare.web.AppPage;
 import dev.nagare.web.ServerModule;
 import dev.nagare.web.StaticAssets;
 import io.micrometer.core.instrument.Gauge;
@@ -11,6 +12,7 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
+import java.util.List;
 
 /** The arena game ({@code /game} namespace and page) as a module. */
 public final class GameModule implements ServerModule {
@@ -21,19 +23,17 @@ public final class GameModule implements ServerModule {
     private final GameConfig config;
     private final Context home;
     private final HttpGuard http;
-    private final boolean guests;
     private final boolean clustered;
     private volatile GameApp app;
 
     /** {@code clustered}: other nodes run matches too (the lobby and matchmaking span them). */
     public GameModule(SocketIoServer io, ConnectMiddleware auth, GameConfig config, Context home, HttpGuard http,
-            boolean guests, boolean clustered) {
+            boolean clustered) {
         this.io = io;
         this.auth = auth;
         this.config = config;
         this.home = home;
         this.http = http;
-        this.guests = guests;
         this.clustered = clustered;
     }
 
@@ -54,8 +54,13 @@ public final class GameModule implements ServerModule {
     }
 
     @Override
+    public List<AppPage> pages() {
+        return List.of(new AppPage("/game", "Game", true));
+    }
+
+    @Override
     public void mount(Router router, StaticAssets assets) {
-        new GameRoutes(app, http, guests).mount(router, assets);
+        new GameRoutes(app, http).mount(router, assets);
     }
 
     /** Players (people and bots) in this node's matches, and a histogram of tick durations. */

@@ -13,16 +13,14 @@ import io.vertx.ext.web.Router;
 public final class GameRoutes {
     private final GameApp app;
     private final HttpGuard auth;
-    private final boolean guests;
 
-    public GameRoutes(GameApp app, HttpGuard auth, boolean guests) {
+    public GameRoutes(GameApp app, HttpGuard auth) {
         this.app = app;
         this.auth = auth;
-        this.guests = guests;
     }
 
     public void mount(Router router, StaticAssets assets) {
-        router.get("/game").handler(auth.attach()).handler(auth.page(guests)).handler(assets.page("web/game/index.html"));
+        router.get("/game").handler(assets.page("web/game/index.html"));
         router.get("/api/game/stats").handler(auth.attach()).handler(auth.require())
                 .handler(ctx -> {
                     String ticks = ctx.request().getParam("ticks", "3000");

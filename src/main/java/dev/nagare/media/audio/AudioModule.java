@@ -3,6 +3,7 @@ package dev.nagare.media.audio;
 import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.media.FfmpegInput;
 import dev.nagare.media.MediaRelay;
+import dev.nagare.web.AppPage;
 import dev.nagare.web.ServerModule;
 import dev.nagare.web.MeterRows;
 import dev.nagare.web.StaticAssets;
@@ -11,6 +12,7 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import java.util.List;
 
 /**
  * Live audio ({@code /audio/...}, {@code /audio_feed}) as a module: a test tone as the default stream,
@@ -66,6 +68,12 @@ public final class AudioModule implements ServerModule {
         }
         routes.startRelay();
         return Future.succeededFuture();
+    }
+
+    /** Not for guests: listening and publishing need an account. */
+    @Override
+    public List<AppPage> pages() {
+        return List.of(new AppPage("/audio", "Audio", false), new AppPage("/audio/publish", "Microphone", false));
     }
 
     @Override

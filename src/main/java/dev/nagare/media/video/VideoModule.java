@@ -3,6 +3,7 @@ package dev.nagare.media.video;
 import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.media.FfmpegInput;
 import dev.nagare.media.MediaRelay;
+import dev.nagare.web.AppPage;
 import dev.nagare.web.ServerModule;
 import dev.nagare.web.MeterRows;
 import dev.nagare.web.StaticAssets;
@@ -14,6 +15,7 @@ import io.vertx.ext.web.Router;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.List;
 
 /**
  * Live video ({@code /video/...}, {@code /video_feed}) as a module: the synthetic test pattern as the
@@ -50,6 +52,12 @@ public final class VideoModule implements ServerModule {
         }
         routes.startRelay();
         return Future.succeededFuture();
+    }
+
+    /** Not for guests: watching and publishing need an account. */
+    @Override
+    public List<AppPage> pages() {
+        return List.of(new AppPage("/video", "Video", false), new AppPage("/video/publish", "Camera", false));
     }
 
     @Override

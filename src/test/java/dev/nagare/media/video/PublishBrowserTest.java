@@ -33,11 +33,7 @@ class PublishBrowserTest {
         var d = browser.driver();
         browser.consoleErrors(); // start each test with an empty console log
         d.manage().deleteAllCookies();
-        d.get(server.baseUrl() + "/login?next=%2Fvideo%2Fpublish");
-        d.findElement(By.id("username")).sendKeys(user);
-        d.findElement(By.id("password")).sendKeys(PASSWORD);
-        d.findElement(By.cssSelector("form.auth-form button")).click();
-        browser.waitUpTo(Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().endsWith("/video/publish"));
+        browser.logIn(server.baseUrl(), user, PASSWORD, "/video/publish");
     }
 
     private void publish(String name) {

@@ -38,11 +38,7 @@ class VideoPageBrowserTest {
     @Test
     void theLiveImageKeepsChanging() {
         var d = browser.driver();
-        d.get(server.baseUrl() + "/login?next=%2Fvideo");
-        d.findElement(By.id("username")).sendKeys("admin");
-        d.findElement(By.id("password")).sendKeys(PASSWORD);
-        d.findElement(By.cssSelector("form.auth-form button")).click();
-        browser.waitUpTo(Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().endsWith("/video"));
+        browser.logIn(server.baseUrl(), "admin", PASSWORD, "/video");
         browser.waitUpTo(Duration.ofSeconds(10)).until(x ->
                 "true".equals(x.findElement(By.tagName("html")).getDomAttribute("data-ready")));
         browser.waitUpTo(Duration.ofSeconds(10)).until(x -> ((Number) ((JavascriptExecutor) x).executeScript(

@@ -93,4 +93,15 @@ class AppPagesBrowserTest {
         browser.driver().get(server.baseUrl() + "/game");
         assertThat(browser.driver().getCurrentUrl()).endsWith("/login?next=%2Fgame");
     }
+
+    @Test
+    @Order(4)
+    void aPageAddressWithAQueryComesBackWholeAfterTheLogin() {
+        browser.driver().get(server.baseUrl() + "/sse?channel=news");
+        assertThat(browser.driver().getCurrentUrl()).endsWith("/login?next=%2Fsse%3Fchannel%3Dnews");
+        browser.driver().findElement(By.id("username")).sendKeys("admin");
+        browser.driver().findElement(By.id("password")).sendKeys(PASSWORD);
+        browser.driver().findElement(By.cssSelector("form.auth-form button")).click();
+        browser.waitUpTo(Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().equals(server.baseUrl() + "/sse?channel=news"));
+    }
 }

@@ -187,8 +187,9 @@ public final class HttpGuard {
         return m != HttpMethod.GET && m != HttpMethod.HEAD && m != HttpMethod.OPTIONS;
     }
 
+    /** To the login form, and back to this page with its query (e.g. /sse?channel=news) afterwards. */
     private static void toLogin(RoutingContext ctx) {
         ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION,
-                "/login?next=" + URLEncoder.encode(ctx.request().path(), StandardCharsets.UTF_8)).end();
+                "/login?next=" + URLEncoder.encode(ctx.request().uri(), StandardCharsets.UTF_8)).end();
     }
 }

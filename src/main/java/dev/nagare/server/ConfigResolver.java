@@ -1,6 +1,8 @@
 package dev.nagare.server;
 
 import dev.nagare.adapter.ClusterConfig;
+import dev.nagare.auth.jwt.JwtConfig;
+import dev.nagare.auth.jwt.JwtKeys;
 import dev.nagare.apps.chat.ChatConfig;
 import dev.nagare.apps.feed.FeedConfig;
 import dev.nagare.apps.feed.FeedSpec;
@@ -13,6 +15,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -120,7 +125,8 @@ public final class ConfigResolver {
                 Duration.ofSeconds(number(raw, Setting.VIDEO_STALL_TIMEOUT, 1, 3_600)),
                 store(raw),
                 cluster(raw),
-                apps(raw));
+                apps(raw),
+                jwt(raw));
         checkTls(config, raw);
         return config;
     }
@@ -162,15 +168,76 @@ public final class ConfigResolver {
             return raw.get(value).value();
         }
         Raw f = raw.get(file);
-        if (f == null) {
-            return null;
-        }
+        return f == null ? null : firstLine(file, f);
+    }
+
+    private static String firstLine(Setting file, Raw f) {
         try {
             java.util.List<String> lines = java.nio.file.Files.readAllLines(Path.of(f.value()));
             return lines.isEmpty() ? "" : lines.get(0).strip();
         } catch (java.io.IOException | RuntimeException e) {
             throw invalid(file, f, "cannot read it (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * The JWTs to accept, null for none; keys are read now, so that a bad file stops the start with
+     * its reason. Without a key, another --jwt- setting is refused (it would silently do nothing).
+     */
+    private static JwtConfig jwt(Map<Setting, Raw> raw) {
+        Raw secretFile = raw.get(Setting.JWT_HMAC_SECRET_FILE);
+        Raw publicKey = raw.get(Setting.JWT_PUBLIC_KEY);
+        Raw jwks = raw.get(Setting.JWT_JWKS_URL);
+        if (secretFile == null && publicKey == null && jwks == null) {
+            for (Setting s : List.of(Setting.JWT_ISSUER, Setting.JWT_AUDIENCE, Setting.JWT_ADMIN_SCOPE)) {
+                if (raw.containsKey(s)) {
+                    throw new ConfigException(s.option() + " (from " + raw.get(s).source() + ") needs a key to check"
+                            + " tokens with: set --jwt-hmac-secret-file, --jwt-public-key or --jwt-jwks-url.");
+                }
+            }
+            return null;
+        }
+        byte[] secret = null;
+        if (secretFile != null) {
+            secret = firstLine(Setting.JWT_HMAC_SECRET_FILE, secretFile).getBytes(StandardCharsets.UTF_8);
+            if (secret.length < 32) {
+                throw invalid(Setting.JWT_HMAC_SECRET_FILE, secretFile, "its first line must hold a secret of at least"
+                        + " 32 bytes (HS256 needs 256 bits), e.g. from 'openssl rand -hex 32'");
+            }
+        }
+        List<java.security.PublicKey> keys = List.of();
+        if (publicKey != null) {
+            try {
+                keys = JwtKeys.readPublicKeys(Path.of(publicKey.value()));
+            } catch (IllegalArgumentException e) { // an unusable path too
+                throw invalid(Setting.JWT_PUBLIC_KEY, publicKey, e.getMessage());
+            }
+        }
+        URI jwksUrl = null;
+        if (jwks != null) {
+            try {
+                jwksUrl = new URI(jwks.value().strip());
+            } catch (URISyntaxException e) {
+                jwksUrl = null;
+            }
+            if (jwksUrl == null || !("https".equals(jwksUrl.getScheme()) || "http".equals(jwksUrl.getScheme()))
+                    || jwksUrl.getHost() == null) {
+                throw invalid(Setting.JWT_JWKS_URL, jwks, "expected an http:// or https:// URL");
+            }
+        }
+        Raw audience = raw.get(Setting.JWT_AUDIENCE);
+        if (audience == null || audience.value().isBlank()) {
+            throw new ConfigException("--jwt-audience is required with --jwt-hmac-secret-file, --jwt-public-key or"
+                    + " --jwt-jwks-url: the value a token's aud must contain, so that tokens minted for other services are refused.");
+        }
+        Raw issuer = raw.get(Setting.JWT_ISSUER);
+        Raw admin = raw.get(Setting.JWT_ADMIN_SCOPE);
+        return new JwtConfig(secret, keys, jwksUrl,
+                Duration.ofSeconds(number(raw, Setting.JWT_JWKS_REFRESH, 1, 86_400)),
+                issuer == null || issuer.value().isBlank() ? null : issuer.value().strip(),
+                audience.value().strip(), text(raw, Setting.JWT_RIGHTS_CLAIM), text(raw, Setting.JWT_NAME_CLAIM),
+                admin == null || admin.value().isBlank() ? null : admin.value().strip(),
+                Duration.ofSeconds(number(raw, Setting.JWT_CLOCK_SKEW, 0, 600)));
     }
 
     private static SseConfig sse(Map<Setting, Raw> raw) {

@@ -3,6 +3,7 @@ package dev.nagare.auth.socketio;
 import dev.nagare.auth.Access;
 import dev.nagare.auth.AuthException;
 import dev.nagare.auth.Authenticator;
+import dev.nagare.auth.CredentialRefused;
 import dev.nagare.auth.Principal;
 import dev.nagare.auth.Role;
 import dev.nagare.auth.Sessions;
@@ -82,6 +83,14 @@ public final class SocketIoGuard {
                         }
                         return Future.failedFuture(new ConnectError("unauthorized", Map.of("code", "UNAUTHORIZED",
                                 "hint", "log in first, or connect with io(url, {auth: {token}})")));
+                    }, e -> {
+                        if (e instanceof CredentialRefused refused) {
+                            LOG.info("Socket.IO token refused on {} from {}: {}", socket.namespace().name(),
+                                    socket.handshake().remoteAddress(), refused.getMessage());
+                            return Future.failedFuture(new ConnectError("token refused", Map.of("code", "TOKEN_REFUSED",
+                                    "reason", refused.getMessage(), "hint", "connect again with a fresh token")));
+                        }
+                        return Future.failedFuture(e);
                     });
         };
     }

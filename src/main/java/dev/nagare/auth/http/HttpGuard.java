@@ -9,6 +9,7 @@ import dev.nagare.auth.Revocations;
 import dev.nagare.auth.Secrets;
 import dev.nagare.auth.Sessions;
 import dev.nagare.web.JsonReply;
+import dev.nagare.web.RefusalLog;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
@@ -34,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpGuard {
     private static final Logger LOG = LoggerFactory.getLogger(HttpGuard.class);
+    /** Refused tokens: one line a second at most, the rest counted (a client retrying a stale token floods). */
+    private static final RefusalLog REFUSALS = new RefusalLog(LOG);
     /** The key of the request's principal in the routing context. */
     public static final String PRINCIPAL = "nagare.principal";
     /** The key, in the routing context, of why the request's bearer token was refused (see {@link CredentialRefused}). */
@@ -73,7 +76,7 @@ public final class HttpGuard {
                         if (ar.succeeded() && ar.result().isPresent()) {
                             ctx.put(PRINCIPAL, ar.result().get());
                         } else if (ar.failed() && ar.cause() instanceof CredentialRefused refused) {
-                            LOG.info("Bearer token refused on {} {} from {}: {}", ctx.request().method(), ctx.request().path(),
+                            REFUSALS.info("token", "Bearer token refused on {} {} from {}: {}", ctx.request().method(), ctx.request().path(),
                                     clientAddress.of(ctx.request()), refused.getMessage());
                             ctx.put(REFUSED, refused.getMessage());
                         }

@@ -11,6 +11,7 @@ import dev.nagare.socketio.ConnectError;
 import dev.nagare.socketio.ConnectMiddleware;
 import dev.nagare.socketio.PacketMiddleware;
 import dev.nagare.socketio.Socket;
+import dev.nagare.web.RefusalLog;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SocketIoGuard {
     private static final Logger LOG = LoggerFactory.getLogger(SocketIoGuard.class);
+    /** Refused tokens: one line a second at most, the rest counted (a client retrying a stale token floods). */
+    private static final RefusalLog REFUSALS = new RefusalLog(LOG);
     /** The key of the principal in {@code socket.data()}. */
     public static final String PRINCIPAL = "principal";
     /** Socket data key of the login's fingerprint ({@link #fingerprint}); "nagare." keys stay off fetchSockets. */
@@ -85,7 +88,7 @@ public final class SocketIoGuard {
                                 "hint", "log in first, or connect with io(url, {auth: {token}})")));
                     }, e -> {
                         if (e instanceof CredentialRefused refused) {
-                            LOG.info("Socket.IO token refused on {} from {}: {}", socket.namespace().name(),
+                            REFUSALS.info("token", "Socket.IO token refused on {} from {}: {}", socket.namespace().name(),
                                     socket.handshake().remoteAddress(), refused.getMessage());
                             return Future.failedFuture(new ConnectError("token refused", Map.of("code", "TOKEN_REFUSED",
                                     "reason", refused.getMessage(), "hint", "connect again with a fresh token")));

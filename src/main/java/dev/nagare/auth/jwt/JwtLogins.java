@@ -103,7 +103,7 @@ public final class JwtLogins implements ExternalTokens {
         } catch (CredentialRefused e) {
             return Future.failedFuture(e);
         }
-        endAtDeadline(p.credential());
+        endAtDeadline(p);
         return Future.succeededFuture(Optional.of(p));
     }
 
@@ -117,7 +117,8 @@ public final class JwtLogins implements ExternalTokens {
         return JwtVerifier.deadlineMillis(credential) > nowMillis;
     }
 
-    private void endAtDeadline(String credential) {
+    private void endAtDeadline(Principal p) {
+        String credential = p.credential();
         if (timers.containsKey(credential) || timers.size() >= MAX_TIMERS) {
             return;
         }
@@ -125,7 +126,7 @@ public final class JwtLogins implements ExternalTokens {
             long delay = Math.max(1, JwtVerifier.deadlineMillis(c) - System.currentTimeMillis());
             return vertx.setTimer(delay, id -> {
                 timers.remove(c);
-                revocations.revoke(Revocations.Revocation.ofCredential(0, c, EXPIRED));
+                revocations.revoke(Revocations.Revocation.ofCredential(p.userId(), c, EXPIRED));
             });
         }));
     }

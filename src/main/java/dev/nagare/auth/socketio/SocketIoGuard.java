@@ -142,7 +142,7 @@ public final class SocketIoGuard {
     static String fingerprint(Principal p) {
         try {
             byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(
-                    ("nagare-login\n" + p.userId() + "\n" + p.credential()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    ("nagare-login\n" + p.userId() + "\n" + p.login()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(hash, 18));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
@@ -151,7 +151,7 @@ public final class SocketIoGuard {
 
     private static boolean sameLogin(Principal before, Principal now) {
         return before != null && now != null && before.userId() == now.userId()
-                && Objects.equals(before.credential(), now.credential());
+                && Objects.equals(before.login(), now.login());
     }
 
     static String cookieFromHeader(String header, String name) {

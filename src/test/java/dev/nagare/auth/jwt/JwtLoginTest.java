@@ -187,12 +187,23 @@ class JwtLoginTest {
     void anExpiringTokenEndsTheOfficialClientWithAReasonAndItsAuthCallbackReconnectsWithAFreshOne() throws Exception {
         String shortLived = sign(claims("dave", "join:*", Duration.ofSeconds(3)).build(), JWSAlgorithm.RS256, rsa);
         String fresh = sign(claims("dave", "join:*", Duration.ofMinutes(10)).build(), JWSAlgorithm.RS256, rsa);
-        JsonObject r = NodeScript.run(Duration.ofSeconds(40), "jwt-refresh.mjs", server.baseUrl() + "/", shortLived, fresh);
+        JsonObject r = NodeScript.run(Duration.ofSeconds(40), "jwt-refresh.mjs", "expire", server.baseUrl() + "/", shortLived, fresh);
         assertThat(r.getString("ended")).isEqualTo("token expired");
         assertThat(r.getString("disconnect")).isEqualTo("io server disconnect");
         assertThat(r.getInteger("connects")).isEqualTo(2);
         assertThat(r.getInteger("tokensAsked")).isEqualTo(2);
         assertThat(r.getLong("endedAfterMs")).isBetween(1000L, 8000L);
+    }
+
+    @Test
+    void aDroppedChatSocketRecoversWhenItsAuthCallbackBringsAFreshTokenOfTheSameUser() throws Exception {
+        String first = sign(claims("gus", "join:chat/general", Duration.ofMinutes(5)).build(), JWSAlgorithm.ES256, ec);
+        String fresh = sign(claims("gus", "join:chat/general", Duration.ofMinutes(10)).build(), JWSAlgorithm.ES256, ec);
+        JsonObject r = NodeScript.run(Duration.ofSeconds(40), "jwt-refresh.mjs", "recover", server.baseUrl() + "/chat", first, fresh);
+        assertThat(r.getInteger("connects")).isEqualTo(2);
+        assertThat(r.getInteger("tokensAsked")).isEqualTo(2);
+        assertThat(r.getString("disconnect")).isEqualTo("forced close"); // engine.close(): as a dropped network, not a goodbye
+        assertThat(r.getBoolean("recovered")).isTrue();
     }
 
     @Test

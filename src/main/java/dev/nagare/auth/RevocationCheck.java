@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * stream ({@link Revocations#live()}, one query per 500) and fires {@link Revocations} for each one
  * that no longer stands. So a {@code nagare user passwd} ends the account's sockets and streams within
  * about a second (plus the query), an expiry within 15 s. Requests and new connections are never
- * affected by this delay: each one is checked against the store when it comes.
+ * affected by this delay: each one is checked against the store when it comes. A login by JWT
+ * ({@link ExternalTokens}) has no row: it stands until the deadline its credential carries (its own
+ * timer ends it then; the sweep only catches one that timer missed).
  */
 public final class RevocationCheck {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationCheck.class);

@@ -61,7 +61,7 @@ class JwtLoginTest {
         Files.writeString(keys, Files.readString(dir.resolve("rsa.pub")) + Files.readString(dir.resolve("ec.pub")));
         server = new TestServer(Map.of(Setting.JWT_HMAC_SECRET_FILE, dir.resolve("hmac.secret").toString(),
                 Setting.JWT_PUBLIC_KEY, keys.toString(), Setting.JWT_ISSUER, ISSUER, Setting.JWT_AUDIENCE, AUDIENCE,
-                Setting.JWT_CLOCK_SKEW, "0"));
+                Setting.JWT_CLOCK_SKEW, "0", Setting.JWT_ADMIN_SCOPE, "nagare:admin"));
         server.beforeAll(null);
     }
 
@@ -184,6 +184,23 @@ class JwtLoginTest {
     }
 
     @Test
+    void theHttpEmitApiTakesAJwtWithTheEmitRightAndTheAdminScopeMakesAnAdmin() {
+        String emitter = sign(claims("backend", "emit:/chat", Duration.ofMinutes(5)).build(), JWSAlgorithm.HS256, secret);
+        String reader = sign(claims("backend", "join:*", Duration.ofMinutes(5)).build(), JWSAlgorithm.HS256, secret);
+        String body = "{\"namespace\": \"/chat\", \"event\": \"announcement\", \"args\": [{\"text\": \"hi\"}], \"rooms\": [\"general\"]}";
+        for (String[] c : new String[][] {{emitter, "200"}, {reader, "403"}}) {
+            HttpResponse<String> res = server.send(HttpRequest.newBuilder(server.uri("/api/v1/emit"))
+                    .header("Authorization", "Bearer " + c[0]).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+            assertThat(res.statusCode()).as(res.body()).isEqualTo(Integer.parseInt(c[1]));
+        }
+        String admin = sign(claims("ops", "openid nagare:admin", Duration.ofMinutes(5)).build(), JWSAlgorithm.ES256, ec);
+        assertThat(session(admin).getString("role")).isEqualTo("admin");
+        assertThat(session(admin).getString("username")).isEqualTo("jwt:ops");
+        assertThat(get("/metrics", admin).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void anExpiringTokenEndsTheOfficialClientWithAReasonAndItsAuthCallbackReconnectsWithAFreshOne() throws Exception {
         String shortLived = sign(claims("dave", "join:*", Duration.ofSeconds(3)).build(), JWSAlgorithm.RS256, rsa);
         String fresh = sign(claims("dave", "join:*", Duration.ofMinutes(10)).build(), JWSAlgorithm.RS256, rsa);
@@ -207,14 +224,19 @@ class JwtLoginTest {
     }
 
     @Test
-    void aVideoStreamOpenedWithAJwtEndsAtItsExpiry() throws Exception {
-        String token = sign(claims("erin", "join:video/*", Duration.ofSeconds(3)).build(), JWSAlgorithm.ES256, ec);
+    void videoAndSseStreamsOpenedWithAJwtEndAtItsExpiry() throws Exception {
+        String token = sign(claims("erin", "join:video/* join:sse/*", Duration.ofSeconds(3)).build(), JWSAlgorithm.ES256, ec);
         long t0 = System.nanoTime();
-        HttpResponse<InputStream> res = server.http().send(HttpRequest.newBuilder(server.uri("/video_feed"))
-                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
-        assertThat(res.statusCode()).isEqualTo(200);
-        long bytes = CompletableFuture.supplyAsync(() -> drain(res.body())).get(15, TimeUnit.SECONDS);
-        assertThat(bytes).isPositive(); // frames came until ...
+        List<CompletableFuture<Long>> streams = new java.util.ArrayList<>();
+        for (String path : new String[] {"/video_feed", "/sse/jwt-test"}) {
+            HttpResponse<InputStream> res = server.http().send(HttpRequest.newBuilder(server.uri(path))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(res.statusCode()).as(path).isEqualTo(200);
+            streams.add(CompletableFuture.supplyAsync(() -> drain(res.body())));
+        }
+        for (CompletableFuture<Long> s : streams) {
+            assertThat(s.get(15, TimeUnit.SECONDS)).isPositive(); // data came until ...
+        }
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofMillis(1000)); // ... the expiry
         assertThat(get("/video_feed", token).statusCode()).isEqualTo(401); // and it is refused from now on
     }

@@ -3,6 +3,7 @@ package dev.nagare.server;
 import dev.nagare.adapter.ClusterConfig;
 import dev.nagare.auth.jwt.JwtConfig;
 import dev.nagare.auth.jwt.JwtKeys;
+import dev.nagare.hooks.HookConfig;
 import dev.nagare.apps.chat.ChatConfig;
 import dev.nagare.apps.feed.FeedConfig;
 import dev.nagare.apps.feed.FeedSpec;
@@ -126,7 +127,8 @@ public final class ConfigResolver {
                 store(raw),
                 cluster(raw),
                 apps(raw),
-                jwt(raw));
+                jwt(raw),
+                hooks(raw));
         checkTls(config, raw);
         return config;
     }
@@ -213,18 +215,7 @@ public final class ConfigResolver {
                 throw invalid(Setting.JWT_PUBLIC_KEY, publicKey, e.getMessage());
             }
         }
-        URI jwksUrl = null;
-        if (jwks != null) {
-            try {
-                jwksUrl = new URI(jwks.value().strip());
-            } catch (URISyntaxException e) {
-                jwksUrl = null;
-            }
-            if (jwksUrl == null || !("https".equals(jwksUrl.getScheme()) || "http".equals(jwksUrl.getScheme()))
-                    || jwksUrl.getHost() == null) {
-                throw invalid(Setting.JWT_JWKS_URL, jwks, "expected an http:// or https:// URL");
-            }
-        }
+        URI jwksUrl = httpUrl(raw, Setting.JWT_JWKS_URL);
         Raw audience = raw.get(Setting.JWT_AUDIENCE);
         if (audience == null || audience.value().isBlank()) {
             throw new ConfigException("--jwt-audience is required with --jwt-hmac-secret-file, --jwt-public-key or"
@@ -238,6 +229,38 @@ public final class ConfigResolver {
                 audience.value().strip(), text(raw, Setting.JWT_RIGHTS_CLAIM), text(raw, Setting.JWT_NAME_CLAIM),
                 admin == null || admin.value().isBlank() ? null : admin.value().strip(),
                 Duration.ofSeconds(number(raw, Setting.JWT_CLOCK_SKEW, 0, 600)));
+    }
+
+    /** The proxy hooks, null when neither URL is set. */
+    private static HookConfig hooks(Map<Setting, Raw> raw) {
+        URI connect = httpUrl(raw, Setting.PROXY_CONNECT_URL);
+        URI publish = httpUrl(raw, Setting.PROXY_PUBLISH_URL);
+        Raw failure = raw.get(Setting.PROXY_FAILURE);
+        boolean open = switch (failure.value().trim().toLowerCase(Locale.ROOT)) {
+            case "allow" -> true;
+            case "refuse" -> false;
+            default -> throw invalid(Setting.PROXY_FAILURE, failure, "expected refuse or allow");
+        };
+        Duration timeout = Duration.ofMillis(number(raw, Setting.PROXY_TIMEOUT, 10, 60_000));
+        return connect == null && publish == null ? null : new HookConfig(connect, publish, timeout, open);
+    }
+
+    /** An http:// or https:// URL setting, or null when unset. */
+    private static URI httpUrl(Map<Setting, Raw> raw, Setting s) {
+        Raw r = raw.get(s);
+        if (r == null) {
+            return null;
+        }
+        URI url;
+        try {
+            url = new URI(r.value().strip());
+        } catch (URISyntaxException e) {
+            url = null;
+        }
+        if (url == null || !("https".equals(url.getScheme()) || "http".equals(url.getScheme())) || url.getHost() == null) {
+            throw invalid(s, r, "expected an http:// or https:// URL");
+        }
+        return url;
     }
 
     private static SseConfig sse(Map<Setting, Raw> raw) {

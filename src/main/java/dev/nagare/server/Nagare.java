@@ -21,6 +21,7 @@ import dev.nagare.auth.Sessions;
 import dev.nagare.auth.Tokens;
 import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.auth.jwt.JwtLogins;
+import dev.nagare.hooks.ProxyHooks;
 import dev.nagare.auth.http.LoginRoutes;
 import dev.nagare.auth.socketio.SocketIoGuard;
 import dev.nagare.auth.socketio.SocketRevoker;
@@ -140,7 +141,9 @@ public final class Nagare {
             ExternalTokens external = jwt == null ? ExternalTokens.NONE : jwt;
             Authenticator authenticator = new Authenticator(sessions, tokens, external);
             auth = new HttpGuard(authenticator, revocations, clientAddress);
-            socketAuth = new SocketIoGuard(authenticator, authConfig.guests());
+            // Connects and chat messages go to the configured backends for a verdict first (--proxy-*).
+            ProxyHooks hooks = config.hooks() == null ? ProxyHooks.NONE : new ProxyHooks(vertx, config.hooks());
+            socketAuth = new SocketIoGuard(authenticator, authConfig.guests(), hooks);
             logins = new LoginRoutes(accounts, sessions, tokens, authConfig, auth);
             if (cluster != null) {
                 SharedLogins.install(cluster, logins.throttle()); // guesses spread over nodes count as at one
@@ -168,7 +171,7 @@ public final class Nagare {
                 // In a cluster, SSE events go through the cluster's log, so every node has them with the same ids.
                 sse = new SseChannels(home, config.sse(), cluster == null ? null : new RedisSseBus(vertx, cluster, config.sse()));
                 rates = cluster == null ? RateSharing.NONE : new SharedRates(vertx, cluster);
-                Modules.Core core = new Modules.Core(vertx, home, config, store, io, auth, socketAuth, sse, cluster, rates);
+                Modules.Core core = new Modules.Core(vertx, home, config, store, io, auth, socketAuth, sse, cluster, rates, hooks);
                 Future<Void> started = Future.succeededFuture();
                 try {
                     modules = kinds.stream().map(k -> k.build().apply(core)).toList();

@@ -175,7 +175,17 @@ public enum Setting {
     JWT_ADMIN_SCOPE("jwt-admin-scope", "VALUE", null,
             "A value of --jwt-rights-claim that makes its holder an admin. Unset: no JWT is ever an admin."),
     JWT_CLOCK_SKEW("jwt-clock-skew", "SECONDS", "30",
-            "How far a JWT's exp and nbf may be off the server's clock; a login by JWT ends at exp plus this.");
+            "How far a JWT's exp and nbf may be off the server's clock; a login by JWT ends at exp plus this."),
+    PROXY_CONNECT_URL("proxy-connect-url", "URL", null,
+            "POST every Socket.IO connect (user, namespace, address) to this backend before it is admitted;"
+                    + " its reply {\"result\":\"allow\"} or {\"result\":\"refuse\",\"reason\":...} decides."),
+    PROXY_PUBLISH_URL("proxy-publish-url", "URL", null,
+            "POST every chat message (user, room, text) to this backend before it is stored; its reply allows it,"
+                    + " refuses it or rewrites its text ({\"result\":\"allow\",\"text\":...})."),
+    PROXY_TIMEOUT("proxy-timeout", "MS", "1000", "How long the --proxy- backends may take to answer."),
+    PROXY_FAILURE("proxy-failure", "refuse|allow", "refuse",
+            "What a connect or message gets when a --proxy- backend fails (no answer in time, a status other"
+                    + " than 200, not a verdict): refused with 'the check is unavailable', or accepted.");
 
     private final String key;
     private final String label;

@@ -4,6 +4,7 @@ import dev.nagare.auth.RateSharing;
 import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.socketio.ConnectMiddleware;
 import dev.nagare.socketio.SocketIoServer;
+import dev.nagare.hooks.ProxyHooks;
 import dev.nagare.store.Store;
 import dev.nagare.web.ServerModule;
 import dev.nagare.web.StaticAssets;
@@ -13,6 +14,7 @@ import io.vertx.ext.web.Router;
 /** The chat ({@code /chat}, the guide's protocol on the default namespace, the chat pages) as a module. */
 public final class ChatModule implements ServerModule {
     private final RateSharing rates;
+    private final ProxyHooks hooks;
     public static final String NAME = "chat";
 
     private final SocketIoServer io;
@@ -24,8 +26,9 @@ public final class ChatModule implements ServerModule {
     private volatile ChatApp app;
 
     public ChatModule(SocketIoServer io, ConnectMiddleware auth, Store store, ChatConfig config, HttpGuard http,
-            boolean guests, RateSharing rates) {
+            boolean guests, RateSharing rates, ProxyHooks hooks) {
         this.rates = rates;
+        this.hooks = hooks;
         this.io = io;
         this.auth = auth;
         this.store = store;
@@ -41,7 +44,7 @@ public final class ChatModule implements ServerModule {
 
     @Override
     public Future<Void> start() {
-        return ChatApp.install(io, auth, store, config, rates).map(installed -> {
+        return ChatApp.install(io, auth, store, config, rates, hooks).map(installed -> {
             app = installed;
             return null;
         });

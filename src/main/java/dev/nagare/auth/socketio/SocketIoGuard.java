@@ -7,6 +7,7 @@ import dev.nagare.auth.CredentialRefused;
 import dev.nagare.auth.Principal;
 import dev.nagare.auth.Role;
 import dev.nagare.auth.Sessions;
+import dev.nagare.hooks.ProxyHooks;
 import dev.nagare.socketio.ConnectError;
 import dev.nagare.socketio.ConnectMiddleware;
 import dev.nagare.socketio.PacketMiddleware;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * The Socket.IO guard handed to the namespaces: {@link #connect()} admits a socket as a
  * {@link Principal} (kept in {@code socket.data()}, so that recovery restores it), then
  * {@link #requireRight} and {@link #requireOnEvent} check its rights at connect and on each event.
- * Ending a login disconnects its sockets: see {@link SocketRevoker}.
+ * Ending a login disconnects its sockets: see {@link SocketRevoker}. With a connect proxy
+ * ({@code --proxy-connect-url}), its backend has the last word on every connect, recoveries included.
  */
 public final class SocketIoGuard {
     private static final Logger LOG = LoggerFactory.getLogger(SocketIoGuard.class);
@@ -37,11 +39,18 @@ public final class SocketIoGuard {
 
     private final Authenticator authenticator;
     private final boolean guests;
+    private final ProxyHooks hooks;
 
     /** {@code guests}: whether a client without a login is admitted as a guest rather than refused. */
     public SocketIoGuard(Authenticator authenticator, boolean guests) {
+        this(authenticator, guests, ProxyHooks.NONE);
+    }
+
+    /** {@code hooks}: the connect proxy asked about every connect once its principal is known. */
+    public SocketIoGuard(Authenticator authenticator, boolean guests, ProxyHooks hooks) {
         this.authenticator = authenticator;
         this.guests = guests;
+        this.hooks = hooks;
     }
 
     /** The principal a Socket.IO connection was admitted as (see {@link #connect()}), or null. */
@@ -80,9 +89,19 @@ public final class SocketIoGuard {
                                     "SESSION_ENDED", "hint", "log in again, then connect anew")));
                         }
                         if (now != null) {
-                            socket.data().put(PRINCIPAL, now);
-                            socket.data().put(LOGIN, fingerprint(now));
-                            return Future.<Void>succeededFuture();
+                            Principal admitted = now;
+                            return hooks.connect(now.username(), socket.namespace().name(), socket.handshake().remoteAddress())
+                                    .compose(verdict -> {
+                                        if (!verdict.allowed()) {
+                                            REFUSALS.info("hook", "Connect of '{}' to {} refused by the connect proxy: {}",
+                                                    admitted.username(), socket.namespace().name(), verdict.reason());
+                                            return Future.failedFuture(new ConnectError("refused", Map.of("code", "REFUSED",
+                                                    "reason", verdict.reason())));
+                                        }
+                                        socket.data().put(PRINCIPAL, admitted);
+                                        socket.data().put(LOGIN, fingerprint(admitted));
+                                        return Future.<Void>succeededFuture();
+                                    });
                         }
                         return Future.failedFuture(new ConnectError("unauthorized", Map.of("code", "UNAUTHORIZED",
                                 "hint", "log in first, or connect with io(url, {auth: {token}})")));

@@ -61,7 +61,8 @@ public final class SocketIoGuard {
     /**
      * Connect middleware: the token in the CONNECT auth payload ({@code io({auth: {token}})}) or the
      * session cookie of the handshake. Refuses with CONNECT_ERROR "unauthorized" otherwise (unless
-     * guests are allowed).
+     * guests are allowed), and with "token refused" {@code {code, reason}} a JWT that was presented
+     * but failed its checks (never admitted as a guest instead).
      *
      * <p>It also runs when a dropped socket recovers its state: the recovery is refused with
      * "session ended" unless the login it presents now is the very one it was admitted with, still

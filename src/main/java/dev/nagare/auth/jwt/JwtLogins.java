@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,6 +63,12 @@ public final class JwtLogins implements ExternalTokens {
         this.revocations = revocations;
         this.http = config.jwksUrl() == null ? null
                 : HttpClient.newBuilder().connectTimeout(JwtConfig.JWKS_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+        java.net.URI jwks = config.jwksUrl();
+        if (jwks != null && "http".equals(jwks.getScheme())
+                && !List.of("localhost", "127.0.0.1", "[::1]").contains(jwks.getHost())) {
+            // Whoever can change the keys in transit can mint tokens: a provider's JWK set belongs behind TLS.
+            LOG.warn("--jwt-jwks-url {} is plain HTTP: use https:// so that nobody on the way can swap the keys", jwks);
+        }
         LOG.info("Accepting JWTs ({}) for audience '{}'{}", String.join(", ", keys.algorithms(config.jwksUrl() != null)
                 .stream().map(Object::toString).sorted().toList()), config.audience(),
                 config.issuer() == null ? "" : " from issuer '" + config.issuer() + "'");

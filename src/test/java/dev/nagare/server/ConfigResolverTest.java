@@ -153,6 +153,23 @@ class ConfigResolverTest {
         assertThat(ok.jwt().toString()).doesNotContain("0123456789abcdef");
     }
 
+    @Test
+    void proxyHooksNeedAnHttpUrlAndAKnownFailureMode() {
+        assertThat(ConfigResolver.resolve(Map.of(), Map.of()).hooks()).isNull();
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(Setting.PROXY_CONNECT_URL, "ftp://hooks.example/c"), Map.of()))
+                .hasMessage("Invalid value 'ftp://hooks.example/c' for proxy-connect-url (from --proxy-connect-url): expected"
+                        + " an http:// or https:// URL.");
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(Setting.PROXY_PUBLISH_URL, "http://hooks.example/p",
+                Setting.PROXY_FAILURE, "maybe"), Map.of()))
+                .hasMessage("Invalid value 'maybe' for proxy-failure (from --proxy-failure): expected refuse or allow.");
+        ServerConfig c = ConfigResolver.resolve(Map.of(Setting.PROXY_PUBLISH_URL, "http://hooks.example/p"),
+                Map.of("NAGARE_PROXY_FAILURE", "allow"));
+        assertThat(c.hooks().connectUrl()).isNull();
+        assertThat(c.hooks().publishUrl()).hasToString("http://hooks.example/p");
+        assertThat(c.hooks().failOpen()).isTrue();
+        assertThat(c.hooks().timeout()).isEqualTo(Duration.ofSeconds(1));
+    }
+
     private Path yaml(String text) throws IOException {
         Path file = Files.createTempFile(dir, "nagare", ".yml");
         Files.writeString(file, text);

@@ -52,6 +52,7 @@ public final class JwtLogins implements ExternalTokens {
     private volatile long refreshTimer = -1;
     private volatile String lastKeys = "";
     private volatile boolean failing;
+    private volatile boolean fetching;
 
     /** {@code home}: the context expiries fire on (the Socket.IO server's). */
     public JwtLogins(Vertx vertx, Context home, JwtConfig config, Revocations revocations) {
@@ -139,7 +140,11 @@ public final class JwtLogins implements ExternalTokens {
     }
 
     private Future<Void> refresh() {
-        return vertx.executeBlocking(this::fetch, false).map(set -> {
+        if (fetching) {
+            return Future.succeededFuture(); // a slow provider: one fetch at a time, never a pile of them
+        }
+        fetching = true;
+        return vertx.executeBlocking(this::fetch, false).onComplete(ar -> fetching = false).map(set -> {
             int n = keys.replaceJwks(set);
             String ids = set.getKeys().stream().map(JWK::getKeyID).map(String::valueOf).sorted().toList().toString();
             if (!ids.equals(lastKeys) || failing) {

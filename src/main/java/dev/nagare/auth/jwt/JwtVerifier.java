@@ -1,6 +1,8 @@
 package dev.nagare.auth.jwt;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -49,6 +51,9 @@ public final class JwtVerifier {
     public JwtVerifier(JwtConfig config, JwtKeys keys) {
         this.config = config;
         processor.setJWSKeySelector(keys);
+        // RFC 9068 access tokens say typ "at+jwt"; ID tokens and most others "JWT" or nothing.
+        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"),
+                new JOSEObjectType("application/at+jwt"), null));
         JWTClaimsSet exact = config.issuer() == null ? null : new JWTClaimsSet.Builder().issuer(config.issuer()).build();
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(Set.of(config.audience()),
                 exact, Set.of("exp", config.nameClaim()), null);

@@ -35,7 +35,10 @@ import java.util.concurrent.TimeUnit;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -43,6 +46,7 @@ import org.slf4j.LoggerFactory;
  * are accepted over HTTP and Socket.IO, which are refused and with what reason, what their rights
  * allow, and how a login by JWT ends at its expiry.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JwtLoginTest {
     static Path dir;
     static byte[] secret;
@@ -116,6 +120,7 @@ class JwtLoginTest {
     }
 
     @Test
+    @Order(1) // first: refusals are logged once a second at most, and no other refusal may have just been logged
     void badTokensAreRefusedWithTheirReasonOverHttpAndSocketIo() throws Exception {
         record Bad(String reason, String token) {
         }

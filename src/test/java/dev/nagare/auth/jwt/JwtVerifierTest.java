@@ -3,7 +3,9 @@ package dev.nagare.auth.jwt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.nagare.auth.CredentialRefused;
 import dev.nagare.auth.Principal;
@@ -80,6 +82,18 @@ class JwtVerifierTest {
         assertThat(JwtVerifier.deadlineMillis(p.credential())).isEqualTo((exp + 30) * 1000);
         assertThat(JwtVerifier.deadlineMillis("token:abc")).isEqualTo(-1);
         assertThat(p.login()).isEqualTo("jwt-user:" + p.userId()); // a refreshed token of the same user is the same login
+    }
+
+    @Test
+    void accessTokensTypedAtJwtAreAcceptedOtherTypesAreNot() {
+        JwtVerifier v = verifier("sub", "scope", null);
+        JWTClaimsSet c = TokenMint.claims("ann", "join:*", Duration.ofMinutes(5)).build();
+        for (String typ : new String[] {"at+jwt", "JWT"}) {
+            String token = TokenMint.sign(c, new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType(typ)).build(), SECRET);
+            assertThat(v.verify(token).username()).as(typ).isEqualTo("jwt:ann");
+        }
+        String logout = TokenMint.sign(c, new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType("logout+jwt")).build(), SECRET);
+        assertThatThrownBy(() -> v.verify(logout)).isInstanceOf(CredentialRefused.class).hasMessageContaining("logout+jwt");
     }
 
     @Test

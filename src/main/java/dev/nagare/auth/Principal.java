@@ -10,8 +10,9 @@ import java.util.Set;
  * ({@code nagare user grant}). A token may be narrowed further by its scopes: it can never do more
  * than its account. {@code csrf} is the session's CSRF token (null for tokens, which need none).
  * {@code credential} names the login this principal came through, {@code session:<sha256>} or
- * {@code token:<sha256>} (the store's key, never the secret), so that ending that login can end
- * what was opened with it (see {@link Revocations}); null for guests.
+ * {@code token:<sha256>} (the store's key, never the secret), or {@code jwt:<deadline>:<sha256>} for a
+ * JWT from the user's identity provider (see {@code auth.jwt.JwtVerifier}), so that ending that login
+ * can end what was opened with it (see {@link Revocations}); null for guests.
  */
 public record Principal(long userId, String username, Role role, Set<String> grants, Set<String> scopes,
         String csrf, String credential) {
@@ -31,6 +32,15 @@ public record Principal(long userId, String username, Role role, Set<String> gra
     /** A principal that no login stands behind (guests, tests). */
     public Principal(long userId, String username, Role role, Set<String> grants, Set<String> scopes, String csrf) {
         this(userId, username, role, grants, scopes, csrf, null);
+    }
+
+    /**
+     * The login as a socket's recovery compares it ({@code SocketIoGuard}): the credential, except for
+     * JWTs, which a client refreshes at every reconnect (socket.io's {@code auth} callback): there, the
+     * same user by any live JWT is the same login. An expired JWT's recovery state is dropped anyway.
+     */
+    public String login() {
+        return credential != null && credential.startsWith("jwt:") ? "jwt-user:" + userId : credential;
     }
 
     public boolean viaCookie() {

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * stream ({@link Revocations#live()}, one query per 500) and fires {@link Revocations} for each one
  * that no longer stands. So a {@code nagare user passwd} ends the account's sockets and streams within
  * about a second (plus the query), an expiry within 15 s. Requests and new connections are never
- * affected by this delay: each one is checked against the store when it comes.
+ * affected by this delay: each one is checked against the store when it comes. A login by JWT
+ * ({@link ExternalTokens}) has no row: it stands until the deadline its credential carries (its own
+ * timer ends it then; the sweep only catches one that timer missed).
  */
 public final class RevocationCheck {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationCheck.class);
@@ -35,12 +37,20 @@ public final class RevocationCheck {
     private final Sessions sessions;
     private final Tokens tokens;
     private final Revocations revocations;
+    private final ExternalTokens external;
     private long timer = -1;
     private long epoch = Long.MIN_VALUE;
     private long lastSweep;
     private boolean running;
 
     public RevocationCheck(Vertx vertx, Store store, Sessions sessions, Tokens tokens, Revocations revocations) {
+        this(vertx, store, sessions, tokens, revocations, ExternalTokens.NONE);
+    }
+
+    /** {@code external}: logins by tokens issued elsewhere (JWTs), which stand until their deadline. */
+    public RevocationCheck(Vertx vertx, Store store, Sessions sessions, Tokens tokens, Revocations revocations,
+            ExternalTokens external) {
+        this.external = external;
         this.vertx = vertx;
         this.store = store;
         this.sessions = sessions;
@@ -108,15 +118,18 @@ public final class RevocationCheck {
             if (byCredential.isEmpty()) {
                 return Future.succeededFuture(0);
             }
+            long now = System.currentTimeMillis();
             Future<Set<String>> liveSessions = sessions.alive(byCredential.keySet());
             Future<Set<String>> liveTokens = tokens.alive(byCredential.keySet());
             return Future.all(liveSessions, liveTokens).map(all -> {
                 List<Principal> ended = byCredential.values().stream()
-                        .filter(p -> !liveSessions.result().contains(p.credential())
-                                && !liveTokens.result().contains(p.credential()))
+                        .filter(p -> external.issued(p.credential()) ? !external.alive(p.credential(), now)
+                                : !liveSessions.result().contains(p.credential())
+                                        && !liveTokens.result().contains(p.credential()))
                         .toList();
                 for (Principal p : ended) {
-                    String reason = p.credential().startsWith(Tokens.CREDENTIAL_PREFIX) ? "token revoked or expired"
+                    String reason = external.issued(p.credential()) ? "token expired"
+                            : p.credential().startsWith(Tokens.CREDENTIAL_PREFIX) ? "token revoked or expired"
                             : "session ended";
                     LOG.info("The login of '{}' behind live connections has ended ({}); ending them", p.username(), reason);
                     revocations.revoke(Revocations.Revocation.ofCredential(p.userId(), p.credential(), reason));

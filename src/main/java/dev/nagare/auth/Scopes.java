@@ -24,6 +24,14 @@ public final class Scopes {
         return false;
     }
 
+    /**
+     * Whether {@code s} is one right ({@code action:resource}, a trailing {@code *} allowed), not the
+     * bare {@code *} that grants everything: what a token from an identity provider may carry.
+     */
+    public static boolean isRight(String s) {
+        return s != null && !s.equals("*") && SCOPE.matcher(s).matches();
+    }
+
     /** Parses a comma- or space-separated list; throws {@link AuthException} on a malformed scope. */
     public static Set<String> parse(String list) {
         Set<String> out = new LinkedHashSet<>();

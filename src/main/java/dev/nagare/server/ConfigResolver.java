@@ -38,7 +38,7 @@ public final class ConfigResolver {
     }
 
     /** A raw value and a human description of where it came from. */
-    private record Raw(String value, String source) {
+    record Raw(String value, String source) {
     }
 
     public static ServerConfig resolve(Map<Setting, String> flags, Map<String, String> env) {
@@ -121,7 +121,9 @@ public final class ConfigResolver {
                 store(raw),
                 cluster(raw),
                 apps(raw),
-                bool(raw, Setting.ADMIN_UI));
+                bool(raw, Setting.ADMIN_UI),
+                ExternalSettings.jwt(raw),
+                ExternalSettings.hooks(raw));
         checkTls(config, raw);
         return config;
     }
@@ -163,9 +165,10 @@ public final class ConfigResolver {
             return raw.get(value).value();
         }
         Raw f = raw.get(file);
-        if (f == null) {
-            return null;
-        }
+        return f == null ? null : firstLine(file, f);
+    }
+
+    static String firstLine(Setting file, Raw f) {
         try {
             java.util.List<String> lines = java.nio.file.Files.readAllLines(Path.of(f.value()));
             return lines.isEmpty() ? "" : lines.get(0).strip();
@@ -331,7 +334,7 @@ public final class ConfigResolver {
         }
     }
 
-    private static ConfigException invalid(Setting s, Raw r, String expected) {
+    static ConfigException invalid(Setting s, Raw r, String expected) {
         return new ConfigException("Invalid value '" + r.value() + "' for " + s.key() + " (from " + r.source()
                 + "): " + expected + ".");
     }
@@ -352,7 +355,7 @@ public final class ConfigResolver {
         return List.copyOf(out);
     }
 
-    private static String text(Map<Setting, Raw> raw, Setting s) {
+    static String text(Map<Setting, Raw> raw, Setting s) {
         Raw r = raw.get(s);
         if (r.value().isBlank()) {
             throw invalid(s, r, "must not be empty");
@@ -360,7 +363,7 @@ public final class ConfigResolver {
         return r.value().trim();
     }
 
-    private static long number(Map<Setting, Raw> raw, Setting s, long min, long max) {
+    static long number(Map<Setting, Raw> raw, Setting s, long min, long max) {
         Raw r = raw.get(s);
         long v;
         try {

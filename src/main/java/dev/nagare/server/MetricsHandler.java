@@ -165,7 +165,8 @@ final class MetricsHandler {
         Principal p = HttpGuard.principal(ctx);
         if (p == null) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
-            JsonReply.error(ctx, 401, "Authentication required: send Authorization: Bearer <token> (right read:metrics).");
+            JsonReply.error(ctx, 401, ctx.get(HttpGuard.REFUSED) != null ? "Token refused: " + ctx.get(HttpGuard.REFUSED) + "."
+                    : "Authentication required: send Authorization: Bearer <token> (right read:metrics).");
             return;
         }
         if (!p.may("read", "metrics")) {

@@ -6,6 +6,7 @@ import dev.nagare.apps.adminui.AdminUiModule;
 import dev.nagare.apps.chat.ChatModule;
 import dev.nagare.auth.Accounts;
 import dev.nagare.auth.LoginThrottle;
+import dev.nagare.hooks.ProxyHooks;
 import dev.nagare.apps.feed.FeedModule;
 import dev.nagare.apps.game.GameModule;
 import dev.nagare.auth.http.HttpGuard;
@@ -36,7 +37,7 @@ public final class Modules {
     /** What the core hands a module when it builds it. */
     record Core(Vertx vertx, Context home, ServerConfig config, Store store, SocketIoServer io, HttpGuard http,
             SocketIoGuard sockets, SseChannels sse, RedisLink cluster, RateSharing rates, Accounts accounts,
-            LoginThrottle logins) {
+            LoginThrottle logins, ProxyHooks hooks) {
     }
 
     /** A module kind: its name, the store components it needs, and how to build it. */
@@ -45,7 +46,7 @@ public final class Modules {
 
     private static final List<Kind> ALL = List.of(
             new Kind(ChatModule.NAME, List.of("chat"), c -> new ChatModule(c.io(), c.sockets().connect(), c.store(),
-                    c.config().chat(), c.rates())),
+                    c.config().chat(), c.rates(), c.hooks())),
             new Kind(FeedModule.NAME, List.of("feed"), c -> new FeedModule(c.home(), c.io(), c.sockets().connect(),
                     c.sse(), c.store(), c.config().feedLimits(), c.config().feeds(), c.http(), c.cluster(), c.rates())),
             new Kind(GameModule.NAME, List.of(), c -> new GameModule(c.io(), c.sockets().connect(), c.config().game(),

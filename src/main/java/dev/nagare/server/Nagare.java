@@ -9,6 +9,7 @@ import dev.nagare.apps.game.GameModule;
 import dev.nagare.auth.Accounts;
 import dev.nagare.auth.AuthConfig;
 import dev.nagare.auth.Authenticator;
+import dev.nagare.auth.ExternalTokens;
 import dev.nagare.auth.ClientAddress;
 import dev.nagare.auth.SecurityEvents;
 import dev.nagare.auth.PasswordHasher;
@@ -20,6 +21,8 @@ import dev.nagare.auth.Secrets;
 import dev.nagare.auth.Sessions;
 import dev.nagare.auth.Tokens;
 import dev.nagare.auth.http.HttpGuard;
+import dev.nagare.auth.jwt.JwtLogins;
+import dev.nagare.hooks.ProxyHooks;
 import dev.nagare.auth.http.LoginRoutes;
 import dev.nagare.auth.socketio.SocketIoGuard;
 import dev.nagare.auth.socketio.SocketRevoker;
@@ -131,21 +134,33 @@ public final class Nagare {
             AuthConfig authConfig = new AuthConfig(config.registrationOpen(), config.guests(), config.tls(),
                     Duration.ofMinutes(30), Duration.ofHours(12), Duration.ofHours(1), 5, clientAddress);
             Sessions sessions = new Sessions(store, authConfig.sessionIdle(), authConfig.sessionAbsolute(), revocations);
-            Authenticator authenticator = new Authenticator(sessions, tokens);
+            // All real-time state lives on one event-loop context (see below); JWT expiries fire there too.
+            Context home = vertx.getOrCreateContext();
+            JwtLogins jwt = config.jwt() == null ? null : new JwtLogins(vertx, home, config.jwt(), revocations);
+            if (jwt != null) {
+                await(jwt.start(), "fetch the JWK set"); // never fails: an unreachable set is logged, and retried
+                onDrain(reason -> {
+                    jwt.stop();
+                    return Future.succeededFuture();
+                });
+            }
+            ExternalTokens external = jwt == null ? ExternalTokens.NONE : jwt;
+            Authenticator authenticator = new Authenticator(sessions, tokens, external);
             auth = new HttpGuard(authenticator, revocations, clientAddress);
-            socketAuth = new SocketIoGuard(authenticator, authConfig.guests());
+            // Connects and chat messages go to the configured backends for a verdict first (--proxy-*).
+            ProxyHooks hooks = config.hooks() == null ? ProxyHooks.NONE : new ProxyHooks(vertx, config.hooks());
+            socketAuth = new SocketIoGuard(authenticator, authConfig.guests(), hooks);
             logins = new LoginRoutes(accounts, sessions, tokens, authConfig, auth);
             logins.throttle().reportTo(security);
             if (cluster != null) {
                 SharedLogins.install(cluster, logins.throttle()); // guesses spread over nodes count as at one
             }
-            // All real-time state lives on one event-loop context; the HTTP server listens from it
-            // so that its connections are served there too (no hops on the hot path).
+            // The HTTP server listens from the home context so that its connections are served there
+            // too (no hops on the hot path).
             HttpServerOptions httpOptions = HttpListener.options(config);
             ServerConfig.ConnectionLimits limits = config.connections();
             guard = new ConnectionGuard(vertx, limits.maxTcp(), limits.perAddress(), limits.firstRequest().toMillis(),
                     config.trustedProxies());
-            Context home = vertx.getOrCreateContext();
             Promise<HttpServer> listening = Promise.promise();
             home.runOnContext(v -> {
                 EngineServer engine = new EngineServer(home, config.engine());
@@ -157,7 +172,7 @@ public final class Nagare {
                 }
                 SocketRevoker.install(io, revocations);
                 // What the command line (another process) ends is noticed within about a second.
-                RevocationCheck check = new RevocationCheck(vertx, store, sessions, tokens, revocations).start();
+                RevocationCheck check = new RevocationCheck(vertx, store, sessions, tokens, revocations, external).start();
                 onDrain(reason -> check.stop());
                 // The default namespace is for authenticated users (or guests where allowed).
                 io.of("/").use(socketAuth.connect());
@@ -165,7 +180,7 @@ public final class Nagare {
                 sse = new SseChannels(home, config.sse(), cluster == null ? null : new RedisSseBus(vertx, cluster, config.sse()));
                 rates = cluster == null ? RateSharing.NONE : new SharedRates(vertx, cluster);
                 Modules.Core core = new Modules.Core(vertx, home, config, store, io, auth, socketAuth, sse, cluster, rates,
-                        accounts, logins.throttle());
+                        accounts, logins.throttle(), hooks);
                 Future<Void> started = Future.succeededFuture();
                 try {
                     modules = kinds.stream().map(k -> k.build().apply(core)).toList();

@@ -158,7 +158,38 @@ public enum Setting {
             "Let clients without a login connect to protected namespaces as read-only guests."),
     ADMIN_PASSWORD("admin-password", "PASSWORD", null,
             "Password of the first admin account, used once when the store has no account (prefer the"
-                    + " environment variable). Unset: a random one is generated and printed once to the log.");
+                    + " environment variable). Unset: a random one is generated and printed once to the log."),
+    JWT_HMAC_SECRET_FILE("jwt-hmac-secret-file", "FILE", null,
+            "Accept JWTs signed with HS256/384/512 using the secret on this file's first line (at least 32 bytes)."),
+    JWT_PUBLIC_KEY("jwt-public-key", "FILE", null,
+            "Accept JWTs signed with RS*, PS* or ES* by the keys of this PEM file (one or more"
+                    + " '-----BEGIN PUBLIC KEY-----' blocks, RSA of 2048 bits or more, or EC P-256/384/521)."),
+    JWT_JWKS_URL("jwt-jwks-url", "URL", null,
+            "Accept JWTs signed by the public keys of this JWK set (an identity provider's jwks_uri), fetched at"
+                    + " start and every --jwt-jwks-refresh; a failed fetch keeps the last good set."),
+    JWT_JWKS_REFRESH("jwt-jwks-refresh", "SECONDS", "300", "How often the JWK set of --jwt-jwks-url is fetched again."),
+    JWT_ISSUER("jwt-issuer", "ISSUER", null, "The iss a JWT must carry. Unset: any issuer the keys sign for."),
+    JWT_AUDIENCE("jwt-audience", "AUDIENCE", null,
+            "A value a JWT's aud must contain; required with any --jwt key, so tokens minted for other services are refused."),
+    JWT_NAME_CLAIM("jwt-name-claim", "CLAIM", "sub",
+            "The claim naming a JWT's user; the user is jwt:<value>, never a local account."),
+    JWT_RIGHTS_CLAIM("jwt-rights-claim", "CLAIM", "scope",
+            "The claim holding a JWT's rights, such as 'join:chat/general watch:video/*' (a space- or comma-separated"
+                    + " string, or an array); its only rights: no role's defaults."),
+    JWT_ADMIN_SCOPE("jwt-admin-scope", "VALUE", null,
+            "A value of --jwt-rights-claim that makes its holder an admin. Unset: no JWT is ever an admin."),
+    JWT_CLOCK_SKEW("jwt-clock-skew", "SECONDS", "30",
+            "How far a JWT's exp and nbf may be off the server's clock; a login by JWT ends at exp plus this."),
+    PROXY_CONNECT_URL("proxy-connect-url", "URL", null,
+            "POST every Socket.IO connect (user, namespace, address) to this backend before it is admitted;"
+                    + " its reply {\"result\":\"allow\"} or {\"result\":\"refuse\",\"reason\":...} decides."),
+    PROXY_PUBLISH_URL("proxy-publish-url", "URL", null,
+            "POST every chat message (user, room, text) to this backend before it is stored; its reply allows it,"
+                    + " refuses it or rewrites its text ({\"result\":\"allow\",\"text\":...})."),
+    PROXY_TIMEOUT("proxy-timeout", "MS", "1000", "How long the --proxy- backends may take to answer."),
+    PROXY_FAILURE("proxy-failure", "refuse|allow", "refuse",
+            "What a connect or message gets when a --proxy- backend fails (no answer in time, a status other"
+                    + " than 200, not a verdict): refused with 'the check is unavailable', or accepted.");
 
     private final String key;
     private final String label;

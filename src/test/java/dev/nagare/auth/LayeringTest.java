@@ -23,7 +23,7 @@ class LayeringTest {
 
     @Test
     void theAuthCoreImportsNoWebRouterNoSocketIoAndNoEngine() {
-        assertNoUse(List.of("dev/nagare/auth"), false, "io.vertx.ext.web", "dev.nagare.socketio", "dev.nagare.engine");
+        assertNoUse(List.of("dev/nagare/auth", "dev/nagare/auth/jwt"), false, "io.vertx.ext.web", "dev.nagare.socketio", "dev.nagare.engine");
     }
 
     @Test

@@ -121,6 +121,55 @@ class ConfigResolverTest {
         assertThat(ConfigResolver.resolve(Map.of(Setting.TLS_SELF_SIGNED, "true"), Map.of()).tls()).isTrue();
     }
 
+    @Test
+    void jwtSettingsWithoutAKeyOrAnAudienceOrWithAWeakKeyStopTheStartWithTheirReason() throws IOException {
+        assertThat(ConfigResolver.resolve(Map.of(), Map.of()).jwt()).isNull();
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(Setting.JWT_ISSUER, "https://idp.example"), Map.of()))
+                .hasMessage("--jwt-issuer (from --jwt-issuer) needs a key to check tokens with: set"
+                        + " --jwt-hmac-secret-file, --jwt-public-key or --jwt-jwks-url.");
+        Path secret = dir.resolve("secret");
+        Files.writeString(secret, "0123456789abcdef0123456789abcdef\n");
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(Setting.JWT_HMAC_SECRET_FILE, secret.toString()), Map.of()))
+                .hasMessageStartingWith("--jwt-audience is required with --jwt-hmac-secret-file");
+        Files.writeString(secret, "too short\n");
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(Setting.JWT_HMAC_SECRET_FILE, secret.toString(),
+                Setting.JWT_AUDIENCE, "nagare"), Map.of()))
+                .hasMessageContaining("its first line must hold a secret of at least 32 bytes");
+        Path notPem = yaml("just: text\n");
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(Setting.JWT_PUBLIC_KEY, notPem.toString(),
+                Setting.JWT_AUDIENCE, "nagare"), Map.of()))
+                .hasMessageContaining("for jwt-public-key (from --jwt-public-key): no '-----BEGIN PUBLIC KEY-----' block");
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(Setting.JWT_JWKS_URL, "file:///etc/passwd",
+                Setting.JWT_AUDIENCE, "nagare"), Map.of()))
+                .hasMessageContaining("expected an http:// or https:// URL");
+
+        Files.writeString(secret, "0123456789abcdef0123456789abcdef\n");
+        ServerConfig ok = ConfigResolver.resolve(Map.of(Setting.JWT_HMAC_SECRET_FILE, secret.toString()),
+                Map.of("NAGARE_JWT_AUDIENCE", "nagare"));
+        assertThat(ok.jwt().audience()).isEqualTo("nagare");
+        assertThat(ok.jwt().nameClaim()).isEqualTo("sub");
+        assertThat(ok.jwt().rightsClaim()).isEqualTo("scope");
+        assertThat(ok.jwt().adminScope()).isNull();
+        assertThat(ok.jwt().toString()).doesNotContain("0123456789abcdef");
+    }
+
+    @Test
+    void proxyHooksNeedAnHttpUrlAndAKnownFailureMode() {
+        assertThat(ConfigResolver.resolve(Map.of(), Map.of()).hooks()).isNull();
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(Setting.PROXY_CONNECT_URL, "ftp://hooks.example/c"), Map.of()))
+                .hasMessage("Invalid value 'ftp://hooks.example/c' for proxy-connect-url (from --proxy-connect-url): expected"
+                        + " an http:// or https:// URL.");
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(Setting.PROXY_PUBLISH_URL, "http://hooks.example/p",
+                Setting.PROXY_FAILURE, "maybe"), Map.of()))
+                .hasMessage("Invalid value 'maybe' for proxy-failure (from --proxy-failure): expected refuse or allow.");
+        ServerConfig c = ConfigResolver.resolve(Map.of(Setting.PROXY_PUBLISH_URL, "http://hooks.example/p"),
+                Map.of("NAGARE_PROXY_FAILURE", "allow"));
+        assertThat(c.hooks().connectUrl()).isNull();
+        assertThat(c.hooks().publishUrl()).hasToString("http://hooks.example/p");
+        assertThat(c.hooks().failOpen()).isTrue();
+        assertThat(c.hooks().timeout()).isEqualTo(Duration.ofSeconds(1));
+    }
+
     private Path yaml(String text) throws IOException {
         Path file = Files.createTempFile(dir, "nagare", ".yml");
         Files.writeString(file, text);

@@ -2,6 +2,7 @@ package dev.nagare.apps.chat;
 
 import dev.nagare.auth.Principal;
 import dev.nagare.auth.socketio.SocketIoGuard;
+import dev.nagare.hooks.ProxyHooks;
 import dev.nagare.socketio.ConnectMiddleware;
 import dev.nagare.socketio.Namespace;
 import dev.nagare.socketio.Socket;
@@ -55,12 +56,12 @@ public final class ChatApp {
     private final ChatCluster cluster;
     private boolean flushScheduled;
 
-    private ChatApp(Namespace ns, ChatLog log, ChatConfig config, UserRates rates, ChatRooms rooms) {
+    private ChatApp(Namespace ns, ChatLog log, ChatConfig config, UserRates rates, ChatRooms rooms, ProxyHooks hooks) {
         this.ns = ns;
         this.log = log;
         this.config = config;
         this.rooms = rooms;
-        this.messages = new ChatMessages(ns, log, config, rates);
+        this.messages = new ChatMessages(ns, log, config, rates, hooks);
         this.cluster = new ChatCluster(Vertx.currentContext().owner(), ns, presence, new ChatCluster.Changes() {
             @Override
             public void presence(String room, String user) {
@@ -89,13 +90,13 @@ public final class ChatApp {
      * default namespace (which the caller protects). Call on the home context.
      */
     public static Future<ChatApp> install(SocketIoServer io, ConnectMiddleware auth, Store store, ChatConfig config,
-                                          dev.nagare.auth.RateSharing sharing) {
+                                          dev.nagare.auth.RateSharing sharing, ProxyHooks hooks) {
         ChatLog log = new ChatLog(store);
         UserRates rates = new UserRates(config.messageRate());
         rates.share(sharing); // a user's messages on every node count against one rate
         return log.rooms().map(known -> {
             Namespace ns = io.of(NAMESPACE).enableRecovery(config.recovery()).use(auth);
-            ChatApp app = new ChatApp(ns, log, config, rates, new ChatRooms(config, known, System.currentTimeMillis()));
+            ChatApp app = new ChatApp(ns, log, config, rates, new ChatRooms(config, known, System.currentTimeMillis()), hooks);
             ns.onConnection(app::connected);
             GuideChat.install(io.of("/"), rates, config.maxLength());
             long sweep = Math.max(250, Math.min(30_000, config.roomIdle().toMillis() / 4));

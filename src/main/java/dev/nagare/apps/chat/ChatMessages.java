@@ -1,5 +1,6 @@
 package dev.nagare.apps.chat;
 
+import dev.nagare.hooks.ProxyHooks;
 import dev.nagare.socketio.Namespace;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -23,8 +24,10 @@ final class ChatMessages {
     private final ChatLog log;
     private final ChatConfig config;
     private final UserRates rates;
+    private final ProxyHooks hooks;
 
-    ChatMessages(Namespace ns, ChatLog log, ChatConfig config, UserRates rates) {
+    ChatMessages(Namespace ns, ChatLog log, ChatConfig config, UserRates rates, ProxyHooks hooks) {
+        this.hooks = hooks;
         this.ns = ns;
         this.log = log;
         this.config = config;
@@ -84,17 +87,31 @@ final class ChatMessages {
                     + room + ".");
         }
         rates.take(cs.user());
-        String text = ChatInput.text(args.get("text"), config.maxLength());
+        String sent = ChatInput.text(args.get("text"), config.maxLength());
         String clientId = ChatInput.clientId(args.get("clientId"));
-        return log.append(room, cs.principal.userId(), cs.user(), clientId, text, System.currentTimeMillis())
-                .map(appended -> {
-                    Map<String, Object> json = appended.message().toJson();
-                    if (!appended.duplicate()) {
-                        ns.to(room).emit("message", json);
-                        cs.typingEnded = true; // receivers clear the author's typing line on this message
-                    }
-                    return Map.of("message", json, "duplicate", appended.duplicate());
-                });
+        return checked(cs, room, sent).compose(text ->
+                log.append(room, cs.principal.userId(), cs.user(), clientId, text, System.currentTimeMillis())
+        ).map(appended -> {
+            Map<String, Object> json = appended.message().toJson();
+            if (!appended.duplicate()) {
+                ns.to(room).emit("message", json);
+                cs.typingEnded = true; // receivers clear the author's typing line on this message
+            }
+            return Map.of("message", json, "duplicate", appended.duplicate());
+        });
+    }
+
+    /**
+     * The text to store: the publish proxy's ({@code --proxy-publish-url}) rewrite of {@code text}, or
+     * {@code text} itself; failed with a {@link ChatRefusal} when the proxy refuses it.
+     */
+    private Future<String> checked(ChatSession cs, String room, String text) {
+        return hooks.publish(cs.user(), room, text).map(verdict -> {
+            if (!verdict.allowed()) {
+                throw new ChatRefusal("refused", "Not posted: " + verdict.reason() + ".");
+            }
+            return verdict.text() == null ? text : ChatInput.text(verdict.text(), config.maxLength());
+        });
     }
 
     private Future<Map<String, Object>> edit(ChatSession cs, Map<String, Object> args) {
@@ -107,7 +124,7 @@ final class ChatMessages {
             if (m.userId() != cs.principal.userId() || !m.user().equals(cs.user())) {
                 throw new ChatRefusal("forbidden", "Only the author can edit a message.");
             }
-            return log.edit(id, text, System.currentTimeMillis());
+            return checked(cs, m.room(), text).compose(checked -> log.edit(id, checked, System.currentTimeMillis()));
         }).map(edited -> changed("edited", id, edited));
     }
 

@@ -3,6 +3,7 @@ package dev.nagare.apps.chat;
 import dev.nagare.auth.RateSharing;
 import dev.nagare.socketio.ConnectMiddleware;
 import dev.nagare.socketio.SocketIoServer;
+import dev.nagare.hooks.ProxyHooks;
 import dev.nagare.store.Store;
 import dev.nagare.web.AppPage;
 import dev.nagare.web.ServerModule;
@@ -14,6 +15,7 @@ import java.util.List;
 /** The chat ({@code /chat}, the guide's protocol on the default namespace, the chat pages) as a module. */
 public final class ChatModule implements ServerModule {
     private final RateSharing rates;
+    private final ProxyHooks hooks;
     public static final String NAME = "chat";
 
     private final SocketIoServer io;
@@ -22,8 +24,10 @@ public final class ChatModule implements ServerModule {
     private final ChatConfig config;
     private volatile ChatApp app;
 
-    public ChatModule(SocketIoServer io, ConnectMiddleware auth, Store store, ChatConfig config, RateSharing rates) {
+    public ChatModule(SocketIoServer io, ConnectMiddleware auth, Store store, ChatConfig config, RateSharing rates,
+            ProxyHooks hooks) {
         this.rates = rates;
+        this.hooks = hooks;
         this.io = io;
         this.auth = auth;
         this.store = store;
@@ -37,7 +41,7 @@ public final class ChatModule implements ServerModule {
 
     @Override
     public Future<Void> start() {
-        return ChatApp.install(io, auth, store, config, rates).map(installed -> {
+        return ChatApp.install(io, auth, store, config, rates, hooks).map(installed -> {
             app = installed;
             return null;
         });

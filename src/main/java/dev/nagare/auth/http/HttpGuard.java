@@ -3,11 +3,13 @@ package dev.nagare.auth.http;
 import dev.nagare.auth.Access;
 import dev.nagare.auth.Authenticator;
 import dev.nagare.auth.ClientAddress;
+import dev.nagare.auth.CredentialRefused;
 import dev.nagare.auth.Principal;
 import dev.nagare.auth.Revocations;
 import dev.nagare.auth.Secrets;
 import dev.nagare.auth.Sessions;
 import dev.nagare.web.JsonReply;
+import dev.nagare.web.RefusalLog;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
@@ -33,8 +35,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpGuard {
     private static final Logger LOG = LoggerFactory.getLogger(HttpGuard.class);
+    /** Refused tokens: one line a second at most, the rest counted (a client retrying a stale token floods). */
+    private static final RefusalLog REFUSALS = new RefusalLog(LOG);
     /** The key of the request's principal in the routing context. */
     public static final String PRINCIPAL = "nagare.principal";
+    /** The key, in the routing context, of why the request's bearer token was refused (see {@link CredentialRefused}). */
+    public static final String REFUSED = "nagare.refused";
 
     private final Authenticator authenticator;
     private final Revocations revocations;
@@ -69,6 +75,10 @@ public final class HttpGuard {
                     .onComplete(ar -> {
                         if (ar.succeeded() && ar.result().isPresent()) {
                             ctx.put(PRINCIPAL, ar.result().get());
+                        } else if (ar.failed() && ar.cause() instanceof CredentialRefused refused) {
+                            REFUSALS.info("token", "Bearer token refused on {} {} from {}: {}", ctx.request().method(), ctx.request().path(),
+                                    clientAddress.of(ctx.request()), refused.getMessage());
+                            ctx.put(REFUSED, refused.getMessage());
                         }
                         if (!ended) {
                             ctx.request().resume();
@@ -87,8 +97,9 @@ public final class HttpGuard {
             Principal p = ctx.get(PRINCIPAL);
             boolean api = ctx.request().path().startsWith("/api/");
             if (p == null) {
-                if (api) {
-                    JsonReply.error(ctx, 401, "Authentication required: log in, or send Authorization: Bearer <token>.");
+                if (api || ctx.get(REFUSED) != null) {
+                    JsonReply.error(ctx, 401, ctx.get(REFUSED) != null ? refusal(ctx)
+                            : "Authentication required: log in, or send Authorization: Bearer <token>.");
                 } else {
                     toLogin(ctx);
                 }
@@ -129,7 +140,8 @@ public final class HttpGuard {
         Principal p = ctx.get(PRINCIPAL);
         switch (Access.check(p, action, resource)) {
             case NO_LOGIN -> {
-                JsonReply.error(ctx, 401, "Log in, or send Authorization: Bearer <token>, for " + resource + ".");
+                JsonReply.error(ctx, 401, ctx.get(REFUSED) != null ? refusal(ctx)
+                        : "Log in, or send Authorization: Bearer <token>, for " + resource + ".");
                 return null;
             }
             case DENIED -> {
@@ -161,6 +173,10 @@ public final class HttpGuard {
     public void endWithLogin(RoutingContext ctx, ServerWebSocket ws) {
         revocations.track(ctx.get(PRINCIPAL), reason -> ws.close((short) 1008, "login ended: " + reason),
                 () -> !ws.isClosed());
+    }
+
+    private static String refusal(RoutingContext ctx) {
+        return "Token refused: " + ctx.get(REFUSED) + ".";
     }
 
     /** Whether a cookie-authenticated request carries its session's CSRF token (header or form field). */

@@ -3,13 +3,16 @@ package dev.nagare.auth.socketio;
 import dev.nagare.auth.Access;
 import dev.nagare.auth.AuthException;
 import dev.nagare.auth.Authenticator;
+import dev.nagare.auth.CredentialRefused;
 import dev.nagare.auth.Principal;
 import dev.nagare.auth.Role;
 import dev.nagare.auth.Sessions;
+import dev.nagare.hooks.ProxyHooks;
 import dev.nagare.socketio.ConnectError;
 import dev.nagare.socketio.ConnectMiddleware;
 import dev.nagare.socketio.PacketMiddleware;
 import dev.nagare.socketio.Socket;
+import dev.nagare.web.RefusalLog;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
@@ -22,13 +25,16 @@ import org.slf4j.LoggerFactory;
  * The Socket.IO guard handed to the namespaces: {@link #connect()} admits a socket as a
  * {@link Principal} (kept in {@code socket.data()}, so that recovery restores it), then
  * {@link #requireRight} and {@link #requireOnEvent} check its rights at connect and on each event.
- * Ending a login disconnects its sockets: see {@link SocketRevoker}.
+ * Ending a login disconnects its sockets: see {@link SocketRevoker}. With a connect proxy
+ * ({@code --proxy-connect-url}), its backend has the last word on every connect, recoveries included.
  */
 public final class SocketIoGuard {
     private static final Logger LOG = LoggerFactory.getLogger(SocketIoGuard.class);
     /** The key of the login's user name in {@code socket.data()}, shown by fetchSockets. */
     public static final String USERNAME = "username";
 
+    /** Refused tokens: one line a second at most, the rest counted (a client retrying a stale token floods). */
+    private static final RefusalLog REFUSALS = new RefusalLog(LOG);
     /** The key of the principal in {@code socket.data()}. */
     public static final String PRINCIPAL = "principal";
     /** Socket data key of the login's fingerprint ({@link #fingerprint}); "nagare." keys stay off fetchSockets. */
@@ -36,11 +42,18 @@ public final class SocketIoGuard {
 
     private final Authenticator authenticator;
     private final boolean guests;
+    private final ProxyHooks hooks;
 
     /** {@code guests}: whether a client without a login is admitted as a guest rather than refused. */
     public SocketIoGuard(Authenticator authenticator, boolean guests) {
+        this(authenticator, guests, ProxyHooks.NONE);
+    }
+
+    /** {@code hooks}: the connect proxy asked about every connect once its principal is known. */
+    public SocketIoGuard(Authenticator authenticator, boolean guests, ProxyHooks hooks) {
         this.authenticator = authenticator;
         this.guests = guests;
+        this.hooks = hooks;
     }
 
     /** The principal a Socket.IO connection was admitted as (see {@link #connect()}), or null. */
@@ -51,7 +64,8 @@ public final class SocketIoGuard {
     /**
      * Connect middleware: the token in the CONNECT auth payload ({@code io({auth: {token}})}) or the
      * session cookie of the handshake. Refuses with CONNECT_ERROR "unauthorized" otherwise (unless
-     * guests are allowed).
+     * guests are allowed), and with "token refused" {@code {code, reason}} a JWT that was presented
+     * but failed its checks (never admitted as a guest instead).
      *
      * <p>It also runs when a dropped socket recovers its state: the recovery is refused with
      * "session ended" unless the login it presents now is the very one it was admitted with, still
@@ -79,14 +93,32 @@ public final class SocketIoGuard {
                                     "SESSION_ENDED", "hint", "log in again, then connect anew")));
                         }
                         if (now != null) {
-                            socket.data().put(PRINCIPAL, now);
-                            socket.data().put(LOGIN, fingerprint(now));
-                            // Plain, so that fetchSockets (the admin console, /api/v1/sockets/fetch) shows whose socket it is.
-                            socket.data().put(USERNAME, now.username());
-                            return Future.<Void>succeededFuture();
+                            Principal admitted = now;
+                            return hooks.connect(now.username(), socket.namespace().name(), socket.handshake().remoteAddress())
+                                    .compose(verdict -> {
+                                        if (!verdict.allowed()) {
+                                            REFUSALS.info("hook", "Connect of '{}' to {} refused by the connect proxy: {}",
+                                                    admitted.username(), socket.namespace().name(), verdict.reason());
+                                            return Future.failedFuture(new ConnectError("refused", Map.of("code", "REFUSED",
+                                                    "reason", verdict.reason())));
+                                        }
+                                        socket.data().put(PRINCIPAL, admitted);
+                                        socket.data().put(LOGIN, fingerprint(admitted));
+                                        // Plain, so that fetchSockets (the admin console, /api/v1/sockets/fetch) shows whose socket it is.
+                                        socket.data().put(USERNAME, admitted.username());
+                                        return Future.<Void>succeededFuture();
+                                    });
                         }
                         return Future.failedFuture(new ConnectError("unauthorized", Map.of("code", "UNAUTHORIZED",
                                 "hint", "log in first, or connect with io(url, {auth: {token}})")));
+                    }, e -> {
+                        if (e instanceof CredentialRefused refused) {
+                            REFUSALS.info("token", "Socket.IO token refused on {} from {}: {}", socket.namespace().name(),
+                                    socket.handshake().remoteAddress(), refused.getMessage());
+                            return Future.failedFuture(new ConnectError("token refused", Map.of("code", "TOKEN_REFUSED",
+                                    "reason", refused.getMessage(), "hint", "connect again with a fresh token")));
+                        }
+                        return Future.failedFuture(e);
                     });
         };
     }
@@ -135,7 +167,7 @@ public final class SocketIoGuard {
     static String fingerprint(Principal p) {
         try {
             byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(
-                    ("nagare-login\n" + p.userId() + "\n" + p.credential()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    ("nagare-login\n" + p.userId() + "\n" + p.login()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(hash, 18));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
@@ -144,7 +176,7 @@ public final class SocketIoGuard {
 
     private static boolean sameLogin(Principal before, Principal now) {
         return before != null && now != null && before.userId() == now.userId()
-                && Objects.equals(before.credential(), now.credential());
+                && Objects.equals(before.login(), now.login());
     }
 
     static String cookieFromHeader(String header, String name) {

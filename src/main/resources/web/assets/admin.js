@@ -151,8 +151,10 @@ async function refreshUsers() {
     }, { class: 'do-delete' });
     actions.append(password, button('Set password', () => userAction('POST',
       `/api/admin/users/${encodeURIComponent(u.username)}/password`, { password: password.value })),
-    button('End logins', () => userAction('POST', `/api/admin/users/${encodeURIComponent(u.username)}/logout`)), del);
-    tr.append(el('td', u.username), el('td', u.role), rightsCell, actions);
+    button('End logins', () => userAction('POST', `/api/admin/users/${encodeURIComponent(u.username)}/logout`)),
+    button(u.disabled ? 'Enable' : 'Disable', () => userAction('POST',
+      `/api/admin/users/${encodeURIComponent(u.username)}/${u.disabled ? 'enable' : 'disable'}`), { class: 'do-disable' }), del);
+    tr.append(el('td', u.username), el('td', u.disabled ? `${u.role} (disabled)` : u.role), rightsCell, actions);
     return tr;
   }, 'No user.', 4);
 }

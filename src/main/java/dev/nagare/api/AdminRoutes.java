@@ -27,7 +27,7 @@ import java.util.function.Function;
 /**
  * The administrator's API ({@code /api/admin/...}) and the console page ({@code /admin}) that is
  * built on it and on the public APIs ({@code /metrics}, {@code /api/v1/sockets/...}, the stream and
- * feed lists). Accounts: list, create, delete, new password, end logins, grant and revoke rights;
+ * feed lists). Accounts: list, create, delete, disable and enable, new password, end logins, grant and revoke rights;
  * API tokens: list, create (the secret is in that one answer only), revoke; the audit trail; this
  * node's recent security events (failed and throttled logins, refused handshakes). Only
  * the admin role may call it, with a token scoped {@code admin:console} or the session cookie plus
@@ -86,6 +86,14 @@ public final class AdminRoutes {
         }));
         router.post("/api/admin/users/:name/password").handler(ctx -> act(ctx, "set password", name(ctx),
                 b -> accounts.setPassword(name(ctx), b.getString("password")).map(v -> new JsonObject().put("ok", true))));
+        router.post("/api/admin/users/:name/disable").handler(ctx -> act(ctx, "disable user", name(ctx), b -> {
+            if (name(ctx).equalsIgnoreCase(HttpGuard.principal(ctx).username())) {
+                throw new AuthException("An administrator cannot disable their own account here.");
+            }
+            return found(accounts.setDisabled(name(ctx), true), name(ctx));
+        }));
+        router.post("/api/admin/users/:name/enable").handler(ctx -> act(ctx, "enable user", name(ctx),
+                b -> found(accounts.setDisabled(name(ctx), false), name(ctx))));
         router.post("/api/admin/users/:name/logout").handler(ctx -> act(ctx, "end logins", name(ctx),
                 b -> found(accounts.endLogins(name(ctx)), name(ctx))));
         router.post("/api/admin/users/:name/grants").handler(ctx -> act(ctx, "grant " + body(ctx).getString("right"), name(ctx),
@@ -136,11 +144,15 @@ public final class AdminRoutes {
     }
 
     private Future<JsonArray> withGrants(List<Account> list) {
+        return accounts.disabledNames().compose(disabled -> withGrants(list, disabled));
+    }
+
+    private Future<JsonArray> withGrants(List<Account> list, Set<String> disabled) {
         List<Future<JsonObject>> rows = new ArrayList<>();
         for (Account a : list) {
             rows.add(accounts.grants(a.username()).map(g -> new JsonObject().put("username", a.username())
                     .put("role", a.role().name().toLowerCase()).put("createdAt", a.createdAt())
-                    .put("grants", new JsonArray(new ArrayList<>(g)))));
+                    .put("disabled", disabled.contains(a.username())).put("grants", new JsonArray(new ArrayList<>(g)))));
         }
         return Future.all(rows).map(all -> {
             JsonArray out = new JsonArray();

@@ -86,7 +86,7 @@ public final class Accounts {
         })).recover(Accounts::unwrap);
     }
 
-    /** The account if {@code password} is right; empty otherwise. Takes the same time either way. */
+    /** The account if {@code password} is right and the account is not disabled; empty otherwise. Takes the same time either way. */
     public Future<Optional<Account>> authenticate(String username, String password) {
         if (username == null || password == null || password.length() > PasswordPolicy.MAX_LENGTH
                 || username.length() > 64) {
@@ -94,7 +94,7 @@ public final class Accounts {
         }
         return store.transact(c -> findRow(c, username)).compose(row -> vertx.executeBlocking(() -> {
             boolean ok = hasher.verify(password, row == null ? dummyHash : row.hash());
-            return ok && row != null ? Optional.of(row.account()) : Optional.<Account>empty();
+            return ok && row != null && !row.disabled() ? Optional.of(row.account()) : Optional.<Account>empty();
         }, false));
     }
 
@@ -122,6 +122,46 @@ public final class Accounts {
         })).recover(Accounts::unwrap).map(id -> {
             revocations.revoke(Revocations.Revocation.ofAccount(id, "password changed"));
             return (Void) null;
+        });
+    }
+
+    /**
+     * Disables the account (it can no longer log in; its sessions and tokens stand for nothing and its
+     * live sockets and streams end at once) or enables it again (sessions and tokens that have not
+     * expired meanwhile work again). False if there is no such account.
+     */
+    public Future<Boolean> setDisabled(String username, boolean disabled) {
+        return store.transact(c -> {
+            Row row = findRow(c, username);
+            if (row == null) {
+                return 0L;
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE users SET disabled = ? WHERE id = ?")) {
+                ps.setInt(1, disabled ? 1 : 0);
+                ps.setLong(2, row.account().id());
+                ps.executeUpdate();
+            }
+            AuthChanges.bump(c);
+            return row.account().id();
+        }).map(id -> {
+            if (id > 0 && disabled) {
+                revocations.revoke(Revocations.Revocation.ofAccount(id, "account disabled"));
+            }
+            return id > 0;
+        });
+    }
+
+    /** The names of the disabled accounts. */
+    public Future<java.util.Set<String>> disabledNames() {
+        return store.transact(c -> {
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT username FROM users WHERE disabled <> 0");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
         });
     }
 
@@ -251,19 +291,19 @@ public final class Accounts {
         return out;
     }
 
-    private record Row(Account account, String hash) {
+    private record Row(Account account, String hash, boolean disabled) {
     }
 
     private static Row findRow(Connection c, String username) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, username, role, created_at, password_hash FROM users WHERE lower(username) = lower(?)")) {
+                "SELECT id, username, role, created_at, password_hash, disabled FROM users WHERE lower(username) = lower(?)")) {
             ps.setString(1, username);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return null;
                 }
                 return new Row(new Account(rs.getLong(1), rs.getString(2), Role.parse(rs.getString(3)), rs.getLong(4)),
-                        rs.getString(5));
+                        rs.getString(5), rs.getInt(6) != 0);
             }
         }
     }

@@ -84,7 +84,7 @@ public final class Sessions {
         return store.transact(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT s.user_id, u.username, u.role, s.csrf, s.created_at, s.last_seen FROM sessions s"
-                            + " JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?")) {
+                            + " JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND u.disabled = 0")) {
                 ps.setString(1, hash);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -154,7 +154,7 @@ public final class Sessions {
     public Future<Set<String>> alive(Collection<String> credentials) {
         long now = clock.getAsLong();
         return LiveCredentials.lookup(store, credentials, CREDENTIAL_PREFIX, "SELECT s.id_hash, s.created_at FROM sessions s"
-                + " JOIN users u ON u.id = s.user_id WHERE s.id_hash IN (", row -> now - row.getLong(2) <= absoluteMs);
+                + " JOIN users u ON u.id = s.user_id WHERE u.disabled = 0 AND s.id_hash IN (", row -> now - row.getLong(2) <= absoluteMs);
     }
 
     private static void delete(java.sql.Connection c, String hash) throws java.sql.SQLException {

@@ -80,7 +80,7 @@ public final class Tokens {
         String hash = Secrets.sha256(secret);
         return store.transact(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT t.user_id, u.username, u.role, t.scopes,"
-                    + " t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?")) {
+                    + " t.expires_at FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND u.disabled = 0")) {
                 ps.setString(1, hash);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -154,7 +154,7 @@ public final class Tokens {
     public Future<Set<String>> alive(Collection<String> credentials) {
         long now = System.currentTimeMillis();
         return LiveCredentials.lookup(store, credentials, CREDENTIAL_PREFIX, "SELECT t.token_hash, t.expires_at FROM tokens t"
-                + " JOIN users u ON u.id = t.user_id WHERE t.token_hash IN (", row -> {
+                + " JOIN users u ON u.id = t.user_id WHERE u.disabled = 0 AND t.token_hash IN (", row -> {
                     long expires = row.getLong(2);
                     return row.wasNull() || expires >= now;
                 });

@@ -50,6 +50,9 @@ final class AccountCommands {
                 .addOption(flag("--password-stdin", "Read the password from standard input.")));
         user.addSubcommand("delete", leaf(base, "delete", "Delete an account with its sessions and tokens.", "NAME"));
         user.addSubcommand("list", leaf(base, "list", "List accounts.", null));
+        user.addSubcommand("disable", leaf(base, "disable",
+                "Disable an account: no login, its sessions and tokens stop working, its live connections end.", "NAME"));
+        user.addSubcommand("enable", leaf(base, "enable", "Enable a disabled account again.", "NAME"));
         user.addSubcommand("grant", pair(base, "grant", "Grant a right, e.g. 'broadcast:video/*' or 'push:feed/prices'."));
         user.addSubcommand("revoke", pair(base, "revoke", "Take back a granted right."));
         root.addSubcommand("user", user);
@@ -116,12 +119,21 @@ final class AccountCommands {
                     return deleted ? 0 : 1;
                 }));
                 case "user list" -> {
+                    var disabled = accounts.disabledNames().await(30, TimeUnit.SECONDS);
                     for (Account a : accounts.list().await(30, TimeUnit.SECONDS)) {
                         var grants = accounts.grants(a.username()).await(30, TimeUnit.SECONDS);
-                        out.printf("%-32s %-6s created %s%s%n", a.username(), a.role().wire(),
-                                Instant.ofEpochMilli(a.createdAt()), grants.isEmpty() ? "" : "  grants " + String.join(" ", grants));
+                        out.printf("%-32s %-6s created %s%s%s%n", a.username(), a.role().wire(),
+                                Instant.ofEpochMilli(a.createdAt()), disabled.contains(a.username()) ? "  DISABLED" : "",
+                                grants.isEmpty() ? "" : "  grants " + String.join(" ", grants));
                     }
                     yield 0;
+                }
+                case "user disable", "user enable" -> {
+                    boolean disable = name.equals("disable");
+                    yield done(accounts.setDisabled(require(arg, "NAME"), disable).map(found -> {
+                        out.println(!found ? "No user '" + arg + "'." : (disable ? "Disabled '" : "Enabled '") + arg + "'.");
+                        return found ? 0 : 1;
+                    }));
                 }
                 case "user grant" -> done(accounts.grant(arg, args.get(1)).map(v -> {
                     out.println("Granted " + args.get(1) + " to '" + arg + "'.");

@@ -92,7 +92,7 @@ public final class StoreCopy {
         while (true) {
             long start = after;
             List<Object[]> rows = await(from.transact(c -> read(c,
-                    "SELECT id, username, password_hash, role, created_at FROM users WHERE id > ? ORDER BY id LIMIT ?",
+                    "SELECT id, username, password_hash, role, created_at, disabled FROM users WHERE id > ? ORDER BY id LIMIT ?",
                     start)));
             if (rows.isEmpty()) {
                 break;
@@ -112,8 +112,8 @@ public final class StoreCopy {
                         }
                     }
                     boolean keep = !taken.contains(id);
-                    List<String> cols = keep ? List.of("id", "username", "password_hash", "role", "created_at")
-                            : List.of("username", "password_hash", "role", "created_at");
+                    List<String> cols = keep ? List.of("id", "username", "password_hash", "role", "created_at", "disabled")
+                            : List.of("username", "password_hash", "role", "created_at", "disabled");
                     try (PreparedStatement ps = c.prepareStatement(insert("users", cols, keep) + " RETURNING id")) {
                         bind(ps, 1, r, keep ? 0 : 1, Set.of(), cols);
                         try (ResultSet rs = ps.executeQuery()) {

@@ -125,6 +125,31 @@ class AdminApiTest {
     }
 
     @Test
+    void disablingAUserEndsTheirSocketAndTheirTokenUntilEnabledAgain() throws Exception {
+        String frank = token("frank", Role.USER, Set.of());
+        io.socket.client.Socket s = IO.socket(URI.create(server.baseUrl() + "/"), IO.Options.builder()
+                .setTransports(new String[] {"websocket"}).setReconnection(false).setForceNew(true)
+                .setAuth(java.util.Map.of("token", frank)).build());
+        CompletableFuture<Void> connected = new CompletableFuture<>();
+        CompletableFuture<Void> gone = new CompletableFuture<>();
+        s.on(io.socket.client.Socket.EVENT_CONNECT, a -> connected.complete(null));
+        s.on(io.socket.client.Socket.EVENT_DISCONNECT, a -> gone.complete(null));
+        s.connect();
+        connected.get(10, TimeUnit.SECONDS);
+
+        ok("POST", "/api/admin/users/frank/disable", null);
+        gone.get(10, TimeUnit.SECONDS);
+        assertThat(user("frank").getBoolean("disabled")).isTrue();
+        assertThat(call(frank, "GET", "/api/auth/session", null).body()).contains("\"authenticated\":false");
+        assertThat(call(admin, "POST", "/api/admin/users/root/disable", null).statusCode()).as("oneself").isEqualTo(400);
+
+        ok("POST", "/api/admin/users/frank/enable", null);
+        assertThat(user("frank").getBoolean("disabled")).isFalse();
+        assertThat(call(frank, "GET", "/api/auth/session", null).body()).contains("\"username\":\"frank\"");
+        s.close();
+    }
+
+    @Test
     void endingAUsersLoginsDisconnectsTheirLiveSockets() throws Exception {
         String erin = token("erin", Role.USER, Set.of());
         io.socket.client.Socket s = IO.socket(URI.create(server.baseUrl() + "/"), IO.Options.builder()

@@ -131,6 +131,29 @@ abstract class AuthStoreContract {
     }
 
     @Test
+    void aDisabledAccountCannotLogInAndItsSessionsAndTokensStandForNothingUntilEnabled() throws Exception {
+        Account alice = await(accounts.create("alice", "river stone lantern", Role.USER));
+        Sessions.Created s = await(sessions.create(alice));
+        Tokens.Created t = await(tokens.create(alice, "ci", Set.of(), null));
+        String credential = await(sessions.find(s.id())).orElseThrow().credential();
+        long before = epoch();
+        assertThat(await(accounts.setDisabled("alice", true))).isTrue();
+        assertThat(epoch()).isGreaterThan(before);
+        assertThat(await(accounts.disabledNames())).containsExactly("alice");
+        assertThat(await(accounts.authenticate("alice", "river stone lantern"))).isEmpty();
+        assertThat(await(sessions.find(s.id()))).isEmpty();
+        assertThat(await(sessions.alive(List.of(credential)))).isEmpty();
+        assertThat(await(tokens.find(t.secret()))).isEmpty();
+
+        assertThat(await(accounts.setDisabled("alice", false))).isTrue();
+        assertThat(await(accounts.disabledNames())).isEmpty();
+        assertThat(await(accounts.authenticate("alice", "river stone lantern"))).isPresent();
+        assertThat(await(sessions.find(s.id()))).isPresent();
+        assertThat(await(tokens.find(t.secret()))).isPresent();
+        assertThat(await(accounts.setDisabled("nobody", true))).isFalse();
+    }
+
+    @Test
     void deletingAnAccountDeletesItsSessionsTokensAndGrants() throws Exception {
         Account alice = await(accounts.create("alice", "river stone lantern", Role.USER));
         await(accounts.grant("alice", "join:audio/*"));

@@ -1,0 +1,4 @@
+-- auth 002: an administrator may disable an account (1) and enable it again (0): a disabled account
+-- cannot log in, and its sessions and tokens stand for nothing while it is disabled. (An integer, as
+-- in the SQLite schema, so that the queries are the same on both backends.)
+ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpGuard {
     private static final Logger LOG = LoggerFactory.getLogger(HttpGuard.class);
     /** Refused tokens: one line a second at most, the rest counted (a client retrying a stale token floods). */
-    private static final RefusalLog REFUSALS = new RefusalLog(LOG);
+    // Per guard, so per server: one server's refusals never hide another's first line (tests run many in one JVM).
+    private final RefusalLog refusals = new RefusalLog(LOG);
     /** The key of the request's principal in the routing context. */
     public static final String PRINCIPAL = "nagare.principal";
     /** The key, in the routing context, of why the request's bearer token was refused (see {@link CredentialRefused}). */
@@ -76,7 +77,7 @@ public final class HttpGuard {
                         if (ar.succeeded() && ar.result().isPresent()) {
                             ctx.put(PRINCIPAL, ar.result().get());
                         } else if (ar.failed() && ar.cause() instanceof CredentialRefused refused) {
-                            REFUSALS.info("token", "Bearer token refused on {} {} from {}: {}", ctx.request().method(), ctx.request().path(),
+                            refusals.info("token", "Bearer token refused on {} {} from {}: {}", ctx.request().method(), ctx.request().path(),
                                     clientAddress.of(ctx.request()), refused.getMessage());
                             ctx.put(REFUSED, refused.getMessage());
                         }

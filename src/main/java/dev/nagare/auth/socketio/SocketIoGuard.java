@@ -34,7 +34,8 @@ public final class SocketIoGuard {
     public static final String USERNAME = "username";
 
     /** Refused tokens: one line a second at most, the rest counted (a client retrying a stale token floods). */
-    private static final RefusalLog REFUSALS = new RefusalLog(LOG);
+    // Per guard, so per server: one server's refusals never hide another's first line (tests run many in one JVM).
+    private final RefusalLog refusals = new RefusalLog(LOG);
     /** The key of the principal in {@code socket.data()}. */
     public static final String PRINCIPAL = "principal";
     /** Socket data key of the login's fingerprint ({@link #fingerprint}); "nagare." keys stay off fetchSockets. */
@@ -97,7 +98,7 @@ public final class SocketIoGuard {
                             return hooks.connect(now.username(), socket.namespace().name(), socket.handshake().remoteAddress())
                                     .compose(verdict -> {
                                         if (!verdict.allowed()) {
-                                            REFUSALS.info("hook", "Connect of '{}' to {} refused by the connect proxy: {}",
+                                            refusals.info("hook", "Connect of '{}' to {} refused by the connect proxy: {}",
                                                     admitted.username(), socket.namespace().name(), verdict.reason());
                                             return Future.failedFuture(new ConnectError("refused", Map.of("code", "REFUSED",
                                                     "reason", verdict.reason())));
@@ -113,7 +114,7 @@ public final class SocketIoGuard {
                                 "hint", "log in first, or connect with io(url, {auth: {token}})")));
                     }, e -> {
                         if (e instanceof CredentialRefused refused) {
-                            REFUSALS.info("token", "Socket.IO token refused on {} from {}: {}", socket.namespace().name(),
+                            refusals.info("token", "Socket.IO token refused on {} from {}: {}", socket.namespace().name(),
                                     socket.handshake().remoteAddress(), refused.getMessage());
                             return Future.failedFuture(new ConnectError("token refused", Map.of("code", "TOKEN_REFUSED",
                                     "reason", refused.getMessage(), "hint", "connect again with a fresh token")));

@@ -34,6 +34,11 @@ public record VideoInput(String name, List<String> args, VideoSettings capture) 
         return new VideoInput(parsed.name(), args, capture);
     }
 
+    /** The source this input makes, run by the {@code ffmpeg} executable. */
+    public FfmpegSource source(String ffmpeg) {
+        return new FfmpegSource(name, ffmpeg, inputArgs(), settings());
+    }
+
     /** What the stream is made at: the spec, or {@link VideoSettings#defaults()}. */
     public VideoSettings settings() {
         return capture != null ? capture : VideoSettings.defaults();

@@ -50,8 +50,7 @@ public final class VideoModule implements ServerModule {
         routes.add(new VideoStream(VideoRoutes.DEFAULT, new TestPatternSource(sources.testPattern())));
         VideoInput ffmpeg = sources.ffmpeg();
         if (ffmpeg != null) {
-            routes.add(new VideoStream(ffmpeg.name(), new FfmpegSource(ffmpeg.name(), "ffmpeg", ffmpeg.inputArgs(),
-                    ffmpeg.settings())));
+            routes.add(new VideoStream(ffmpeg.name(), ffmpeg.source("ffmpeg")));
         }
         routes.startRelay();
         return Future.succeededFuture();

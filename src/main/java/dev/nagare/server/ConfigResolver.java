@@ -87,7 +87,7 @@ public final class ConfigResolver {
                 (int) number(raw, Setting.WRITE_WINDOW, 0, 1000),
                 bool(raw, Setting.WEBSOCKET_COMPRESSION),
                 (int) number(raw, Setting.UPGRADE_HOLD, 0, 1000),
-                ffmpegStream(raw, Setting.VIDEO_FFMPEG),
+                MediaSettings.video(raw),
                 ffmpegStream(raw, Setting.AUDIO_FFMPEG),
                 new ChatConfig(
                         (int) number(raw, Setting.CHAT_MAX_LENGTH, 1, 100_000),

@@ -52,7 +52,7 @@ public final class Modules {
             new Kind(GameModule.NAME, List.of(), c -> new GameModule(c.io(), c.sockets().connect(), c.config().game(),
                     c.home(), c.http(), c.cluster() != null)),
             new Kind(VideoModule.NAME, List.of(), c -> new VideoModule(c.vertx(), c.http(),
-                    c.config().videoStallTimeout(), c.config().videoFfmpeg(),
+                    c.config().videoStallTimeout(), c.config().video(),
                     relay(c, VideoModule.NAME, VideoModule.MAX_FRAME_BYTES))),
             new Kind(AudioModule.NAME, List.of(), c -> new AudioModule(c.vertx(), c.http(), c.config().toneHz(),
                     c.config().opusBitrate(), c.config().audioFfmpeg(), c.config().audioMic(),

@@ -11,6 +11,7 @@ import dev.nagare.apps.game.GameConfig;
 import dev.nagare.engine.EngineConfig;
 import dev.nagare.sse.SseConfig;
 import dev.nagare.media.FfmpegInput;
+import dev.nagare.media.video.VideoConfig;
 import dev.nagare.media.audio.MicSpec;
 import dev.nagare.store.StoreConfig;
 import java.util.Set;
@@ -46,7 +47,7 @@ public record ServerConfig(
         int writeWindowMs,
         boolean websocketCompression,
         int upgradeHoldMs,
-        FfmpegInput videoFfmpeg,
+        VideoConfig video,
         FfmpegInput audioFfmpeg,
         ChatConfig chat,
         List<FeedSpec> feeds,
@@ -68,7 +69,7 @@ public record ServerConfig(
     /** The same settings accepting the JWTs {@code newJwt} describes (null: none). */
     public ServerConfig withJwt(JwtConfig newJwt) {
         return new ServerConfig(host, port, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, cluster, apps, adminUi, newJwt, hooks);
+                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, video, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, cluster, apps, adminUi, newJwt, hooks);
     }
 
     /**
@@ -96,7 +97,7 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, cluster, apps, adminUi, jwt, hooks);
+                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, video, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, cluster, apps, adminUi, jwt, hooks);
     }
 
     /**
@@ -105,7 +106,7 @@ public record ServerConfig(
      */
     public ServerConfig withApps(Set<String> names) {
         return new ServerConfig(host, port, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, cluster,
+                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, video, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, cluster,
                 names == null ? null : java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(names)), adminUi, jwt, hooks);
     }
 
@@ -116,7 +117,7 @@ public record ServerConfig(
 
     public ServerConfig withDataDir(Path newDataDir) {
         return new ServerConfig(host, port, newDataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout,
+                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, video, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout,
                 store.kind() == StoreConfig.Kind.SQLITE
                         ? new StoreConfig(StoreConfig.Kind.SQLITE, newDataDir, null, null, store.password(), store.poolSize())
                         : store, cluster, apps, adminUi, jwt, hooks);
@@ -125,13 +126,13 @@ public record ServerConfig(
     /** The same settings on the store {@code newStore}. */
     public ServerConfig withStore(StoreConfig newStore) {
         return new ServerConfig(host, port, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, newStore, cluster, apps, adminUi, jwt, hooks);
+                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, video, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, newStore, cluster, apps, adminUi, jwt, hooks);
     }
 
     /** The same settings as a node of the cluster {@code newCluster} (null: a single node). */
     public ServerConfig withCluster(ClusterConfig newCluster) {
         return new ServerConfig(host, port, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, videoFfmpeg, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, newCluster, apps, adminUi, jwt, hooks);
+                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, video, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, newCluster, apps, adminUi, jwt, hooks);
     }
 
     @Override

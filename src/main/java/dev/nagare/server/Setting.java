@@ -98,9 +98,14 @@ public enum Setting {
             "A new connection must send its first request head within this time, or it is closed."),
     MAX_STREAMS_PER_USER("max-streams-per-user", "COUNT", "32",
             "Most long-lived HTTP streams (SSE, MJPEG, audio) one account may hold at once; more get 429. 0: no cap."),
-    VIDEO_FFMPEG("video-ffmpeg", "NAME=INPUT", null,
-            "Add a video stream fed by ffmpeg, e.g. 'cam=-f v4l2 -i /dev/video0' or"
-                    + " 'clip=-re -stream_loop -1 -i movie.mp4' (640x480 @ 30 fps)."),
+    VIDEO_FFMPEG("video-ffmpeg", "NAME=INPUT[@SPEC]", null,
+            "Add a video stream fed by ffmpeg, e.g. 'cam=-f v4l2 -i /dev/video0@1280x720/15/q85' (or"
+                    + " 'cam=/dev/video0@1280x720/15/q85') or 'clip=-re -stream_loop -1 -i movie.mp4'; the capture spec"
+                    + " WIDTHxHEIGHT/FPS/qQUALITY (16x16 to 3840x2160, 1 to 60 fps, q10 to q100; parts may be left"
+                    + " out) sets its size, rate and JPEG quality, 640x480/30/q80 without one."),
+    VIDEO_TEST_PATTERN("video-test-pattern", "SPEC", "640x480/30/q80",
+            "Size, rate and JPEG quality of the default stream's test pattern, as WIDTHxHEIGHT/FPS/qQUALITY"
+                    + " (at least 592x96, at most 3840x2160, 1 to 60 fps, q10 to q100)."),
     VIDEO_STALL_TIMEOUT("video-stall-timeout", "SECONDS", "30",
             "An MJPEG viewer whose connection has taken no frame for this long (paused, or gone without closing)"
                     + " is disconnected."),

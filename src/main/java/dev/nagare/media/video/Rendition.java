@@ -25,6 +25,7 @@ final class Rendition {
     private final AtomicReference<Frame> pending = new AtomicReference<>();
     private final AtomicBoolean encoding = new AtomicBoolean();
     private volatile Frame latest;
+    private final FrameRate served = new FrameRate(); // frames written to this rendition's viewers, all together
     private JpegEncoder writer; // encoder thread only (drain runs there, one at a time)
     private BufferedImage out;  // encoder thread only: the scaled frame, reused while the size holds
 
@@ -48,6 +49,17 @@ final class Rendition {
 
     Set<Viewer> viewers() {
         return viewers;
+    }
+
+    /** A viewer wrote one of this rendition's frames (its event loop). */
+    void served() {
+        served.mark();
+    }
+
+    /** Frames per second each viewer got, on average over the last seconds; 0 without viewers. */
+    double servedFps() {
+        int n = viewers.size();
+        return n == 0 ? 0 : Math.round(served.perSecond() / n * 10) / 10.0;
     }
 
     /** A new source frame: published as is, or re-encoded on {@code encoder} (latest wins). */

@@ -30,10 +30,22 @@ public final class TestPatternSource implements VideoSource {
     private long frame;
 
     public TestPatternSource(VideoSettings settings) {
-        if (settings.width() < 8 + BLOCKS * BLOCK + 8 || settings.height() < 8 + 3 * BLOCK + 40) {
-            throw new IllegalArgumentException("the test pattern needs at least 600x48");
+        this.settings = check(settings);
+    }
+
+    /**
+     * {@code settings} if the pattern fits them: its rows of blocks and text need at least 592x96.
+     *
+     * @throws IllegalArgumentException saying the smallest size
+     */
+    public static VideoSettings check(VideoSettings settings) {
+        int minWidth = 8 + BLOCKS * BLOCK + 8;
+        int minHeight = 8 + 3 * BLOCK + 40;
+        if (settings.width() < minWidth || settings.height() < minHeight) {
+            throw new IllegalArgumentException("the test pattern needs at least " + minWidth + "x" + minHeight
+                    + ", not " + settings.width() + "x" + settings.height());
         }
-        this.settings = settings;
+        return settings;
     }
 
     @Override

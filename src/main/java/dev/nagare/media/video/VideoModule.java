@@ -1,7 +1,6 @@
 package dev.nagare.media.video;
 
 import dev.nagare.auth.http.HttpGuard;
-import dev.nagare.media.FfmpegInput;
 import dev.nagare.media.MediaRelay;
 import dev.nagare.web.AppPage;
 import dev.nagare.web.ServerModule;
@@ -28,13 +27,16 @@ public final class VideoModule implements ServerModule {
     public static final int MAX_FRAME_BYTES = VideoRoutes.MAX_FRAME_BYTES;
 
     private final VideoRoutes routes;
-    private final FfmpegInput ffmpeg;
+    private final VideoConfig sources;
     private final MediaRelay relay;
 
-    /** {@code relay}: how streams cross to the other nodes of a cluster ({@link MediaRelay#SINGLE_NODE}: none). */
-    public VideoModule(Vertx vertx, HttpGuard http, Duration stallTimeout, FfmpegInput ffmpeg, MediaRelay relay) {
+    /**
+     * {@code sources}: the test pattern's and the ffmpeg stream's capture settings; {@code relay}: how streams
+     * cross to the other nodes of a cluster ({@link MediaRelay#SINGLE_NODE}: none).
+     */
+    public VideoModule(Vertx vertx, HttpGuard http, Duration stallTimeout, VideoConfig sources, MediaRelay relay) {
         this.routes = new VideoRoutes(vertx, http, stallTimeout, relay);
-        this.ffmpeg = ffmpeg;
+        this.sources = sources;
         this.relay = relay;
     }
 
@@ -45,10 +47,10 @@ public final class VideoModule implements ServerModule {
 
     @Override
     public Future<Void> start() {
-        routes.add(new VideoStream(VideoRoutes.DEFAULT, new TestPatternSource(VideoSettings.defaults())));
+        routes.add(new VideoStream(VideoRoutes.DEFAULT, new TestPatternSource(sources.testPattern())));
+        VideoInput ffmpeg = sources.ffmpeg();
         if (ffmpeg != null) {
-            routes.add(new VideoStream(ffmpeg.name(), new FfmpegSource(ffmpeg.name(), "ffmpeg", ffmpeg.args(),
-                    VideoSettings.defaults())));
+            routes.add(new VideoStream(ffmpeg.name(), ffmpeg.source("ffmpeg")));
         }
         routes.startRelay();
         return Future.succeededFuture();

@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET /video/{stream}} (MJPEG), {@code /video/{stream}/snapshot.jpg}, {@code /video/{stream}/stats}
- * and the guide's {@code /video_feed} (the default stream). Viewing needs a login or token with the
+ * {@code GET /video/{stream}} (MJPEG), {@code /video/{stream}/snapshot.jpg} (also {@code /snapshot}),
+ * {@code /video/{stream}/stats}, {@code /video/{stream}/state} and the guide's {@code /video_feed} (the default stream). Viewing needs a login or token with the
  * right {@code join:video/<stream>} (every user and guest has it by default).
  */
 public final class VideoRoutes {
@@ -75,9 +75,12 @@ public final class VideoRoutes {
         router.get("/api/video/streams").handler(auth.attach()).handler(auth.require()).handler(this::list);
         router.get("/api/video/publish/:stream").handler(auth.attach()).handler(auth.require()).handler(this::mayPublish);
         router.get("/video_feed").handler(auth.attach()).handler(ctx -> mjpeg(ctx, DEFAULT));
-        router.get("/video/:stream/snapshot.jpg").handler(auth.attach())
-                .handler(ctx -> snapshot(ctx, ctx.pathParam("stream")));
+        // uStreamer's /snapshot, beside the .jpg name a browser saves the picture under.
+        for (String snapshot : new String[] {"/video/:stream/snapshot.jpg", "/video/:stream/snapshot"}) {
+            router.get(snapshot).handler(auth.attach()).handler(ctx -> snapshot(ctx, ctx.pathParam("stream")));
+        }
         router.get("/video/:stream/stats").handler(auth.attach()).handler(ctx -> stats(ctx, ctx.pathParam("stream")));
+        router.get("/video/:stream/state").handler(auth.attach()).handler(ctx -> state(ctx, ctx.pathParam("stream")));
         router.get("/video/:stream").handler(auth.attach()).handler(ctx -> mjpeg(ctx, ctx.pathParam("stream")));
     }
 
@@ -308,6 +311,17 @@ public final class VideoRoutes {
             return;
         }
         vertx.setTimer(20, t -> sendSnapshot(ctx, stream, deadline, after, release));
+    }
+
+    /** uStreamer's {@code /state} ({@link VideoStream#state}), under the same right as the stream and its stats. */
+    private void state(RoutingContext ctx, String name) {
+        VideoStream stream = allowed(ctx, name);
+        if (stream == null) {
+            return;
+        }
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .end(stream.state().put("remote", VideoRelay.remote(stream)).encode());
     }
 
     private void stats(RoutingContext ctx, String name) {

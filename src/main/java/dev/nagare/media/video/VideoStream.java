@@ -25,6 +25,7 @@ public final class VideoStream {
     private final Map<String, Rendition> renditions = new ConcurrentHashMap<>();
     private final ExecutorService encoder;
     private final AtomicLong frames = new AtomicLong();
+    private final FrameRate captured = new FrameRate();
     /** Who takes every source frame besides viewers: the cluster relay while another node watches. */
     private final java.util.Set<java.util.function.Consumer<Frame>> taps = new java.util.concurrent.CopyOnWriteArraySet<>();
     private boolean running; // guarded by this
@@ -125,6 +126,37 @@ public final class VideoStream {
         return out;
     }
 
+    /**
+     * uStreamer's {@code /state} for this stream: the source as configured and as measured (frames per
+     * second captured over the last seconds), each rendition being watched with its viewers and the
+     * frames per second they are served, and the viewers in all. Qualities are percentages, as in a
+     * capture spec.
+     */
+    public io.vertx.core.json.JsonObject state() {
+        VideoSettings s = source.settings();
+        io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+        out.add(renditionState(original));
+        renditions.values().stream().filter(r -> !r.viewers().isEmpty())
+                .sorted(java.util.Comparator.comparingInt(Rendition::width).reversed()
+                        .thenComparing(Rendition::quality, java.util.Comparator.reverseOrder()))
+                .forEach(r -> out.add(renditionState(r)));
+        return new io.vertx.core.json.JsonObject().put("stream", name)
+                .put("source", new io.vertx.core.json.JsonObject().put("width", s.width()).put("height", s.height())
+                        .put("fps", s.fps()).put("capturedFps", captured.perSecond()).put("quality", s.percent())
+                        .put("running", running()))
+                .put("renditions", out).put("viewers", viewerCount());
+    }
+
+    private io.vertx.core.json.JsonObject renditionState(Rendition r) {
+        return new io.vertx.core.json.JsonObject().put("width", r.width()).put("quality", Math.round(r.quality() * 100))
+                .put("source", r == original)
+                .put("viewers", r.viewers().size()).put("servedFps", r.servedFps());
+    }
+
+    private synchronized boolean running() {
+        return running;
+    }
+
     void add(Viewer viewer) {
         viewer.rendition().viewers().add(viewer);
         ensureRunning();
@@ -175,6 +207,7 @@ public final class VideoStream {
 
     private void onFrame(Frame frame) {
         frames.incrementAndGet();
+        captured.mark();
         original.onSourceFrame(frame, encoder);
         for (Rendition r : renditions.values()) {
             r.onSourceFrame(frame, encoder);

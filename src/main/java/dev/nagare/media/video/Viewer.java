@@ -132,6 +132,7 @@ final class Viewer {
         lastSent = f.sequence();
         lastSentAt = now;
         sent++;
+        rendition.served();
         bytes += f.part().length();
         writing = true;
         response.write(f.part()).onComplete(done -> {

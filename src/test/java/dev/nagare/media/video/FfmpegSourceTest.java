@@ -64,4 +64,21 @@ class FfmpegSourceTest {
         assertThat(FfmpegSource.nextJpeg(in)).containsExactly(0xFF, 0xD8, 3, 0xFF, 0xD9);
         assertThat(FfmpegSource.nextJpeg(in)).isNull();
     }
+
+    @Test
+    void theCommandFollowsTheCaptureSpecAndAsksAV4l2CameraForItsSizeAndRate() {
+        // A camera: the device is asked for the size and rate, ffmpeg still holds the output to them.
+        assertThat(VideoInput.parse("cam=/dev/video0@1280x720/15/q85").source("ffmpeg").command()).containsExactly(
+                "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin",
+                "-f", "v4l2", "-video_size", "1280x720", "-framerate", "15", "-i", "/dev/video0",
+                "-an", "-vf", "scale=1280:720", "-r", "15", "-f", "mjpeg", "-q:v", "6", "pipe:1");
+        // A file: scaled and paced by ffmpeg; q50 is -q:v 17.
+        assertThat(VideoInput.parse("clip=-re -i movie.mp4@320x240/10/q50").source("ffmpeg").command()).containsExactly(
+                "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-re", "-i", "movie.mp4",
+                "-an", "-vf", "scale=320:240", "-r", "10", "-f", "mjpeg", "-q:v", "17", "pipe:1");
+        // No spec: the command as it was before specs, 640x480 at 30 fps and -q:v 8 (quality 0.8).
+        assertThat(VideoInput.parse("cam=-f v4l2 -i /dev/video0").source("ffmpeg").command()).containsExactly(
+                "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-f", "v4l2", "-i", "/dev/video0",
+                "-an", "-vf", "scale=640:480", "-r", "30", "-f", "mjpeg", "-q:v", "8", "pipe:1");
+    }
 }

@@ -206,6 +206,14 @@ public final class HttpGuard {
             SecurityHeaders.embeddable(ctx.response().headers());
             return true;
         }
+        Principal by = principal(ctx);
+        if (by != null && StreamTokens.issued(by.credential()) && !by.scopes().contains("join:" + resource)) {
+            REFUSALS.info("stream-token", "Stream URL token for {} refused on {} from {}", String.join(" ", by.scopes()),
+                    ctx.request().path(), clientAddress.of(ctx.request()));
+            JsonReply.error(ctx, 403, "Token refused: this stream token opens "
+                    + String.join(" ", by.scopes()).replace("join:", "") + " only, not " + resource + ".");
+            return false;
+        }
         Principal p = permit(ctx, "join", resource);
         if (p != null && StreamTokens.issued(p.credential())) {
             SecurityHeaders.embeddable(ctx.response().headers());

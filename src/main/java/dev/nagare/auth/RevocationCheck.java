@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * about a second (plus the query), an expiry within 15 s. Requests and new connections are never
  * affected by this delay: each one is checked against the store when it comes. A login by JWT
  * ({@link ExternalTokens}) has no row: it stands until the deadline its credential carries (its own
- * timer ends it then; the sweep only catches one that timer missed).
+ * timer ends it then; the sweep only catches one that timer missed). A stream opened with a stream URL
+ * token ({@link StreamTokens}) stands until its deadline while its issuer keeps its password: the sweep
+ * ends it within {@value #SWEEP_EVERY_MS} ms of its expiry.
  */
 public final class RevocationCheck {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationCheck.class);

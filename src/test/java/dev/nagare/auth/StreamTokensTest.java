@@ -67,6 +67,17 @@ class StreamTokensTest {
     }
 
     @Test
+    void aStreamOpenedWithATokenStandsUntilItsDeadline() throws Exception {
+        String credential = await(streams.find(await(streams.mint(alice, "video/cam1", Duration.ofHours(1))).token()))
+                .orElseThrow().credential();
+        assertThat(credential).matches("stream:\\d+:" + alice.userId() + ":[A-Za-z0-9_-]{12}:[0-9a-f]{64}");
+        // The same login with its deadline passed: what RevocationCheck's sweep sees once the token has expired.
+        String[] f = credential.split(":");
+        String expired = String.join(":", f[0], Long.toString(System.currentTimeMillis() - 1), f[2], f[3], f[4]);
+        assertThat(await(streams.alive(java.util.List.of(credential, expired, "token:abc")))).containsExactly(credential);
+    }
+
+    @Test
     void aTokenWithAnotherStreamWrittenInIsRefused() throws Exception {
         String token = await(streams.mint(alice, "video/cam1", Duration.ofHours(1))).token();
         String payload = new String(Base64.getUrlDecoder().decode(token.substring(4, token.indexOf('.'))), StandardCharsets.UTF_8);

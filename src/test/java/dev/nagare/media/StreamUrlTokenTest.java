@@ -164,6 +164,26 @@ class StreamUrlTokenTest {
     }
 
     @Test
+    void anOpenStreamEndsWhenItsTokenExpires() throws Exception {
+        String token = token(bearer("admin", Set.of()), "video/default", 2);
+        long expires = System.currentTimeMillis() + 2000;
+        HttpResponse<InputStream> live = server.http().send(HttpRequest.newBuilder(server.uri("/video/default?token=" + token)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(live.statusCode()).isEqualTo(200);
+        CompletableFuture<Long> ended = CompletableFuture.supplyAsync(() -> {
+            try (InputStream in = live.body()) {
+                in.readAllBytes();
+            } catch (java.io.IOException e) {
+                // a reset is an end too
+            }
+            return System.currentTimeMillis();
+        });
+        // RevocationCheck's sweep (every 15 s) finds the deadline passed.
+        long at = ended.get(25, TimeUnit.SECONDS);
+        assertThat(at).isGreaterThanOrEqualTo(expires - 1000).isLessThan(expires + 17_000);
+    }
+
+    @Test
     void theCommandLineMintsATokenTheServerTakes() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -101,6 +101,7 @@ public final class Nagare {
     private final SecurityEvents security = new SecurityEvents();
     private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry meters = MetricsHandler.newRegistry();
     private volatile RateSharing rates = RateSharing.NONE;
+    /** Stream URL tokens: the key is read from the store once, at start. */
     private volatile StreamTokens streamTokens;
     private volatile List<ServerModule> modules = List.of();
     private volatile boolean draining;
@@ -150,8 +151,7 @@ public final class Nagare {
             ExternalTokens external = jwt == null ? ExternalTokens.NONE : jwt;
             Authenticator authenticator = new Authenticator(sessions, tokens, external);
             // Signed URL tokens for players and devices that cannot log in; the key lives in the store, shared by every node.
-            StreamTokens streamTokens = await(new StreamTokens(store).start(), "load the key of stream URL tokens");
-            this.streamTokens = streamTokens;
+            streamTokens = await(new StreamTokens(store).start(), "load the key of stream URL tokens");
             auth = new HttpGuard(authenticator, revocations, clientAddress, streamTokens, config.publicStreams());
             // Connects and chat messages go to the configured backends for a verdict first (--proxy-*).
             ProxyHooks hooks = config.hooks() == null ? ProxyHooks.NONE : new ProxyHooks(vertx, config.hooks());

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * about a second (plus the query), an expiry within 15 s. Requests and new connections are never
  * affected by this delay: each one is checked against the store when it comes. A login by JWT
  * ({@link ExternalTokens}) has no row: it stands until the deadline its credential carries (its own
- * timer ends it then; the sweep only catches one that timer missed).
+ * timer ends it then; the sweep only catches one that timer missed). A stream opened with a stream URL
+ * token ({@link StreamTokens}) stands until its deadline while its issuer keeps its password: the sweep
+ * ends it within {@value #SWEEP_EVERY_MS} ms of its expiry.
  */
 public final class RevocationCheck {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationCheck.class);
@@ -38,6 +40,7 @@ public final class RevocationCheck {
     private final Tokens tokens;
     private final Revocations revocations;
     private final ExternalTokens external;
+    private final StreamTokens streamTokens;
     private long timer = -1;
     private long epoch = Long.MIN_VALUE;
     private long lastSweep;
@@ -50,7 +53,17 @@ public final class RevocationCheck {
     /** {@code external}: logins by tokens issued elsewhere (JWTs), which stand until their deadline. */
     public RevocationCheck(Vertx vertx, Store store, Sessions sessions, Tokens tokens, Revocations revocations,
             ExternalTokens external) {
+        this(vertx, store, sessions, tokens, revocations, external, null);
+    }
+
+    /**
+     * {@code streamTokens}: logins by stream URL tokens, which stand until their expiry while their
+     * issuer keeps the password it had (null: none).
+     */
+    public RevocationCheck(Vertx vertx, Store store, Sessions sessions, Tokens tokens, Revocations revocations,
+            ExternalTokens external, StreamTokens streamTokens) {
         this.external = external;
+        this.streamTokens = streamTokens;
         this.vertx = vertx;
         this.store = store;
         this.sessions = sessions;
@@ -121,14 +134,18 @@ public final class RevocationCheck {
             long now = System.currentTimeMillis();
             Future<Set<String>> liveSessions = sessions.alive(byCredential.keySet());
             Future<Set<String>> liveTokens = tokens.alive(byCredential.keySet());
-            return Future.all(liveSessions, liveTokens).map(all -> {
+            Future<Set<String>> liveStreamTokens = streamTokens == null ? Future.succeededFuture(Set.of())
+                    : streamTokens.alive(byCredential.keySet());
+            return Future.all(liveSessions, liveTokens, liveStreamTokens).map(all -> {
                 List<Principal> ended = byCredential.values().stream()
                         .filter(p -> external.issued(p.credential()) ? !external.alive(p.credential(), now)
+                                : StreamTokens.issued(p.credential()) ? !liveStreamTokens.result().contains(p.credential())
                                 : !liveSessions.result().contains(p.credential())
                                         && !liveTokens.result().contains(p.credential()))
                         .toList();
                 for (Principal p : ended) {
                     String reason = external.issued(p.credential()) ? "token expired"
+                            : StreamTokens.issued(p.credential()) ? "stream token expired, or its issuer's password changed"
                             : p.credential().startsWith(Tokens.CREDENTIAL_PREFIX) ? "token revoked or expired"
                             : "session ended";
                     LOG.info("The login of '{}' behind live connections has ended ({}); ending them", p.username(), reason);

@@ -5,7 +5,10 @@ import dev.nagare.auth.Accounts;
 import dev.nagare.auth.AuthException;
 import dev.nagare.auth.PasswordHasher;
 import dev.nagare.auth.Role;
+import dev.nagare.auth.Principal;
 import dev.nagare.auth.Scopes;
+import dev.nagare.auth.StreamTokens;
+import dev.nagare.auth.http.StreamTokenRoutes;
 import dev.nagare.auth.Tokens;
 import dev.nagare.store.Store;
 import io.vertx.core.Future;
@@ -58,12 +61,17 @@ final class AccountCommands {
         root.addSubcommand("user", user);
 
         CommandSpec token = base.apply("token");
-        token.usageMessage().description("Manage API tokens for programs.");
-        token.addSubcommand("create", leaf(base, "create", "Create an API token; its secret is printed once.", null)
-                .addOption(option("--user", "NAME", "Account the token acts for (required)."))
-                .addOption(option("--name", "LABEL", "What the token is for (required)."))
+        token.usageMessage().description("Manage API tokens for programs, and make stream URL tokens.");
+        token.addSubcommand("create", leaf(base, "create", "Create an API token (its secret is printed once), or with --stream"
+                + " a signed URL token that opens one stream (printed alone on standard output).", null)
+                .addOption(option("--user", "NAME", "Account the token acts for (required; with --stream, default admin)."))
+                .addOption(option("--name", "LABEL", "What the token is for (required, except with --stream)."))
                 .addOption(option("--scopes", "SCOPES", "Space- or comma-separated, e.g. 'publish:feed/* broadcast:video/*'."))
-                .addOption(option("--ttl-days", "DAYS", "Expire after this many days. Default: never.")));
+                .addOption(option("--ttl-days", "DAYS", "Expire after this many days. Default: never."))
+                .addOption(option("--stream", "KIND/NAME", "Make a stream URL token for video/NAME or audio/NAME instead,"
+                        + " for players and devices: /video/NAME?token=..."))
+                .addOption(option("--ttl", "DURATION", "With --stream: how long it opens the stream, e.g. 90s, 30m, 1h, 7d."
+                        + " Default: 1h; at most 366d.")));
         token.addSubcommand("revoke", leaf(base, "revoke", "Revoke a token by id.", "ID"));
         token.addSubcommand("list", leaf(base, "list", "List tokens (never their secrets).", null));
         root.addSubcommand("token", token);
@@ -143,7 +151,9 @@ final class AccountCommands {
                     out.println(ok ? "Revoked " + args.get(1) + " from '" + arg + "'." : "'" + arg + "' did not have " + args.get(1) + ".");
                     return ok ? 0 : 1;
                 }));
-                case "token create" -> tokenCreate(accounts, tokens, leaf);
+                case "token create" -> leaf.hasMatchedOption("--stream")
+                        ? streamTokenCreate(accounts, new StreamTokens(store), leaf)
+                        : tokenCreate(accounts, tokens, leaf);
                 case "token revoke" -> done(tokens.revoke(Long.parseLong(require(arg, "ID"))).map(ok -> {
                     out.println(ok ? "Revoked token " + arg + "." : "No token " + arg + ".");
                     return ok ? 0 : 1;
@@ -219,6 +229,43 @@ final class AccountCommands {
             out.println("Store it now: it is not shown again.");
             return 0;
         }));
+    }
+
+    /** {@code token create --stream video/cam1 --ttl 1h [--user NAME]}: the token alone on standard output, for scripts. */
+    private int streamTokenCreate(Accounts accounts, StreamTokens streams, ParseResult leaf) throws Exception {
+        String stream = leaf.matchedOptionValue("--stream", null);
+        if (!StreamTokens.validStream(stream)) {
+            throw new UsageError("--stream must be video/NAME or audio/NAME, not '" + stream + "'.");
+        }
+        if (leaf.hasMatchedOption("--scopes") || leaf.hasMatchedOption("--ttl-days")) {
+            throw new UsageError("--stream takes --ttl (and --user), not --scopes or --ttl-days.");
+        }
+        Duration ttl = duration(leaf.matchedOptionValue("--ttl", "1h"));
+        String user = leaf.matchedOptionValue("--user", "admin");
+        return done(streams.start().compose(ready -> accounts.find(user)).compose(a -> a.isEmpty()
+                ? Future.failedFuture(new AuthException("No user '" + user + "'."))
+                : accounts.grants(user).compose(grants -> streams.mint(new Principal(a.get().id(), a.get().username(),
+                        a.get().role(), grants, null, null), stream, ttl))).map(m -> {
+            out.println(m.token());
+            err.println("Opens " + StreamTokenRoutes.path(stream) + "?token=... for '" + user + "' until "
+                    + Instant.ofEpochMilli(m.expiresAtMillis()) + " (a new password or deleting the account revokes it).");
+            return 0;
+        }));
+    }
+
+    /** {@code 90s}, {@code 30m}, {@code 1h}, {@code 7d}, or plain seconds. */
+    static Duration duration(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})([smhd]?)").matcher(text.trim());
+        if (!m.matches()) {
+            throw new UsageError("--ttl must be a number with s, m, h or d (e.g. 90s, 30m, 1h, 7d), not '" + text + "'.");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
+            default -> Duration.ofSeconds(n);
+        };
     }
 
     private String password(ParseResult leaf) throws IOException {

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -123,7 +124,8 @@ public final class ConfigResolver {
                 apps(raw),
                 bool(raw, Setting.ADMIN_UI),
                 ExternalSettings.jwt(raw),
-                ExternalSettings.hooks(raw));
+                ExternalSettings.hooks(raw),
+                publicStreams(raw));
         checkTls(config, raw);
         return config;
     }
@@ -337,6 +339,25 @@ public final class ConfigResolver {
     static ConfigException invalid(Setting s, Raw r, String expected) {
         return new ConfigException("Invalid value '" + r.value() + "' for " + s.key() + " (from " + r.source()
                 + "): " + expected + ".");
+    }
+
+    /** {@code --video-public} and {@code --audio-public}: stream names, as {@code video/NAME} and {@code audio/NAME}. */
+    private static Set<String> publicStreams(Map<Setting, Raw> raw) {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        for (Setting s : List.of(Setting.VIDEO_PUBLIC, Setting.AUDIO_PUBLIC)) {
+            Raw r = raw.get(s);
+            for (String part : r.value().split(",")) {
+                String name = part.trim();
+                if (name.isEmpty()) {
+                    continue;
+                }
+                if (!name.matches("[a-z0-9][a-z0-9_-]{0,31}")) {
+                    throw invalid(s, r, "stream names are 1-32 lower-case letters, digits, '-' or '_', comma-separated");
+                }
+                out.add((s == Setting.VIDEO_PUBLIC ? "video/" : "audio/") + name);
+            }
+        }
+        return java.util.Collections.unmodifiableSet(out);
     }
 
     private static List<String> origins(Map<Setting, Raw> raw) {

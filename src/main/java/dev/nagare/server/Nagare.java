@@ -16,6 +16,8 @@ import dev.nagare.auth.PasswordHasher;
 import dev.nagare.auth.PasswordPolicy;
 import dev.nagare.auth.RevocationCheck;
 import dev.nagare.auth.Revocations;
+import dev.nagare.auth.StreamTokens;
+import dev.nagare.auth.http.StreamTokenRoutes;
 import dev.nagare.auth.Role;
 import dev.nagare.auth.Secrets;
 import dev.nagare.auth.Sessions;
@@ -99,6 +101,8 @@ public final class Nagare {
     private final SecurityEvents security = new SecurityEvents();
     private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry meters = MetricsHandler.newRegistry();
     private volatile RateSharing rates = RateSharing.NONE;
+    /** Stream URL tokens: the key is read from the store once, at start. */
+    private volatile StreamTokens streamTokens;
     private volatile List<ServerModule> modules = List.of();
     private volatile boolean draining;
     private volatile boolean stopped;
@@ -146,7 +150,9 @@ public final class Nagare {
             }
             ExternalTokens external = jwt == null ? ExternalTokens.NONE : jwt;
             Authenticator authenticator = new Authenticator(sessions, tokens, external);
-            auth = new HttpGuard(authenticator, revocations, clientAddress);
+            // Signed URL tokens for players and devices that cannot log in; the key lives in the store, shared by every node.
+            streamTokens = await(new StreamTokens(store).start(), "load the key of stream URL tokens");
+            auth = new HttpGuard(authenticator, revocations, clientAddress, streamTokens, config.publicStreams());
             // Connects and chat messages go to the configured backends for a verdict first (--proxy-*).
             ProxyHooks hooks = config.hooks() == null ? ProxyHooks.NONE : new ProxyHooks(vertx, config.hooks());
             socketAuth = new SocketIoGuard(authenticator, authConfig.guests(), hooks);
@@ -172,7 +178,7 @@ public final class Nagare {
                 }
                 SocketRevoker.install(io, revocations);
                 // What the command line (another process) ends is noticed within about a second.
-                RevocationCheck check = new RevocationCheck(vertx, store, sessions, tokens, revocations, external).start();
+                RevocationCheck check = new RevocationCheck(vertx, store, sessions, tokens, revocations, external, streamTokens).start();
                 onDrain(reason -> check.stop());
                 // The default namespace is for authenticated users (or guests where allowed).
                 io.of("/").use(socketAuth.connect());
@@ -422,8 +428,12 @@ public final class Nagare {
         router.route().handler(new SecurityHeaders(config.tls()));
         router.route().handler(guard::onRequest);
         // Long-lived responses count against their account's stream quota (before the modules' routes).
-        for (String stream : new String[] {"/sse/*", "/stream", "/video/*", "/video_feed", "/audio/*", "/audio_feed"}) {
+        for (String stream : new String[] {"/sse/*", "/stream"}) {
             router.get(stream).handler(auth.attach()).handler(guard.streams(config.connections().streamsPerUser()));
+        }
+        // Media streams also open with a signed ?token= in their URL (players and devices; see StreamTokens).
+        for (String stream : new String[] {"/video/*", "/video_feed", "/audio/*", "/audio_feed"}) {
+            router.get(stream).handler(auth.attachStream()).handler(guard.streams(config.connections().streamsPerUser()));
         }
         if (config.accessLog()) {
             router.route().handler(new AccessLog(new ClientAddress(config.trustedProxies())));
@@ -433,6 +443,7 @@ public final class Nagare {
         router.route().handler(new SameOrigin(config.allowedOrigins(), engine.config().path()));
         new HealthHandler(store, cluster, () -> draining).mount(router);
         logins.mount(router);
+        new StreamTokenRoutes(streamTokens).mount(router, auth); // POST /api/streams/token
         new EmitRoutes(io, auth, rates).mount(router); // publishing from any backend (/api/v1/...)
         new MetricsHandler(meters, engine, io, auth, cluster, logins.throttle(), modules).mount(router);
         StaticAssets assets = new StaticAssets(vertx);

@@ -109,6 +109,11 @@ public enum Setting {
     VIDEO_STALL_TIMEOUT("video-stall-timeout", "SECONDS", "30",
             "An MJPEG viewer whose connection has taken no frame for this long (paused, or gone without closing)"
                     + " is disconnected."),
+    VIDEO_PUBLIC("video-public", "NAMES", "",
+            "Video streams anyone may watch without a login (MJPEG, snapshot, stats), comma-separated, e.g. 'cam1,lobby';"
+                    + " other sites may embed them. Publishing still needs its right."),
+    AUDIO_PUBLIC("audio-public", "NAMES", "",
+            "Audio streams anyone may listen to without a login (WAV, Ogg), comma-separated; other sites may embed them."),
     AUDIO_FFMPEG("audio-ffmpeg", "NAME=INPUT", null,
             "Add an audio stream fed by ffmpeg, e.g. 'mic=-f pulse -i default' or 'radio=-re -i http://...'"
                     + " (48 kHz mono WAV)."),

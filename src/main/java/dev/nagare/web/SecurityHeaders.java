@@ -77,6 +77,15 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
         setIfAbsent(h, "X-XSS-Protection", "0");
     }
 
+    /**
+     * For a response another site may embed (a public or tokened media stream in an {@code <img>} or
+     * {@code <audio>}): {@code Cross-Origin-Resource-Policy: cross-origin}, which {@link #apply} then
+     * leaves as it is. Everything else stays {@code same-origin}.
+     */
+    public static void embeddable(MultiMap h) {
+        h.set("Cross-Origin-Resource-Policy", "cross-origin");
+    }
+
     private static void setIfAbsent(MultiMap h, String name, String value) {
         if (!h.contains(name)) {
             h.set(name, value);

@@ -169,4 +169,40 @@ abstract class AuthStoreContract {
         await(accounts.create("alice", "river stone lantern", Role.USER));
         assertThat(await(accounts.grants("alice"))).isEmpty();
     }
+
+    @Test
+    void everyProcessOnTheStoreSignsStreamTokensWithTheOneKeyTheFirstCreated() throws Exception {
+        Account alice = await(accounts.create("alice", "river stone lantern", Role.USER));
+        // Two nodes (or a node and the command line) starting on one store: whoever inserts first wins.
+        StreamTokens one = await(new StreamTokens(store).start());
+        StreamTokens two = await(new StreamTokens(store).start());
+        String token = await(one.mint(principal(alice), "video/cam1", Duration.ofHours(1))).token();
+        Principal p = await(two.find(token)).orElseThrow();
+        assertThat(p.username()).isEqualTo("alice");
+        assertThat(p.may("join", "video/cam1")).isTrue();
+        assertThat(p.may("join", "video/cam2")).isFalse();
+        assertThat(p.may("broadcast", "video/cam1")).isFalse();
+        assertThat(await(two.alive(List.of(p.credential())))).containsExactly(p.credential());
+    }
+
+    @Test
+    void aNewPasswordOrADeletedAccountRevokesItsStreamTokens() throws Exception {
+        Account alice = await(accounts.create("alice", "river stone lantern", Role.USER));
+        Account bob = await(accounts.create("bob", "river stone lantern", Role.USER));
+        StreamTokens streams = await(new StreamTokens(store).start());
+        String ofAlice = await(streams.mint(principal(alice), "audio/mic", Duration.ofHours(1))).token();
+        String ofBob = await(streams.mint(principal(bob), "audio/mic", Duration.ofHours(1))).token();
+        String aliceLogin = await(streams.find(ofAlice)).orElseThrow().credential();
+        await(accounts.setPassword("alice", "a brand new phrase"));
+        await(accounts.delete("bob"));
+        assertThatThrownBy(() -> await(streams.find(ofAlice))).isInstanceOf(CredentialRefused.class)
+                .hasMessageContaining("its issuer's password has changed since it was made");
+        assertThatThrownBy(() -> await(streams.find(ofBob))).isInstanceOf(CredentialRefused.class)
+                .hasMessageContaining("its issuer's account no longer exists");
+        assertThat(await(streams.alive(List.of(aliceLogin)))).isEmpty();
+    }
+
+    static Principal principal(Account a) {
+        return new Principal(a.id(), a.username(), a.role(), Set.of(), null, null);
+    }
 }

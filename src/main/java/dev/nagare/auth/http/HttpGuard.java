@@ -8,8 +8,11 @@ import dev.nagare.auth.Principal;
 import dev.nagare.auth.Revocations;
 import dev.nagare.auth.Secrets;
 import dev.nagare.auth.Sessions;
+import dev.nagare.auth.StreamTokens;
 import dev.nagare.web.JsonReply;
 import dev.nagare.web.RefusalLog;
+import dev.nagare.web.SecurityHeaders;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
@@ -19,6 +22,8 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,16 +47,31 @@ public final class HttpGuard {
     public static final String PRINCIPAL = "nagare.principal";
     /** The key, in the routing context, of why the request's bearer token was refused (see {@link CredentialRefused}). */
     public static final String REFUSED = "nagare.refused";
+    /** Set once a request's credentials were looked at, so a second {@link #attach()} on its way does not look again. */
+    private static final String ATTACHED = "nagare.attached";
 
     private final Authenticator authenticator;
     private final Revocations revocations;
     private final ClientAddress clientAddress;
+    private final StreamTokens streamTokens;
+    private final Set<String> publicStreams;
 
     /** {@code revocations}: the signal that the sessions, tokens and accounts behind {@code authenticator} fire. */
     public HttpGuard(Authenticator authenticator, Revocations revocations, ClientAddress clientAddress) {
+        this(authenticator, revocations, clientAddress, null, Set.of());
+    }
+
+    /**
+     * With stream URL tokens ({@code streamTokens}, null for none; see {@link #attachStream()}) and the
+     * streams anyone may read without a login ({@code publicStreams}: {@code video/NAME}, {@code audio/NAME}).
+     */
+    public HttpGuard(Authenticator authenticator, Revocations revocations, ClientAddress clientAddress,
+            StreamTokens streamTokens, Set<String> publicStreams) {
         this.authenticator = authenticator;
         this.revocations = revocations;
         this.clientAddress = clientAddress;
+        this.streamTokens = streamTokens;
+        this.publicStreams = Set.copyOf(publicStreams);
     }
 
     /** The principal {@link #attach()} found for this request, or null. */
@@ -61,32 +81,49 @@ public final class HttpGuard {
 
     /** Attaches the request's principal (session cookie or bearer token), if any; never refuses. */
     public Handler<RoutingContext> attach() {
-        return ctx -> {
-            if (ctx.get(PRINCIPAL) != null) {
-                ctx.next();
-                return;
+        return ctx -> attach(ctx, false);
+    }
+
+    /**
+     * {@link #attach()} for media stream paths: there a {@code ?token=} stream URL token
+     * ({@link StreamTokens}) is also taken, when no {@code Authorization} header is sent, and is then
+     * the only credential looked at. Only there: its principal may do nothing but watch one stream,
+     * and no other route should meet a credential in its URL.
+     */
+    public Handler<RoutingContext> attachStream() {
+        return ctx -> attach(ctx, true);
+    }
+
+    private void attach(RoutingContext ctx, boolean urlToken) {
+        if (ctx.get(PRINCIPAL) != null || ctx.get(ATTACHED) != null) {
+            ctx.next();
+            return;
+        }
+        ctx.put(ATTACHED, Boolean.TRUE);
+        // Paused while the store answers, so that nothing of the request (its end, or a WebSocket
+        // upgrade a later handler performs) is consumed before the next handler runs.
+        boolean ended = ctx.request().isEnded();
+        if (!ended) {
+            ctx.request().pause();
+        }
+        String bearer = bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+        String inUrl = urlToken && bearer == null && streamTokens != null ? ctx.request().getParam("token") : null;
+        Future<Optional<Principal>> found = inUrl != null ? streamTokens.find(inUrl)
+                : authenticator.find(bearer, cookieValue(ctx, Sessions.COOKIE));
+        found.onComplete(ar -> {
+            if (ar.succeeded() && ar.result().isPresent()) {
+                ctx.put(PRINCIPAL, ar.result().get());
+            } else if (ar.failed() && ar.cause() instanceof CredentialRefused refused) {
+                // The path only, never the query: it holds the token.
+                refusals.info("token", "{} token refused on {} {} from {}: {}", inUrl != null ? "Stream URL" : "Bearer",
+                        ctx.request().method(), ctx.request().path(), clientAddress.of(ctx.request()), refused.getMessage());
+                ctx.put(REFUSED, refused.getMessage());
             }
-            // Paused while the store answers, so that nothing of the request (its end, or a WebSocket
-            // upgrade a later handler performs) is consumed before the next handler runs.
-            boolean ended = ctx.request().isEnded();
             if (!ended) {
-                ctx.request().pause();
+                ctx.request().resume();
             }
-            authenticator.find(bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)), cookieValue(ctx, Sessions.COOKIE))
-                    .onComplete(ar -> {
-                        if (ar.succeeded() && ar.result().isPresent()) {
-                            ctx.put(PRINCIPAL, ar.result().get());
-                        } else if (ar.failed() && ar.cause() instanceof CredentialRefused refused) {
-                            refusals.info("token", "Bearer token refused on {} {} from {}: {}", ctx.request().method(), ctx.request().path(),
-                                    clientAddress.of(ctx.request()), refused.getMessage());
-                            ctx.put(REFUSED, refused.getMessage());
-                        }
-                        if (!ended) {
-                            ctx.request().resume();
-                        }
-                        ctx.next();
-                    });
-        };
+            ctx.next();
+        });
     }
 
     /**
@@ -154,6 +191,35 @@ public final class HttpGuard {
                 return p;
             }
         }
+    }
+
+    /**
+     * For a media stream's reading routes (MJPEG, snapshot, stats, WAV, Ogg), {@code resource} being
+     * {@code video/NAME} or {@code audio/NAME}: true if a public stream (no login needed) or if the
+     * request's principal may {@code join} it; otherwise answers 401/403 as {@link #permit} does. Public
+     * streams and those opened with a stream URL token are made embeddable from other sites (an
+     * {@code <img>} on a home page, a dashboard): {@code Cross-Origin-Resource-Policy: cross-origin}
+     * instead of the server's {@code same-origin}, only on these responses, since their owner chose to
+     * share them and a no-cors {@code <img>} or {@code <audio>} reads nothing else.
+     */
+    public boolean permitStream(RoutingContext ctx, String resource) {
+        if (publicStreams.contains(resource)) {
+            SecurityHeaders.embeddable(ctx.response().headers());
+            return true;
+        }
+        Principal by = principal(ctx);
+        if (by != null && StreamTokens.issued(by.credential()) && !by.scopes().contains("join:" + resource)) {
+            refusals.info("stream-token", "Stream URL token for {} refused on {} from {}", String.join(" ", by.scopes()),
+                    ctx.request().path(), clientAddress.of(ctx.request()));
+            JsonReply.error(ctx, 403, "Token refused: this stream token opens "
+                    + String.join(" ", by.scopes()).replace("join:", "") + " only, not " + resource + ".");
+            return false;
+        }
+        Principal p = permit(ctx, "join", resource);
+        if (p != null && StreamTokens.issued(p.credential())) {
+            SecurityHeaders.embeddable(ctx.response().headers());
+        }
+        return p != null;
     }
 
     /**

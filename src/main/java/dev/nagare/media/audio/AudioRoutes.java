@@ -150,7 +150,7 @@ public final class AudioRoutes {
             ctx.next();
             return;
         }
-        if (HttpGuard.permit(ctx, "join", "audio/" + name) == null) {
+        if (!auth.permitStream(ctx, "audio/" + name)) { // a login, a stream URL token, or --audio-public
             return;
         }
         PcmFormat f = ogg ? stream.format() : requested(ctx, stream.format());

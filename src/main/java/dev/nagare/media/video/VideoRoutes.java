@@ -23,8 +23,10 @@ import java.util.regex.Pattern;
 
 /**
  * {@code GET /video/{stream}} (MJPEG), {@code /video/{stream}/snapshot.jpg} (also {@code /snapshot}),
- * {@code /video/{stream}/stats}, {@code /video/{stream}/state} and the guide's {@code /video_feed} (the default stream). Viewing needs a login or token with the
- * right {@code join:video/<stream>} (every user and guest has it by default).
+ * {@code /video/{stream}/stats}, {@code /video/{stream}/state} and the guide's {@code /video_feed} (the default stream).
+ * Viewing needs a login or token with the right {@code join:video/<stream>} (every user and guest has it by default),
+ * a stream URL token for that stream ({@code ?token=}, see {@code auth.StreamTokens}), or none for a
+ * {@code --video-public} stream.
  */
 public final class VideoRoutes {
     public static final String DEFAULT = "default";
@@ -204,7 +206,8 @@ public final class VideoRoutes {
             ctx.next(); // falls through to the 404 page
             return null;
         }
-        return HttpGuard.permit(ctx, "join", "video/" + name) == null ? null : stream;
+        // A public stream (--video-public) needs no login; public and tokened ones may be embedded elsewhere.
+        return auth.permitStream(ctx, "video/" + name) ? stream : null;
     }
 
     private void mjpeg(RoutingContext ctx, String name) {

@@ -86,10 +86,12 @@ public final class AudioModule implements ServerModule {
 
     /**
      * The node is going away: its streams leave the other nodes' lists and their viewers there hear
-     * that they ended now, not after this node's own viewers have drained.
+     * that they ended now, not after this node's own viewers have drained; encoders publishing here
+     * are cut off.
      */
     @Override
     public Future<Void> drain(String reason) {
+        routes.endSources(reason); // an encoder would otherwise hold the drain until its timeout
         return relay.close();
     }
 

@@ -40,6 +40,7 @@ public final class AudioRoutes {
     private final AudioRelay relay;
     private final int opusBitrate;
     private final EncoderConfig encoders;
+    private IcecastHandler sources; // set by mount
 
     /**
      * {@code relay}: the other nodes' streams ({@link MediaRelay#SINGLE_NODE} for none); the bitrates
@@ -72,7 +73,8 @@ public final class AudioRoutes {
     public void mount(Router router, dev.nagare.web.StaticAssets assets) {
         router.get("/audio").handler(assets.page("web/audio/index.html"));
         new AudioSockets(this, auth).mount(router, assets);
-        new IcecastHandler(this, auth, opusBitrate, encoders).mount(router);
+        sources = new IcecastHandler(this, auth, opusBitrate, encoders);
+        sources.mount(router);
         router.get("/api/audio/streams").handler(auth.attach()).handler(auth.require()).handler(this::list);
         router.get("/audio_feed").handler(auth.attach()).handler(ctx -> listen(ctx, DEFAULT, AudioStream.Kind.WAV));
         router.get("/audio/:file").handler(auth.attach()).handler(ctx -> {
@@ -105,6 +107,13 @@ public final class AudioRoutes {
 
     public void close() {
         streams.values().forEach(AudioStream::close);
+    }
+
+    /** Cuts off the encoders publishing here (the server is draining); their streams end. */
+    public void endSources(String reason) {
+        if (sources != null) {
+            sources.endAll(reason);
+        }
     }
 
     /** The stream named {@code name}, or null (then the request falls through to 404). */

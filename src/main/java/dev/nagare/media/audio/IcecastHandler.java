@@ -41,6 +41,7 @@ final class IcecastHandler {
     private final HttpGuard auth;
     private final int opusBitrate;
     private final EncoderConfig config;
+    private final java.util.Set<Session> sessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     IcecastHandler(AudioRoutes routes, HttpGuard auth, int opusBitrate, EncoderConfig config) {
         this.routes = routes;
@@ -100,6 +101,11 @@ final class IcecastHandler {
             return;
         }
         new Session(ctx, name, from, container).open();
+    }
+
+    /** The server is stopping: every source is cut off now, so it does not hold the drain to its timeout. */
+    void endAll(String reason) {
+        sessions.forEach(s -> s.context.runOnContext(v -> s.end(503, reason)));
     }
 
     private static void refuse(RoutingContext ctx, int status, String reason, String name, String from) {
@@ -180,6 +186,7 @@ final class IcecastHandler {
                     end(409, "Stream " + name + " is published on another node.");
                 }
             });
+            sessions.add(this);
             String who = HttpGuard.principal(ctx).username();
             LOG.info("Audio stream {} published by {} from an encoder at {}, {}", name, who, from,
                     ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
@@ -250,6 +257,7 @@ final class IcecastHandler {
                 return;
             }
             ended = true;
+            sessions.remove(this);
             ctx.vertx().cancelTimer(timer);
             source.close();
             routes.removeStream(stream);

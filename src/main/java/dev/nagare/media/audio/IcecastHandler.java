@@ -194,7 +194,10 @@ final class IcecastHandler {
             auth.endWithLogin(ctx); // logout, new password, revoked token: publishing ends
             long idle = config.sourceIdleTimeout().toMillis();
             timer = ctx.vertx().setPeriodic(Math.min(1000, idle), id -> {
-                if (System.currentTimeMillis() - lastByte > idle) {
+                long now = System.currentTimeMillis();
+                if (queueFull || rateHeld) {
+                    lastByte = now; // held back by us, not silent
+                } else if (now - lastByte > idle) {
                     end(408, "No audio for " + config.sourceIdleTimeout().toSeconds() + " s.");
                 }
             });

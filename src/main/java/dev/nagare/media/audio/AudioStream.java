@@ -222,7 +222,10 @@ public final class AudioStream {
         return !taps.isEmpty();
     }
 
-    /** The stream ended for good (another node's that went away, an encoder that left): every listener's response ends. */
+    /**
+     * The stream ended for good (another node's that went away, an encoder that left): every
+     * listener's response ends.
+     */
     void endListeners() {
         oggListeners.forEach(Listener::end);
         mp3Listeners.forEach(Listener::end);

@@ -7,6 +7,7 @@ import dev.nagare.apps.feed.FeedSpec;
 import dev.nagare.apps.game.GameConfig;
 import dev.nagare.sse.SseConfig;
 import dev.nagare.media.FfmpegInput;
+import dev.nagare.media.audio.EncoderConfig;
 import dev.nagare.media.audio.MicSpec;
 import dev.nagare.store.StoreConfig;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -125,7 +126,10 @@ public final class ConfigResolver {
                 bool(raw, Setting.ADMIN_UI),
                 ExternalSettings.jwt(raw),
                 ExternalSettings.hooks(raw),
-                publicStreams(raw));
+                publicStreams(raw),
+                new EncoderConfig((int) number(raw, Setting.AUDIO_MP3_BITRATE, 32_000, 320_000),
+                        (int) number(raw, Setting.AUDIO_SOURCE_MAX_BITRATE, 16_000, 10_000_000),
+                        Duration.ofSeconds(number(raw, Setting.AUDIO_SOURCE_IDLE_TIMEOUT, 1, 3_600))));
         checkTls(config, raw);
         return config;
     }

@@ -55,7 +55,7 @@ public final class Modules {
                     c.config().videoStallTimeout(), c.config().video(),
                     relay(c, VideoModule.NAME, VideoModule.MAX_FRAME_BYTES))),
             new Kind(AudioModule.NAME, List.of(), c -> new AudioModule(c.vertx(), c.http(), c.config().toneHz(),
-                    c.config().opusBitrate(), c.config().audioFfmpeg(), c.config().audioMic(),
+                    c.config().opusBitrate(), c.config().audioEncoders(), c.config().audioFfmpeg(), c.config().audioMic(),
                     relay(c, AudioModule.NAME, AudioModule.MAX_CHUNK_BYTES))),
             new Kind(SseModule.NAME, List.of(), c -> new SseModule(c.sse(), c.http(), c.config().guests(), c.rates())));
 

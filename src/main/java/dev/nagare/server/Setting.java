@@ -160,6 +160,12 @@ public enum Setting {
     AUDIO_TONE_HZ("audio-tone-hz", "HZ", "440", "Frequency of the default audio stream's test tone."),
     AUDIO_OPUS_BITRATE("audio-opus-bitrate", "BITS_PER_SECOND", "64000",
             "Bitrate of each stream's Ogg/Opus version (/audio/NAME.ogg), encoded once for all its listeners."),
+    AUDIO_MP3_BITRATE("audio-mp3-bitrate", "BITS_PER_SECOND", "128000",
+            "Bitrate of each stream's MP3 version (/audio/NAME.mp3), encoded once by ffmpeg while someone listens."),
+    AUDIO_SOURCE_MAX_BITRATE("audio-source-max-bitrate", "BITS_PER_SECOND", "512000",
+            "Most an encoder publishing to /audio/NAME/source (Icecast protocol) may send; more is held back."),
+    AUDIO_SOURCE_IDLE_TIMEOUT("audio-source-idle-timeout", "SECONDS", "10",
+            "An encoder publishing to /audio/NAME/source that sends nothing for this long is disconnected."),
     AUDIO_MIC("audio-mic", "NAME=DEVICE[@RATE[/CHANNELS]]", null,
             "Add an audio stream from a capture device through Java Sound, by the index 'java -jar target/nagare.jar audio devices'"
                     + " prints or part of its name, e.g. 'mic=0@16000/1' (default 48000 Hz, mono)."),

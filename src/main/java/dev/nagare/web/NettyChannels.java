@@ -1,7 +1,9 @@
 package dev.nagare.web;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -14,6 +16,7 @@ import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The one place Nagare reaches the Netty channel under a Vert.x connection. Everything else stays
@@ -49,10 +52,16 @@ import java.util.concurrent.ConcurrentHashMap;
  *       a public method of the class every Vert.x connection extends, in an {@code impl} package
  *       (fine on the class path, where Nagare runs; not under the module system). Nothing else
  *       here or elsewhere in Nagare touches {@code impl}.</li>
+ *   <li>An Icecast source's body ({@link #rawInput}): encoders send it unframed after the request
+ *       head (no Content-Length, no chunks), which HTTP/1.1 reads as an empty body. Vert.x hands out
+ *       a raw socket only for CONNECT and upgrades, so the HTTP decoder ({@code "httpDecoder"} in
+ *       Vert.x's pipeline) is replaced, through the same channel, by a handler that passes bytes on.</li>
  * </ul>
  */
 public final class NettyChannels {
     /** Upgraded connections whose channel is open: Vert.x's own WebSocket handler context, by connection. */
+    /** The name of Vert.x's HTTP/1.x request decoder in a connection's pipeline (Vert.x 5.0.7). */
+    private static final String HTTP_DECODER = "httpDecoder";
     private static final Map<HttpConnection, ChannelHandlerContext> UPGRADED = new ConcurrentHashMap<>();
     /** {@link #whenClosed} actions of connections not yet closed, by connection. */
     private static final Map<HttpConnection, Runnable> ON_CLOSE = new ConcurrentHashMap<>();
@@ -148,6 +157,50 @@ public final class NettyChannels {
      */
     public static Channel channel(HttpConnection conn) {
         return conn instanceof ConnectionBase base ? base.channel() : null;
+    }
+
+    /**
+     * From now on, the bytes {@code conn} receives are not parsed as HTTP but handed to {@code data}
+     * (on its event loop), as an Icecast source sends its body after the request head. {@code answer},
+     * unless null, is written as it is (below Vert.x's HTTP encoder, above TLS): a status line Vert.x
+     * would not write, such as HTTP/1.0's open-ended {@code 200 OK} with no length. Vert.x's own
+     * responses can still be written. Call it before the client is answered: it sends nothing before.
+     * False when no route reaches the decoder (HTTP/2, or a Vert.x that changed).
+     */
+    public static boolean rawInput(HttpConnection conn, byte[] answer, Consumer<io.vertx.core.buffer.Buffer> data) {
+        Channel channel = channel(conn);
+        if (channel == null || channel.pipeline().get(HTTP_DECODER) == null) {
+            return false;
+        }
+        channel.pipeline().replace(HTTP_DECODER, "nagare-raw-input", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof ByteBuf buf) {
+                    try {
+                        byte[] bytes = new byte[buf.readableBytes()];
+                        buf.readBytes(bytes);
+                        data.accept(io.vertx.core.buffer.Buffer.buffer(bytes));
+                    } finally {
+                        buf.release();
+                    }
+                } else {
+                    ctx.fireChannelRead(msg);
+                }
+            }
+        });
+        channel.config().setAutoRead(true); // a paused request may have left it off
+        if (answer != null) {
+            channel.pipeline().context("nagare-raw-input").writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(answer));
+        }
+        return true;
+    }
+
+    /** Whether {@code conn}'s socket is read (false: the sender is held back by TCP); for {@link #rawInput}. */
+    public static void reading(HttpConnection conn, boolean on) {
+        Channel channel = channel(conn);
+        if (channel != null) {
+            channel.config().setAutoRead(on);
+        }
     }
 
     /** Puts itself under Vert.x Web's request wrapper, to see the WebSocket Vert.x accepts first. */

@@ -52,7 +52,7 @@ class ConfigResolverTest {
         assertThat(Setting.DATA_DIR.envVar()).isEqualTo("NAGARE_DATA_DIR");
         assertThat(Setting.PORT.option()).isEqualTo("--port");
         for (Setting s : Setting.values()) {
-            assertThat(s.envVar()).matches("NAGARE_[A-Z_]+");
+            assertThat(s.envVar()).matches("NAGARE_[A-Z][A-Z0-9_]*");
         }
     }
 

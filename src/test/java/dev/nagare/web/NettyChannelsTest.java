@@ -126,4 +126,30 @@ class NettyChannelsTest {
                     .isInstanceOf(SocketException.class);
         }
     }
+
+    @Test
+    void anUnframedBodyAfterARequestHeadReachesRawInputWithTheAnswerWrittenAsItIs() throws Exception {
+        CompletableFuture<Boolean> reached = new CompletableFuture<>();
+        StringBuilder got = new StringBuilder(); // event loop only
+        CompletableFuture<String> body = new CompletableFuture<>();
+        Router router = Router.router(vertx);
+        router.route("/source").handler(ctx -> reached.complete(NettyChannels.rawInput(ctx.request().connection(),
+                "HTTP/1.0 200 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII), data -> {
+                    got.append(data.toString(StandardCharsets.US_ASCII));
+                    if (got.toString().endsWith("END")) {
+                        body.complete(got.toString());
+                    }
+                })));
+        int port = listen(router, new CompletableFuture<>());
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            // As an Icecast source: no Content-Length, no chunks, the body once the server has answered.
+            s.getOutputStream().write("SOURCE /source HTTP/1.0\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(reached.get(10, TimeUnit.SECONDS)).as("Vert.x's HTTP decoder (\"httpDecoder\") under the connection")
+                    .isTrue();
+            assertThat(new String(s.getInputStream().readNBytes(19), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.0 200 OK\r\n\r\n");
+            s.getOutputStream().write("GET / HTTP/1.1\r\n not a request, audio END".getBytes(StandardCharsets.US_ASCII));
+            assertThat(body.get(10, TimeUnit.SECONDS)).isEqualTo("GET / HTTP/1.1\r\n not a request, audio END");
+        }
+    }
 }

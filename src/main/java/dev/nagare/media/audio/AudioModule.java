@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * Live audio ({@code /audio/...}, {@code /audio_feed}) as a module: a test tone as the default stream,
- * plus streams from ffmpeg and from a capture device when configured; in a cluster, also the other
- * nodes' streams.
+ * plus streams from ffmpeg and from a capture device when configured, and those encoders publish as
+ * Icecast sources; in a cluster, also the other nodes' streams.
  */
 public final class AudioModule implements ServerModule {
     public static final String NAME = "audio";
@@ -27,6 +27,7 @@ public final class AudioModule implements ServerModule {
     private final AudioRoutes routes;
     private final int toneHz;
     private final int opusBitrate;
+    private final int mp3Bitrate;
     private final FfmpegInput ffmpeg;
     private final AudioSource mic;
     private final MicSpec micSpec;
@@ -40,9 +41,10 @@ public final class AudioModule implements ServerModule {
      *
      * @throws IllegalArgumentException when the device is not there
      */
-    public AudioModule(Vertx vertx, HttpGuard http, int toneHz, int opusBitrate, FfmpegInput ffmpeg, MicSpec mic,
-            MediaRelay relay) {
-        this.routes = new AudioRoutes(vertx, http, relay);
+    public AudioModule(Vertx vertx, HttpGuard http, int toneHz, int opusBitrate, EncoderConfig encoders,
+            FfmpegInput ffmpeg, MicSpec mic, MediaRelay relay) {
+        this.routes = new AudioRoutes(vertx, http, relay, opusBitrate, encoders);
+        this.mp3Bitrate = encoders.mp3Bitrate();
         this.relay = relay;
         this.toneHz = toneHz;
         this.opusBitrate = opusBitrate;
@@ -58,13 +60,14 @@ public final class AudioModule implements ServerModule {
 
     @Override
     public Future<Void> start() {
-        routes.add(new AudioStream(AudioRoutes.DEFAULT, new ToneSource(PcmFormat.defaults(), toneHz), opusBitrate));
+        routes.add(new AudioStream(AudioRoutes.DEFAULT, new ToneSource(PcmFormat.defaults(), toneHz), opusBitrate,
+                mp3Bitrate));
         if (ffmpeg != null) {
             routes.add(new AudioStream(ffmpeg.name(), new FfmpegAudioSource(ffmpeg.name(), "ffmpeg", ffmpeg.args(),
-                    PcmFormat.defaults()), opusBitrate));
+                    PcmFormat.defaults()), opusBitrate, mp3Bitrate));
         }
         if (mic != null) {
-            routes.add(new AudioStream(micSpec.name(), mic, opusBitrate));
+            routes.add(new AudioStream(micSpec.name(), mic, opusBitrate, mp3Bitrate));
         }
         routes.startRelay();
         return Future.succeededFuture();
@@ -83,10 +86,12 @@ public final class AudioModule implements ServerModule {
 
     /**
      * The node is going away: its streams leave the other nodes' lists and their viewers there hear
-     * that they ended now, not after this node's own viewers have drained.
+     * that they ended now, not after this node's own viewers have drained; encoders publishing here
+     * are cut off.
      */
     @Override
     public Future<Void> drain(String reason) {
+        routes.endSources(reason); // an encoder would otherwise hold the drain until its timeout
         return relay.close();
     }
 

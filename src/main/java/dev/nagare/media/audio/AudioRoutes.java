@@ -38,20 +38,28 @@ public final class AudioRoutes {
     private final HttpGuard auth;
     private final Map<String, AudioStream> streams = new ConcurrentHashMap<>();
     private final AudioRelay relay;
+    private final int opusBitrate;
+    private final EncoderConfig encoders;
+    private IcecastHandler sources; // set by mount
 
-    /** {@code relay}: the other nodes' streams ({@link MediaRelay#SINGLE_NODE} for none). */
-    public AudioRoutes(Vertx vertx, HttpGuard auth, MediaRelay relay) {
+    /**
+     * {@code relay}: the other nodes' streams ({@link MediaRelay#SINGLE_NODE} for none); the bitrates
+     * and bounds are those of streams that encoders publish.
+     */
+    public AudioRoutes(Vertx vertx, HttpGuard auth, MediaRelay relay, int opusBitrate, EncoderConfig encoders) {
         this.vertx = vertx;
         this.auth = auth;
         this.relay = new AudioRelay(relay, streams);
+        this.opusBitrate = opusBitrate;
+        this.encoders = encoders;
     }
 
-    /** Adds a local stream (and offers it to the other nodes). */
     /** This node's streams and the other nodes' that it relays, by name. */
     public Map<String, AudioStream> streams() {
         return Map.copyOf(streams);
     }
 
+    /** Adds a local stream (and offers it to the other nodes). */
     public void add(AudioStream stream) {
         streams.put(stream.name(), stream);
         relay.share(stream);
@@ -65,16 +73,23 @@ public final class AudioRoutes {
     public void mount(Router router, dev.nagare.web.StaticAssets assets) {
         router.get("/audio").handler(assets.page("web/audio/index.html"));
         new AudioSockets(this, auth).mount(router, assets);
+        sources = new IcecastHandler(this, auth, opusBitrate, encoders);
+        sources.mount(router);
         router.get("/api/audio/streams").handler(auth.attach()).handler(auth.require()).handler(this::list);
-        router.get("/audio_feed").handler(auth.attach()).handler(ctx -> listen(ctx, DEFAULT, false));
+        router.get("/audio_feed").handler(auth.attach()).handler(ctx -> listen(ctx, DEFAULT, AudioStream.Kind.WAV));
         router.get("/audio/:file").handler(auth.attach()).handler(ctx -> {
             String file = ctx.pathParam("file");
-            if (file != null && file.endsWith(".wav")) {
-                listen(ctx, file.substring(0, file.length() - 4), false);
-            } else if (file != null && file.endsWith(".ogg")) {
-                listen(ctx, file.substring(0, file.length() - 4), true);
-            } else {
+            int dot = file == null ? -1 : file.lastIndexOf('.');
+            AudioStream.Kind kind = dot < 0 ? null : switch (file.substring(dot)) {
+                case ".wav" -> AudioStream.Kind.WAV;
+                case ".ogg" -> AudioStream.Kind.OGG;
+                case ".mp3" -> AudioStream.Kind.MP3;
+                default -> null;
+            };
+            if (kind == null) {
                 ctx.next();
+            } else {
+                listen(ctx, file.substring(0, dot), kind);
             }
         });
     }
@@ -92,6 +107,13 @@ public final class AudioRoutes {
 
     public void close() {
         streams.values().forEach(AudioStream::close);
+    }
+
+    /** Cuts off the encoders publishing here (the server is draining); their streams end. */
+    public void endSources(String reason) {
+        if (sources != null) {
+            sources.endAll(reason);
+        }
     }
 
     /** The stream named {@code name}, or null (then the request falls through to 404). */
@@ -143,8 +165,8 @@ public final class AudioRoutes {
         return new PcmFormat(r, c);
     }
 
-    /** WAV (PCM) or, with {@code ogg}, Opus in Ogg: far less bandwidth. */
-    private void listen(RoutingContext ctx, String name, boolean ogg) {
+    /** WAV (PCM), Opus in Ogg (far less bandwidth) or MP3 (for players without Opus). */
+    private void listen(RoutingContext ctx, String name, AudioStream.Kind kind) {
         AudioStream stream = stream(name);
         if (stream == null) {
             ctx.next();
@@ -153,11 +175,15 @@ public final class AudioRoutes {
         if (!auth.permitStream(ctx, "audio/" + name)) { // a login, a stream URL token, or --audio-public
             return;
         }
-        PcmFormat f = ogg ? stream.format() : requested(ctx, stream.format());
+        PcmFormat f = kind == AudioStream.Kind.WAV ? requested(ctx, stream.format()) : stream.format();
         if (f == null) {
             return;
         }
-        Buffer header = ogg ? stream.oggHeaders() : Buffer.buffer(WavCodec.streamingHeader(f.sampleRate(), f.channels(), 16));
+        Buffer header = switch (kind) {
+            case OGG -> stream.oggHeaders();
+            case MP3 -> Buffer.buffer(); // MP3 frames carry their own headers
+            default -> Buffer.buffer(WavCodec.streamingHeader(f.sampleRate(), f.channels(), 16));
+        };
         if (header == null) {
             JsonReply.error(ctx, 404, "Stream " + name + " is not available as Ogg/Opus (it is not 48 kHz).");
             return;
@@ -165,16 +191,24 @@ public final class AudioRoutes {
         StreamSockets.limit(ctx.request(), SEND_BUFFER, SEND_BUFFER);
         HttpServerResponse res = ctx.response();
         res.setChunked(true)
-                .putHeader(HttpHeaders.CONTENT_TYPE, ogg ? "audio/ogg" : "audio/wav")
+                .putHeader(HttpHeaders.CONTENT_TYPE, switch (kind) {
+                    case OGG -> "audio/ogg";
+                    case MP3 -> "audio/mpeg";
+                    default -> "audio/wav";
+                })
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .putHeader("X-Accel-Buffering", "no");
-        res.write(header);
+        if (header.length() > 0) {
+            res.write(header);
+        } else {
+            res.writeHead();
+        }
         Listener listener = Listener.of(res, vertx.getOrCreateContext());
-        for (Buffer chunk : stream.burst(f, ogg)) {
+        for (Buffer chunk : stream.burst(f, kind)) {
             listener.write(chunk); // a short burst so the player starts at once
         }
         res.closeHandler(v -> stream.remove(listener));
         auth.endWithLogin(ctx); // logout, new password, revoked token: the stream ends
-        stream.add(listener, ogg ? AudioStream.Kind.OGG : AudioStream.Kind.WAV, f);
+        stream.add(listener, kind, f);
     }
 }

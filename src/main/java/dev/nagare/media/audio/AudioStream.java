@@ -24,11 +24,17 @@ public final class AudioStream {
     static final int BATCH_CHUNKS = 50;
 
     /** How a listener receives the stream. */
-    enum Kind { WAV, OGG, SOCKET }
+    enum Kind { WAV, OGG, MP3, SOCKET }
+
+    /** The MP3 bitrate when none is given, bits per second. */
+    static final int MP3_BITRATE = 128_000;
 
     private final String name;
     private final AudioSource source;
     private final int opusBitrate;
+    private final int mp3Bitrate;
+    private final Set<Listener> mp3Listeners = new CopyOnWriteArraySet<>();
+    private volatile Mp3Encoder mp3; // guarded by this; runs while someone listens to the MP3
     private final Map<PcmFormat, Variant> variants = new ConcurrentHashMap<>();
     private final Set<Listener> oggListeners = new CopyOnWriteArraySet<>();
     private final Batch oggBatch = new Batch();
@@ -84,9 +90,15 @@ public final class AudioStream {
 
     /** With the Ogg/Opus bitrate in bits per second (default 64 kbit/s per channel). */
     public AudioStream(String name, AudioSource source, int opusBitrate) {
+        this(name, source, opusBitrate, MP3_BITRATE);
+    }
+
+    /** With the Ogg/Opus and the MP3 bitrates, bits per second. */
+    public AudioStream(String name, AudioSource source, int opusBitrate, int mp3Bitrate) {
         this.name = name;
         this.source = source;
         this.opusBitrate = opusBitrate;
+        this.mp3Bitrate = mp3Bitrate;
     }
 
     public String name() {
@@ -102,7 +114,7 @@ public final class AudioStream {
     }
 
     public int listenerCount() {
-        int n = oggListeners.size();
+        int n = oggListeners.size() + mp3Listeners.size();
         for (Variant v : variants.values()) {
             n += v.size();
         }
@@ -113,6 +125,9 @@ public final class AudioStream {
     public long skipped() {
         long n = 0;
         for (Listener l : oggListeners) {
+            n += l.skipped;
+        }
+        for (Listener l : mp3Listeners) {
             n += l.skipped;
         }
         for (Variant v : variants.values()) {
@@ -126,10 +141,14 @@ public final class AudioStream {
         return n;
     }
 
-    /** What a new listener starts with: the last batch in {@code format} (WAV), or of Ogg pages. */
-    List<Buffer> burst(PcmFormat format, boolean ogg) {
-        if (ogg) {
+    /** What a new listener starts with: the last batch in {@code format} (WAV), of Ogg pages, or of MP3. */
+    List<Buffer> burst(PcmFormat format, Kind kind) {
+        if (kind == Kind.OGG) {
             return oggBatch.burst();
+        }
+        if (kind == Kind.MP3) {
+            Mp3Encoder e = mp3;
+            return e == null ? List.of() : e.burst();
         }
         Variant v = variants.get(format);
         return v == null ? List.of() : v.batch.burst();
@@ -143,11 +162,38 @@ public final class AudioStream {
     void add(Listener l, Kind kind, PcmFormat format) {
         if (kind == Kind.OGG) {
             oggListeners.add(l);
+        } else if (kind == Kind.MP3) {
+            mp3Listeners.add(l);
+            startMp3();
         } else {
             Variant v = variants.computeIfAbsent(format, Variant::new);
             (kind == Kind.WAV ? v.wav : v.sockets).add(l);
         }
         ensureRunning();
+    }
+
+    /** The first MP3 listener starts the stream's one encoder (a missing ffmpeg ends the listeners). */
+    private synchronized void startMp3() {
+        if (mp3 != null) {
+            return;
+        }
+        Mp3Encoder e = new Mp3Encoder(name, "ffmpeg", source.format(), mp3Bitrate,
+                batch -> Listener.offerAll(mp3Listeners, batch));
+        try {
+            e.start();
+            mp3 = e;
+        } catch (java.io.IOException ex) {
+            org.slf4j.LoggerFactory.getLogger(AudioStream.class).warn("No MP3 for audio stream {}: {}", name, ex.getMessage());
+            mp3Listeners.forEach(Listener::end);
+        }
+    }
+
+    /** The last MP3 listener left: its encoder stops. */
+    private synchronized void stopMp3IfUnheard() {
+        if (mp3 != null && mp3Listeners.isEmpty()) {
+            mp3.stop();
+            mp3 = null;
+        }
     }
 
     private synchronized void ensureRunning() {
@@ -176,9 +222,13 @@ public final class AudioStream {
         return !taps.isEmpty();
     }
 
-    /** The stream ended for good (another node's that went away): every listener's response ends. */
+    /**
+     * The stream ended for good (another node's that went away, an encoder that left): every
+     * listener's response ends.
+     */
     void endListeners() {
         oggListeners.forEach(Listener::end);
+        mp3Listeners.forEach(Listener::end);
         for (Variant v : variants.values()) {
             v.wav.forEach(Listener::end);
             v.sockets.forEach(Listener::end);
@@ -187,6 +237,9 @@ public final class AudioStream {
 
     void remove(Listener l) {
         oggListeners.remove(l);
+        if (mp3Listeners.remove(l)) {
+            stopMp3IfUnheard();
+        }
         for (Variant v : variants.values()) {
             v.wav.remove(l);
             v.sockets.remove(l);
@@ -226,6 +279,10 @@ public final class AudioStream {
                 Listener.offerAll(v.sockets, framed);
             }
         }
+        Mp3Encoder m = mp3;
+        if (m != null) {
+            m.encode(pcm); // encoded once, by ffmpeg, for every .mp3 listener
+        }
         if (!oggListeners.isEmpty()) {
             if (opus == null) {
                 opus = new OpusPages(source.format(), opusBitrate);
@@ -241,6 +298,10 @@ public final class AudioStream {
         synchronized (this) {
             running = false;
             source.stop();
+            if (mp3 != null) {
+                mp3.stop();
+                mp3 = null;
+            }
         }
     }
 }

@@ -30,8 +30,22 @@ public final class FfmpegAudioSource implements AudioSource {
     }
 
     List<String> command() {
-        return FfmpegProcess.command(ffmpeg, input, List.of("-vn", "-f", "s16le", "-acodec", "pcm_s16le",
-                "-ar", Integer.toString(format.sampleRate()), "-ac", Integer.toString(format.channels()), "pipe:1"));
+        return FfmpegProcess.command(ffmpeg, input, pcmOutput(format));
+    }
+
+    /** ffmpeg's output options for raw 16-bit PCM in {@code format} on stdout (every ffmpeg-fed source). */
+    static List<String> pcmOutput(PcmFormat format) {
+        return List.of("-vn", "-f", "s16le", "-acodec", "pcm_s16le", "-ar", Integer.toString(format.sampleRate()),
+                "-ac", Integer.toString(format.channels()), "pipe:1");
+    }
+
+    /** Reads {@code in} as 20 ms chunks of {@code format} into {@code sink} while {@code running}, until it ends. */
+    static void readChunks(java.io.InputStream in, PcmFormat format, Consumer<byte[]> sink,
+            java.util.function.BooleanSupplier running) throws java.io.IOException {
+        int chunkBytes = format.bytesPerSecond() * ToneSource.CHUNK_MS / 1000;
+        for (byte[] chunk; running.getAsBoolean() && (chunk = in.readNBytes(chunkBytes)).length == chunkBytes; ) {
+            sink.accept(chunk);
+        }
     }
 
     @Override
@@ -40,18 +54,15 @@ public final class FfmpegAudioSource implements AudioSource {
             return;
         }
         int chunkBytes = format.bytesPerSecond() * ToneSource.CHUNK_MS / 1000;
-        process = new FfmpegProcess("audio stream " + name, command(), (in, running) -> {
-            for (byte[] chunk; running.getAsBoolean() && (chunk = in.readNBytes(chunkBytes)).length == chunkBytes; ) {
-                sink.accept(chunk);
-            }
-        }, (millis, running) -> {
-            // Silence while ffmpeg is down, paced in real time, so players keep their place.
-            long until = System.currentTimeMillis() + millis;
-            while (running.getAsBoolean() && System.currentTimeMillis() < until) {
-                sink.accept(new byte[chunkBytes]);
-                Thread.sleep(ToneSource.CHUNK_MS);
-            }
-        });
+        process = new FfmpegProcess("audio stream " + name, command(), (in, running) -> readChunks(in, format, sink, running),
+                (millis, running) -> {
+                    // Silence while ffmpeg is down, paced in real time, so players keep their place.
+                    long until = System.currentTimeMillis() + millis;
+                    while (running.getAsBoolean() && System.currentTimeMillis() < until) {
+                        sink.accept(new byte[chunkBytes]);
+                        Thread.sleep(ToneSource.CHUNK_MS);
+                    }
+                });
         process.start();
     }
 

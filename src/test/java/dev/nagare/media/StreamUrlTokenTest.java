@@ -241,6 +241,7 @@ class StreamUrlTokenTest {
         }
     }
 
+    /** Between two looks at state the server announces to nobody (a stream cut, a log line): 50 ms. */
     private static boolean pause() {
         try {
             Thread.sleep(50);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nagare.auth.Account;
 import dev.nagare.auth.Role;
+import dev.nagare.testing.JavaClient;
 import dev.nagare.testing.TestServer;
-import io.socket.client.IO;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -127,15 +127,9 @@ class AdminApiTest {
     @Test
     void disablingAUserEndsTheirSocketAndTheirTokenUntilEnabledAgain() throws Exception {
         String frank = token("frank", Role.USER, Set.of());
-        io.socket.client.Socket s = IO.socket(URI.create(server.baseUrl() + "/"), IO.Options.builder()
-                .setTransports(new String[] {"websocket"}).setReconnection(false).setForceNew(true)
-                .setAuth(java.util.Map.of("token", frank)).build());
-        CompletableFuture<Void> connected = new CompletableFuture<>();
+        io.socket.client.Socket s = JavaClient.connect(server.baseUrl() + "/", frank);
         CompletableFuture<Void> gone = new CompletableFuture<>();
-        s.on(io.socket.client.Socket.EVENT_CONNECT, a -> connected.complete(null));
         s.on(io.socket.client.Socket.EVENT_DISCONNECT, a -> gone.complete(null));
-        s.connect();
-        connected.get(10, TimeUnit.SECONDS);
 
         ok("POST", "/api/admin/users/frank/disable", null);
         gone.get(10, TimeUnit.SECONDS);
@@ -152,15 +146,9 @@ class AdminApiTest {
     @Test
     void endingAUsersLoginsDisconnectsTheirLiveSockets() throws Exception {
         String erin = token("erin", Role.USER, Set.of());
-        io.socket.client.Socket s = IO.socket(URI.create(server.baseUrl() + "/"), IO.Options.builder()
-                .setTransports(new String[] {"websocket"}).setReconnection(false).setForceNew(true)
-                .setAuth(java.util.Map.of("token", erin)).build());
-        CompletableFuture<Void> connected = new CompletableFuture<>();
+        io.socket.client.Socket s = JavaClient.connect(server.baseUrl() + "/", erin);
         CompletableFuture<String> gone = new CompletableFuture<>();
-        s.on(io.socket.client.Socket.EVENT_CONNECT, a -> connected.complete(null));
         s.on(io.socket.client.Socket.EVENT_DISCONNECT, a -> gone.complete(String.valueOf(a.length > 0 ? a[0] : "")));
-        s.connect();
-        connected.get(10, TimeUnit.SECONDS);
 
         ok("POST", "/api/admin/users/erin/logout", null);
         assertThat(gone.get(10, TimeUnit.SECONDS)).isNotBlank();

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nagare.auth.Account;
 import dev.nagare.auth.Role;
 import dev.nagare.testing.Browser;
+import dev.nagare.testing.JavaClient;
 import dev.nagare.testing.TestServer;
 import io.socket.client.IO;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -189,16 +189,6 @@ class AdminConsoleBrowserTest {
     }
 
     private static io.socket.client.Socket connect(String nsp, String token) throws Exception {
-        var o = IO.Options.builder().setTransports(new String[] {"websocket"}).setReconnection(false)
-                .setForceNew(true);
-        if (token != null) {
-            o.setAuth(Map.of("token", token));
-        }
-        io.socket.client.Socket s = IO.socket(URI.create(server.baseUrl() + nsp), o.build());
-        CompletableFuture<Void> connected = new CompletableFuture<>();
-        s.on(io.socket.client.Socket.EVENT_CONNECT, x -> connected.complete(null));
-        s.connect();
-        connected.get(10, TimeUnit.SECONDS);
-        return s;
+        return JavaClient.connect(server.baseUrl() + nsp, token);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nagare.auth.Account;
 import dev.nagare.auth.Role;
+import dev.nagare.testing.JavaClient;
 import dev.nagare.testing.TestServer;
 import io.socket.client.IO;
 import java.net.URI;
@@ -53,13 +54,7 @@ class MetricsTest {
         server.nagare().io().of("/metered");
         List<io.socket.client.Socket> clients = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            io.socket.client.Socket s = IO.socket(URI.create(server.baseUrl() + "/metered"), IO.Options.builder()
-                    .setTransports(new String[] {"websocket"}).setReconnection(false).setForceNew(true).build());
-            CompletableFuture<Void> connected = new CompletableFuture<>();
-            s.on(io.socket.client.Socket.EVENT_CONNECT, a -> connected.complete(null));
-            s.connect();
-            connected.get(10, TimeUnit.SECONDS);
-            clients.add(s);
+            clients.add(connect("/metered"));
         }
         String text = metrics(prometheus).body();
         assertThat(value(text, "nagare_socketio_sockets{namespace=\"/metered\"}")).isEqualTo(7);
@@ -186,13 +181,7 @@ class MetricsTest {
     }
 
     private static io.socket.client.Socket connect(String nsp) throws Exception {
-        io.socket.client.Socket s = IO.socket(URI.create(server.baseUrl() + nsp), IO.Options.builder()
-                .setTransports(new String[] {"websocket"}).setReconnection(false).setForceNew(true).build());
-        CompletableFuture<Void> connected = new CompletableFuture<>();
-        s.on(io.socket.client.Socket.EVENT_CONNECT, a -> connected.complete(null));
-        s.connect();
-        connected.get(10, TimeUnit.SECONDS);
-        return s;
+        return JavaClient.connect(server.baseUrl() + nsp, null);
     }
 
     @Test

@@ -35,6 +35,8 @@ import java.util.function.Function;
  */
 public final class AdminRoutes {
     static final int MAX_TOKEN_DAYS = 366;
+    private static final String BODY = "nagare.admin.body";
+    private static final String BAD_BODY = "nagare.admin.badBody";
 
     private final Accounts accounts;
     private final Tokens tokens;
@@ -205,13 +207,26 @@ public final class AdminRoutes {
         return ctx.pathParam("name");
     }
 
+    /**
+     * The request's JSON object, parsed once per request (the route names its action from it before
+     * {@link #act} runs); an empty object for no body, or for one that is not a JSON object, which
+     * {@link #act} then refuses.
+     */
     private static JsonObject body(RoutingContext ctx) {
-        try {
-            JsonObject b = ctx.body() == null ? null : ctx.body().asJsonObject();
-            return b == null ? new JsonObject() : b;
-        } catch (RuntimeException e) {
-            return new JsonObject();
+        JsonObject cached = ctx.get(BODY);
+        if (cached != null) {
+            return cached;
         }
+        JsonObject b;
+        try {
+            b = ctx.body() == null ? null : ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+            ctx.put(BAD_BODY, true);
+            b = null;
+        }
+        b = b == null ? new JsonObject() : b;
+        ctx.put(BODY, b);
+        return b;
     }
 
     private static Future<JsonObject> found(Future<Boolean> done, String name) {
@@ -229,10 +244,11 @@ public final class AdminRoutes {
         String address = addresses.of(ctx.request());
         Future<JsonObject> f;
         try {
-            if (ctx.body() != null && ctx.body().length() > 0 && !(ctx.body().buffer().toString().trim().startsWith("{"))) {
+            JsonObject b = body(ctx);
+            if (Boolean.TRUE.equals(ctx.get(BAD_BODY))) {
                 throw new AuthException("the body must be a JSON object");
             }
-            f = work.apply(body(ctx));
+            f = work.apply(b);
         } catch (RuntimeException e) {
             f = Future.failedFuture(e);
         }

@@ -521,7 +521,7 @@ class EngineProtocolTest {
 
     @Test
     void pollingRequestsForASessionOpenedOverWebSocketAreRefused() {
-        try (Ws ws = client.openWebSocket(WSU)) {
+        try (Ws ws = client.openWebSocket(WSU).answeringPings()) {
             String sid = sidOf(ws.nextTextSkippingPings());
             // transport mismatch -> 400 code 3
             assertThat(client.get(P + "&sid=" + sid)).isEqualTo(new Response(400, BAD_REQUEST));
@@ -552,7 +552,8 @@ class EngineProtocolTest {
         ws.send("5");
         ws.send("4upgraded");
         assertThat(ws.nextTextSkippingPings()).isEqualTo("4upgraded");
-        return ws;
+        // the caller holds it while it tries other requests: keep its heartbeat alive meanwhile
+        return ws.answeringPings();
     }
 
     private static long millisSince(long nanoStart) {

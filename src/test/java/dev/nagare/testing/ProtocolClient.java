@@ -239,10 +239,17 @@ public final class ProtocolClient implements AutoCloseable {
     public static final class Ws implements AutoCloseable {
         private final ClientWebSocket socket;
         private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        private volatile boolean answerPings;
 
         Ws(ClientWebSocket socket) {
             this.socket = socket;
-            socket.textMessageHandler(events::add);
+            socket.textMessageHandler(text -> {
+                if (answerPings && "2".equals(text)) {
+                    socket.writeTextMessage("3");
+                } else {
+                    events.add(text);
+                }
+            });
             socket.binaryMessageHandler(b -> events.add(b.getBytes()));
             socket.closeHandler(v -> events.add(new Closed(socket.closeStatusCode())));
             socket.exceptionHandler(e -> { });
@@ -250,6 +257,16 @@ public final class ProtocolClient implements AutoCloseable {
 
         public void send(String text) {
             socket.writeTextMessage(text);
+        }
+
+        /**
+         * From now on every ping is answered as it arrives, like a real client does, instead of
+         * when the test next reads: for a test that holds this WebSocket while it does other work
+         * longer than the fixture's heartbeat (pingInterval + pingTimeout) on a loaded machine.
+         */
+        public Ws answeringPings() {
+            answerPings = true;
+            return this;
         }
 
         public void sendBinary(byte... bytes) {

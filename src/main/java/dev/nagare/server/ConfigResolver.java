@@ -129,7 +129,11 @@ public final class ConfigResolver {
                 publicStreams(raw),
                 new EncoderConfig((int) number(raw, Setting.AUDIO_MP3_BITRATE, 32_000, 320_000),
                         (int) number(raw, Setting.AUDIO_SOURCE_MAX_BITRATE, 16_000, 10_000_000),
-                        Duration.ofSeconds(number(raw, Setting.AUDIO_SOURCE_IDLE_TIMEOUT, 1, 3_600))));
+                        Duration.ofSeconds(number(raw, Setting.AUDIO_SOURCE_IDLE_TIMEOUT, 1, 3_600))),
+                raw.containsKey(Setting.MANAGEMENT_PORT)
+                        ? new ServerConfig.Management((int) number(raw, Setting.MANAGEMENT_PORT, 0, 65535),
+                                text(raw, Setting.MANAGEMENT_HOST))
+                        : null);
         checkTls(config, raw);
         return config;
     }

@@ -161,6 +161,11 @@ final class MetricsHandler {
         router.get("/metrics").handler(auth.attach()).handler(this::scrape);
     }
 
+    /** On the loopback management port: no token, only this machine reaches it ({@link ManagementServer}). */
+    void mountOpen(Router router) {
+        router.get("/metrics").handler(this::respond);
+    }
+
     private void scrape(RoutingContext ctx) {
         Principal p = HttpGuard.principal(ctx);
         if (p == null) {
@@ -173,6 +178,10 @@ final class MetricsHandler {
             JsonReply.error(ctx, 403, "Not allowed: /metrics needs the right read:metrics.");
             return;
         }
+        respond(ctx);
+    }
+
+    private void respond(RoutingContext ctx) {
         engine.context().runOnContext(v -> {
             List<MultiGauge.Row<?>> rows = new ArrayList<>();
             for (Map.Entry<String, Integer> e : engine.sessionsByTransport().entrySet()) {

@@ -55,6 +55,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -88,6 +89,8 @@ public final class Nagare {
     private volatile Store store;
     private volatile HttpServer server;
     private volatile HttpServer redirectServer;
+    private volatile HttpServer managementServer;
+    private MetricsHandler metrics;
     private volatile ConnectionGuard guard;
     private volatile SocketIoServer io;
     private volatile Accounts accounts;
@@ -211,6 +214,17 @@ public final class Nagare {
                 redirectServer = await(vertx.createHttpServer().requestHandler(req -> HttpListener.redirectToHttps(req, baseUrl()))
                         .listen(config.httpRedirectPort(), config.host()), "listen for the HTTP redirect");
             }
+            if (config.management() != null) {
+                managementServer = await(ManagementServer.start(vertx,
+                        ((ContextInternal) io.engine().context()).nettyEventLoop(), config.management(), r -> {
+                            new HealthHandler(store, cluster, () -> draining).mount(r);
+                            if (config.management().loopback()) {
+                                metrics.mountOpen(r);
+                            } else {
+                                metrics.mount(r);
+                            }
+                        }), "listen on the management port");
+            }
             // Only now that every port is bound and every module started: a start that fails must not
             // consume the one-time admin password (the next start would print none).
             await(bootstrapAdmin(), "create the first admin account");
@@ -274,6 +288,11 @@ public final class Nagare {
     /** The plain-HTTP redirect port, or -1 when there is none. */
     public int redirectPort() {
         return redirectServer == null ? -1 : redirectServer.actualPort();
+    }
+
+    /** The management port ({@code --management-port}), or -1 when there is none. */
+    public int managementPort() {
+        return managementServer == null ? -1 : managementServer.actualPort();
     }
 
     ConnectionGuard guard() {
@@ -407,6 +426,9 @@ public final class Nagare {
         if (server != null) {
             awaitQuietly(server.shutdown(timeout, TimeUnit.MILLISECONDS), timeout + 1000, "stop the HTTP server");
         }
+        if (managementServer != null) { // after the main port: until then it reports the drain
+            awaitQuietly(managementServer.close(), 5000, "stop the management port");
+        }
         stopModules();
         if (sse != null) {
             awaitQuietly(sse.close(), 5000, "stop reading the cluster's SSE events");
@@ -445,7 +467,8 @@ public final class Nagare {
         logins.mount(router);
         new StreamTokenRoutes(streamTokens).mount(router, auth); // POST /api/streams/token
         new EmitRoutes(io, auth, rates).mount(router); // publishing from any backend (/api/v1/...)
-        new MetricsHandler(meters, engine, io, auth, cluster, logins.throttle(), modules).mount(router);
+        metrics = new MetricsHandler(meters, engine, io, auth, cluster, logins.throttle(), modules);
+        metrics.mount(router);
         StaticAssets assets = new StaticAssets(vertx);
         new AppPages(modules, config.guests()).mount(router, auth); // the one login rule of app pages
         new AdminRoutes(accounts, tokens, auth, new ClientAddress(config.trustedProxies()), audit, security).mount(router, assets);

@@ -67,12 +67,13 @@ public record ServerConfig(
         JwtConfig jwt,
         HookConfig hooks,
         Set<String> publicStreams,
-        EncoderConfig audioEncoders) {
+        EncoderConfig audioEncoders,
+        Management management) {
 
     /** The same settings accepting the JWTs {@code newJwt} describes (null: none). */
     public ServerConfig withJwt(JwtConfig newJwt) {
         return new ServerConfig(host, port, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, video, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, cluster, apps, adminUi, newJwt, hooks, publicStreams, audioEncoders);
+                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, video, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, cluster, apps, adminUi, newJwt, hooks, publicStreams, audioEncoders, management);
     }
 
     /** Whether anyone may read {@code stream} ({@code video/NAME} or {@code audio/NAME}) without a login. */
@@ -91,6 +92,19 @@ public record ServerConfig(
     public record ConnectionLimits(int maxTcp, int perAddress, Duration firstRequest, int streamsPerUser) {
     }
 
+    /**
+     * The management port ({@code --management-port}): health and metrics on an event loop of their own.
+     *
+     * @param port the port; 0 picks a free one
+     * @param host the interface; on a loopback address /metrics asks for no token
+     */
+    public record Management(int port, String host) {
+        /** Whether only this machine can reach it. */
+        public boolean loopback() {
+            return "localhost".equals(host) || host.startsWith("127.") || "::1".equals(host);
+        }
+    }
+
     /** True when the server speaks HTTPS (and WSS). */
     public boolean tls() {
         return tlsCert != null || tlsSelfSigned;
@@ -105,7 +119,7 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, video, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, cluster, apps, adminUi, jwt, hooks, publicStreams, audioEncoders);
+                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, video, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, cluster, apps, adminUi, jwt, hooks, publicStreams, audioEncoders, management);
     }
 
     /**
@@ -115,7 +129,7 @@ public record ServerConfig(
     public ServerConfig withApps(Set<String> names) {
         return new ServerConfig(host, port, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
                 shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, video, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, cluster,
-                names == null ? null : java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(names)), adminUi, jwt, hooks, publicStreams, audioEncoders);
+                names == null ? null : java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(names)), adminUi, jwt, hooks, publicStreams, audioEncoders, management);
     }
 
     /** The modules to run when started from the command line: those named, or all. */
@@ -128,19 +142,19 @@ public record ServerConfig(
                 shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, video, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout,
                 store.kind() == StoreConfig.Kind.SQLITE
                         ? new StoreConfig(StoreConfig.Kind.SQLITE, newDataDir, null, null, store.password(), store.poolSize())
-                        : store, cluster, apps, adminUi, jwt, hooks, publicStreams, audioEncoders);
+                        : store, cluster, apps, adminUi, jwt, hooks, publicStreams, audioEncoders, management);
     }
 
     /** The same settings on the store {@code newStore}. */
     public ServerConfig withStore(StoreConfig newStore) {
         return new ServerConfig(host, port, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, video, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, newStore, cluster, apps, adminUi, jwt, hooks, publicStreams, audioEncoders);
+                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, video, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, newStore, cluster, apps, adminUi, jwt, hooks, publicStreams, audioEncoders, management);
     }
 
     /** The same settings as a node of the cluster {@code newCluster} (null: a single node). */
     public ServerConfig withCluster(ClusterConfig newCluster) {
         return new ServerConfig(host, port, dataDir, logFormat, accessLog, maxBodyBytes, idleTimeout,
-                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, video, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, newCluster, apps, adminUi, jwt, hooks, publicStreams, audioEncoders);
+                shutdownTimeout, drainDelay, allowedOrigins, pingIntervalMs, pingTimeoutMs, maxPayload, maxConnections, maxMessageRate, registrationOpen, guests, adminPassword, tlsCert, tlsKey, tlsSelfSigned, httpRedirectPort, trustedProxies, connectRate, writeWindowMs, websocketCompression, upgradeHoldMs, video, audioFfmpeg, chat, feeds, game, audioMic, opusBitrate, toneHz, connections, sse, feedLimits, videoStallTimeout, store, newCluster, apps, adminUi, jwt, hooks, publicStreams, audioEncoders, management);
     }
 
     @Override

@@ -73,6 +73,12 @@ public enum Setting {
             "Serve HTTPS with a development certificate generated once into <data-dir>/tls/."),
     HTTP_REDIRECT_PORT("http-redirect-port", "PORT", null,
             "With TLS on, also listen on this plain-HTTP port and redirect every request to HTTPS on --host and --port."),
+    MANAGEMENT_PORT("management-port", "PORT", null,
+            "Also serve /health/live, /health/ready and /metrics on this port, on an event loop of their own, so that"
+                    + " a flood on the main port cannot delay a health check; 0 picks a free port. On a loopback"
+                    + " --management-host, /metrics there needs no token."),
+    MANAGEMENT_HOST("management-host", "ADDRESS", "127.0.0.1",
+            "Interface of --management-port. Off loopback, /metrics there asks for a token as on the main port."),
     WRITE_WINDOW("write-window", "MS", "0",
             "A busy WebSocket is flushed at most once per this many ms (several frames per system call);"
                     + " a connection receiving less often is flushed at once. 0: flush every event-loop turn."),

@@ -38,7 +38,8 @@ class ChaosAttacksIT {
         ChaosAccounts.addUser(data, "mallory", "user", MALLORY_PASSWORD);
         // The attacked server gets a CPU of its own and the attacker (this JVM) another, as in the
         // benchmarks: an attacker elsewhere on the network does not take the server's CPU.
-        defaults = new JarServer(data, "256m", List.of()).pinnedTo("0").start();
+        // Default limits; health checks on the management port, as the README advises.
+        defaults = new JarServer(data, "256m", List.of("--management-port", "0")).pinnedTo("0").start();
         loaded = new JarServer(dir.resolve("load"), "512m", ChaosScenarios.LOAD_FLAGS).start();
     }
 
@@ -68,13 +69,9 @@ class ChaosAttacksIT {
         boolean pinned = defaults.pinned() && JarServer.pin(self, "1");
         try {
             List<ChaosReport.Row> rows = new MemoryAttacks(sizes).run(defaults, token);
-            // The health row is measured and reported but not yet asserted: on this shared 2-core
-            // machine, with the server pinned to CPU 0, 3 of 5 consecutive CI-size runs held (max
-            // 69-90 ms) and two had 1-2 probes at 102-155 ms while other processes took 3.6-6.9 s of
-            // that CPU per 10 s run (in one, a probe took 177 ms before any attack began). Issue 15
-            // stays open for it; the row names what it sees (slow probes' times, the server's threads,
-            // other processes' share of CPU 0, the event loop's busy stretches). Memory, RSS and
-            // liveness are asserted.
+            // The health row is measured and reported, not asserted here: what it measures is how soon
+            // a thread that sleeps gets a CPU on a shared machine (a CI run has other processes on
+            // the server's core). scripts/chaos writes it into docs/RELIABILITY.md, where it must hold.
             report.add(rows.get(1));
             report.check(rows.get(0));
         } finally {

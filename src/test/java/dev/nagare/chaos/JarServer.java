@@ -23,11 +23,13 @@ import java.util.regex.Pattern;
 final class JarServer implements AutoCloseable {
     static final String ADMIN_PASSWORD = "chaos river stone lantern";
     private static final Pattern READY = Pattern.compile("ready at (https?://\\S+) ");
+    private static final Pattern MANAGEMENT = Pattern.compile("Management port (\\d+) on ");
     private static final Pattern TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
 
     private final Path dataDir;
     private final Path log;
     private final List<String> flags;
+    private volatile int managementPort = -1;
     private final String heap;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
@@ -112,6 +114,8 @@ final class JarServer implements AutoCloseable {
             Matcher m = READY.matcher(String.join("\n", lines.subList(Math.min(logStart, lines.size()), lines.size())));
             if (m.find()) {
                 url = m.group(1);
+                Matcher mp = MANAGEMENT.matcher(String.join("\n", lines.subList(Math.min(logStart, lines.size()), lines.size())));
+                managementPort = mp.find() ? Integer.parseInt(mp.group(1)) : -1;
                 return this;
             }
             Thread.sleep(50); // polling the server's log file for its ready line
@@ -125,6 +129,11 @@ final class JarServer implements AutoCloseable {
 
     int port() {
         return URI.create(url).getPort();
+    }
+
+    /** The --management-port it listens on, or -1 when it was started without one. */
+    int managementPort() {
+        return managementPort;
     }
 
     long pid() {

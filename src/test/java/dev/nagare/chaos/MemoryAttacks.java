@@ -73,6 +73,8 @@ final class MemoryAttacks {
         long ownCpu0 = ownCpuMillis();
         long wall0 = System.nanoTime();
         HealthProbe probe = new HealthProbe(server.port()).start();
+        // Where the README points health checks: --management-port, an event loop of its own.
+        HealthProbe managed = server.managementPort() > 0 ? new HealthProbe(server.managementPort()).start() : null;
         LoopStretches stretches = new LoopStretches(server.pid()).start();
         deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         ExecutorService pool = Executors.newFixedThreadPool(KINDS.length);
@@ -116,6 +118,9 @@ final class MemoryAttacks {
         long ownCpu = ownCpuMillis() - ownCpu0;
         long wall = (System.nanoTime() - wall0) / 1_000_000;
         probe.stop();
+        if (managed != null) {
+            managed.stop();
+        }
         vertx.close().await(30, TimeUnit.SECONDS);
         boolean alive = server.alive();
         long heapAfter = alive ? server.liveHeapBytes() : -1;
@@ -136,10 +141,18 @@ final class MemoryAttacks {
                         + " lines: %d%s", alive ? "yes" : "NO", probe.failed(), probe.probes(), heapBefore / 1e6,
                         heapAfter / 1e6, LIVE_HEAP_BOUND >> 20, rssBefore / 1e6, peakRss / 1e6, RSS_BOUND >> 20, errors,
                         failures.isEmpty() ? "" : "; attack errors: " + failures));
-        ChaosReport.Row fast = new ChaosReport.Row("Health within 100 ms during those attacks",
-                "GET /health/live every 100 ms from another address, on a kept-alive connection", probe.slow() == 0,
-                probe.slow(), String.format("during the attack %s; before it, %s; %s; %s", probe.describe(), quiet.describe(), cpu,
-                LoopStretches.describe(busy, 3)));
+        String mainPort = String.format("the main port during the attack %s; before it, %s; %s; %s", probe.describe(),
+                quiet.describe(), cpu, LoopStretches.describe(busy, 3));
+        ChaosReport.Row fast = managed == null
+                ? new ChaosReport.Row("Health within 100 ms during those attacks",
+                        "GET /health/live every 100 ms from another address, on a kept-alive connection",
+                        probe.slow() == 0 && probe.failed() == 0, probe.slow() + probe.failed(), mainPort)
+                : new ChaosReport.Row("Health within 100 ms during those attacks",
+                        "GET /health/live every 100 ms on the management port (--management-port: its own event loop),"
+                                + " on a kept-alive connection; the same on the main port, whose event loop the attack"
+                                + " floods, for comparison",
+                        managed.slow() == 0 && managed.failed() == 0, managed.slow() + managed.failed(),
+                        "the management port: " + managed.describe() + "; " + mainPort);
         return List.of(bounded, fast);
     }
 

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PackageIT {
     private static final Pattern READY = Pattern.compile("ready at (http://\\S+) ");
+    private static final Pattern MANAGEMENT = Pattern.compile("Management port (\\d+) on ");
     private static final Pattern EXPOSURE = Pattern.compile("Overall exposure level for \\S+: (\\d+\\.\\d+)");
 
     @TempDir
@@ -71,14 +72,20 @@ class PackageIT {
         assertThat(bin.resolve("java")).doesNotExist();
 
         Path data = dir.resolve("data");
+        // The example config's fixed ports, free ones here (a test must not need 8080 or 9090).
         ProcessBuilder pb = launcher("--config", home.resolve("etc/nagare.yaml").toString(), "--port", "0",
-                "--data-dir", data.toString());
+                "--management-port", "0", "--data-dir", data.toString());
         pb.environment().put("PATH", bin.toString());
         try (NagareProcess server = NagareProcess.start("packaged", pb)) {
             String url = server.awaitLine(READY, Duration.ofSeconds(60)).group(1);
             HttpResponse<String> ready = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(url + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).isEqualTo(200);
+            // The example config turns the management port on: probes go there.
+            String management = server.awaitLine(MANAGEMENT, Duration.ofSeconds(5)).group(1);
+            HttpResponse<String> live = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + management + "/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(live.statusCode()).isEqualTo(200);
             // The server's hints name the launcher, not a jar the host does not have.
             Matcher hint = server.awaitLine(Pattern.compile("Change it with: (\\S+) user passwd admin"), Duration.ofSeconds(5));
             assertThat(hint.group(1)).endsWith("bin/nagare");

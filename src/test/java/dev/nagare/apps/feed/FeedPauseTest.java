@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nagare.auth.Account;
 import dev.nagare.auth.Role;
+import dev.nagare.auth.WebClient;
 import dev.nagare.server.Setting;
 import dev.nagare.sse.SseTestClient;
 import dev.nagare.testing.SioClient;
@@ -155,6 +156,20 @@ class FeedPauseTest {
             assertThat(post("/api/feeds/lab/" + action, null, "").statusCode()).as(action).isEqualTo(401);
             assertThat(post("/api/feeds/lab/" + action, labWriter, "").statusCode()).as(action).isEqualTo(403);
         }
+        assertThat(listed("lab").getBoolean("paused")).isFalse();
+    }
+
+    @Test
+    void aLoggedInAdministratorPausesOnlyWithTheSessionsCsrfToken() {
+        WebClient browser = new WebClient(server.baseUrl());
+        assertThat(browser.login("admin", "river stone lantern").statusCode()).isEqualTo(303);
+        HttpResponse<String> forged = browser.postJson("/api/feeds/lab/pause", "");
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(listed("lab").getBoolean("paused")).isFalse();
+        String csrf = browser.sessionCsrf();
+        assertThat(browser.postJson("/api/feeds/lab/pause", "", "X-CSRF-Token", csrf).statusCode()).isEqualTo(200);
+        assertThat(listed("lab").getBoolean("paused")).isTrue();
+        assertThat(browser.postJson("/api/feeds/lab/resume", "", "X-CSRF-Token", csrf).statusCode()).isEqualTo(200);
         assertThat(listed("lab").getBoolean("paused")).isFalse();
     }
 

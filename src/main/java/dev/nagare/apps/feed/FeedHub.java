@@ -64,6 +64,8 @@ public final class FeedHub {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final List<java.util.function.Consumer<Feed>> pauseListeners = new CopyOnWriteArrayList<>();
     private boolean saving;
+    /** The last pause or resumption being stored: each waits for the one before (pooled connections could reorder them). */
+    private Future<Void> storingPause = Future.succeededFuture();
     private final long persistTimer;
 
     public FeedHub(Context home, SseChannels sse, Store store, FeedConfig config) {
@@ -130,7 +132,9 @@ public final class FeedHub {
         if (feed == null) {
             return Future.failedFuture(new NoSuchElementException("No feed '" + name + "'."));
         }
-        return store.pause(name, paused, by).map(v -> {
+        Future<Void> stored = storingPause.transform(ar -> store.pause(name, paused, by));
+        storingPause = stored.otherwiseEmpty();
+        return stored.map(v -> {
             if (feeds.get(name) == feed && feed.paused != paused) {
                 apply(feed, paused);
                 sse.publish("feed:" + name, "state", new JsonObject().put("paused", paused).encode())

@@ -99,10 +99,11 @@ async function refreshOverview() {
     tr.append(el('td', s.labels.namespace), el('td', s.value, { class: 'num' }));
     return tr;
   }, 'No namespace yet.', 2);
-  const select = $('socket-namespace');
-  const chosen = select.value;
-  select.replaceChildren(...namespaces.map((s) => el('option', s.labels.namespace, { value: s.labels.namespace })));
-  if (chosen) select.value = chosen;
+  for (const select of [$('socket-namespace'), $('room-namespace')]) {
+    const chosen = select.value;
+    select.replaceChildren(...namespaces.map((s) => el('option', s.labels.namespace, { value: s.labels.namespace })));
+    if (chosen) select.value = chosen;
+  }
   refreshStreams();
 }
 
@@ -257,6 +258,42 @@ $('socket-form').addEventListener('submit', (ev) => {
   refreshSockets();
 });
 
+// ---- rooms: the sockets list turned around (room -> members) ----
+
+async function refreshRooms() {
+  const namespace = $('room-namespace').value;
+  $('rooms-error').textContent = '';
+  if (!namespace) return;
+  try {
+    const { sockets } = await api('POST', '/api/v1/sockets/fetch', { namespace });
+    const rooms = new Map();
+    for (const s of sockets) {
+      for (const r of s.rooms) {
+        if (r === s.id) continue; // every socket's own room
+        if (!rooms.has(r)) rooms.set(r, []);
+        rooms.get(r).push(s);
+      }
+    }
+    const list = [...rooms.entries()].sort(([a], [b]) => a.localeCompare(b));
+    rows($('room-rows'), list, ([room, members]) => {
+      const tr = el('tr', null, { 'data-room': room });
+      const who = el('ul', null, { class: 'rights' });
+      for (const m of members) who.append(el('li', m.data?.username ? `${m.data.username} (${m.id})` : m.id, { 'data-member': m.id }));
+      const cell = el('td');
+      cell.append(who);
+      tr.append(el('td', room), el('td', members.length, { class: 'num' }), cell);
+      return tr;
+    }, 'No room in this namespace.', 3);
+  } catch (e) {
+    $('rooms-error').textContent = e.message;
+  }
+}
+
+$('room-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  refreshRooms();
+});
+
 // ---- audit ----
 
 async function refreshAudit() {
@@ -274,21 +311,26 @@ async function refreshAudit() {
 async function refreshFeeds() {
   const { feeds } = await api('GET', '/api/feeds');
   rows($('feed-rows'), feeds, (f) => {
-    const tr = el('tr', null, { 'data-feed': f.name });
+    const tr = el('tr', null, { 'data-feed': f.name, 'data-paused': String(Boolean(f.paused)) });
     const actions = el('td');
-    actions.append(button('Remove', async () => {
-      $('feeds-error').textContent = '';
-      try {
-        await api('DELETE', `/api/feeds/${encodeURIComponent(f.name)}`);
-      } catch (e) {
-        $('feeds-error').textContent = e.message;
-      }
-      await refreshFeeds();
-    }));
-    tr.append(el('td', f.name), el('td', f.type), el('td', f.samples ?? 0, { class: 'num' }), el('td', f.status ?? 'running'),
-      actions);
+    const path = `/api/feeds/${encodeURIComponent(f.name)}`;
+    actions.append(button(f.paused ? 'Resume' : 'Pause', () => feedAction('POST', `${path}/${f.paused ? 'resume' : 'pause'}`),
+      { class: 'do-pause', 'aria-label': `${f.paused ? 'Resume' : 'Pause'} ${f.name}` }),
+    button('Remove', () => feedAction('DELETE', path), { class: 'do-remove', 'aria-label': `Remove ${f.name}` }));
+    tr.append(el('td', f.name), el('td', f.type), el('td', f.samples ?? 0, { class: 'num' }),
+      el('td', f.paused ? 'paused' : 'running', { class: 'feed-state' }), el('td', f.status ?? 'running'), actions);
     return tr;
-  }, 'No feed.', 5);
+  }, 'No feed.', 6);
+}
+
+async function feedAction(method, path) {
+  $('feeds-error').textContent = '';
+  try {
+    await api(method, path);
+  } catch (e) {
+    $('feeds-error').textContent = e.message;
+  }
+  await refreshFeeds();
 }
 
 $('feed-form').addEventListener('submit', async (ev) => {
@@ -335,6 +377,7 @@ async function refreshSecurity() {
 // ---- tabs ----
 
 const loaders = { overview: refreshOverview, users: refreshUsers, tokens: refreshTokens, sockets: refreshSockets,
+  rooms: () => refreshOverview().then(refreshRooms), // namespaces come and go: list them anew when the tab opens
   streams: refreshOverview, feeds: refreshFeeds, game: refreshGame, security: refreshSecurity, audit: refreshAudit };
 
 async function show() {

@@ -57,6 +57,9 @@ socket.on('sample', (s) => {
   dirty = true;
 });
 
+// An administrator paused or resumed a followed feed: its card says so (no samples come while paused).
+socket.on('state', (s) => cards.get(s.feed)?.setPaused(s.paused));
+
 function renderPicker(feeds) {
   feedOrder = feeds.map((f) => f.name);
   const list = $('feed-list');
@@ -116,6 +119,9 @@ function makeCard(feed, history, snapshot) {
   root.dataset.feed = feed.name;
   const h = document.createElement('h2');
   h.textContent = feed.name;
+  const state = document.createElement('span');
+  state.className = 'feed-state';
+  h.append(' ', state);
   const numeric = Object.keys(history.series);
   const groups = [...new Set(numeric.map(groupOf))];
   const select = document.createElement('select');
@@ -156,6 +162,11 @@ function makeCard(feed, history, snapshot) {
     }, card.data, chartBox);
   };
   card.build = build;
+  card.setPaused = (paused) => {
+    state.textContent = paused ? 'paused' : '';
+    root.dataset.paused = String(Boolean(paused));
+  };
+  card.setPaused(feed.paused);
   select.addEventListener('change', build);
   return card;
 }

@@ -4,7 +4,9 @@ import dev.nagare.auth.RateSharing;
 import dev.nagare.adapter.RedisLink;
 import dev.nagare.apps.adminui.AdminUiModule;
 import dev.nagare.apps.chat.ChatModule;
+import dev.nagare.api.AuditLog;
 import dev.nagare.auth.Accounts;
+import dev.nagare.auth.ClientAddress;
 import dev.nagare.auth.LoginThrottle;
 import dev.nagare.hooks.ProxyHooks;
 import dev.nagare.apps.feed.FeedModule;
@@ -37,7 +39,7 @@ public final class Modules {
     /** What the core hands a module when it builds it. */
     record Core(Vertx vertx, Context home, ServerConfig config, Store store, SocketIoServer io, HttpGuard http,
             SocketIoGuard sockets, SseChannels sse, RedisLink cluster, RateSharing rates, Accounts accounts,
-            LoginThrottle logins, ProxyHooks hooks) {
+            LoginThrottle logins, ProxyHooks hooks, AuditLog audit) {
     }
 
     /** A module kind: its name, the store components it needs, and how to build it. */
@@ -48,7 +50,8 @@ public final class Modules {
             new Kind(ChatModule.NAME, List.of("chat"), c -> new ChatModule(c.io(), c.sockets().connect(), c.store(),
                     c.config().chat(), c.rates(), c.hooks())),
             new Kind(FeedModule.NAME, List.of("feed"), c -> new FeedModule(c.home(), c.io(), c.sockets().connect(),
-                    c.sse(), c.store(), c.config().feedLimits(), c.config().feeds(), c.http(), c.cluster(), c.rates())),
+                    c.sse(), c.store(), c.config().feedLimits(), c.config().feeds(), c.http(), c.cluster(), c.rates(),
+                    c.audit(), new ClientAddress(c.config().trustedProxies()))),
             new Kind(GameModule.NAME, List.of(), c -> new GameModule(c.io(), c.sockets().connect(), c.config().game(),
                     c.home(), c.http(), c.cluster() != null)),
             new Kind(VideoModule.NAME, List.of(), c -> new VideoModule(c.vertx(), c.http(),

@@ -189,7 +189,7 @@ public final class Nagare {
                 sse = new SseChannels(home, config.sse(), cluster == null ? null : new RedisSseBus(vertx, cluster, config.sse()));
                 rates = cluster == null ? RateSharing.NONE : new SharedRates(vertx, cluster);
                 Modules.Core core = new Modules.Core(vertx, home, config, store, io, auth, socketAuth, sse, cluster, rates,
-                        accounts, logins.throttle(), hooks);
+                        accounts, logins.throttle(), hooks, audit);
                 Future<Void> started = Future.succeededFuture();
                 try {
                     modules = kinds.stream().map(k -> k.build().apply(core)).toList();

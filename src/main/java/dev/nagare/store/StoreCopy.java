@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Copies everything a server keeps (accounts, grants, sessions, tokens, chat rooms and messages, feed
- * samples and run-time feeds) from one store to another, typically SQLite to PostgreSQL, without
+ * samples, run-time feeds and paused feeds) from one store to another, typically SQLite to PostgreSQL, without
  * losing or doubling anything when run again: rows are matched by their natural keys (user name,
  * session and token hashes, a message's author and client id, room and feed names, identical
  * samples). Ids are kept where the target has them free, so token ids and message ids stay the same on
@@ -61,7 +61,8 @@ public final class StoreCopy {
             new Table("chat_messages", List.of("id", "room", "user_id", "username", "client_id", "text", "created_at",
                     "edited_at", "deleted_at"), true, Set.of("user_id"), false),
             new Table("feed_samples", List.of("feed", "ts", "sample"), false, Set.of(), true),
-            new Table("feed_specs", List.of("name", "spec", "created_at"), false, Set.of(), false));
+            new Table("feed_specs", List.of("name", "spec", "created_at"), false, Set.of(), false),
+            new Table("feed_pauses", List.of("name", "paused_by", "paused_at"), false, Set.of(), false));
 
     /** Copies every table; returns the count per table, in copy order. */
     public Map<String, Count> run() throws Exception {

@@ -160,15 +160,53 @@ class AdminConsoleBrowserTest {
     }
 
     @Test
-    void feedsAreAddedAndRemovedAndTheGameIsShown() {
+    void aSocketShowsAsAMemberOfItsRoom() throws Exception {
+        server.nagare().io().of("/roomy").use(server.nagare().socketAuth().connect()).onConnection(s -> s.join("lobby"));
+        Account a = server.nagare().accounts().find("worker").await().orElseThrow();
+        io.socket.client.Socket s = connect("/roomy", server.nagare().tokens().create(a, "rooms", Set.of(),
+                Duration.ofHours(1)).await().secret());
+        try {
+            admin.driver().get(server.baseUrl() + "/admin#rooms");
+            tab("rooms");
+            admin.waitUpTo(Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector("#room-namespace option[value='/roomy']"))
+                    .size() == 1);
+            new org.openqa.selenium.support.ui.Select(admin.driver().findElement(By.id("room-namespace"))).selectByValue("/roomy");
+            admin.driver().findElement(By.cssSelector("#room-form button")).click();
+            admin.waitUpTo(Duration.ofSeconds(10)).until(d -> row("data-room", "lobby")
+                    .findElements(By.cssSelector("li[data-member='" + s.id() + "']")).size() == 1);
+            assertThat(row("data-room", "lobby").getText()).contains("lobby", "worker (" + s.id() + ")");
+            // A socket's own room is not listed as a room.
+            assertThat(admin.driver().findElements(By.cssSelector("tr[data-room='" + s.id() + "']"))).isEmpty();
+            assertThat(admin.consoleErrors()).isEmpty();
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void feedsAreAddedPausedResumedAndRemovedAndTheGameIsShown() {
         admin.driver().get(server.baseUrl() + "/admin#feeds");
         tab("feeds");
         row("data-feed", "market");
         WebElement form = admin.driver().findElement(By.id("feed-form"));
         form.findElement(By.name("name")).sendKeys("lab");
         form.findElement(By.cssSelector("button[type=submit]")).click();
-        row("data-feed", "lab").findElement(By.tagName("button")).click();
+        assertThat(row("data-feed", "lab").getDomAttribute("data-paused")).isEqualTo("false");
+        row("data-feed", "lab").findElement(By.cssSelector("button.do-pause")).click();
+        // The table is drawn again when the list comes back: wait for the new row.
+        admin.waitUpTo(Duration.ofSeconds(10)).until(d -> "true".equals(row("data-feed", "lab").getDomAttribute("data-paused")));
+        WebElement paused = row("data-feed", "lab");
+        assertThat(paused.findElement(By.cssSelector("td.feed-state")).getText()).isEqualTo("paused");
+        assertThat(paused.findElement(By.cssSelector("button.do-pause")).getText()).isEqualTo("Resume");
+        paused.findElement(By.cssSelector("button.do-pause")).click();
+        admin.waitUpTo(Duration.ofSeconds(10)).until(d -> "false".equals(row("data-feed", "lab").getDomAttribute("data-paused")));
+        assertThat(row("data-feed", "lab").findElement(By.cssSelector("td.feed-state")).getText()).isEqualTo("running");
+        row("data-feed", "lab").findElement(By.cssSelector("button.do-remove")).click();
         gone("data-feed", "lab");
+
+        tab("audit");
+        admin.waitUpTo(Duration.ofSeconds(10)).until(d -> d.findElement(By.id("audit-rows")).getText().contains("remove feed"));
+        assertThat(admin.driver().findElement(By.id("audit-rows")).getText()).contains("add feed", "pause feed", "resume feed");
 
         tab("game");
         admin.waitUpTo(Duration.ofSeconds(10)).until(d -> d.findElement(By.id("game-ticks")).getText().contains("ticks a second"));

@@ -59,6 +59,7 @@ class StoreMigrateTest {
             }
             general = page(alice, "general");
             tea = page(alice, "tea");
+            assertThat(pauseMarket(sqlite)).isEqualTo(200); // a paused feed moves paused
             alice.close();
             bob.close();
             sqlite.stop();
@@ -67,7 +68,8 @@ class StoreMigrateTest {
             Run first = cli(env, "store", "migrate", "--from", data.toString(), "--to", url);
             assertThat(first.exit()).as(first.err()).isZero();
             assertThat(first.out()).containsPattern("chat_messages\\s+10 copied\\s+0 already there")
-                    .containsPattern("users\\s+3 copied"); // admin, alice, Bob
+                    .containsPattern("users\\s+3 copied") // admin, alice, Bob
+                    .containsPattern("feed_pauses\\s+1 copied");
             Run again = cli(env, "store", "migrate", "--from", data.toString(), "--to", url);
             assertThat(again.exit()).as(again.err()).isZero();
             assertThat(again.out()).contains("Done: 0 rows copied");
@@ -89,9 +91,26 @@ class StoreMigrateTest {
             long id = alice.ok("send", send("general", "after the move", "mig-alice-new")).getJsonObject("message").getLong("id");
             assertThat(id).isGreaterThan(10);
             alice.close();
+            var admin = onPostgres.nagare().accounts().find("admin").await(10, TimeUnit.SECONDS).orElseThrow();
+            String token = onPostgres.nagare().tokens().create(admin, "t", java.util.Set.of(), java.time.Duration.ofHours(1))
+                    .await(10, TimeUnit.SECONDS).secret();
+            String feeds = onPostgres.send(java.net.http.HttpRequest.newBuilder(onPostgres.uri("/api/feeds"))
+                    .header("Authorization", "Bearer " + token).build()).body();
+            assertThat(new JsonObject(feeds).getJsonArray("feeds").stream().map(o -> (JsonObject) o)
+                    .filter(f -> f.getString("name").equals("market")).findFirst().orElseThrow().getBoolean("paused")).isTrue();
         } finally {
             onPostgres.afterAll(null);
         }
+    }
+
+    /** Pauses the simulated {@code market} feed through the API, as an administrator; returns the status. */
+    private static int pauseMarket(TestServer server) throws Exception {
+        var admin = server.nagare().accounts().find("admin").await(10, TimeUnit.SECONDS).orElseThrow();
+        String token = server.nagare().tokens().create(admin, "t", java.util.Set.of(), java.time.Duration.ofHours(1))
+                .await(10, TimeUnit.SECONDS).secret();
+        return server.send(java.net.http.HttpRequest.newBuilder(server.uri("/api/feeds/market/pause"))
+                .header("Authorization", "Bearer " + token).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build())
+                .statusCode();
     }
 
     @Test

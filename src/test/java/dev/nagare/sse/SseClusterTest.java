@@ -192,8 +192,68 @@ class SseClusterTest {
         }
     }
 
+    /**
+     * Issue 20: an administrator pauses a feed on the node that does not run its source; the node that
+     * runs it hears of it through the cluster's log and stops it, until the feed is resumed (again on
+     * the other node). Time passes by the samples of a feed that keeps running; a sample of the paused
+     * feed is told by its id, which holds the log's time.
+     */
     @Test
     @Order(6)
+    void aFeedPausedOnTheNodeThatDoesNotRunItsSourceStopsItWhereItRuns() throws Exception {
+        String pulse = "{\"name\":\"pulse\",\"type\":\"market\",\"rate\":20,\"symbols\":[\"PLS\"]}";
+        String beat = "{\"name\":\"beat\",\"type\":\"market\",\"rate\":50,\"symbols\":[\"BT\"]}";
+        for (TestServer n : new TestServer[] {a, b}) {
+            assertThat(post(n, "/api/feeds", pulse).statusCode()).isEqualTo(201);
+            assertThat(post(n, "/api/feeds", beat).statusCode()).isEqualTo(201);
+        }
+        try {
+            TestServer runs;
+            try (SseTestClient first = open(a, "feed:pulse", null)) {
+                assertThat(first.next().event()).isEqualTo("sample"); // the node holding the lease runs it
+                runs = status(a, "pulse").equals("running") ? a : b;
+            }
+            TestServer other = runs == a ? b : a;
+            assertThat(status(runs, "pulse")).isEqualTo("running");
+            assertThat(status(other, "pulse")).isEqualTo("runs on another node of the cluster");
+            try (SseTestClient pulses = open(runs, "feed:pulse", null); SseTestClient beats = open(runs, "feed:beat", null)) {
+                HttpResponse<String> paused = post(other, "/api/feeds/pulse/pause", "");
+                assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
+                SseTestClient.Event e = pulses.next();
+                while ("sample".equals(e.event())) {
+                    e = pulses.next();
+                }
+                assertThat(e.event()).isEqualTo("state");
+                assertThat(new JsonObject(e.data()).getBoolean("paused")).isTrue();
+                long pausedAt = System.currentTimeMillis();
+                assertThat(status(runs, "pulse")).isEqualTo("paused");
+                for (int i = 0; i < 30; i++) { // ~0.6 s
+                    assertThat(beats.next().event()).isEqualTo("sample");
+                }
+                assertThat(post(other, "/api/feeds/pulse/resume", "").statusCode()).isEqualTo(200);
+                e = pulses.next();
+                // Only a sample the source made before it heard of the pause may come before the resumption.
+                while ("sample".equals(e.event())) {
+                    assertThat(Long.parseLong(e.id()) / SseBus.ID_SCALE).isLessThan(pausedAt + 200);
+                    e = pulses.next();
+                }
+                assertThat(e.event()).isEqualTo("state");
+                assertThat(new JsonObject(e.data()).getBoolean("paused")).isFalse();
+                assertThat(pulses.next().event()).isEqualTo("sample");
+                assertThat(status(runs, "pulse")).isEqualTo("running");
+            }
+        } finally {
+            for (TestServer n : new TestServer[] {a, b}) {
+                for (String feed : new String[] {"pulse", "beat"}) {
+                    n.send(HttpRequest.newBuilder(n.uri("/api/feeds/" + feed)).header("Authorization", "Bearer " + tokens.get(n))
+                            .DELETE().build());
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(7)
     void aSimulatedFeedRunsOnOneNodeAndAnotherTakesItOverWhenItStops() throws Exception {
         String ticks = "[{\"name\":\"ticks\",\"type\":\"market\",\"rate\":20,\"symbols\":[\"AAA\"]}]";
         TestServer c = node(ticks);
@@ -241,7 +301,7 @@ class SseClusterTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void afterARedisRestartTheReadersResumeAndNewEventsReachEveryNode() throws Exception {
         try (SseTestClient onA = open(a, "restart", null); SseTestClient onB = open(b, "restart", null)) {
             long before = publish(a, "restart", "before");
@@ -271,7 +331,7 @@ class SseClusterTest {
      * not read it; dated 20 s ahead, it also makes every later id larger (last in this class).
      */
     @Test
-    @Order(8)
+    @Order(9)
     void aClientResumingWithAnIdThisNodeHasNotReadYetGetsWhatFollowsIt() throws Exception {
         publish(a, "ahead", "before");
         long t = System.currentTimeMillis() + 20_000;

@@ -19,6 +19,8 @@ final class Feed {
     static final int MAX_SAMPLES = 50_000;
 
     final FeedSpec spec;
+    /** An administrator paused it: no samples are taken (see {@link FeedHub#pause}). */
+    boolean paused;
     private final ArrayDeque<FeedSample> history = new ArrayDeque<>();
     private final Map<String, Object> latest = new LinkedHashMap<>();
     private final Set<String> keys = new LinkedHashSet<>();
@@ -136,6 +138,6 @@ final class Feed {
 
     JsonObject describe() {
         return spec.toJson().put("keys", new JsonArray(new ArrayList<>(keys))).put("samples", history.size())
-                .put("latestTs", latestTs);
+                .put("latestTs", latestTs).put("paused", paused);
     }
 }

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code unsubscribe {feed}};</li>
  *   <li>{@code publish {feed, samples}} → {@code {accepted}}, with the right publish:feed/&lt;name&gt;.</li>
  * </ul>
+ * A subscriber is told when an administrator pauses or resumes a feed it follows, with
+ * {@code state {feed, paused, status}} (the subscribe answer's {@code feed} holds {@code paused} too).
  * Each subscriber gets {@code sample {feed, ts, seq, values}} at most {@code maxRate} times a second,
  * as a volatile packet holding the newest value of every key: a client that falls behind skips
  * ahead to the present instead of receiving a backlog (conflation). Home context only.
@@ -58,6 +60,7 @@ public final class FeedApp {
         Namespace ns = io.of(NAMESPACE).use(auth);
         ns.onConnection(app::connected);
         hub.listen(app::sample);
+        hub.onPause(app::paused);
         // The guide's data feed: @socketio.on('data') -> send(data, broadcast=True) on the default namespace.
         Namespace root = io.of("/");
         root.onConnection(socket -> socket.on("data", (args, ack) -> {
@@ -116,7 +119,7 @@ public final class FeedApp {
                     old.cancel();
                 }
                 subscribers.computeIfAbsent(feed.name(), k -> new LinkedHashMap<>()).put(socket, mine.get(feed.name()));
-                ok(ack, new JsonObject().put("feed", feed.describe()).put("snapshot", feed.snapshot())
+                ok(ack, new JsonObject().put("feed", hub.describe(feed)).put("snapshot", feed.snapshot())
                         .put("history", ar.result()));
             });
         });
@@ -135,6 +138,10 @@ public final class FeedApp {
             }
             if (p == null || !p.may("publish", "feed/" + feed.name())) {
                 fail(socket, ack, "publish", "forbidden", "Publishing needs the right publish:feed/" + feed.name() + ".");
+                return;
+            }
+            if (feed.paused) {
+                fail(socket, ack, "publish", "paused", "Feed '" + feed.name() + "' is paused until an administrator resumes it.");
                 return;
             }
             if (!publishRates.tryTake(p.username())) {
@@ -173,6 +180,19 @@ public final class FeedApp {
             for (Subscription s : subs.values()) {
                 s.changed();
             }
+        }
+    }
+
+    /** Not volatile, unlike samples: a subscriber must not miss that its feed stopped or started again. */
+    private void paused(Feed feed) {
+        Map<Socket, Subscription> subs = subscribers.get(feed.name());
+        if (subs == null || subs.isEmpty()) {
+            return;
+        }
+        JsonObject d = hub.describe(feed);
+        Map<String, Object> state = Map.of("feed", feed.name(), "paused", feed.paused, "status", d.getString("status"));
+        for (Socket s : subs.keySet()) {
+            s.emit("state", state);
         }
     }
 

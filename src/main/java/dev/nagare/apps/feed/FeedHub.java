@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -21,7 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Every feed, its source, and where its samples go: the feed's history, the SSE channel
  * {@code feed:<name>} (event "sample"), the store for persistent feeds (batched once a second), and
- * the listeners (the Socket.IO namespace). Home context only.
+ * the listeners (the Socket.IO namespace). An administrator may pause a feed: its source stops (on
+ * whichever node runs it), publishes are refused, and the pause is stored, so a restart keeps it; the
+ * other nodes of a cluster hear of it as event "state" on {@code feed:<name>} (which SSE followers get
+ * too). Home context only.
  */
 public final class FeedHub {
     private static final Logger LOG = LoggerFactory.getLogger(FeedHub.class);
@@ -52,11 +56,16 @@ public final class FeedHub {
     private final FeedStore store;
     private final Map<String, Feed> feeds = new LinkedHashMap<>();
     private final Map<String, FeedSource> sources = new LinkedHashMap<>();
-    private final java.util.Set<String> running = new java.util.HashSet<>(); // feeds whose source runs on this node
+    private final java.util.Set<String> held = new java.util.HashSet<>();    // feeds whose source this node may run (its lease)
+    private final java.util.Set<String> running = new java.util.HashSet<>(); // feeds whose source runs on this node: held, not paused
+    private final java.util.Set<String> pausedAtStart = new java.util.HashSet<>(); // stored pauses not yet applied to a feed
     private final SourceLeases leases;
     private final Map<String, List<FeedSample>> unsaved = new LinkedHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<Feed>> pauseListeners = new CopyOnWriteArrayList<>();
     private boolean saving;
+    /** The last pause or resumption being stored: each waits for the one before (pooled connections could reorder them). */
+    private Future<Void> storingPause = Future.succeededFuture();
     private final long persistTimer;
 
     public FeedHub(Context home, SseChannels sse, Store store, FeedConfig config) {
@@ -78,7 +87,10 @@ public final class FeedHub {
 
     /** Adds the configured feeds, then those admins added at run time (the configuration wins a name). */
     public Future<Void> start(List<FeedSpec> configured) {
-        return store.specs().compose(stored -> {
+        return store.paused().compose(paused -> {
+            pausedAtStart.addAll(paused); // before any feed is added, so that a paused source never starts
+            return store.specs();
+        }).compose(stored -> {
             List<FeedSpec> all = new ArrayList<>(configured);
             for (FeedSpec s : stored) {
                 if (configured.stream().anyMatch(c -> c.name().equals(s.name()))) {
@@ -105,12 +117,54 @@ public final class FeedHub {
         boolean removed = remove(name);
         if (removed) {
             store.forget(name);
+            store.pause(name, false, null); // a feed added again under this name starts running
         }
         return removed;
     }
 
+    /**
+     * An admin's pause ({@code paused}) or resume: stored first, then applied on this node and announced
+     * to the others. Completes with the feed's description; fails with {@link NoSuchElementException}
+     * for an unknown feed. Pausing a paused feed (or resuming a running one) changes nothing.
+     */
+    Future<JsonObject> pause(String name, boolean paused, String by) {
+        Feed feed = feeds.get(name);
+        if (feed == null) {
+            return Future.failedFuture(new NoSuchElementException("No feed '" + name + "'."));
+        }
+        Future<Void> stored = storingPause.transform(ar -> store.pause(name, paused, by));
+        storingPause = stored.otherwiseEmpty();
+        return stored.map(v -> {
+            if (feeds.get(name) == feed && feed.paused != paused) {
+                apply(feed, paused);
+                sse.publish("feed:" + name, "state", new JsonObject().put("paused", paused).encode())
+                        .onFailure(e -> LOG.warn("Feed {}: the other nodes were not told of its {}: {}", name,
+                                paused ? "pause" : "resumption", e.toString()));
+            }
+            return describe(feed);
+        });
+    }
+
+    /** Pauses or resumes a feed here: its source (if this node runs it) and who follows it. */
+    private void apply(Feed feed, boolean paused) {
+        if (feed.paused == paused) {
+            return;
+        }
+        feed.paused = paused;
+        sync(feed);
+        LOG.info("Feed {} {}", feed.name(), paused ? "paused" : "resumed");
+        for (java.util.function.Consumer<Feed> l : pauseListeners) {
+            l.accept(feed);
+        }
+    }
+
     void listen(Listener l) {
         listeners.add(l);
+    }
+
+    /** {@code l} hears of every pause and resumption (with the feed, {@link Feed#paused} set). */
+    void onPause(java.util.function.Consumer<Feed> l) {
+        pauseListeners.add(l);
     }
 
     /** Creates a feed (and starts its source); a persistent feed first reloads its stored history. */
@@ -122,6 +176,7 @@ public final class FeedHub {
             return Future.failedFuture(new IllegalArgumentException("this server holds its maximum of " + MAX_FEEDS + " feeds"));
         }
         Feed feed = new Feed(spec);
+        feed.paused = pausedAtStart.remove(spec.name());
         feeds.put(spec.name(), feed);
         sse.open("feed:" + spec.name());
         Future<List<FeedSample>> past = spec.persist() ? store.load(spec.name(), Feed.MAX_AGE_MS, Feed.MAX_SAMPLES)
@@ -152,6 +207,7 @@ public final class FeedHub {
         FeedSource source = sources.remove(name);
         if (source != null) {
             leases.release(name);
+            held.remove(name);
             if (running.remove(name)) {
                 source.stop();
             }
@@ -164,9 +220,23 @@ public final class FeedHub {
         return true;
     }
 
-    /** Starts or stops a feed's source as this node gains or loses the right to run it. */
+    /** This node gained or lost the right to run the feed's source. */
     private void runSource(Feed feed, boolean run) {
+        if (sources.get(feed.name()) == null || feeds.get(feed.name()) != feed) {
+            return;
+        }
+        if (run) {
+            held.add(feed.name());
+        } else {
+            held.remove(feed.name());
+        }
+        sync(feed);
+    }
+
+    /** Starts or stops the feed's source so that it runs exactly when this node holds it and it is not paused. */
+    private void sync(Feed feed) {
         FeedSource source = sources.get(feed.name());
+        boolean run = held.contains(feed.name()) && !feed.paused;
         if (source == null || feeds.get(feed.name()) != feed || run == running.contains(feed.name())) {
             return;
         }
@@ -207,7 +277,7 @@ public final class FeedHub {
     }
 
     private boolean accept(Feed feed, FeedSample s) {
-        if (feeds.get(feed.name()) != feed || !feed.add(s, System.currentTimeMillis())) {
+        if (feeds.get(feed.name()) != feed || feed.paused || !feed.add(s, System.currentTimeMillis())) {
             return false;
         }
         sse.publish("feed:" + feed.name(), "sample", s.toJson().encode());
@@ -228,7 +298,15 @@ public final class FeedHub {
      */
     private void remoteSample(String channel, String event, String data) {
         Feed feed = feeds.get(channel.substring("feed:".length()));
-        if (feed == null || !"sample".equals(event)) {
+        if (feed != null && "state".equals(event)) { // another node paused or resumed it (and stored that)
+            try {
+                apply(feed, new JsonObject(data).getBoolean("paused"));
+            } catch (RuntimeException e) {
+                REMOTE.info("feed-remote-state", "Feed {}: a state from another node was dropped: {}", feed.name(), e.toString());
+            }
+            return;
+        }
+        if (feed == null || feed.paused || !"sample".equals(event)) {
             return;
         }
         long now = System.currentTimeMillis();
@@ -296,11 +374,16 @@ public final class FeedHub {
             if (p == null || !p.may("join", "feed/" + f.name())) {
                 continue;
             }
-            FeedSource source = sources.get(f.name());
-            out.add(f.describe().put("status", source == null ? "waiting for published samples"
-                    : running.contains(f.name()) ? source.status() : "runs on another node of the cluster"));
+            out.add(describe(f));
         }
         return out;
+    }
+
+    /** The feed with what its source is doing now ({@code status}) and whether it is {@code paused}. */
+    JsonObject describe(Feed f) {
+        FeedSource source = sources.get(f.name());
+        return f.describe().put("status", f.paused ? "paused" : source == null ? "waiting for published samples"
+                : running.contains(f.name()) ? source.status() : "runs on another node of the cluster");
     }
 
     /** Stops every source and stores what persistent feeds have not stored yet. Callable from any thread. */
@@ -311,6 +394,7 @@ public final class FeedHub {
             historyWorkers.close();
             running.forEach(name -> sources.get(name).stop());
             running.clear();
+            held.clear();
             sources.clear();
             Future<Void> released = leases.close(); // another node takes the sources over at once
             if (unsaved.isEmpty()) {

@@ -1,6 +1,8 @@
 package dev.nagare.apps.feed;
 
 import dev.nagare.adapter.RedisLink;
+import dev.nagare.api.AuditLog;
+import dev.nagare.auth.ClientAddress;
 import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.socketio.ConnectMiddleware;
 import dev.nagare.socketio.SocketIoServer;
@@ -24,12 +26,16 @@ public final class FeedModule implements ServerModule {
     private final FeedHub hub;
     private final List<FeedSpec> feeds;
     private final HttpGuard http;
+    private final AuditLog audit;
+    private final ClientAddress addresses;
 
     /** {@code cluster}: the node's link to the cluster's Redis, or null on a single node. */
     public FeedModule(Context home, SocketIoServer io, ConnectMiddleware auth, SseChannels sse, Store store,
             FeedConfig config, List<FeedSpec> feeds, HttpGuard http, RedisLink cluster,
-            dev.nagare.auth.RateSharing rates) {
+            dev.nagare.auth.RateSharing rates, AuditLog audit, ClientAddress addresses) {
         this.rates = rates;
+        this.audit = audit;
+        this.addresses = addresses;
         this.io = io;
         this.auth = auth;
         this.hub = new FeedHub(home, sse, store, config, cluster == null ? SourceLeases.SINGLE_NODE
@@ -56,7 +62,7 @@ public final class FeedModule implements ServerModule {
 
     @Override
     public void mount(Router router, StaticAssets assets) {
-        new FeedRoutes(hub, http, rates).mount(router, assets);
+        new FeedRoutes(hub, http, rates, audit, addresses).mount(router, assets);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.nagare.apps.feed;
 
+import dev.nagare.api.AuditLog;
+import dev.nagare.auth.ClientAddress;
 import dev.nagare.auth.KeyedRates;
 import dev.nagare.auth.Principal;
 import dev.nagare.auth.http.HttpGuard;
@@ -20,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /api/feeds}: the feeds the caller may follow (join:feed/&lt;name&gt;), their keys and sources;</li>
  *   <li>{@code POST /api/feeds} (admin): add a feed from a {@link FeedSpec} object;
- *       {@code DELETE /api/feeds/{feed}} (admin): remove it;</li>
+ *       {@code DELETE /api/feeds/{feed}} (admin): remove it;
+ *       {@code POST /api/feeds/{feed}/pause} and {@code .../resume} (admin): stop its source and refuse
+ *       publishes (409) until resumed; each of these four is audited;</li>
  *   <li>{@code POST /api/feeds/{feed}}: publish {@code {"samples": [...]}}, with publish:feed/&lt;name&gt;
  *       (a scoped token, e.g. {@code nagare token create sensor --scope publish:feed/lab});</li>
  *   <li>{@code GET /api/feeds/{feed}/history?seconds=300&points=300}: downsampled history (on a worker; a
@@ -34,16 +38,17 @@ public final class FeedRoutes {
 
     private final FeedHub hub;
     private final HttpGuard auth;
+    private final AuditLog audit;
+    private final ClientAddress addresses;
     private final KeyedRates publishRates = new KeyedRates(50);
 
-    public FeedRoutes(FeedHub hub, HttpGuard auth, dev.nagare.auth.RateSharing rates) {
-        this(hub, auth);
-        rates.share("feed.publish.http", publishRates);
-    }
-
-    public FeedRoutes(FeedHub hub, HttpGuard auth) {
+    /** {@code audit}: where the administrators' actions on feeds are recorded, with the address {@code addresses} tells. */
+    public FeedRoutes(FeedHub hub, HttpGuard auth, dev.nagare.auth.RateSharing rates, AuditLog audit, ClientAddress addresses) {
         this.hub = hub;
         this.auth = auth;
+        this.audit = audit;
+        this.addresses = addresses;
+        rates.share("feed.publish.http", publishRates);
     }
 
     public void mount(Router router, StaticAssets assets) {
@@ -55,12 +60,15 @@ public final class FeedRoutes {
                         new JsonArray(hub.list(HttpGuard.principal(ctx))))));
         router.post("/api/feeds").handler(auth.attach()).handler(auth.require()).handler(this::create);
         router.delete("/api/feeds/:feed").handler(auth.attach()).handler(auth.require()).handler(this::delete);
+        router.post("/api/feeds/:feed/pause").handler(auth.attach()).handler(auth.require()).handler(ctx -> pause(ctx, true));
+        router.post("/api/feeds/:feed/resume").handler(auth.attach()).handler(auth.require()).handler(ctx -> pause(ctx, false));
         router.post("/api/feeds/:feed").handler(auth.attach()).handler(auth.require()).handler(this::publish);
         router.get("/api/feeds/:feed/history").handler(auth.attach()).handler(auth.require()).handler(this::history);
     }
 
     private void create(RoutingContext ctx) {
-        if (HttpGuard.permit(ctx, "admin", "feeds") == null) {
+        Principal p = HttpGuard.permit(ctx, "admin", "feeds");
+        if (p == null) {
             return;
         }
         FeedSpec spec;
@@ -71,24 +79,53 @@ public final class FeedRoutes {
             }
             spec = FeedSpec.parse(body);
         } catch (RuntimeException e) {
+            audited(ctx, p, "add feed", "-", false);
             JsonReply.error(ctx, 400, "Not a feed: " + e.getMessage() + ".");
             return;
         }
-        hub.create(spec).onSuccess(d -> {
-            LOG.info("Feed {} added by {}", spec.name(), HttpGuard.principal(ctx).username());
+        hub.create(spec).onComplete(ar -> audited(ctx, p, "add feed", spec.name(), ar.succeeded())).onSuccess(d -> {
+            LOG.info("Feed {} added by {}", spec.name(), p.username());
             JsonReply.send(ctx, 201, d);
         }).onFailure(e -> JsonReply.error(ctx, 409, "Cannot add the feed: " + e.getMessage() + "."));
     }
 
     private void delete(RoutingContext ctx) {
-        if (HttpGuard.permit(ctx, "admin", "feeds") == null) {
+        Principal p = HttpGuard.permit(ctx, "admin", "feeds");
+        if (p == null) {
             return;
         }
-        if (hub.delete(ctx.pathParam("feed"))) {
+        boolean removed = hub.delete(ctx.pathParam("feed"));
+        audited(ctx, p, "remove feed", ctx.pathParam("feed"), removed);
+        if (removed) {
             ctx.response().setStatusCode(204).end();
         } else {
             JsonReply.error(ctx, 404, "No feed '" + ctx.pathParam("feed") + "'.");
         }
+    }
+
+    /** Pauses ({@code paused}) or resumes a feed; answers its description, with {@code paused} and {@code status}. */
+    private void pause(RoutingContext ctx, boolean paused) {
+        Principal p = HttpGuard.permit(ctx, "admin", "feeds");
+        if (p == null) {
+            return;
+        }
+        String name = ctx.pathParam("feed");
+        hub.pause(name, paused, p.username()).onComplete(ar -> {
+            audited(ctx, p, paused ? "pause feed" : "resume feed", name, ar.succeeded());
+            if (ar.succeeded()) {
+                LOG.info("Feed {} {} by {}", name, paused ? "paused" : "resumed", p.username());
+                JsonReply.send(ctx, 200, ar.result());
+            } else if (ar.cause() instanceof java.util.NoSuchElementException) {
+                JsonReply.error(ctx, 404, ar.cause().getMessage());
+            } else {
+                LOG.warn("Feed {}: could not store its {}: {}", name, paused ? "pause" : "resumption", ar.cause().toString());
+                JsonReply.error(ctx, 500, "The store did not answer; see the server log.");
+            }
+        });
+    }
+
+    private void audited(RoutingContext ctx, Principal p, String action, String feed, boolean ok) {
+        audit.record(p.username(), addresses.of(ctx.request()), action, String.valueOf(feed), ok);
     }
 
     private void publish(RoutingContext ctx) {
@@ -99,6 +136,12 @@ public final class FeedRoutes {
         }
         Principal p = HttpGuard.permit(ctx, "publish", "feed/" + feed.name());
         if (p == null) {
+            return;
+        }
+        if (feed.paused) {
+            REFUSED.info("feed-publish-paused", "Feed {} publish by {} refused: paused", feed.name(), p.username());
+            JsonReply.error(ctx, 409, "Feed '" + feed.name() + "' is paused; it takes samples again once an administrator"
+                    + " resumes it (POST /api/feeds/" + feed.name() + "/resume).");
             return;
         }
         if (!publishRates.tryTake(p.username())) {

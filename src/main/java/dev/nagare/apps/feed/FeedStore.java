@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Samples of persistent feeds in the store, written in batches and trimmed to the history window. */
+/**
+ * Samples of persistent feeds in the store, written in batches and trimmed to the history window; the
+ * feeds added at run time; and which feeds an administrator paused.
+ */
 final class FeedStore {
     private final Store store;
 
@@ -105,6 +108,38 @@ final class FeedStore {
         return store.transact(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM feed_specs WHERE name = ?")) {
                 ps.setString(1, name);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** The names of the feeds that are paused. */
+    Future<java.util.Set<String>> paused() {
+        return store.transact(c -> {
+            java.util.Set<String> out = new java.util.LinkedHashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM feed_pauses");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Records that {@code by} paused the feed, or forgets its pause ({@code paused} false). */
+    Future<Void> pause(String name, boolean paused, String by) {
+        return store.transact(c -> {
+            try (PreparedStatement ps = c.prepareStatement(paused
+                    ? "INSERT INTO feed_pauses(name, paused_by, paused_at) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (name) DO UPDATE SET paused_by = excluded.paused_by, paused_at = excluded.paused_at"
+                    : "DELETE FROM feed_pauses WHERE name = ?")) {
+                ps.setString(1, name);
+                if (paused) {
+                    ps.setString(2, by);
+                    ps.setLong(3, System.currentTimeMillis());
+                }
                 ps.executeUpdate();
             }
             return null;

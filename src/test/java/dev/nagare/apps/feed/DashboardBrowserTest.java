@@ -66,6 +66,30 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void aFeedPausedByAnAdministratorSaysSoOnItsCardUntilResumed() throws Exception {
+        ChromeDriver d = openDashboard();
+        var admin = server.nagare().accounts().find("admin").await().orElseThrow();
+        String token = server.nagare().tokens().create(admin, "t", java.util.Set.of(), Duration.ofHours(1)).await().secret();
+        By state = By.cssSelector("section.card[data-feed='sensors'] .feed-state");
+        assertThat(d.findElement(state).isDisplayed()).isFalse();
+        try {
+            assertThat(post("/api/feeds/sensors/pause", token)).isEqualTo(200);
+            browser.waitUpTo(Duration.ofSeconds(10)).until(x -> x.findElement(state).getText().equals("paused"));
+            assertThat(d.findElement(By.cssSelector("section.card[data-feed='sensors']")).getDomAttribute("data-paused"))
+                    .isEqualTo("true");
+        } finally {
+            assertThat(post("/api/feeds/sensors/resume", token)).isEqualTo(200);
+        }
+        browser.waitUpTo(Duration.ofSeconds(10)).until(x -> !x.findElement(state).isDisplayed());
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    private static int post(String path, String token) {
+        return server.send(java.net.http.HttpRequest.newBuilder(server.uri(path)).header("Authorization", "Bearer " + token)
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build()).statusCode();
+    }
+
+    @Test
     void visibleSeriesHaveDistinctColoursCardsKeepTheirPlaceAndValuesAlignRight() {
         ChromeDriver d = openDashboard();
         // Every group of every card: the lines shown (legend rows not switched off) have distinct colours.

@@ -77,4 +77,16 @@ abstract class FeedStoreContract {
         await(feeds.forget("ticks"));
         assertThat(await(feeds.specs())).isEmpty();
     }
+
+    @Test
+    void aPauseIsKeptUntilTheFeedIsResumed() throws Exception {
+        assertThat(await(feeds.paused())).isEmpty();
+        await(feeds.pause("ticks", true, "root"));
+        await(feeds.pause("ticks", true, "other")); // pausing again is no error
+        await(feeds.pause("lab", true, "root"));
+        assertThat(await(feeds.paused())).containsExactlyInAnyOrder("ticks", "lab");
+        await(feeds.pause("ticks", false, "root"));
+        await(feeds.pause("ticks", false, "root"));
+        assertThat(await(feeds.paused())).containsExactly("lab");
+    }
 }

@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.core.internal.http.HttpServerRequestWrapper;
@@ -216,8 +217,24 @@ public final class NettyChannels {
                 if (internal != null) {
                     upgraded(delegate.connection(), internal);
                 }
+                forgetHandlers(delegate.response());
                 return ws;
             });
         }
+    }
+
+    /**
+     * Drops the handlers on an upgraded request's response. Vert.x 5.0.7 keeps the upgrade request and
+     * its response reachable for the WebSocket's whole life (the pipeline's new {@code VertxHandler}
+     * keeps the connection factory it was made with, a closure over the handshake, which holds the
+     * request), and Vert.x Web put closures over its routing context on that response (end, close,
+     * exception, headers-end and body-end handlers), keeping the routing context, its wrappers and
+     * what handlers stored in it reachable too: about 1 KB per idle WebSocket (issue #21). None of
+     * them can run any more: the handshake answer is written by Netty, and the HTTP connection,
+     * whose close would call them, has left the pipeline.
+     */
+    private static void forgetHandlers(HttpServerResponse response) {
+        response.endHandler(null).closeHandler(null).exceptionHandler(null).headersEndHandler(null)
+                .bodyEndHandler(null).drainHandler(null);
     }
 }

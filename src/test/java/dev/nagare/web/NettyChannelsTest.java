@@ -11,13 +11,18 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.io.InputStream;
+import java.lang.ref.WeakReference;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +87,32 @@ class NettyChannelsTest {
 
         assertThat(closed.await(10, TimeUnit.SECONDS))
                 .as("the close of a connection upgraded to a WebSocket (NettyChannels.whenClosed)").isTrue();
+    }
+
+    @Test
+    void aRoutedWebSocketDoesNotKeepItsRoutingContextReachable() throws Exception {
+        CompletableFuture<ServerWebSocket> accepted = new CompletableFuture<>();
+        List<WeakReference<RoutingContext>> routing = new ArrayList<>(); // event loop, then read once settled
+        Router router = Router.router(vertx);
+        router.route("/ws").handler(ctx -> {
+            routing.add(new WeakReference<>(ctx));
+            ctx.addEndHandler(v -> { }); // as AccessLog: a closure over the context on the response
+            ctx.request().toWebSocket().onSuccess(accepted::complete).onFailure(accepted::completeExceptionally);
+        });
+        int port = listen(router, new CompletableFuture<>());
+        var ws = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
+                .await(10, TimeUnit.SECONDS);
+        ServerWebSocket serverSide = accepted.get(10, TimeUnit.SECONDS); // held: the WebSocket lives
+
+        // Vert.x keeps the upgrade request and its response for the WebSocket's life; the handlers
+        // Vert.x Web put on that response must not keep the routing context too (issue #21).
+        for (int i = 0; i < 100 && routing.get(0).get() != null; i++) {
+            System.gc();
+        }
+        assertThat(routing.get(0).get()).as("the upgrade's routing context, collected while its WebSocket lives").isNull();
+        assertThat(serverSide.isClosed()).isFalse();
+        serverSide.writeTextMessage("still here").await(10, TimeUnit.SECONDS);
+        ws.close().await(10, TimeUnit.SECONDS);
     }
 
     @Test

@@ -50,10 +50,12 @@ public final class MemoryAdapter implements Adapter {
 
     @Override
     public void addAll(String socketId, Set<String> newRooms) {
-        Set<String> mine = sids.computeIfAbsent(socketId, k -> new HashSet<>());
+        // Sized for the common case, kept per idle socket (issue #21): a socket is in a few rooms,
+        // and most rooms (each socket's own-id room) hold one socket; the default tables hold 16.
+        Set<String> mine = sids.computeIfAbsent(socketId, k -> new HashSet<>(4));
         for (String room : newRooms) {
             mine.add(room);
-            rooms.computeIfAbsent(room, k -> new LinkedHashSet<>()).add(socketId);
+            rooms.computeIfAbsent(room, k -> new LinkedHashSet<>(2)).add(socketId);
         }
     }
 

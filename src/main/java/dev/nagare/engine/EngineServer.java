@@ -292,7 +292,7 @@ public final class EngineServer {
 
     private void open(HttpServerRequest req, Transport transport) {
         String sid = newId();
-        EngineSession session = new EngineSession(sid, this, context, handshake(req), transport);
+        EngineSession session = new EngineSession(sid, this, context, Handshake.of(req), transport);
         sessions.put(sid, session);
         boolean polling = transport instanceof PollingTransport;
         String open = "{\"sid\":\"" + sid + "\",\"upgrades\":"
@@ -463,19 +463,6 @@ public final class EngineServer {
     private static boolean isWebSocketUpgrade(HttpServerRequest req) {
         String upgrade = req.getHeader(HttpHeaders.UPGRADE);
         return upgrade != null && upgrade.equalsIgnoreCase("websocket");
-    }
-
-    private static Handshake handshake(HttpServerRequest req) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        req.headers().forEach(e -> headers.computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                .add(e.getValue()));
-        Map<String, List<String>> query = new LinkedHashMap<>();
-        req.params().forEach(e -> query.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
-        headers.replaceAll((k, v) -> List.copyOf(v));
-        query.replaceAll((k, v) -> List.copyOf(v));
-        return new Handshake(Map.copyOf(headers), Map.copyOf(query),
-                req.remoteAddress() == null ? "" : req.remoteAddress().hostAddress(),
-                req.uri(), req.isSSL(), System.currentTimeMillis());
     }
 
     /** 20 URL-safe characters from 120 random bits, like the reference server's ids. */

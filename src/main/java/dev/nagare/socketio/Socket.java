@@ -57,7 +57,7 @@ public final class Socket {
     private final List<Consumer<Throwable>> errorHandlers = new CopyOnWriteArrayList<>();
     private final List<PacketMiddleware> middlewares = new CopyOnWriteArrayList<>();
     // Event-loop only:
-    private final Set<String> rooms = new LinkedHashSet<>();
+    private final Set<String> rooms = new LinkedHashSet<>(4); // a few rooms, kept per idle socket (#21)
     private final Map<Long, Promise<List<Object>>> acks = new HashMap<>();
     private long nextAckId;
     private boolean connected = true;

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +42,10 @@ final class ConnectionGuard {
     private final int perAddress;
     private final long firstRequestMs;
     private final Set<String> exempt;
-    private final Map<HttpConnection, Conn> open = new ConcurrentHashMap<>();
+    /** Connections still speaking HTTP, for their requests' look-ups; an upgraded one leaves it (see {@link #whenClosed}). */
+    private final Map<HttpConnection, Conn> http = new ConcurrentHashMap<>();
+    /** Open connections of every kind, upgraded ones included: the global cap counts them. */
+    private final AtomicInteger open = new AtomicInteger();
     private final Map<String, Integer> byAddress = new HashMap<>(); // guarded by this
     private final Map<Long, Integer> streamsByUser = new HashMap<>(); // guarded by this
     private final dev.nagare.web.RefusalLog refusals = new dev.nagare.web.RefusalLog(LOG);
@@ -51,6 +56,7 @@ final class ConnectionGuard {
         final boolean refused;
         volatile long timer = -1;
         volatile Long streamUser; // the account whose stream quota this connection's current request holds
+        final AtomicBoolean closed = new AtomicBoolean();
 
         Conn(String address, boolean counted, boolean refused) {
             this.address = address;
@@ -88,9 +94,9 @@ final class ConnectionGuard {
     Handler<HttpConnection> onConnection() {
         return conn -> {
             String address = conn.remoteAddress() == null ? "-" : conn.remoteAddress().hostAddress();
-            if (open.size() >= maxConnections) {
+            if (open.get() >= maxConnections) {
                 refusals.info("tcp-cap", "Closed a connection from {}: {} connections open, the most allowed (--max-tcp-connections)",
-                        address, open.size());
+                        address, open.get());
                 conn.close();
                 return;
             }
@@ -108,8 +114,9 @@ final class ConnectionGuard {
                 }
             }
             Conn c = new Conn(address, counted, refused);
-            open.put(conn, c);
-            whenClosed(conn);
+            http.put(conn, c);
+            open.incrementAndGet();
+            whenClosed(conn, c);
             // A refused connection gets one chance to hear why, briefly.
             long deadline = refused ? Math.min(1000, firstRequestMs) : firstRequestMs;
             c.timer = vertx.setTimer(deadline, t -> {
@@ -122,7 +129,7 @@ final class ConnectionGuard {
 
     /** First router handler: the request head has arrived; refused connections are answered 429. */
     void onRequest(RoutingContext ctx) {
-        Conn c = open.get(ctx.request().connection());
+        Conn c = http.get(ctx.request().connection());
         if (c != null && c.timer >= 0) {
             vertx.cancelTimer(c.timer);
             c.timer = -1;
@@ -147,7 +154,7 @@ final class ConnectionGuard {
      */
     Handler<RoutingContext> streams(int perUser) {
         return ctx -> {
-            Conn c = open.get(ctx.request().connection());
+            Conn c = http.get(ctx.request().connection());
             dev.nagare.auth.Principal p = dev.nagare.auth.http.HttpGuard.principal(ctx);
             if (c == null || p == null || perUser <= 0) {
                 ctx.next();
@@ -190,17 +197,20 @@ final class ConnectionGuard {
      * Calls {@link #closed} once the connection's socket closes. Vert.x's own close handler is not
      * called for a connection that was upgraded to a WebSocket (the upgrade hands the channel to a
      * new connection object), so {@link NettyChannels#whenClosed} also follows the upgraded channel;
-     * ConnectionLimitsTest's WebSocket test fails loudly if that stops working.
+     * ConnectionLimitsTest's WebSocket test fails loudly if that stops working. At the upgrade (or
+     * the close) the HTTP connection object is dropped from {@link #http}; the close action refers only to
+     * {@code c}: the dead object, with the upgrade request and Vert.x's buffers it holds, is then
+     * collected while the WebSocket lives (issue #21).
      */
-    private void whenClosed(HttpConnection conn) {
-        NettyChannels.whenClosed(conn, () -> closed(conn));
+    private void whenClosed(HttpConnection conn, Conn c) {
+        NettyChannels.whenClosed(conn, () -> http.remove(conn, c), () -> closed(c));
     }
 
-    private void closed(HttpConnection conn) {
-        Conn c = open.remove(conn);
-        if (c == null) {
+    private void closed(Conn c) {
+        if (!c.closed.compareAndSet(false, true)) {
             return;
         }
+        open.decrementAndGet();
         releaseStream(c);
         if (c.timer >= 0) {
             vertx.cancelTimer(c.timer);
@@ -214,6 +224,6 @@ final class ConnectionGuard {
 
     /** Open connections, for tests and metrics. */
     int open() {
-        return open.size();
+        return open.get();
     }
 }

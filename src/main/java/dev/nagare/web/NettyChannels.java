@@ -2,6 +2,7 @@ package dev.nagare.web;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -15,9 +16,12 @@ import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.core.internal.http.HttpServerRequestWrapper;
 import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The one place Nagare reaches the Netty channel under a Vert.x connection. Everything else stays
@@ -44,15 +48,22 @@ import java.util.function.Consumer;
  *       so {@link #routed} puts our own {@link HttpServerRequestWrapper} (the SPI's documented
  *       extension point, which Vert.x Web itself extends) under the router: its
  *       {@code toWebSocket} sees Vert.x's socket before the router wraps it and records its
- *       handler context by connection for {@link #webSocket}. No reflection.</li>
+ *       handler context by connection for {@link #webSocket}. No reflection on this route.</li>
  *   <li>A connection that became a WebSocket no longer calls its Vert.x close handler (the upgrade
  *       hands the channel to a new connection object); {@link #whenClosed} follows the channel
  *       recorded at the upgrade.</li>
+ *   <li>An upgraded HTTP connection's object: Vert.x 5.0.7 keeps it, with the upgrade request,
+ *       its response and the connection's own outbound queue (some 6 KB of heap per idle
+ *       WebSocket, issue #21), for the WebSocket's whole life, only because the pipeline's new
+ *       {@code VertxHandler} keeps the connection factory it was made with (a closure over the
+ *       handshake and that connection) after using it once. {@link #releaseFactory} clears that
+ *       field, by reflection (the one place in Nagare), and does nothing where it cannot; then only
+ *       memory is lost, and {@code NettyChannelsTest} fails loudly.</li>
  *   <li>A plain HTTP connection (media streams): Vert.x 5.0 has no public or SPI route to its
  *       channel, so {@link #sendBuffer} and {@link #abort} use {@code ConnectionBase.channel()},
  *       a public method of the class every Vert.x connection extends, in an {@code impl} package
- *       (fine on the class path, where Nagare runs; not under the module system). Nothing else
- *       here or elsewhere in Nagare touches {@code impl}.</li>
+ *       (fine on the class path, where Nagare runs; not under the module system). Apart from
+ *       {@link #releaseFactory}, nothing else here or elsewhere in Nagare touches {@code impl}.</li>
  *   <li>An Icecast source's body ({@link #rawInput}): encoders send it unframed after the request
  *       head (no Content-Length, no chunks), which HTTP/1.1 reads as an empty body. Vert.x hands out
  *       a raw socket only for CONNECT and upgrades, so the HTTP decoder ({@code "httpDecoder"} in
@@ -60,12 +71,26 @@ import java.util.function.Consumer;
  * </ul>
  */
 public final class NettyChannels {
-    /** Upgraded connections whose channel is open: Vert.x's own WebSocket handler context, by connection. */
     /** The name of Vert.x's HTTP/1.x request decoder in a connection's pipeline (Vert.x 5.0.7). */
     private static final String HTTP_DECODER = "httpDecoder";
-    private static final Map<HttpConnection, ChannelHandlerContext> UPGRADED = new ConcurrentHashMap<>();
-    /** {@link #whenClosed} actions of connections not yet closed, by connection. */
-    private static final Map<HttpConnection, Runnable> ON_CLOSE = new ConcurrentHashMap<>();
+    /**
+     * Connections upgraded a moment ago: Vert.x's WebSocket handler context, by the connection, until
+     * {@link #webSocket} takes it (at once, for the engine) or the channel closes (a WebSocket no one
+     * asked about). Not kept for the socket's life: the upgraded HTTP connection object, which Vert.x
+     * itself drops, holds the upgrade request, its response, Vert.x Web's routing context and an
+     * outbound queue of its own (about 6 KB of heap per idle session, issue #21).
+     */
+    private static final Map<HttpConnection, Upgraded> UPGRADED = new ConcurrentHashMap<>();
+    /** {@link #whenClosed} watches of connections neither closed nor upgraded, by connection. */
+    private static final Map<HttpConnection, Watch> WATCHED = new ConcurrentHashMap<>();
+
+    /** An upgraded connection's handler context, and the close listener that forgets it. */
+    private record Upgraded(ChannelHandlerContext ctx, ChannelFutureListener forget) {
+    }
+
+    /** What {@link #whenClosed} runs when the connection object is dropped, and on the close. */
+    private record Watch(Runnable dropped, Runnable closed) {
+    }
 
     private NettyChannels() {
     }
@@ -88,7 +113,12 @@ public final class NettyChannels {
         if (internal != null) {
             return internal.channelHandlerContext();
         }
-        return req == null ? null : UPGRADED.get(req.connection());
+        Upgraded u = req == null ? null : UPGRADED.remove(req.connection());
+        if (u == null) {
+            return null;
+        }
+        u.ctx().channel().closeFuture().removeListener(u.forget());
+        return u.ctx();
     }
 
     /** Vert.x's own WebSocket, or the handshake future Vert.x 5 may hand out completed with it. */
@@ -103,27 +133,82 @@ public final class NettyChannels {
     }
 
     /**
-     * Runs {@code action} once {@code conn}'s socket closes, whether it stayed HTTP (Vert.x's close
+     * Runs {@code closed} once {@code conn}'s socket closes, whether it stayed HTTP (Vert.x's close
      * handler, which this takes over) or became a WebSocket through {@link #routed} (the channel's
-     * close). Once at most.
+     * close); once at most. {@code dropped} runs first, once, when {@code conn} is of no more use:
+     * at that close, or earlier when the connection becomes a WebSocket (Vert.x then serves the
+     * socket through a new connection object); the caller forgets what it keeps by {@code conn}
+     * there. {@code closed} may outlive {@code conn}: it should not refer to it, or it keeps the
+     * whole HTTP connection reachable for the WebSocket's life.
      */
-    public static void whenClosed(HttpConnection conn, Runnable action) {
-        ON_CLOSE.put(conn, action);
+    public static void whenClosed(HttpConnection conn, Runnable dropped, Runnable closed) {
+        Upgraded u = UPGRADED.get(conn);
+        if (u != null) { // upgraded already (and no one took its WebSocket through webSocket())
+            dropped.run();
+            u.ctx().channel().closeFuture().addListener(f -> closed.run());
+            return;
+        }
+        WATCHED.put(conn, new Watch(dropped, closed));
         conn.closeHandler(v -> closed(conn));
     }
 
     private static void closed(HttpConnection conn) {
-        UPGRADED.remove(conn);
-        Runnable action = ON_CLOSE.remove(conn);
-        if (action != null) {
-            action.run();
+        Watch w = WATCHED.remove(conn);
+        if (w != null) {
+            w.dropped().run();
+            w.closed().run();
         }
     }
 
     private static void upgraded(HttpConnection conn, WebSocketInternal ws) {
         ChannelHandlerContext ctx = ws.channelHandlerContext();
-        UPGRADED.put(conn, ctx);
-        ctx.channel().closeFuture().addListener(f -> closed(conn));
+        releaseFactory(ctx);
+        Watch w = WATCHED.remove(conn);
+        if (w != null) {
+            w.dropped().run();
+            Runnable closed = w.closed();
+            ctx.channel().closeFuture().addListener(f -> closed.run());
+        }
+        ChannelFutureListener forget = f -> UPGRADED.remove(conn);
+        UPGRADED.put(conn, new Upgraded(ctx, forget));
+        ctx.channel().closeFuture().addListener(forget);
+    }
+
+    /**
+     * Vert.x 5.0.7's {@code VertxHandler.connectionFactory}: read once, when the handler joins the
+     * pipeline, and kept after; null where this Vert.x has no such field or it cannot be opened.
+     */
+    private static final Field CONNECTION_FACTORY = connectionFactoryField();
+
+    private static Field connectionFactoryField() {
+        try {
+            Field f = Class.forName("io.vertx.core.net.impl.VertxHandler").getDeclaredField("connectionFactory");
+            if (f.getType() != Function.class || Modifier.isStatic(f.getModifiers())) {
+                return null;
+            }
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) { // RuntimeException: InaccessibleObjectException
+            return null;
+        }
+    }
+
+    /**
+     * Lets the HTTP connection {@code ctx}'s WebSocket was upgraded from be collected: clears the
+     * connection factory its Vert.x handler no longer needs (see the class comment). False when it
+     * could not (another Vert.x), for tests; the WebSocket works the same either way.
+     */
+    static boolean releaseFactory(ChannelHandlerContext ctx) {
+        Object handler = ctx.handler();
+        if (CONNECTION_FACTORY == null || !CONNECTION_FACTORY.getDeclaringClass().isInstance(handler)) {
+            return false;
+        }
+        try {
+            CONNECTION_FACTORY.set(handler, null);
+            return true;
+        } catch (IllegalAccessException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The kernel send buffer of {@code conn}'s socket, in bytes; false when no route reaches it. */

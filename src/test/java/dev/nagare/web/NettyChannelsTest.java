@@ -82,7 +82,7 @@ class NettyChannelsTest {
         var ws = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
                 .await(10, TimeUnit.SECONDS);
         HttpConnection conn = connection.get(10, TimeUnit.SECONDS);
-        vertx.runOnContext(v -> NettyChannels.whenClosed(conn, closed::countDown));
+        vertx.runOnContext(v -> NettyChannels.whenClosed(conn, () -> { }, closed::countDown));
         ws.close().await(10, TimeUnit.SECONDS);
 
         assertThat(closed.await(10, TimeUnit.SECONDS))
@@ -116,6 +116,41 @@ class NettyChannelsTest {
     }
 
     @Test
+    void anUpgradedConnectionsHttpObjectIsNotKeptWhileItsWebSocketLives() throws Exception {
+        // As Nagare: the guard watches the connection from its accept, the engine takes the channel.
+        CompletableFuture<ServerWebSocket> accepted = new CompletableFuture<>();
+        CountDownLatch dropped = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        List<WeakReference<HttpConnection>> upgraded = new ArrayList<>(); // event loop, then read once settled
+        Router router = Router.router(vertx);
+        router.route("/ws").handler(ctx -> ctx.request().toWebSocket().onSuccess(ws -> {
+            NettyChannels.webSocket(ctx.request(), ws);
+            accepted.complete(ws);
+        }));
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+                .requestHandler(NettyChannels.routed(router))
+                .connectionHandler(conn -> {
+                    upgraded.add(new WeakReference<>(conn));
+                    NettyChannels.whenClosed(conn, dropped::countDown, closed::countDown);
+                });
+        int port = server.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
+        var ws = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
+                .await(10, TimeUnit.SECONDS);
+        ServerWebSocket serverSide = accepted.get(10, TimeUnit.SECONDS); // held: the WebSocket lives
+        assertThat(dropped.await(10, TimeUnit.SECONDS)).as("the upgrade drops the HTTP connection object").isTrue();
+
+        for (int i = 0; i < 100 && upgraded.get(0).get() != null; i++) {
+            System.gc();
+        }
+        assertThat(upgraded.get(0).get()).as("the HTTP connection a live WebSocket was upgraded from, collected (Vert.x"
+                + " 5.0.7's VertxHandler.connectionFactory, cleared by NettyChannels.releaseFactory, holds it: issue #21)")
+                .isNull();
+        serverSide.writeTextMessage("still here").await(10, TimeUnit.SECONDS);
+        ws.close().await(10, TimeUnit.SECONDS);
+        assertThat(closed.await(10, TimeUnit.SECONDS)).as("its close still seen").isTrue();
+    }
+
+    @Test
     void aPlainConnectionsCloseIsSeen() throws Exception {
         CompletableFuture<HttpConnection> connection = new CompletableFuture<>();
         CountDownLatch closed = new CountDownLatch(1);
@@ -124,7 +159,7 @@ class NettyChannelsTest {
         int port = listen(router, connection);
         try (Socket s = new Socket("127.0.0.1", port)) {
             HttpConnection conn = connection.get(10, TimeUnit.SECONDS);
-            NettyChannels.whenClosed(conn, closed::countDown);
+            NettyChannels.whenClosed(conn, () -> { }, closed::countDown);
             s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
         }
@@ -140,7 +175,7 @@ class NettyChannelsTest {
             HttpConnection conn = ctx.request().connection();
             boolean reached = NettyChannels.sendBuffer(conn, 32 * 1024);
             sendBuffer.complete(reached ? NettyChannels.channel(conn).config().getOption(ChannelOption.SO_SNDBUF) : null);
-            NettyChannels.whenClosed(conn, closed::countDown);
+            NettyChannels.whenClosed(conn, () -> { }, closed::countDown);
             ctx.response().setChunked(true).write(Buffer.buffer(new byte[1 << 20])); // more than the peer will read
             NettyChannels.abort(conn);
         });

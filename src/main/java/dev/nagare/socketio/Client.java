@@ -12,8 +12,10 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +29,9 @@ final class Client implements SessionListener {
     private final SocketIoServer server;
     private final EngineSession session;
     private final SocketIoCodec codec;
-    private final Map<String, Socket> sockets = new HashMap<>(); // namespace -> socket
-    private final Map<String, Boolean> connecting = new HashMap<>();
+    // Sized for one namespace, the usual case: kept per idle session (issue #21).
+    private final Map<String, Socket> sockets = new HashMap<>(2); // namespace -> socket
+    private Set<String> connecting; // namespaces admitting a CONNECT; null when none, as it mostly is (#21)
     private SocketIoCodec.Partial pending;
     /**
      * The attachments received so far, held off the heap (pooled direct buffers, released in
@@ -178,7 +181,7 @@ final class Client implements SessionListener {
 
     @SuppressWarnings("unchecked")
     private void connect(String name, Object auth) throws ProtocolException {
-        if (sockets.containsKey(name) || connecting.containsKey(name)) {
+        if (sockets.containsKey(name) || connecting != null && connecting.contains(name)) {
             throw new ProtocolException("second CONNECT to " + name);
         }
         Namespace ns = server.lookup(name);
@@ -188,14 +191,17 @@ final class Client implements SessionListener {
                     Map.of("message", "Invalid namespace")));
             return;
         }
-        connecting.put(name, true);
+        if (connecting == null) {
+            connecting = new HashSet<>(2);
+        }
+        connecting.add(name);
         Map<String, Object> authMap = auth == null ? Map.of() : (Map<String, Object>) auth;
         ns.admit(this, authMap);
     }
 
     /** Called by the namespace when a socket joined or was refused. */
     void connected(Socket socket) {
-        connecting.remove(socket.namespace().name());
+        doneConnecting(socket.namespace().name());
         sockets.put(socket.namespace().name(), socket);
         if (connectTimer >= 0) {
             session.context().owner().cancelTimer(connectTimer);
@@ -204,7 +210,13 @@ final class Client implements SessionListener {
     }
 
     void refused(String namespace) {
-        connecting.remove(namespace);
+        doneConnecting(namespace);
+    }
+
+    private void doneConnecting(String namespace) {
+        if (connecting != null && connecting.remove(namespace) && connecting.isEmpty()) {
+            connecting = null;
+        }
     }
 
     void removed(Socket socket) {

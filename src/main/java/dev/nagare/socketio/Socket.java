@@ -58,7 +58,7 @@ public final class Socket {
     private final List<PacketMiddleware> middlewares = new CopyOnWriteArrayList<>();
     // Event-loop only:
     private final Set<String> rooms = new LinkedHashSet<>(4); // a few rooms, kept per idle socket (#21)
-    private final Map<Long, Promise<List<Object>>> acks = new HashMap<>();
+    private Map<Long, Promise<List<Object>>> acks; // made at the first emitWithAck: most sockets never ask (#21)
     private long nextAckId;
     private boolean connected = true;
 
@@ -201,11 +201,14 @@ public final class Socket {
                 return;
             }
             long ackId = nextAckId++;
+            if (acks == null) {
+                acks = new HashMap<>();
+            }
             acks.put(ackId, promise);
             SocketIoStats stats = namespace.server().stats();
             long sentAt = System.nanoTime();
             long timer = namespace.context().owner().setTimer(Math.max(1, timeout.toMillis()), t -> {
-                Promise<List<Object>> p = acks.remove(ackId);
+                Promise<List<Object>> p = acks == null ? null : acks.remove(ackId);
                 if (p != null) {
                     stats.ackTimeouts.increment();
                     p.fail(new TimeoutException("no ack for '" + event + "' within " + timeout.toMillis() + " ms"));
@@ -360,7 +363,7 @@ public final class Socket {
         switch (packet.type()) {
             case EVENT -> onEvent(packet);
             case ACK -> {
-                Promise<List<Object>> p = acks.remove(packet.id());
+                Promise<List<Object>> p = acks == null ? null : acks.remove(packet.id());
                 if (p != null) {
                     p.tryComplete(packet.list());
                 }
@@ -435,10 +438,12 @@ public final class Socket {
         }
         namespace.removed(this);
         client.removed(this);
-        for (Promise<List<Object>> p : acks.values()) {
-            p.tryFail(new IllegalStateException("socket disconnected: " + reason));
+        if (acks != null) {
+            for (Promise<List<Object>> p : acks.values()) {
+                p.tryFail(new IllegalStateException("socket disconnected: " + reason));
+            }
+            acks.clear();
         }
-        acks.clear();
         for (Consumer<String> h : disconnectHandlers) {
             try {
                 h.accept(reason);

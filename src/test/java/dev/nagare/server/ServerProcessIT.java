@@ -214,6 +214,25 @@ class ServerProcessIT {
         }
     }
 
+    /** Netty's JFR events would start Java 17's Flight Recorder machinery at the first request (see Main). */
+    @Test
+    void servingRequestsLoadsNoFlightRecorderEventClassesUnlessAsked() throws Exception {
+        try (Running server = startWithJvmOptions(List.of("-Xlog:class+load=info"),
+                "--port", "0", "--data-dir", dir.resolve("data").toString())) {
+            String url = server.awaitLine(READY).group(1);
+            HttpResponse<String> res = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(url + "/socket.io/?EIO=4&transport=polling")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(res.body()).startsWith("0{\"sid\"");
+            server.process.toHandle().destroy();
+            assertThat(server.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            server.awaitLine(Pattern.compile("Nagare stopped"));
+            assertThat(server.all).anyMatch(l -> l.contains("io.netty.buffer.AdaptivePoolingAllocator "))
+                    .noneMatch(l -> l.contains("io.netty.buffer.AllocateChunkEvent") || l.contains("jdk.jfr.internal.MetadataRepository"));
+        }
+    }
+
     @Test
     void aBadOptionPrintsAClearErrorAndExits2() throws Exception {
         try (Running server = start("--port", "not-a-port")) {

@@ -21,9 +21,11 @@ final class StartupReport {
             Path f = results.resolve("startup-" + s[0] + ".json");
             if (Files.exists(f)) {
                 JsonObject r = new JsonObject(Files.readString(f));
-                rows.append(String.format(Locale.ROOT, "| %s | %,d ms | %s | %,d MB | %s | %s |%n", s[1], r.getLong("readyMs"),
-                        range(r.getJsonArray("readyMsRuns"), 1, " ms"), r.getLong("idleRssKb") / 1024,
-                        range(r.getJsonArray("idleRssKbRuns"), 1024, " MB"), r.getInteger("runs", 1)));
+                Double load = r.getDouble("loadBefore");
+                rows.append(String.format(Locale.ROOT, "| %s | %,d ms | %s | %,d MB | %s | %s | %s | %s |%n", s[1],
+                        r.getLong("readyMs"), range(r.getJsonArray("readyMsRuns"), 1, " ms"), r.getLong("idleRssKb") / 1024,
+                        range(r.getJsonArray("idleRssKbRuns"), 1024, " MB"), r.getInteger("runs", 1),
+                        load == null ? "" : String.format(Locale.ROOT, "%.2f", load), r.getString("date", "").replaceFirst("T.*", "")));
             }
         }
         if (rows.length() == 0) {
@@ -33,9 +35,11 @@ final class StartupReport {
                 + " (`GET /socket.io/?EIO=4&transport=polling`), polled every 10 ms; then the resident memory after 5 s idle."
                 + " Each launch starts on a fresh data dir, so Nagare's start includes opening SQLite, creating the schema"
                 + " and hashing the first admin password; the JVM sizes its heap itself (pinned to one core, it picks the"
-                + " serial collector). Medians of the launches; the machine may be shared with other work, which the"
-                + " ranges show.\n\n| Server | Ready in (median) | Ready in (range) | Idle RSS (median) | Idle RSS (range) | Launches |\n"
-                + "|---|---:|---:|---:|---:|---:|\n" + rows
+                + " serial collector). Medians of the launches. The machine may be shared with other work: the load"
+                + " average before each server's launches and the ranges show how much; compare rows"
+                + " measured together, on the same date and load.\n\n| Server | Ready in (median) | Ready in (range)"
+                + " | Idle RSS (median) | Idle RSS (range) | Launches | Load before | Measured |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|\n" + rows
                 + "\nReproduce: `BENCH_STARTUP_RUNS=5 BENCH_STARTUP_PACKAGE=1 scripts/bench startup`.\n";
     }
 

@@ -22,7 +22,7 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         if (!ownConfigurationApplies()) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        Logging.serverLogs(context, Logging.pattern(context));
+        Logging.serverLogs(context, Logging.pattern());
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 

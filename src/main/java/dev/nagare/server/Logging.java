@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * Nagare's three logging set-ups, built in code: text lines on standard output (the default, installed
  * by {@link LogConfigurator} when Logback starts), JSON lines ({@code log-format json}), and warnings
  * only on standard error for commands other than serve. In code rather than Logback XML because
- * Joran, the XML configurator, loaded some 650 classes (an XML parser among them) at every start: a
- * tenth of all the classes a start loads, for three fixed set-ups.
+ * Joran, the XML configurator, loaded some 430 classes (an XML parser among them) at every start: a
+ * thirteenth of all the classes a start loaded, for three fixed set-ups.
  */
 final class Logging {
     static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{1} - %msg%n";
@@ -42,9 +42,9 @@ final class Logging {
     static void forCommands() {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
             context.reset();
-            ConsoleAppender<ILoggingEvent> stderr = console(context, "STDERR", pattern(context));
+            ConsoleAppender<ILoggingEvent> stderr = console(context, "STDERR", pattern());
             stderr.setTarget("System.err");
-            start(stderr);
+            stderr.start();
             root(context, Level.WARN, stderr);
         }
     }
@@ -52,13 +52,13 @@ final class Logging {
     /** The server's logs: INFO and up on standard output, Netty's and Vert.x's from WARN. */
     static void serverLogs(LoggerContext context, Encoder<ILoggingEvent> encoder) {
         ConsoleAppender<ILoggingEvent> stdout = console(context, "STDOUT", encoder);
-        start(stdout);
+        stdout.start();
         context.getLogger("io.netty").setLevel(Level.WARN);
         context.getLogger("io.vertx").setLevel(Level.WARN);
         root(context, Level.INFO, stdout);
     }
 
-    static PatternLayoutEncoder pattern(LoggerContext context) {
+    static PatternLayoutEncoder pattern() {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setPattern(PATTERN);
         return encoder;
@@ -72,10 +72,6 @@ final class Logging {
         appender.setName(name);
         appender.setEncoder(encoder);
         return appender;
-    }
-
-    private static void start(ConsoleAppender<ILoggingEvent> appender) {
-        appender.start();
     }
 
     private static void root(LoggerContext context, Level level, ConsoleAppender<ILoggingEvent> appender) {

@@ -25,7 +25,7 @@ public final class Accounts {
     private final Vertx vertx;
     private final PasswordHasher hasher;
     private final Revocations revocations;
-    // Verified against when the user does not exist, so both cases take the same time.
+    // Verified against when the user does not exist, so both cases take the same time (a full Argon2 run).
     private final String dummyHash;
 
     public Accounts(Store store, Vertx vertx, PasswordHasher hasher) {
@@ -37,7 +37,7 @@ public final class Accounts {
         this.vertx = vertx;
         this.hasher = hasher;
         this.revocations = revocations;
-        this.dummyHash = hasher.hash(Secrets.random(16));
+        this.dummyHash = hasher.unmatchable();
     }
 
     /** How many Argon2 password verifications have run (logins, token requests, unknown users included). */
@@ -56,13 +56,10 @@ public final class Accounts {
     /** Creates an account; fails with {@link AuthException} (a user-facing reason) when refused. */
     public Future<Account> create(String username, String password, Role role) {
         String bad = usernameProblem(username);
-        if (bad == null) {
-            bad = PasswordPolicy.problem(password, username).orElse(null);
-        }
         if (bad != null) {
             return Future.failedFuture(new AuthException(bad));
         }
-        return vertx.executeBlocking(() -> hasher.hash(password), false).compose(hash -> store.transact(c -> {
+        return vertx.executeBlocking(() -> checkedHash(password, username), false).compose(hash -> store.transact(c -> {
             if (findRow(c, username) != null) {
                 throw new AuthSqlException("User name '" + username + "' is taken.");
             }
@@ -99,11 +96,7 @@ public final class Accounts {
     }
 
     public Future<Void> setPassword(String username, String password) {
-        String bad = PasswordPolicy.problem(password, username).orElse(null);
-        if (bad != null) {
-            return Future.failedFuture(new AuthException(bad));
-        }
-        return vertx.executeBlocking(() -> hasher.hash(password), false).compose(hash -> store.transact(c -> {
+        return vertx.executeBlocking(() -> checkedHash(password, username), false).compose(hash -> store.transact(c -> {
             Row row = findRow(c, username);
             if (row == null) {
                 throw new AuthSqlException("No user '" + username + "'.");
@@ -320,6 +313,19 @@ public final class Accounts {
         AuthSqlException(String message) {
             super(message);
         }
+    }
+
+    /**
+     * The hash of an acceptable password; {@link AuthException} with the policy's reason otherwise. On a
+     * worker: the policy's breach list is loaded by its first use (not at every start), and that read
+     * must not happen on an event loop.
+     */
+    private String checkedHash(String password, String username) {
+        String bad = PasswordPolicy.problem(password, username).orElse(null);
+        if (bad != null) {
+            throw new AuthException(bad);
+        }
+        return hasher.hash(password);
     }
 
     private static <T> Future<T> unwrap(Throwable e) {

@@ -39,9 +39,26 @@ public final class PasswordHasher {
     public String hash(String password) {
         byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);
-        byte[] out = derive(password, salt, memoryKib, iterations, parallelism, HASH_BYTES);
+        return phc(salt, derive(password, salt, memoryKib, iterations, parallelism, HASH_BYTES));
+    }
+
+    private String phc(byte[] salt, byte[] digest) {
         return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism + "$"
-                + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
+                + B64.encodeToString(salt) + "$" + B64.encodeToString(digest);
+    }
+
+    /**
+     * A hash no password matches, with this hasher's parameters: a random salt and a random digest
+     * (a password deriving to it is a 2^-256 chance). Verifying against it costs exactly what
+     * verifying a real hash costs, yet making it costs nothing; hashing a random password for the
+     * same purpose was an Argon2 run on the main thread at every start, with the JIT still cold.
+     */
+    public String unmatchable() {
+        byte[] salt = new byte[SALT_BYTES];
+        byte[] digest = new byte[HASH_BYTES];
+        RANDOM.nextBytes(salt);
+        RANDOM.nextBytes(digest);
+        return phc(salt, digest);
     }
 
     /** Constant-time check of {@code password} against a PHC string; false for anything malformed. */

@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  * known from breaches, nor such a password with the usual small changes. No composition rules.
  *
  * <p>The breach list is the zxcvbn password frequency list (49,232 passwords, MIT; see
- * {@code auth/README.md} beside it) plus Nagare's own short list. It is loaded once, by
- * {@link #load()} at server start (so never on an event loop), into a sorted array of 64-bit hashes
+ * {@code auth/README.md} beside it) plus Nagare's own short list. It is loaded once, at its first
+ * use ({@code Accounts} checks passwords on a worker, never on an event loop), into a sorted array of 64-bit hashes
  * (about 400 KB). The variants checked are cheap rewrites of the candidate: look-alike characters
  * read as letters ({@code $}→s, {@code 0}→o, {@code @}→a, {@code 1}→i or l, ...) and digits,
  * punctuation and spaces dropped from either end, so {@code Pa$$w0rd}, {@code Summer2024} and
@@ -104,7 +104,7 @@ public final class PasswordPolicy {
     static boolean isListed(String lowerCased) {
         long[] l = listed;
         if (l == null) {
-            load(); // started without Nagare.start(): the command line, tests
+            load(); // the first check since the process started
             l = listed;
         }
         return !lowerCased.isEmpty() && Arrays.binarySearch(l, hash(lowerCased)) >= 0;

@@ -34,7 +34,10 @@ import java.util.stream.Stream;
  * Every error names the setting and the source of the bad value.
  */
 public final class ConfigResolver {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Built on the first config file read: most starts have none, and a YAML mapper costs a start ~100 classes. */
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory());
+    }
 
     private ConfigResolver() {
     }
@@ -289,7 +292,7 @@ public final class ConfigResolver {
         Path file = toPath(configPath.value(), Setting.CONFIG, configPath.source());
         JsonNode root;
         try {
-            root = YAML.readTree(Files.readString(file));
+            root = Yaml.MAPPER.readTree(Files.readString(file));
         } catch (IOException e) {
             throw new ConfigException("Cannot read config file " + file + " (from " + configPath.source() + "): "
                     + e.getMessage(), e);

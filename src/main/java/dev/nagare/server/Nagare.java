@@ -13,7 +13,6 @@ import dev.nagare.auth.ExternalTokens;
 import dev.nagare.auth.ClientAddress;
 import dev.nagare.auth.SecurityEvents;
 import dev.nagare.auth.PasswordHasher;
-import dev.nagare.auth.PasswordPolicy;
 import dev.nagare.auth.RevocationCheck;
 import dev.nagare.auth.Revocations;
 import dev.nagare.auth.StreamTokens;
@@ -132,7 +131,6 @@ public final class Nagare {
             if (config.cluster() != null) {
                 cluster = joinCluster(config.cluster());
             }
-            PasswordPolicy.load(); // the breached-password list, read here rather than on an event loop
             // Ending a login (logout, new password, deletion, revoked token) ends its sockets and streams.
             Revocations revocations = new Revocations();
             accounts = new Accounts(store, vertx, new PasswordHasher(), revocations);

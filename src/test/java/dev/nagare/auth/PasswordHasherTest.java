@@ -34,4 +34,15 @@ class PasswordHasherTest {
         assertThat(hasher.verify("correct horse battery", h)).isTrue();
         assertThat(hasher.needsRehash(h)).isTrue();
     }
+
+    @Test
+    void anUnmatchableHashCostsAFullVerificationAndMatchesNothing() {
+        String h = hasher.unmatchable();
+        assertThat(h).startsWith("$argon2id$v=19$m=19456,t=2,p=1$").isNotEqualTo(hasher.unmatchable());
+        assertThat(hasher.needsRehash(h)).isFalse(); // same parameters as a real hash: the same cost
+        long before = hasher.verifications();
+        assertThat(hasher.verify("", h)).isFalse();
+        assertThat(hasher.verify("correct horse battery", h)).isFalse();
+        assertThat(hasher.verifications() - before).isEqualTo(2);
+    }
 }

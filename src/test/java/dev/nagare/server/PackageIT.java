@@ -58,7 +58,8 @@ class PackageIT {
 
     @Test
     void theLauncherRunsOnTheShippedRuntimeWithNoJavaOnThePath() throws Exception {
-        for (String part : List.of("bin/nagare", "runtime/bin/java", "lib/nagare.jar", "etc/nagare.yaml",
+        for (String part : List.of("bin/nagare", "bin/nagare-cds", "runtime/lib/server/classes.jsa", "runtime/bin/java",
+                "lib/nagare.jar", "etc/nagare.yaml",
                 "systemd/nagare.service", "README.md")) {
             assertThat(home.resolve(part)).as(part).exists();
         }
@@ -99,6 +100,30 @@ class PackageIT {
         ProcessBuilder list = launcher("user", "list", "--data-dir", data.toString());
         list.environment().put("PATH", bin.toString());
         assertThat(run(list.redirectErrorStream(false), Duration.ofMinutes(1))).contains("admin");
+    }
+
+    @Test
+    void nagareCdsMakesAClassDataArchiveThatTheLauncherUsesAndAStaleOneIsIgnoredQuietly() throws Exception {
+        Path archive = home.resolve("lib/nagare.jsa");
+        try {
+            String made = run(new ProcessBuilder(home.resolve("bin/nagare-cds").toString()).redirectErrorStream(true),
+                    Duration.ofMinutes(3));
+            assertThat(made).contains("wrote " + archive);
+            assertThat(archive).isNotEmptyFile();
+
+            // Nagare's own classes now come from the archive ("top": the layer above the runtime's JDK classes).
+            ProcessBuilder traced = launcher("--version").redirectErrorStream(true);
+            traced.environment().put("NAGARE_JAVA_OPTS", "-Xlog:class+load=info");
+            assertThat(run(traced, Duration.ofMinutes(1)))
+                    .containsPattern("dev\\.nagare\\.server\\.Main source: shared objects file \\(top\\)");
+
+            // An archive the JVM cannot use (here not an archive at all) is skipped without a word.
+            Files.write(archive, new byte[4096]);
+            assertThat(run(launcher("--version").redirectErrorStream(true), Duration.ofMinutes(1)).strip())
+                    .matches("Nagare \\S+");
+        } finally {
+            Files.deleteIfExists(archive);
+        }
     }
 
     @Test

@@ -181,6 +181,58 @@ class ServerProcessIT {
         }
     }
 
+    /** Nagare's logging set-up is installed in code (LogConfigurator), without Logback's XML configurator. */
+    @Test
+    void theDefaultLogIsOneTextLinePerEventInTheDocumentedFormat() throws Exception {
+        Pattern line = Pattern.compile("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) "
+                + "(INFO |WARN |ERROR) \\[[^\\]]+\\] [\\w$.]+ - \\S.*$");
+        try (Running server = start("--port", "0", "--data-dir", dir.resolve("data").toString())) {
+            server.awaitLine(READY);
+            server.process.toHandle().destroy();
+            assertThat(server.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            server.awaitLine(Pattern.compile("Nagare stopped"));
+            List<String> logged = server.all.stream().filter(l -> !l.startsWith("\t") && !l.isBlank()).toList();
+            assertThat(logged).isNotEmpty().allMatch(l -> line.matcher(l).matches());
+            assertThat(logged).anyMatch(l -> l.contains(" INFO  [main] d.n.s.Nagare - Nagare ") && l.contains(" ready at http"));
+        }
+    }
+
+    @Test
+    void aLogbackConfigurationFileGivenByTheUserIsHonoured() throws Exception {
+        Path config = dir.resolve("my-logback.xml");
+        Files.writeString(config, """
+                <configuration>
+                  <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>MINE %level %msg%n</pattern></encoder>
+                  </appender>
+                  <root level="INFO"><appender-ref ref="OUT"/></root>
+                </configuration>
+                """);
+        try (Running server = startWithJvmOptions(List.of("-Dlogback.configurationFile=" + config),
+                "--port", "0", "--data-dir", dir.resolve("data").toString())) {
+            server.awaitLine(Pattern.compile("^MINE INFO Nagare \\S+ ready at http"));
+        }
+    }
+
+    /** Netty's JFR events would start Java 17's Flight Recorder machinery at the first request (see Main). */
+    @Test
+    void servingRequestsLoadsNoFlightRecorderEventClassesUnlessAsked() throws Exception {
+        try (Running server = startWithJvmOptions(List.of("-Xlog:class+load=info"),
+                "--port", "0", "--data-dir", dir.resolve("data").toString())) {
+            String url = server.awaitLine(READY).group(1);
+            HttpResponse<String> res = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(url + "/socket.io/?EIO=4&transport=polling")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(res.body()).startsWith("0{\"sid\"");
+            server.process.toHandle().destroy();
+            assertThat(server.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            server.awaitLine(Pattern.compile("Nagare stopped"));
+            assertThat(server.all).anyMatch(l -> l.contains("io.netty.buffer.AdaptivePoolingAllocator "))
+                    .noneMatch(l -> l.contains("io.netty.buffer.AllocateChunkEvent") || l.contains("jdk.jfr.internal.MetadataRepository"));
+        }
+    }
+
     @Test
     void aBadOptionPrintsAClearErrorAndExits2() throws Exception {
         try (Running server = start("--port", "not-a-port")) {
@@ -195,8 +247,18 @@ class ServerProcessIT {
     }
 
     private Running start(Path javaHome, String... args) throws IOException {
+        return start(javaHome, List.of(), args);
+    }
+
+    private Running startWithJvmOptions(List<String> jvmOptions, String... args) throws IOException {
+        return start(Path.of(System.getProperty("java.home")), jvmOptions, args);
+    }
+
+    private Running start(Path javaHome, List<String> jvmOptions, String... args) throws IOException {
         String jar = Path.of(System.getProperty("nagare.jar", "target/nagare.jar")).toAbsolutePath().toString();
-        List<String> cmd = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(), "-jar", jar));
+        List<String> cmd = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
         return new Running(p);

@@ -29,6 +29,16 @@ class AudioReportTest {
     }
 
     @Test
+    void aLargerOneOffCostWithNoLargerMarginalCostIsSaidSo() throws Exception {
+        write("nagare", "ogg", run(20, 100, 9, 1000, 9, true)); // 90 µs each, marginal 0
+        write("icecast", "ogg", run(20, 100, 2, 1000, 3, true)); // 30 µs each, marginal 11 µs
+        String md = AudioReport.section(results);
+        assertThat(md).contains("| Ogg/Opus 128 kbit/s | 90 µs | 30 µs | **0.33×** | ~0 µs (0: noise) | 11 µs |  |");
+        assertThat(md).contains("Nagare spends **more** per listener");
+        assertThat(md).contains("Nagare's CPU with 100 listeners being 9% of a core against icecast2's 2%");
+    }
+
+    @Test
     void noResultsNoSection() throws Exception {
         assertThat(AudioReport.section(results)).isEmpty();
     }

@@ -41,7 +41,7 @@ final class AudioReport {
                         n.listeners(), n.marginal(), i.marginal()));
                 if (n.perListener() > i.perListener() && n.marginal() <= i.marginal()) {
                     verdicts.append(String.format(Locale.ROOT, "  One more listener costs Nagare no more: the difference is"
-                            + " the one-off cost (the encoding), Nagare's CPU with %d listeners being %.0f%% of a core"
+                            + " the one-off cost (the JVM, reading the source, encoding once), Nagare's CPU with %d listeners being %.0f%% of a core"
                             + " against icecast2's %.0f%%.%n", n.fewer(), n.fewerCpuPct(), i.fewerCpuPct()));
                 }
             }
@@ -57,7 +57,8 @@ final class AudioReport {
                 + " listener one batch per second of audio; icecast2"
                 + " (Debian) relays the same tone encoded by ffmpeg (libopus, PCM in WAV, libmp3lame) as its source,"
                 + " whose CPU is counted with icecast's, as Nagare's ffmpeg children are counted with Nagare. Each format"
-                + " starts a fresh server; " + listeners / 10 + " listeners warm it up (not recorded), then it is measured"
+                + " starts a fresh server; " + listeners / 10 + " listeners warm it up (not recorded; BENCH_AUDIO_WARMUP_SECONDS,"
+                + " 60 s by default: 50 s in, the JIT still took 3% of a core compiling the Opus encoder), then it is measured"
                 + " with " + listeners / 10 + " and with " + listeners + " listeners, " + "each step after 2 s of settling. \"Per listener\" is all the"
                 + " server's CPU at the last step divided by its listeners (the encoding, done once, included);"
                 + " \"marginal\" is the CPU added per listener between the last two steps (what one more listener"
@@ -70,7 +71,7 @@ final class AudioReport {
                 + " one core): a step's CPU moves by up to about 5% of a core from run to run, which is up to 50 µs per"
                 + " listener at " + listeners + " listeners, and more for the marginal cost. A listener *behind* at the"
                 + " largest step may be the load generator's limit as much as the server's.\n");
-        b.append("\nReproduce: `scripts/bench audio` (BENCH_AUDIO_LISTENERS, BENCH_AUDIO_FORMATS, BENCH_AUDIO_STEP_SECONDS).\n");
+        b.append("\nReproduce: `scripts/bench audio` (BENCH_AUDIO_LISTENERS, BENCH_AUDIO_FORMATS, BENCH_AUDIO_STEP_SECONDS, BENCH_AUDIO_WARMUP_SECONDS).\n");
         return b.toString();
     }
 

@@ -41,6 +41,8 @@ public final class MjpegScenario {
     private final int start;
     private final long[] extraPids;
     private final double stepSeconds;
+    /** How long the first of --steps runs (a warm-up: the JIT compiles the server's steady-state code). */
+    private final double firstStepSeconds;
     private final double settleSeconds;
     private final int maxViewers;
     /** Fixed viewer counts measured in turn (no doubling or bisecting), or empty. */
@@ -64,6 +66,7 @@ public final class MjpegScenario {
         extraPids = java.util.Arrays.stream(o.str("extra-pids", "").split(",")).filter(x -> !x.isBlank())
                 .mapToLong(Long::parseLong).toArray();
         stepSeconds = o.dbl("step-seconds", 5);
+        firstStepSeconds = o.dbl("first-step-seconds", stepSeconds);
         settleSeconds = o.dbl("settle-seconds", 2);
         maxViewers = o.integer("max-viewers", 1024);
         fixedSteps = java.util.Arrays.stream(o.str("steps", "").split(",")).filter(x -> !x.isBlank())
@@ -94,8 +97,9 @@ public final class MjpegScenario {
         int lastPass = 0;
         int firstFail = -1;
         int n = start;
-        for (int fixed : fixedSteps) { // --steps: each count once, in the order given
-            JsonObject st = step(fixed);
+        for (int k = 0; k < fixedSteps.length; k++) { // --steps: each count once, in the order given
+            int fixed = fixedSteps[k];
+            JsonObject st = step(fixed, k == 0 ? firstStepSeconds : stepSeconds);
             steps.add(st);
             if (st.getBoolean("pass")) {
                 lastPass = Math.max(lastPass, fixed);
@@ -104,7 +108,7 @@ public final class MjpegScenario {
             }
         }
         while (fixedSteps.length == 0 && n <= maxViewers) {
-            JsonObject st = step(n);
+            JsonObject st = step(n, stepSeconds);
             steps.add(st);
             if (st.getBoolean("pass")) {
                 lastPass = n;
@@ -136,7 +140,7 @@ public final class MjpegScenario {
     }
 
     /** Grows or shrinks the viewer set to {@code n}, lets it settle, and measures every viewer's fps. */
-    private JsonObject step(int n) throws Exception {
+    private JsonObject step(int n, double stepSeconds) throws Exception {
         while (viewers.size() > n) {
             viewers.remove(viewers.size() - 1).close();
         }

@@ -56,6 +56,7 @@ public final class Bench {
                                 (the server started with nagare-server --chat-users N --chat-tokens FILE)
                   mjpeg         --server NAME --port P [--path /video_feed] [--boundary frame] [--token-file F]
                                 [--min-fps 28.5] [--step-seconds 5] [--max-viewers 1024] [--server-pid PID] [--out FILE.json]
+                                [--count bytes --min-rate 14000] [--steps 100,1000 (fixed counts, no search)] [--first-step-seconds S]
                   game          --port P --tokens FILE [--players 200] [--seconds 20] [--warmup-seconds 5] [--out FILE.json]
                                 (the server started with NAGARE_GAME_MAX_PLAYERS >= players, nagare-server --chat-users N ...)
                   rpc           --server NAME --port P [--clients 100] [--seconds 10] [--server-pid PID] [--out FILE.json]

@@ -41,8 +41,12 @@ public final class MjpegScenario {
     private final int start;
     private final long[] extraPids;
     private final double stepSeconds;
+    /** How long the first of --steps runs (a warm-up: the JIT compiles the server's steady-state code). */
+    private final double firstStepSeconds;
     private final double settleSeconds;
     private final int maxViewers;
+    /** Fixed viewer counts measured in turn (no doubling or bisecting), or empty. */
+    private final int[] fixedSteps;
     private final long serverPid;
     private final long clkTck;
     private final Path out;
@@ -62,8 +66,11 @@ public final class MjpegScenario {
         extraPids = java.util.Arrays.stream(o.str("extra-pids", "").split(",")).filter(x -> !x.isBlank())
                 .mapToLong(Long::parseLong).toArray();
         stepSeconds = o.dbl("step-seconds", 5);
+        firstStepSeconds = o.dbl("first-step-seconds", stepSeconds);
         settleSeconds = o.dbl("settle-seconds", 2);
         maxViewers = o.integer("max-viewers", 1024);
+        fixedSteps = java.util.Arrays.stream(o.str("steps", "").split(",")).filter(x -> !x.isBlank())
+                .mapToInt(Integer::parseInt).toArray();
         serverPid = o.lng("server-pid", -1);
         clkTck = o.lng("clk-tck", 100);
         out = o.has("out") ? Path.of(o.str("out", "")) : null;
@@ -84,13 +91,24 @@ public final class MjpegScenario {
     private int run() throws Exception {
         vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
-                .setKeepAlive(false), new PoolOptions().setHttp1MaxSize(maxViewers + 8));
+                .setKeepAlive(false), new PoolOptions().setHttp1MaxSize(
+                Math.max(maxViewers, java.util.Arrays.stream(fixedSteps).max().orElse(0)) + 8));
         JsonArray steps = new JsonArray();
         int lastPass = 0;
         int firstFail = -1;
         int n = start;
-        while (n <= maxViewers) {
-            JsonObject st = step(n);
+        for (int k = 0; k < fixedSteps.length; k++) { // --steps: each count once, in the order given
+            int fixed = fixedSteps[k];
+            JsonObject st = step(fixed, k == 0 ? firstStepSeconds : stepSeconds);
+            steps.add(st);
+            if (st.getBoolean("pass")) {
+                lastPass = Math.max(lastPass, fixed);
+            } else if (firstFail < 0 || fixed < firstFail) {
+                firstFail = fixed;
+            }
+        }
+        while (fixedSteps.length == 0 && n <= maxViewers) {
+            JsonObject st = step(n, stepSeconds);
             steps.add(st);
             if (st.getBoolean("pass")) {
                 lastPass = n;
@@ -122,7 +140,7 @@ public final class MjpegScenario {
     }
 
     /** Grows or shrinks the viewer set to {@code n}, lets it settle, and measures every viewer's fps. */
-    private JsonObject step(int n) throws Exception {
+    private JsonObject step(int n, double stepSeconds) throws Exception {
         while (viewers.size() > n) {
             viewers.remove(viewers.size() - 1).close();
         }
@@ -170,7 +188,7 @@ public final class MjpegScenario {
         boolean pass = dead == 0 && min >= minFps;
         JsonObject st = new JsonObject().put("viewers", n).put("minFps", round(min)).put("meanFps", round(sum / n))
                 .put("serverCpuPctPerClient", round(cpuPct / n * 1000) / 1000)
-                .put("serverCpuPct", round(cpuPct)).put("loadgenCpuPct", round(ownPct)).put("failedViewers", dead)
+                .put("serverCpuPct", round(cpuPct)).put("serverCpuMicrosPerClientSecond", round(cpuPct * 10_000 / n)).put("loadgenCpuPct", round(ownPct)).put("failedViewers", dead)
                 .put("pass", pass);
         System.out.printf(Locale.ROOT, "%s: %4d clients: min %.1f %s, mean %.1f, server CPU %.0f%%, load generator"
                 + " CPU %.0f%%%s -> %s%n", server, n, min, countBytes ? "bytes/s" : "fps", sum / n, cpuPct, ownPct,

@@ -43,7 +43,7 @@ class SqliteStoreTest extends StoreContract {
             st.execute("INSERT INTO users(username, password_hash, role, created_at) VALUES ('old', 'h', 'user', 1)");
         }
         Store store = open();
-        assertThat(store.schema()).containsEntry("auth", 5).containsEntry("chat", 1).containsEntry("feed", 1);
+        assertThat(store.schema()).containsEntry("auth", 5).containsEntry("chat", 1).containsEntry("feed", 2); // the latest of each
         assertThat(text(store, "SELECT username FROM users")).isEqualTo("old");
         assertThat(text(store, "SELECT epoch FROM auth_changes")).isEqualTo("0");
         await(store.close());

@@ -90,6 +90,7 @@ public final class Nagare {
     private volatile HttpServer redirectServer;
     private volatile HttpServer managementServer;
     private MetricsHandler metrics;
+    private HealthHandler health;
     private volatile ConnectionGuard guard;
     private volatile SocketIoServer io;
     private volatile Accounts accounts;
@@ -215,7 +216,7 @@ public final class Nagare {
             if (config.management() != null) {
                 managementServer = await(ManagementServer.start(vertx,
                         ((ContextInternal) io.engine().context()).nettyEventLoop(), config.management(), r -> {
-                            new HealthHandler(store, cluster, () -> draining).mount(r);
+                            health.mount(r);
                             if (config.management().loopback()) {
                                 metrics.mountOpen(r);
                             } else {
@@ -461,7 +462,8 @@ public final class Nagare {
         router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
         // One Origin check for every WebSocket endpoint outside the engine (which does its own).
         router.route().handler(new SameOrigin(config.allowedOrigins(), engine.config().path()));
-        new HealthHandler(store, cluster, () -> draining).mount(router);
+        health = new HealthHandler(store, cluster, () -> draining);
+        health.mount(router);
         logins.mount(router);
         new StreamTokenRoutes(streamTokens).mount(router, auth); // POST /api/streams/token
         new EmitRoutes(io, auth, rates).mount(router); // publishing from any backend (/api/v1/...)

@@ -14,24 +14,24 @@ import java.util.function.Consumer;
  * connected (its bytes must be taken whether or not anyone listens); chunks reach the stream only while
  * someone listens.
  */
-final class IcecastSource implements AudioSource {
+final class IcecastSource extends PushedAudioSource {
     static final PcmFormat FORMAT = new PcmFormat(48_000, 2);
     /** Encoded bytes waiting for ffmpeg past which the source's socket is no longer read. */
     static final int HIGH_WATER = 64 * 1024;
 
     private final FfmpegPipe pipe;
-    private volatile Consumer<byte[]> sink;
 
     /**
      * {@code container}: ffmpeg's demuxer ({@code ogg} or {@code mp3}); {@code ended}: ffmpeg stopped by
      * itself (bad input, or the input ended), with its reason.
      */
     IcecastSource(String name, String ffmpeg, String container, Consumer<String> ended) {
+        super(FORMAT);
         List<String> cmd = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin",
                 // A live source: decode as soon as the headers are in, and at the pace of the audio.
                 "-probesize", "32768", "-analyzeduration", "500000", "-re", "-f", container, "-i", "pipe:0"));
         cmd.addAll(FfmpegAudioSource.pcmOutput(FORMAT));
-        this.pipe = new FfmpegPipe("source " + name, cmd, in -> FfmpegAudioSource.readChunks(in, FORMAT, this::chunk,
+        this.pipe = new FfmpegPipe("source " + name, cmd, in -> FfmpegAudioSource.readChunks(in, FORMAT, this::push,
                 () -> true), ended);
     }
 
@@ -78,27 +78,5 @@ final class IcecastSource implements AudioSource {
     /** The source left (or was cut off): ffmpeg is killed. */
     void close() {
         pipe.stop();
-    }
-
-    private void chunk(byte[] pcm) {
-        Consumer<byte[]> s = sink;
-        if (s != null) {
-            s.accept(pcm);
-        }
-    }
-
-    @Override
-    public void start(Consumer<byte[]> sink) {
-        this.sink = sink;
-    }
-
-    @Override
-    public void stop() {
-        sink = null;
-    }
-
-    @Override
-    public PcmFormat format() {
-        return FORMAT;
     }
 }

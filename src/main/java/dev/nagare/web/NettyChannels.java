@@ -16,10 +16,13 @@ import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.core.internal.http.HttpServerRequestWrapper;
 import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.core.net.impl.VertxHandler;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -57,13 +60,18 @@ import java.util.function.Function;
  *       WebSocket, issue #21), for the WebSocket's whole life, only because the pipeline's new
  *       {@code VertxHandler} keeps the connection factory it was made with (a closure over the
  *       handshake and that connection) after using it once. {@link #releaseFactory} clears that
- *       field, by reflection (the one place in Nagare), and does nothing where it cannot; then only
- *       memory is lost, and {@code NettyChannelsTest} fails loudly.</li>
+ *       field, by reflection, and does nothing where it cannot; then only memory is lost, and
+ *       {@code NettyChannelsTest} fails loudly.</li>
+ *   <li>A WebSocket connection's outbound message queue: a 4 KB first chunk per connection, which
+ *       {@link #shrinkOutboundQueue} replaces at the upgrade, by reflection, with a linked queue;
+ *       likewise a no-op where it cannot, and a failing test. These two are the
+ *       only reflective accesses in Nagare.</li>
  *   <li>A plain HTTP connection (media streams): Vert.x 5.0 has no public or SPI route to its
  *       channel, so {@link #sendBuffer} and {@link #abort} use {@code ConnectionBase.channel()},
  *       a public method of the class every Vert.x connection extends, in an {@code impl} package
  *       (fine on the class path, where Nagare runs; not under the module system). Apart from
- *       {@link #releaseFactory}, nothing else here or elsewhere in Nagare touches {@code impl}.</li>
+ *       {@link #releaseFactory} and {@link #shrinkOutboundQueue}, nothing else here or elsewhere in
+ *       Nagare touches {@code impl}.</li>
  *   <li>An Icecast source's body ({@link #rawInput}): encoders send it unframed after the request
  *       head (no Content-Length, no chunks), which HTTP/1.1 reads as an empty body. Vert.x hands out
  *       a raw socket only for CONNECT and upgrades, so the HTTP decoder ({@code "httpDecoder"} in
@@ -163,6 +171,7 @@ public final class NettyChannels {
     private static void upgraded(HttpConnection conn, WebSocketInternal ws) {
         ChannelHandlerContext ctx = ws.channelHandlerContext();
         releaseFactory(ctx);
+        shrinkOutboundQueue(ctx);
         Watch w = WATCHED.remove(conn);
         if (w != null) {
             w.dropped().run();
@@ -208,6 +217,91 @@ public final class NettyChannels {
             return true;
         } catch (IllegalAccessException | RuntimeException e) {
             return false;
+        }
+    }
+
+    /**
+     * The queue of Vert.x's outbound messages inside a connection: {@code VertxConnection.outboundMessageQueue}
+     * (an {@code OutboundMessageQueue}), its {@code mqp} and that one's {@code queue}; null where this
+     * Vert.x differs or they cannot be opened.
+     */
+    private static final Field[] OUTBOUND_QUEUE = outboundQueueFields();
+
+    private static Field[] outboundQueueFields() {
+        try {
+            Field outbound = Class.forName("io.vertx.core.net.impl.VertxConnection").getDeclaredField("outboundMessageQueue");
+            Field mqp = Class.forName("io.vertx.core.internal.concurrent.OutboundMessageQueue").getDeclaredField("mqp");
+            Field queue = Class.forName("io.vertx.core.streams.impl.MessagePassingQueue").getDeclaredField("queue");
+            if (queue.getType() != Queue.class) {
+                return null;
+            }
+            for (Field f : new Field[] {outbound, mqp, queue}) {
+                if (Modifier.isStatic(f.getModifiers())) {
+                    return null;
+                }
+                f.setAccessible(true);
+            }
+            return new Field[] {outbound, mqp, queue};
+        } catch (ReflectiveOperationException | RuntimeException e) { // RuntimeException: InaccessibleObjectException
+            return null;
+        }
+    }
+
+    /**
+     * Gives the WebSocket connection of {@code ctx} a small outbound message queue. Vert.x 5.0.7 makes
+     * each connection's queue with Netty's {@code newMpscQueue()}, whose first chunk alone is a 4 KB
+     * array: a third of an idle session's heap (issue #21). Nagare's engine writes frames below
+     * Vert.x, so that queue carries only the odd control frame (and the writes of media sockets).
+     * Called at the upgrade, on the connection's event loop, before anything can have been queued;
+     * it changes nothing when the queue is not empty or the route is missing (then {@code
+     * NettyChannelsTest} fails, naming it). True when shrunk, for tests.
+     */
+    static boolean shrinkOutboundQueue(ChannelHandlerContext ctx) {
+        Object holder = outboundQueueHolder(ctx);
+        if (holder == null || !ctx.channel().eventLoop().inEventLoop()) {
+            return false;
+        }
+        try {
+            if (!((Queue<?>) OUTBOUND_QUEUE[2].get(holder)).isEmpty()) {
+                return false;
+            }
+            OUTBOUND_QUEUE[2].set(holder, smallOutboundQueue());
+            return true;
+        } catch (IllegalAccessException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The replacement: a linked queue (Vert.x's queue only adds and polls, from any thread and on the
+     * loop), some 50 bytes empty against Netty's padded array queue's 4.7 KB, unbounded like it; a
+     * message costs one small node, which fits a queue that carries the odd control frame.
+     */
+    static <T> Queue<T> smallOutboundQueue() {
+        return new ConcurrentLinkedQueue<>();
+    }
+
+    /** The outbound message queue of {@code ctx}'s Vert.x connection, or null; for tests. */
+    static Queue<?> outboundQueue(ChannelHandlerContext ctx) {
+        Object holder = outboundQueueHolder(ctx);
+        try {
+            return holder == null ? null : (Queue<?>) OUTBOUND_QUEUE[2].get(holder);
+        } catch (IllegalAccessException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The object whose {@code queue} field holds {@code ctx}'s outbound messages, or null. */
+    private static Object outboundQueueHolder(ChannelHandlerContext ctx) {
+        if (OUTBOUND_QUEUE == null || !(ctx.handler() instanceof VertxHandler<?> handler)) {
+            return null;
+        }
+        try {
+            Object outbound = OUTBOUND_QUEUE[0].get(handler.getConnection());
+            // A connection that writes directly has no queue.
+            return OUTBOUND_QUEUE[1].getDeclaringClass().isInstance(outbound) ? OUTBOUND_QUEUE[1].get(outbound) : null;
+        } catch (IllegalAccessException | RuntimeException e) {
+            return null;
         }
     }
 

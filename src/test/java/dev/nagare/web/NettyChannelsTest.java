@@ -73,6 +73,46 @@ class NettyChannelsTest {
     }
 
     @Test
+    void aWebSocketsOutboundQueueIsShrunkAtTheUpgradeAndStillCarriesVertxsOwnWrites() throws Exception {
+        CompletableFuture<ChannelHandlerContext> reached = new CompletableFuture<>();
+        CompletableFuture<ServerWebSocket> accepted = new CompletableFuture<>();
+        Router router = Router.router(vertx);
+        router.route("/ws").handler(ctx -> ctx.request().toWebSocket().onSuccess(ws -> {
+            reached.complete(NettyChannels.webSocket(ctx.request(), ws));
+            accepted.complete(ws);
+        }));
+        int port = listen(router, new CompletableFuture<>());
+        int count = 5_000;
+        CountDownLatch all = new CountDownLatch(count);
+        List<String> received = java.util.Collections.synchronizedList(new ArrayList<>());
+        var ws = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
+                .await(10, TimeUnit.SECONDS);
+        ws.textMessageHandler(m -> {
+            received.add(m);
+            all.countDown();
+        });
+        ChannelHandlerContext ctx = reached.get(10, TimeUnit.SECONDS);
+
+        java.util.Queue<?> queue = NettyChannels.outboundQueue(ctx);
+        assertThat(queue).as("the outbound message queue of Vert.x's WebSocket connection (VertxConnection"
+                + ".outboundMessageQueue, OutboundMessageQueue.mqp, MessagePassingQueue.queue): without it each idle"
+                + " WebSocket keeps a 4 KB chunk (issue #21)").isNotNull();
+        assertThat(queue.getClass()).as("replaced at the upgrade by NettyChannels.shrinkOutboundQueue")
+                .isEqualTo(NettyChannels.smallOutboundQueue().getClass());
+
+        // Vert.x's own writes from another thread go through that queue: many chunks' worth, in order.
+        ServerWebSocket serverSide = accepted.get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < count; i++) {
+            serverSide.writeTextMessage("m" + i);
+        }
+        assertThat(all.await(20, TimeUnit.SECONDS)).as("every message through the shrunk queue").isTrue();
+        for (int i = 0; i < count; i++) {
+            assertThat(received.get(i)).isEqualTo("m" + i);
+        }
+        ws.close().await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void anUpgradedConnectionsCloseIsSeenThoughVertxNoLongerReportsIt() throws Exception {
         CompletableFuture<HttpConnection> connection = new CompletableFuture<>();
         CountDownLatch closed = new CountDownLatch(1);

@@ -27,8 +27,12 @@ final class IdleReport {
                     rows.append(String.format(Locale.ROOT, "| %s | %,d | %s | | | |%n", s[1], st.getInteger("connections"),
                             st.getString("skipped")));
                 } else {
-                    rows.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %,d/s | %d → %d MB | **%.1f KB** |%n", s[1],
-                            st.getInteger("connections"), st.getLong("failed"), st.getLong("connectsPerSecond"),
+                    int wanted = st.getInteger("wanted", st.getInteger("connections"));
+                    String count = wanted == st.getInteger("connections") ? String.format(Locale.ROOT, "%,d", wanted)
+                            : String.format(Locale.ROOT, "%,d (%,d wanted; the most the open-file limit of %,d allows)",
+                                    st.getInteger("connections"), wanted, st.getInteger("openFilesLimit"));
+                    rows.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,d/s | %d → %d MB | **%.1f KB** |%n", s[1],
+                            count, st.getLong("failed"), st.getLong("connectsPerSecond"),
                             st.getLong("rssBeforeMb"), st.getLong("rssAfterMb"), st.getDouble("rssPerConnectionKb")));
                 }
             }
@@ -39,9 +43,11 @@ final class IdleReport {
         return "\n## Idle connections\n\nSocket.IO sessions over WebSocket (namespace /bench) opened with 64 in flight from 8"
                 + " loopback addresses, then left idle (heartbeats answered), up to 10,000 and then 50,000. Resident memory is"
                 + " read at each count after 5 s of quiet (and a full GC for the JVM, whose heap here is not pre-touched). A"
-                + " count that needs more open files than the machine lets a process hold is listed as not tried.\n\n"
+                + " count that needs more open files than the machine lets a process hold (RLIMIT_NOFILE, `ulimit -Hn`) is"
+                + " measured at the most that limit allows, less 500 for the files a process holds besides its connections.\n\n"
                 + "| Server | Connections | Failed | Connect rate | RSS before → after | RSS per connection |\n"
                 + "|---|---:|---:|---:|---:|---:|\n" + rows
-                + "\nReproduce: `scripts/bench idle` (BENCH_IDLE_CONNECTIONS, default 10000,50000).\n";
+                + "\nReproduce: `scripts/bench idle` (BENCH_IDLE_CONNECTIONS, default 10000,50000).\n"
+                + IdleHeapReport.section(results);
     }
 }

@@ -40,7 +40,46 @@ final class StartupReport {
                 + " measured together, on the same date and load.\n\n| Server | Ready in (median) | Ready in (range)"
                 + " | Idle RSS (median) | Idle RSS (range) | Launches | Load before | Measured |\n"
                 + "|---|---:|---:|---:|---:|---:|---:|---:|\n" + rows
-                + "\nReproduce: `BENCH_STARTUP_RUNS=5 BENCH_STARTUP_PACKAGE=1 scripts/bench startup`.\n";
+                + "\nReproduce: `BENCH_STARTUP_RUNS=5 BENCH_STARTUP_PACKAGE=1 scripts/bench startup`.\n"
+                + profile(results);
+    }
+
+    /** "Where Nagare's start-up goes": one more launch, logged, from startup-nagare-profile.json. */
+    private static String profile(Path results) throws IOException {
+        Path f = results.resolve("startup-nagare-profile.json");
+        if (!Files.exists(f)) {
+            return "";
+        }
+        JsonObject r = new JsonObject(Files.readString(f));
+        long ready = r.getLong("readyMs");
+        StringBuilder owners = new StringBuilder();
+        r.getJsonObject("classesByOwner").forEach(e -> owners.append(owners.length() == 0 ? "" : ", ")
+                .append(String.format(Locale.ROOT, "%s %,d", e.getKey(), ((Number) e.getValue()).longValue())));
+        StringBuilder cpu = new StringBuilder();
+        long cpuTotal = 0;
+        for (var e : r.getJsonObject("cpuMsByThreads")) {
+            long ms = ((Number) e.getValue()).longValue();
+            cpuTotal += ms;
+            cpu.append(String.format(Locale.ROOT, "| %s | %,d ms |%n", e.getKey(), ms));
+        }
+        Double createVm = r.getDouble("createVmMs");
+        return String.format(Locale.ROOT, "%n### Where Nagare's start-up goes%n%n"
+                + "One more launch of `java -jar target/nagare.jar` (%s; not one of the timed launches above, as it logs"
+                + " every class it loads, which slows it a little) was ready in %,d ms. The JVM itself was created in %s"
+                + " (`-Xlog:startuptime`, \"Create VM\"). Before answering it loaded **%,d classes** (%,d of them from the"
+                + " JDK's class data archive; `-Xlog:class+load`), by owner: %s. Its threads used %,d ms of CPU by then"
+                + " (from `/proc/<pid>/task/*/stat` when the first handshake was answered): %.0f%% of the wall time on"
+                + " one core, so the start is CPU work, and the JIT compilers' share is what a warm, ahead-of-time"
+                + " compiled start would save:%n%n| Threads | CPU until ready |%n|---|---:|%n%s%n"
+                + "Loading and verifying the application's classes and running them in the interpreter while the JIT"
+                + " compiles them is most of that. Java 17 uses an archive of the application's classes (AppCDS) only"
+                + " when the JVM is given `-XX:SharedArchiveFile`, which a jar cannot ask for: the release archive's"
+                + " `bin/nagare` passes it once `bin/nagare-cds` has made the archive (the row above), and `java -jar`"
+                + " cannot. Issue 21's 0.6 s goal would take that archive plus fewer classes at start (modules started"
+                + " on first use).%n",
+                r.getString("date", "").replaceFirst("T.*", ""), ready,
+                createVm == null ? "an unknown time" : String.format(Locale.ROOT, "%,.0f ms", createVm),
+                r.getLong("classes"), r.getLong("classesFromCds"), owners, cpuTotal, 100.0 * cpuTotal / ready, cpu);
     }
 
     private static String range(JsonArray runs, long divisor, String unit) {

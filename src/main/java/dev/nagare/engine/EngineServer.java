@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.ContextInternal;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,8 +30,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Engine.IO v4 server: handshakes, long-polling requests and WebSocket connections under one path.
- * All session state lives on one event-loop context ({@code context}); requests arriving on another
- * thread hop onto it. Layers above subscribe with {@link #onConnection} and a {@link SessionListener}.
+ * All session state lives on one event-loop context ({@code context}, "the engine's loop"); what
+ * arrives on another thread hops onto it: requests, and the frames, closes and upgrades of
+ * WebSockets whose connection another event loop serves (the HTTP server may be listened from
+ * several, {@code --event-loops}). Writes to those sockets go back to their loops through a
+ * {@link LoopOutbox}. Layers above subscribe with {@link #onConnection} and a {@link SessionListener}.
  */
 public final class EngineServer {
     private static final Logger LOG = LoggerFactory.getLogger(EngineServer.class);
@@ -40,6 +44,7 @@ public final class EngineServer {
     private final Context context;
     private final Vertx vertx;
     private final Map<String, EngineSession> sessions = new HashMap<>(); // event-loop only
+    private final LoopOutbox outbox; // null on a context that is not an event loop's
     private final EngineStats stats = new EngineStats();
     /**
      * The thread of {@code context}'s event loop, once known. Vert.x serves each request on a
@@ -65,6 +70,9 @@ public final class EngineServer {
         this.config = config;
         if (context.isEventLoopContext()) {
             context.runOnContext(v -> loopThread = Thread.currentThread());
+            outbox = new LoopOutbox(((ContextInternal) context).nettyEventLoop());
+        } else {
+            outbox = null;
         }
     }
 
@@ -140,6 +148,15 @@ public final class EngineServer {
     /** Whether the caller runs on the engine's event loop (its context, or a duplicate of it). */
     boolean onLoop() {
         return Vertx.currentContext() == context || Thread.currentThread() == loopThread;
+    }
+
+    /** Runs {@code action} on the engine's loop: now when already there, else as its next task (in call order). */
+    void onEngine(Runnable action) {
+        if (onLoop()) {
+            action.run();
+        } else {
+            context.runOnContext(v -> action.run());
+        }
     }
 
     /**
@@ -277,7 +294,7 @@ public final class EngineServer {
             return;
         }
         if (upgrade) {
-            req.toWebSocket().onComplete(ws -> {
+            acceptWebSocket(req).onComplete(ws -> {
                 if (ws.succeeded()) {
                     open(req, webSocket(req, ws.result()));
                 } else {
@@ -317,7 +334,7 @@ public final class EngineServer {
             // From now on the client expects the probe's PONG: hold what is queued for its poll.
             session.holdPolling();
         }
-        req.toWebSocket().onComplete(ar -> {
+        acceptWebSocket(req).onComplete(ar -> {
             if (ar.failed()) {
                 session.releasePolling();
                 return;
@@ -335,41 +352,77 @@ public final class EngineServer {
         });
     }
 
-    private WebSocketTransport webSocket(HttpServerRequest req, ServerWebSocket ws) {
-        return new WebSocketTransport(ws, NettyChannels.webSocket(req, ws), config.writeWindowMs(), base64(req));
+    /**
+     * Accepts the upgrade; the result is handed over on the engine's loop. A socket served by
+     * another loop is paused until {@link #wire} has set its handlers there: the client may send
+     * (its upgrade probe) as soon as it reads the handshake answer.
+     */
+    private Future<ServerWebSocket> acceptWebSocket(HttpServerRequest req) {
+        Promise<ServerWebSocket> accepted = Promise.promise();
+        req.toWebSocket().onComplete(ar -> {
+            if (ar.succeeded() && !onLoop()) {
+                ar.result().pause();
+            }
+            onEngine(() -> accepted.handle(ar));
+        });
+        return accepted.future();
     }
 
+    private WebSocketTransport webSocket(HttpServerRequest req, ServerWebSocket ws) {
+        return new WebSocketTransport(ws, NettyChannels.webSocket(req, ws), outbox, config.writeWindowMs(), base64(req));
+    }
+
+    /**
+     * Sets the socket's handlers. They run on the socket's own loop: a frame is measured and decoded
+     * there (on as many cores as there are loops), then handed to the session on the engine's loop,
+     * one hop per frame, in the order read; so is the close. Once a frame closed the socket, what
+     * the socket still reads is dropped there.
+     */
     private void wire(WebSocketTransport t, EngineSession session, boolean probe) {
         ServerWebSocket ws = t.socket();
+        boolean[] refused = {false}; // the socket's loop only
         ws.textMessageHandler(text -> {
+            if (refused[0]) {
+                return;
+            }
             if (utf8Length(text) > config.maxPayload()) {
-                tooBig(t, session);
+                refused[0] = true;
+                onEngine(() -> tooBig(t, session));
                 return;
             }
             EnginePacket p;
             try {
                 p = EngineIoCodec.decodeText(text);
             } catch (ProtocolException e) {
-                LOG.debug("session {}: {}", session.id(), e.getMessage());
-                t.close((short) 1002, "invalid packet: " + e.getMessage());
-                session.onTransportClose(t, "parse error");
+                refused[0] = true;
+                onEngine(() -> {
+                    LOG.debug("session {}: {}", session.id(), e.getMessage());
+                    t.close((short) 1002, "invalid packet: " + e.getMessage());
+                    session.onTransportClose(t, "parse error");
+                });
                 return;
             }
-            deliver(t, session, p);
+            onEngine(() -> deliver(t, session, p));
         });
         ws.binaryMessageHandler(buf -> {
-            if (buf.length() > config.maxPayload()) {
-                tooBig(t, session);
+            if (refused[0]) {
                 return;
             }
-            deliver(t, session, EnginePacket.binary(buf.getBytes()));
+            if (buf.length() > config.maxPayload()) {
+                refused[0] = true;
+                onEngine(() -> tooBig(t, session));
+                return;
+            }
+            EnginePacket p = EnginePacket.binary(buf.getBytes());
+            onEngine(() -> deliver(t, session, p));
         });
-        ws.closeHandler(v -> {
+        ws.closeHandler(v -> onEngine(() -> {
             t.markClosed();
             session.onTransportClose(t, "transport close");
-        });
+        }));
         ws.exceptionHandler(e -> LOG.debug("session {} websocket error: {}", session.id(), e.toString()));
         t.onWritable(() -> session.context().runOnContext(v -> session.flush()));
+        ws.resume(); // paused by acceptWebSocket when it came from another loop
     }
 
     private void deliver(WebSocketTransport t, EngineSession session, EnginePacket p) {

@@ -130,10 +130,6 @@ final class PollingTransport implements Transport {
             body.appendBuffer(chunk);
         });
         req.exceptionHandler(e -> server.onEngine(() -> posting = false));
-        // Paused only when the request hopped onto the engine's event loop (handle); routed on
-        // it, the body is read in the same turn as the headers, like the reference server does,
-        // before the requests of other connections that arrived with it.
-        req.resume();
         req.endHandler(v -> {
             if (aborted[0]) {
                 return;
@@ -166,6 +162,11 @@ final class PollingTransport implements Transport {
                 }
             });
         });
+        // Paused only when the request hopped onto the engine's event loop (handle); routed on
+        // it, the body is read in the same turn as the headers, like the reference server does,
+        // before the requests of other connections that arrived with it. Resumed only once every
+        // handler is set: from the engine's loop, the request's own loop may deliver at once.
+        req.resume();
     }
 
     /** The Content-Length value, or Long.MAX_VALUE when it is not a plain number (treated as too large). */

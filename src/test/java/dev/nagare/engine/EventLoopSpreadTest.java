@@ -9,7 +9,12 @@ import dev.nagare.testing.ProtocolClient;
 import dev.nagare.testing.ProtocolClient.Response;
 import dev.nagare.testing.ProtocolClient.Ws;
 import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -171,6 +176,40 @@ class EventLoopSpreadTest {
         }
         assertThat(polled.toString()).isEqualTo(expected);
         upgraded.forEach(Ws::close);
+    }
+
+    @Test
+    void aPollingClientPostsWhileItsPollWaitsOnAnotherLoop() throws Exception {
+        // No keep-alive: each request on a connection of its own, so the handshake, the pending GET
+        // and the POST are served by different loops (round-robin), as a browser's often are.
+        HttpClient http = server.vertx().createHttpClient(new HttpClientOptions().setKeepAlive(false)
+                .setDefaultHost("127.0.0.1").setDefaultPort(server.port()));
+        String sid = sid(request(http, HttpMethod.GET, POLL, null).await(5, TimeUnit.SECONDS));
+        for (int i = 0; i < 2 * LOOPS; i++) {
+            Future<String> poll = request(http, HttpMethod.GET, POLL + "&sid=" + sid, null);
+            // Parked once the engine holds it (the session's transport then is writable).
+            awaitPendingPoll(sid);
+            String packet = i == 0 ? "40" : "42" + i + "[\"echo\"," + i + "]";
+            assertThat(request(http, HttpMethod.POST, POLL + "&sid=" + sid, packet).await(5, TimeUnit.SECONDS)).isEqualTo("ok");
+            assertThat(poll.await(5, TimeUnit.SECONDS)).isEqualTo(i == 0 ? poll.result() : "43" + i + "[" + i + "]");
+            if (i == 0) {
+                assertThat(poll.result()).startsWith("40{\"sid\":");
+            }
+        }
+        http.close();
+    }
+
+    private void awaitPendingPoll(String sid) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!onEngine(() -> server.io().engine().session(sid).transport().writable())) {
+            assertThat(System.nanoTime()).as("the poll parked within 5 s").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+    }
+
+    private static Future<String> request(HttpClient http, HttpMethod method, String uri, String body) {
+        return http.request(method, uri).compose(r -> (body == null ? r.send() : r.send(body)).compose(res -> res.body()))
+                .map(Buffer::toString);
     }
 
     private static String expectedPollBody() {

@@ -144,7 +144,7 @@ public final class Nagare {
             AuthConfig authConfig = new AuthConfig(config.registrationOpen(), config.guests(), config.tls(),
                     Duration.ofMinutes(30), Duration.ofHours(12), Duration.ofHours(1), 5, clientAddress);
             Sessions sessions = new Sessions(store, authConfig.sessionIdle(), authConfig.sessionAbsolute(), revocations);
-            // All real-time state lives on one event-loop context (see below); JWT expiries fire there too.
+            // All real-time state lives on one event-loop context, home (see below); JWT expiries fire there too.
             Context home = vertx.getOrCreateContext();
             JwtLogins jwt = config.jwt() == null ? null : new JwtLogins(vertx, home, config.jwt(), revocations);
             if (jwt != null) {

@@ -450,6 +450,11 @@ public final class EngineServer {
         return n;
     }
 
+    /** Where writes to sockets of other loops wait for the end of the turn; null off an event loop. */
+    LoopOutbox outbox() {
+        return outbox;
+    }
+
     /** The open session {@code sid}, or null; on the engine context only (tests look at its transport). */
     EngineSession session(String sid) {
         return sessions.get(sid);

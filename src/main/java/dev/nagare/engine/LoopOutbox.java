@@ -25,6 +25,7 @@ final class LoopOutbox {
     private final EventExecutor engineLoop;
     private final Map<EventExecutor, Batch> pending = new IdentityHashMap<>(); // engine loop only
     private boolean scheduled; // engine loop only
+    private long handedOver; // engine loop only: tasks handed to other loops so far
     private final Runnable drain = this::drain;
 
     LoopOutbox(EventExecutor engineLoop) {
@@ -60,7 +61,13 @@ final class LoopOutbox {
         for (Map.Entry<EventExecutor, Batch> e : pending.entrySet()) {
             e.getKey().execute(e.getValue());
         }
+        handedOver += pending.size();
         pending.clear();
+    }
+
+    /** Tasks handed to other loops so far (one per loop and engine turn that wrote there). */
+    long handedOver() {
+        return handedOver;
     }
 
     /** A close queued behind writes: code 0 means a plain close (no code, no reason). */

@@ -52,6 +52,7 @@ final class WebSocketTransport implements Transport {
     private long lastFlush; // System.nanoTime()
     private boolean framedChecked;
     private ChannelHandlerContext framedContext; // see framedWrites()
+    private volatile boolean framedSeen; // written on the socket's loop once framedWrites() decided, for tests
 
     /**
      * @param vertxHandler Vert.x's handler context in the socket's pipeline ({@link NettyChannels#webSocket}),
@@ -80,9 +81,12 @@ final class WebSocketTransport implements Transport {
         return channel == null ? null : channel.eventLoop();
     }
 
-    /** Whether whole frames are written below the frame encoder (after the first send), for tests. */
+    /**
+     * Whether whole frames are written below the frame encoder, for tests: known once a first send
+     * was written (on the socket's loop, at the end of the engine's turn when that is another loop).
+     */
     boolean framed() {
-        return channel != null && framedWrites() != null;
+        return channel != null && framedSeen;
     }
 
     /** Whether frames go straight to the Netty channel (the fast path), for tests. */
@@ -192,6 +196,7 @@ final class WebSocketTransport implements Transport {
             ChannelPipeline pipeline = channel.pipeline();
             ChannelHandlerContext encoder = pipeline.context(WebSocketFrameEncoder.class);
             framedContext = encoder != null && pipeline.get(WebSocketExtensionEncoder.class) == null ? encoder : null;
+            framedSeen = framedContext != null;
         }
         return framedContext;
     }

@@ -13,7 +13,8 @@ import java.util.Map;
  * core"). A broadcast to thousands of sockets spread over four loops thus costs the engine's loop
  * four task hand-overs instead of one per receiver (Netty wraps every write from a foreign thread in
  * a task of its own), and each loop writes the same frame bytes ({@link EnginePacket#webSocketFrame()},
- * made once) to each of its channels and flushes them, in parallel with the others.
+ * made once by whichever loop writes the packet first, memoised in a volatile field: at worst once per
+ * loop when loops race) to each of its channels and flushes them, in parallel with the others.
  *
  * <p>Order: everything the engine writes to one socket goes through here while the socket is on
  * another loop, its close included, and each loop runs its tasks in order, so a socket's frames

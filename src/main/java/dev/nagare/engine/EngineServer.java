@@ -1,10 +1,8 @@
 package dev.nagare.engine;
 
-import dev.nagare.web.NettyChannels;
 import dev.nagare.wire.EngineIoCodec;
 import dev.nagare.wire.EnginePacket;
 import dev.nagare.wire.EnginePacketType;
-import dev.nagare.wire.ProtocolException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -13,7 +11,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.ContextInternal;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -45,6 +42,7 @@ public final class EngineServer {
     private final Vertx vertx;
     private final Map<String, EngineSession> sessions = new HashMap<>(); // event-loop only
     private final LoopOutbox outbox; // null on a context that is not an event loop's
+    private final WebSocketInbound webSockets;
     private final EngineStats stats = new EngineStats();
     /**
      * The thread of {@code context}'s event loop, once known. Vert.x serves each request on a
@@ -74,6 +72,7 @@ public final class EngineServer {
         } else {
             outbox = null;
         }
+        webSockets = new WebSocketInbound(this, outbox);
     }
 
     /** Packets, bytes and closes so far; read it on the engine's event loop ({@link #context()}). */
@@ -294,9 +293,9 @@ public final class EngineServer {
             return;
         }
         if (upgrade) {
-            acceptWebSocket(req).onComplete(ws -> {
+            webSockets.accept(req).onComplete(ws -> {
                 if (ws.succeeded()) {
-                    open(req, webSocket(req, ws.result()));
+                    open(req, webSockets.transport(req, ws.result()));
                 } else {
                     LOG.debug("WebSocket handshake failed: {}", ws.cause().toString());
                 }
@@ -318,7 +317,7 @@ public final class EngineServer {
                 + ",\"maxPayload\":" + config.maxPayload() + "}";
         EnginePacket openPacket = EnginePacket.of(EnginePacketType.OPEN, open);
         if (transport instanceof WebSocketTransport ws) {
-            wire(ws, session, false);
+            webSockets.wire(ws, session);
             ws.send(List.of(openPacket));
         } else {
             respond(req.response(), 200, "text/plain; charset=UTF-8",
@@ -334,12 +333,12 @@ public final class EngineServer {
             // From now on the client expects the probe's PONG: hold what is queued for its poll.
             session.holdPolling();
         }
-        acceptWebSocket(req).onComplete(ar -> {
+        webSockets.accept(req).onComplete(ar -> {
             if (ar.failed()) {
                 session.releasePolling();
                 return;
             }
-            WebSocketTransport ws = webSocket(req, ar.result());
+            WebSocketTransport ws = webSockets.transport(req, ar.result());
             if (!allowed || !session.canUpgrade()) {
                 if (allowed) {
                     session.releasePolling();
@@ -347,95 +346,9 @@ public final class EngineServer {
                 ws.close((short) 1008, "session cannot be upgraded");
                 return;
             }
-            wire(ws, session, true);
+            webSockets.wire(ws, session);
             session.beginProbe(ws);
         });
-    }
-
-    /**
-     * Accepts the upgrade; the result is handed over on the engine's loop. A socket served by
-     * another loop is paused until {@link #wire} has set its handlers there: the client may send
-     * (its upgrade probe) as soon as it reads the handshake answer.
-     */
-    private Future<ServerWebSocket> acceptWebSocket(HttpServerRequest req) {
-        Promise<ServerWebSocket> accepted = Promise.promise();
-        req.toWebSocket().onComplete(ar -> {
-            if (ar.succeeded() && !onLoop()) {
-                ar.result().pause();
-            }
-            onEngine(() -> accepted.handle(ar));
-        });
-        return accepted.future();
-    }
-
-    private WebSocketTransport webSocket(HttpServerRequest req, ServerWebSocket ws) {
-        return new WebSocketTransport(ws, NettyChannels.webSocket(req, ws), outbox, config.writeWindowMs(), base64(req));
-    }
-
-    /**
-     * Sets the socket's handlers. They run on the socket's own loop: a frame is measured and decoded
-     * there (on as many cores as there are loops), then handed to the session on the engine's loop,
-     * one hop per frame, in the order read; so is the close. Once a frame closed the socket, what
-     * the socket still reads is dropped there.
-     */
-    private void wire(WebSocketTransport t, EngineSession session, boolean probe) {
-        ServerWebSocket ws = t.socket();
-        boolean[] refused = {false}; // the socket's loop only
-        ws.textMessageHandler(text -> {
-            if (refused[0]) {
-                return;
-            }
-            if (utf8Length(text) > config.maxPayload()) {
-                refused[0] = true;
-                onEngine(() -> tooBig(t, session));
-                return;
-            }
-            EnginePacket p;
-            try {
-                p = EngineIoCodec.decodeText(text);
-            } catch (ProtocolException e) {
-                refused[0] = true;
-                onEngine(() -> {
-                    LOG.debug("session {}: {}", session.id(), e.getMessage());
-                    t.close((short) 1002, "invalid packet: " + e.getMessage());
-                    session.onTransportClose(t, "parse error");
-                });
-                return;
-            }
-            onEngine(() -> deliver(t, session, p));
-        });
-        ws.binaryMessageHandler(buf -> {
-            if (refused[0]) {
-                return;
-            }
-            if (buf.length() > config.maxPayload()) {
-                refused[0] = true;
-                onEngine(() -> tooBig(t, session));
-                return;
-            }
-            EnginePacket p = EnginePacket.binary(buf.getBytes());
-            onEngine(() -> deliver(t, session, p));
-        });
-        ws.closeHandler(v -> onEngine(() -> {
-            t.markClosed();
-            session.onTransportClose(t, "transport close");
-        }));
-        ws.exceptionHandler(e -> LOG.debug("session {} websocket error: {}", session.id(), e.toString()));
-        t.onWritable(() -> session.context().runOnContext(v -> session.flush()));
-        ws.resume(); // paused by acceptWebSocket when it came from another loop
-    }
-
-    private void deliver(WebSocketTransport t, EngineSession session, EnginePacket p) {
-        if (session.transport() == t) {
-            session.onPacket(p);
-        } else {
-            session.onProbePacket(t, p);
-        }
-    }
-
-    private void tooBig(WebSocketTransport t, EngineSession session) {
-        t.close((short) 1009, "message over maxPayload (" + config.maxPayload() + " bytes)");
-        session.onTransportClose(t, "transport error");
     }
 
     /** UTF-8 byte length without encoding: maxPayload counts bytes, as the reference server does. */
@@ -489,11 +402,6 @@ public final class EngineServer {
             return;
         }
         respond(req.response(), error.status(), "application/json", json);
-    }
-
-    /** Whether the client wants binary as "b"+base64 text (engine.io-client's forceBase64 sends b64=1). */
-    private static boolean base64(HttpServerRequest req) {
-        return req.getParam("b64") != null;
     }
 
     private boolean originAllowed(String origin, String host) {

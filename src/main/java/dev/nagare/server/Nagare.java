@@ -291,6 +291,11 @@ public final class Nagare {
         return (config.tls() ? "https://" : "http://") + host + ":" + port();
     }
 
+    /** How many event loops serve the main port ({@code --event-loops}; fewer when Vert.x has fewer). */
+    public int eventLoops() {
+        return servers.size();
+    }
+
     /** The plain-HTTP redirect port, or -1 when there is none. */
     public int redirectPort() {
         return redirectServer == null ? -1 : redirectServer.actualPort();

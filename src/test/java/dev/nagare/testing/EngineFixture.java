@@ -8,6 +8,7 @@ import dev.nagare.socketio.SocketIoServer;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.WebSocketClient;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,9 @@ public final class EngineFixture implements AutoCloseable {
      * (connections spread over them, sessions on the first: the server's {@code --event-loops}).
      */
     public static EngineFixture start(EngineConfig config, int loops, Consumer<SocketIoServer> setup) throws Exception {
-        Vertx vertx = Vertx.vertx();
+        // As many loops as asked for, whatever the machine's processor count.
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(
+                Math.max(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, loops + 1)));
         Context context = vertx.getOrCreateContext();
         Promise<HttpServer> listening = Promise.promise();
         SocketIoServer[] io = new SocketIoServer[1];

@@ -6,6 +6,7 @@ import dev.nagare.server.EventLoops;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * context's loop whichever loop serves the request, the body read before the hop included.
  */
 class OnContextTest {
-    private final Vertx vertx = Vertx.vertx();
+    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(4)); // 3 loops on any machine
 
     @AfterEach
     void close() throws Exception {

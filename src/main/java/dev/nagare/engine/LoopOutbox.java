@@ -85,16 +85,23 @@ final class LoopOutbox {
             items.add(item);
         }
 
+        /** Writes everything, then flushes each socket written to once (or schedules it, within its write window). */
         @Override
         @SuppressWarnings("unchecked")
         public void run() {
+            List<WebSocketTransport> written = new ArrayList<>();
             for (int i = 0; i < transports.size(); i++) {
                 WebSocketTransport t = transports.get(i);
                 if (items.get(i) instanceof Close c) {
-                    t.closeOnLoop(c.code(), c.reason());
-                } else {
-                    t.write((List<EnginePacket>) items.get(i));
+                    t.closeOnLoop(c.code(), c.reason()); // Vert.x's close frame flushes the frames before it
+                } else if (t.writeFrames((List<EnginePacket>) items.get(i)) && !t.inBatch) {
+                    t.inBatch = true;
+                    written.add(t);
                 }
+            }
+            for (WebSocketTransport t : written) {
+                t.inBatch = false;
+                t.flushWhenDue(true);
             }
         }
     }

@@ -53,6 +53,7 @@ final class WebSocketTransport implements Transport {
     private boolean framedChecked;
     private ChannelHandlerContext framedContext; // see framedWrites()
     private volatile boolean framedSeen; // written on the socket's loop once framedWrites() decided, for tests
+    boolean inBatch; // written in the current LoopOutbox batch, to be flushed at its end
 
     /**
      * @param vertxHandler Vert.x's handler context in the socket's pipeline ({@link NettyChannels#webSocket}),
@@ -157,10 +158,17 @@ final class WebSocketTransport implements Transport {
         write(packets);
     }
 
-    /** Writes frames and schedules the flush. On the socket's own event loop. */
+    /** Writes frames and schedules the flush (at the end of this turn, or the write window's). On the socket's loop. */
     void write(List<EnginePacket> packets) {
+        if (writeFrames(packets)) {
+            flushWhenDue(false);
+        }
+    }
+
+    /** Writes frames without flushing; false when the peer is gone. On the socket's own event loop. */
+    boolean writeFrames(List<EnginePacket> packets) {
         if (!channel.isActive()) {
-            return; // the peer is gone; its close handler tells the session
+            return false; // the peer is gone; its close handler tells the session
         }
         ChannelHandlerContext framed = base64 ? null : framedWrites();
         for (EnginePacket p : packets) {
@@ -173,14 +181,29 @@ final class WebSocketTransport implements Transport {
                 channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(textFrame(p))), channel.voidPromise());
             }
         }
-        if (!flushScheduled) {
-            flushScheduled = true;
-            long wait = lastFlush + windowNanos - System.nanoTime();
-            if (wait <= 0) {
-                channel.eventLoop().execute(flushTask); // idle connection: at the end of this turn
-            } else {
-                channel.eventLoop().schedule(flushTask, wait, TimeUnit.NANOSECONDS);
-            }
+        return true;
+    }
+
+    /**
+     * Flushes what was written, unless a flush is already scheduled: once the write window (if
+     * any) has passed since the last one; {@code now}, when it has, in this call (a loop's batch
+     * from the engine, at its end) rather than at the end of the turn. On the socket's own loop.
+     */
+    void flushWhenDue(boolean now) {
+        if (flushScheduled) {
+            return;
+        }
+        long wait = lastFlush + windowNanos - System.nanoTime();
+        if (wait <= 0 && now) {
+            lastFlush = System.nanoTime();
+            channel.flush();
+            return;
+        }
+        flushScheduled = true;
+        if (wait <= 0) {
+            channel.eventLoop().execute(flushTask); // idle connection: at the end of this turn
+        } else {
+            channel.eventLoop().schedule(flushTask, wait, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.nagare.api;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
  * for {@code window} after their first use, at most {@code max} of them (the oldest go first), so
  * a retry must come within the window. A failed call is forgotten: its retry runs again. Kept per
  * node: in a cluster, a retry that lands on another node acts again (the load balancer's sticky
- * cookie keeps one client on one node). Event-loop only.
+ * cookie keeps one client on one node). Thread-safe: calls come from every event loop of the main port.
  */
 final class IdempotencyKeys {
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
@@ -24,7 +25,7 @@ final class IdempotencyKeys {
 
     private final long windowMs;
     private final int max;
-    private final Map<String, Kept> keys = new LinkedHashMap<>(); // oldest first
+    private final Map<String, Kept> keys = new LinkedHashMap<>(); // oldest first; guarded by this
 
     IdempotencyKeys(Duration window, int max) {
         this.windowMs = window.toMillis();
@@ -41,20 +42,38 @@ final class IdempotencyKeys {
 
     Future<JsonObject> once(String key, Supplier<Future<JsonObject>> action) {
         long now = System.currentTimeMillis();
-        for (var it = keys.values().iterator(); it.hasNext(); ) {
-            Kept k = it.next();
-            if (k.at() > now - windowMs && keys.size() <= max) {
-                break;
+        Promise<JsonObject> first = Promise.promise();
+        synchronized (this) {
+            for (var it = keys.values().iterator(); it.hasNext(); ) {
+                Kept k = it.next();
+                if (k.at() > now - windowMs && keys.size() <= max) {
+                    break;
+                }
+                it.remove();
             }
-            it.remove();
+            Kept kept = keys.get(key);
+            if (kept != null) {
+                return kept.result();
+            }
+            keys.put(key, new Kept(first.future(), now));
         }
+        // The action runs outside the lock; a retry meanwhile waits for its answer.
+        Future<JsonObject> result;
+        try {
+            result = action.get();
+        } catch (RuntimeException e) {
+            forget(key, first.future());
+            throw e;
+        }
+        result.onComplete(first);
+        first.future().onFailure(e -> forget(key, first.future()));
+        return first.future();
+    }
+
+    private synchronized void forget(String key, Future<JsonObject> result) {
         Kept kept = keys.get(key);
-        if (kept != null) {
-            return kept.result();
+        if (kept != null && kept.result() == result) {
+            keys.remove(key);
         }
-        Future<JsonObject> result = action.get();
-        keys.put(key, new Kept(result, now));
-        result.onFailure(e -> keys.remove(key));
-        return result;
     }
 }

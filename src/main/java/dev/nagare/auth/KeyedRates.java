@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * A token bucket per key (a user name, an address): {@code rate} per second, bursts of twice that.
- * Only the most recently active keys are kept, so the map cannot grow without bound. Not
- * thread-safe: use it from one event loop.
+ * Only the most recently active keys are kept, so the map cannot grow without bound. Thread-safe
+ * (a lock around the table): the routes that use it run on whichever event loop serves the request.
  *
  * <p>Its bucket is its own rather than the engine's {@code TokenBucket}: the auth core sits beside
  * the transports and must not depend on the Engine.IO layer (see {@code LayeringTest}).
@@ -15,8 +15,8 @@ public final class KeyedRates {
     private static final int MAX_KEYS = 100_000;
 
     private final double rate;
-    private java.util.function.Consumer<String> onTaken = key -> { };
-    private final Map<String, Bucket> buckets = new LinkedHashMap<>(256, 0.75f, true) {
+    private volatile java.util.function.Consumer<String> onTaken = key -> { };
+    private final Map<String, Bucket> buckets = new LinkedHashMap<>(256, 0.75f, true) { // guarded by this
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
             return size() > MAX_KEYS;
@@ -32,7 +32,7 @@ public final class KeyedRates {
     }
 
     /** Takes one token from {@code key}'s bucket; false when it is empty. */
-    public boolean tryTake(String key) {
+    public synchronized boolean tryTake(String key) {
         long now = System.nanoTime();
         boolean taken = buckets.computeIfAbsent(key, k -> new Bucket(now)).tryTake(now);
         if (taken) {
@@ -42,7 +42,7 @@ public final class KeyedRates {
     }
 
     /** Whole tokens in {@code key}'s bucket now (a full bucket for a key never seen). */
-    public int available(String key) {
+    public synchronized int available(String key) {
         long now = System.nanoTime();
         Bucket b = buckets.get(key);
         if (b == null) {
@@ -58,7 +58,7 @@ public final class KeyedRates {
     }
 
     /** Takes {@code count} tokens other nodes took for {@code key}: its bucket may run empty, not below. */
-    public void takenElsewhere(String key, int count) {
+    public synchronized void takenElsewhere(String key, int count) {
         long now = System.nanoTime();
         buckets.computeIfAbsent(key, k -> new Bucket(now)).takeUpTo(now, count);
     }

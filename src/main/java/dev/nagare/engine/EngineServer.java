@@ -1,10 +1,8 @@
 package dev.nagare.engine;
 
-import dev.nagare.web.NettyChannels;
 import dev.nagare.wire.EngineIoCodec;
 import dev.nagare.wire.EnginePacket;
 import dev.nagare.wire.EnginePacketType;
-import dev.nagare.wire.ProtocolException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -13,7 +11,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.ContextInternal;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,8 +27,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Engine.IO v4 server: handshakes, long-polling requests and WebSocket connections under one path.
- * All session state lives on one event-loop context ({@code context}); requests arriving on another
- * thread hop onto it. Layers above subscribe with {@link #onConnection} and a {@link SessionListener}.
+ * All session state lives on one event-loop context ({@code context}, "the engine's loop"); what
+ * arrives on another thread hops onto it: requests, and the frames, closes and upgrades of
+ * WebSockets whose connection another event loop serves (the HTTP server may be listened from
+ * several, {@code --event-loops}). Writes to those sockets go back to their loops through a
+ * {@link LoopOutbox}. Layers above subscribe with {@link #onConnection} and a {@link SessionListener}.
  */
 public final class EngineServer {
     private static final Logger LOG = LoggerFactory.getLogger(EngineServer.class);
@@ -40,6 +41,8 @@ public final class EngineServer {
     private final Context context;
     private final Vertx vertx;
     private final Map<String, EngineSession> sessions = new HashMap<>(); // event-loop only
+    private final LoopOutbox outbox; // null on a context that is not an event loop's
+    private final WebSocketInbound webSockets;
     private final EngineStats stats = new EngineStats();
     /**
      * The thread of {@code context}'s event loop, once known. Vert.x serves each request on a
@@ -65,7 +68,11 @@ public final class EngineServer {
         this.config = config;
         if (context.isEventLoopContext()) {
             context.runOnContext(v -> loopThread = Thread.currentThread());
+            outbox = new LoopOutbox(((ContextInternal) context).nettyEventLoop());
+        } else {
+            outbox = null;
         }
+        webSockets = new WebSocketInbound(this, outbox);
     }
 
     /** Packets, bytes and closes so far; read it on the engine's event loop ({@link #context()}). */
@@ -140,6 +147,15 @@ public final class EngineServer {
     /** Whether the caller runs on the engine's event loop (its context, or a duplicate of it). */
     boolean onLoop() {
         return Vertx.currentContext() == context || Thread.currentThread() == loopThread;
+    }
+
+    /** Runs {@code action} on the engine's loop: now when already there, else as its next task (in call order). */
+    void onEngine(Runnable action) {
+        if (onLoop()) {
+            action.run();
+        } else {
+            context.runOnContext(v -> action.run());
+        }
     }
 
     /**
@@ -277,9 +293,9 @@ public final class EngineServer {
             return;
         }
         if (upgrade) {
-            req.toWebSocket().onComplete(ws -> {
+            webSockets.accept(req).onComplete(ws -> {
                 if (ws.succeeded()) {
-                    open(req, webSocket(req, ws.result()));
+                    open(req, webSockets.transport(req, ws.result()));
                 } else {
                     LOG.debug("WebSocket handshake failed: {}", ws.cause().toString());
                 }
@@ -301,7 +317,7 @@ public final class EngineServer {
                 + ",\"maxPayload\":" + config.maxPayload() + "}";
         EnginePacket openPacket = EnginePacket.of(EnginePacketType.OPEN, open);
         if (transport instanceof WebSocketTransport ws) {
-            wire(ws, session, false);
+            webSockets.wire(ws, session);
             ws.send(List.of(openPacket));
         } else {
             respond(req.response(), 200, "text/plain; charset=UTF-8",
@@ -317,12 +333,12 @@ public final class EngineServer {
             // From now on the client expects the probe's PONG: hold what is queued for its poll.
             session.holdPolling();
         }
-        req.toWebSocket().onComplete(ar -> {
+        webSockets.accept(req).onComplete(ar -> {
             if (ar.failed()) {
                 session.releasePolling();
                 return;
             }
-            WebSocketTransport ws = webSocket(req, ar.result());
+            WebSocketTransport ws = webSockets.transport(req, ar.result());
             if (!allowed || !session.canUpgrade()) {
                 if (allowed) {
                     session.releasePolling();
@@ -330,59 +346,9 @@ public final class EngineServer {
                 ws.close((short) 1008, "session cannot be upgraded");
                 return;
             }
-            wire(ws, session, true);
+            webSockets.wire(ws, session);
             session.beginProbe(ws);
         });
-    }
-
-    private WebSocketTransport webSocket(HttpServerRequest req, ServerWebSocket ws) {
-        return new WebSocketTransport(ws, NettyChannels.webSocket(req, ws), config.writeWindowMs(), base64(req));
-    }
-
-    private void wire(WebSocketTransport t, EngineSession session, boolean probe) {
-        ServerWebSocket ws = t.socket();
-        ws.textMessageHandler(text -> {
-            if (utf8Length(text) > config.maxPayload()) {
-                tooBig(t, session);
-                return;
-            }
-            EnginePacket p;
-            try {
-                p = EngineIoCodec.decodeText(text);
-            } catch (ProtocolException e) {
-                LOG.debug("session {}: {}", session.id(), e.getMessage());
-                t.close((short) 1002, "invalid packet: " + e.getMessage());
-                session.onTransportClose(t, "parse error");
-                return;
-            }
-            deliver(t, session, p);
-        });
-        ws.binaryMessageHandler(buf -> {
-            if (buf.length() > config.maxPayload()) {
-                tooBig(t, session);
-                return;
-            }
-            deliver(t, session, EnginePacket.binary(buf.getBytes()));
-        });
-        ws.closeHandler(v -> {
-            t.markClosed();
-            session.onTransportClose(t, "transport close");
-        });
-        ws.exceptionHandler(e -> LOG.debug("session {} websocket error: {}", session.id(), e.toString()));
-        t.onWritable(() -> session.context().runOnContext(v -> session.flush()));
-    }
-
-    private void deliver(WebSocketTransport t, EngineSession session, EnginePacket p) {
-        if (session.transport() == t) {
-            session.onPacket(p);
-        } else {
-            session.onProbePacket(t, p);
-        }
-    }
-
-    private void tooBig(WebSocketTransport t, EngineSession session) {
-        t.close((short) 1009, "message over maxPayload (" + config.maxPayload() + " bytes)");
-        session.onTransportClose(t, "transport error");
     }
 
     /** UTF-8 byte length without encoding: maxPayload counts bytes, as the reference server does. */
@@ -395,6 +361,11 @@ public final class EngineServer {
             }
         }
         return n;
+    }
+
+    /** Where writes to sockets of other loops wait for the end of the turn; null off an event loop. */
+    LoopOutbox outbox() {
+        return outbox;
     }
 
     /** The open session {@code sid}, or null; on the engine context only (tests look at its transport). */
@@ -431,11 +402,6 @@ public final class EngineServer {
             return;
         }
         respond(req.response(), error.status(), "application/json", json);
-    }
-
-    /** Whether the client wants binary as "b"+base64 text (engine.io-client's forceBase64 sends b64=1). */
-    private static boolean base64(HttpServerRequest req) {
-        return req.getParam("b64") != null;
     }
 
     private boolean originAllowed(String origin, String host) {

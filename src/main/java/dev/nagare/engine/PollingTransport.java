@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HTTP long-polling: a GET waits until there is something to send, a POST carries packets in.
- * At most one GET may be pending; a second one is an error that kills the session.
+ * At most one GET may be pending; a second one is an error that kills the session. Engine loop
+ * only, like the session: a request's own callbacks (its body, its end, its connection's close)
+ * run on the loop serving its connection, which may be another ({@code --event-loops}), and hop.
  */
 final class PollingTransport implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(PollingTransport.class);
@@ -56,12 +58,12 @@ final class PollingTransport implements Transport {
             return false;
         }
         pending = res;
-        res.closeHandler(v -> {
+        res.closeHandler(v -> server.onEngine(() -> {
             if (pending == res) {
                 pending = null;
                 session.fail("poll connection closed prematurely");
             }
-        });
+        }));
         if (closeOnNextPoll != null) {
             send(List.of(closeOnNextPoll));
             return true;
@@ -111,7 +113,7 @@ final class PollingTransport implements Transport {
             return;
         }
         posting = true;
-        Buffer body = Buffer.buffer();
+        Buffer body = Buffer.buffer(); // the connection's loop only, as is aborted
         boolean[] aborted = {false};
         req.handler(chunk -> {
             if (aborted[0]) {
@@ -119,39 +121,52 @@ final class PollingTransport implements Transport {
             }
             if (body.length() + chunk.length() > server.config().maxPayload()) {
                 aborted[0] = true;
-                posting = false;
-                tooLarge(req, session);
+                server.onEngine(() -> {
+                    posting = false;
+                    tooLarge(req, session);
+                });
                 return;
             }
             body.appendBuffer(chunk);
         });
-        req.exceptionHandler(e -> posting = false);
-        // Paused only when the request hopped onto the engine's event loop (handle); routed on
-        // it, the body is read in the same turn as the headers, like the reference server does,
-        // before the requests of other connections that arrived with it.
-        req.resume();
+        req.exceptionHandler(e -> server.onEngine(() -> posting = false));
         req.endHandler(v -> {
-            posting = false;
             if (aborted[0]) {
                 return;
             }
-            List<EnginePacket> packets;
+            // Decoded where it was read, then handed to the session on the engine's loop.
+            List<EnginePacket> decoded;
+            ProtocolException invalid = null;
             try {
-                packets = EngineIoCodec.decodePayload(body.toString(StandardCharsets.UTF_8));
+                decoded = EngineIoCodec.decodePayload(body.toString(StandardCharsets.UTF_8));
             } catch (ProtocolException e) {
-                LOG.debug("session {}: bad payload: {}", session.id(), e.getMessage());
-                server.error(req, EngineError.BAD_REQUEST, "parse error");
-                session.fail("parse error");
-                return;
+                decoded = null;
+                invalid = e;
             }
-            server.respond(req.response(), 200, "text/plain; charset=UTF-8", "ok");
-            for (EnginePacket p : packets) {
-                if (session.state() == EngineSession.State.CLOSED) {
-                    break;
+            List<EnginePacket> packets = decoded;
+            ProtocolException error = invalid;
+            server.onEngine(() -> {
+                posting = false;
+                if (error != null) {
+                    LOG.debug("session {}: bad payload: {}", session.id(), error.getMessage());
+                    server.error(req, EngineError.BAD_REQUEST, "parse error");
+                    session.fail("parse error");
+                    return;
                 }
-                session.onPacket(p);
-            }
+                server.respond(req.response(), 200, "text/plain; charset=UTF-8", "ok");
+                for (EnginePacket p : packets) {
+                    if (session.state() == EngineSession.State.CLOSED) {
+                        break;
+                    }
+                    session.onPacket(p);
+                }
+            });
         });
+        // Paused only when the request hopped onto the engine's event loop (handle); routed on
+        // it, the body is read in the same turn as the headers, like the reference server does,
+        // before the requests of other connections that arrived with it. Resumed only once every
+        // handler is set: from the engine's loop, the request's own loop may deliver at once.
+        req.resume();
     }
 
     /** The Content-Length value, or Long.MAX_VALUE when it is not a plain number (treated as too large). */

@@ -3,7 +3,7 @@ package dev.nagare.engine;
 import dev.nagare.wire.EnginePacket;
 import java.util.List;
 
-/** One way of carrying a session's packets. Event-loop only, like the session that owns it. */
+/** One way of carrying a session's packets. On the engine's loop only, like the session that owns it. */
 interface Transport {
     String name();
 

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import java.nio.charset.StandardCharsets;
@@ -30,30 +31,43 @@ import java.util.concurrent.TimeUnit;
  * several packets for one client in the same turn leave in one system call. Under sustained load
  * flushes are further spaced by the write window (see {@link EngineConfig#writeWindowMs()}), so a
  * busy connection costs one system call per window instead of one per packet.
+ *
+ * <p>Threads: the session calls {@link #send}, {@link #writable} and the closes on the engine's
+ * loop. When the socket is served by another event loop ({@code --event-loops}), its writes and its
+ * close go through the engine's {@link LoopOutbox} and are done on the socket's own loop, one task
+ * per loop and engine turn; so the write-side state below (flush scheduling, framing) is only ever
+ * touched on the socket's loop, and {@code closed} only on the engine's.
  */
 final class WebSocketTransport implements Transport {
     private final ServerWebSocket ws;
     private final ChannelHandlerContext vertxHandler; // null when no route reaches the channel
     private final Channel channel; // null likewise: then plain Vert.x writes
+    private final LoopOutbox outbox; // the engine's, for a socket on another loop
     private final Runnable flushTask;
     private final long windowNanos;
     private final boolean base64; // the client asked for binary as "b"+base64 text frames (b64=1)
-    private boolean flushScheduled; // event-loop only
-    private long lastFlush;         // event-loop only, System.nanoTime()
-    private boolean closed; // event-loop only
-    private boolean framedChecked;              // event-loop only
-    private ChannelHandlerContext framedContext; // event-loop only; see framedWrites()
+    private boolean closed; // engine loop only: the session's view
+    // The socket's own event loop only from here on:
+    private boolean flushScheduled;
+    private long lastFlush; // System.nanoTime()
+    private boolean framedChecked;
+    private ChannelHandlerContext framedContext; // see framedWrites()
+    private volatile boolean framedSeen; // written on the socket's loop once framedWrites() decided, for tests
+    boolean inBatch; // written in the current LoopOutbox batch, to be flushed at its end
 
     /**
      * @param vertxHandler Vert.x's handler context in the socket's pipeline ({@link NettyChannels#webSocket}),
      *                     whose channel frames are written to; null: plain Vert.x writes, correct but
      *                     slower, which {@code NettyChannelsTest} and {@code WebSocketTransportTest} catch
+     * @param outbox       where writes for a socket on another loop than the engine's wait for the end of the turn
      */
-    WebSocketTransport(ServerWebSocket ws, ChannelHandlerContext vertxHandler, int writeWindowMs, boolean base64) {
+    WebSocketTransport(ServerWebSocket ws, ChannelHandlerContext vertxHandler, LoopOutbox outbox, int writeWindowMs,
+            boolean base64) {
         this.ws = ws;
         this.base64 = base64;
         this.vertxHandler = vertxHandler;
         this.channel = vertxHandler != null ? vertxHandler.channel() : null;
+        this.outbox = outbox;
         this.windowNanos = TimeUnit.MILLISECONDS.toNanos(writeWindowMs);
         this.lastFlush = System.nanoTime() - windowNanos;
         this.flushTask = () -> {
@@ -63,9 +77,17 @@ final class WebSocketTransport implements Transport {
         };
     }
 
-    /** Whether whole frames are written below the frame encoder (after the first send), for tests. */
+    /** The event loop serving the socket (its channel's); null without a route to the channel. */
+    EventExecutor eventLoop() {
+        return channel == null ? null : channel.eventLoop();
+    }
+
+    /**
+     * Whether whole frames are written below the frame encoder, for tests: known once a first send
+     * was written (on the socket's loop, at the end of the engine's turn when that is another loop).
+     */
     boolean framed() {
-        return channel != null && framedWrites() != null;
+        return channel != null && framedSeen;
     }
 
     /** Whether frames go straight to the Netty channel (the fast path), for tests. */
@@ -129,6 +151,25 @@ final class WebSocketTransport implements Transport {
             closed = true; // the peer is gone; its close handler follows
             return;
         }
+        if (outbox != null && !channel.eventLoop().inEventLoop()) {
+            outbox.write(this, packets); // written on the socket's loop at the end of this turn
+            return;
+        }
+        write(packets);
+    }
+
+    /** Writes frames and schedules the flush (at the end of this turn, or the write window's). On the socket's loop. */
+    void write(List<EnginePacket> packets) {
+        if (writeFrames(packets)) {
+            flushWhenDue(false);
+        }
+    }
+
+    /** Writes frames without flushing; false when the peer is gone. On the socket's own event loop. */
+    boolean writeFrames(List<EnginePacket> packets) {
+        if (!channel.isActive()) {
+            return false; // the peer is gone; its close handler tells the session
+        }
         ChannelHandlerContext framed = base64 ? null : framedWrites();
         for (EnginePacket p : packets) {
             if (framed != null) {
@@ -140,14 +181,29 @@ final class WebSocketTransport implements Transport {
                 channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(textFrame(p))), channel.voidPromise());
             }
         }
-        if (!flushScheduled) {
-            flushScheduled = true;
-            long wait = lastFlush + windowNanos - System.nanoTime();
-            if (wait <= 0) {
-                channel.eventLoop().execute(flushTask); // idle connection: at the end of this turn
-            } else {
-                channel.eventLoop().schedule(flushTask, wait, TimeUnit.NANOSECONDS);
-            }
+        return true;
+    }
+
+    /**
+     * Flushes what was written, unless a flush is already scheduled: once the write window (if
+     * any) has passed since the last one; {@code now}, when it has, in this call (a loop's batch
+     * from the engine, at its end) rather than at the end of the turn. On the socket's own loop.
+     */
+    void flushWhenDue(boolean now) {
+        if (flushScheduled) {
+            return;
+        }
+        long wait = lastFlush + windowNanos - System.nanoTime();
+        if (wait <= 0 && now) {
+            lastFlush = System.nanoTime();
+            channel.flush();
+            return;
+        }
+        flushScheduled = true;
+        if (wait <= 0) {
+            channel.eventLoop().execute(flushTask); // idle connection: at the end of this turn
+        } else {
+            channel.eventLoop().schedule(flushTask, wait, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -163,6 +219,7 @@ final class WebSocketTransport implements Transport {
             ChannelPipeline pipeline = channel.pipeline();
             ChannelHandlerContext encoder = pipeline.context(WebSocketFrameEncoder.class);
             framedContext = encoder != null && pipeline.get(WebSocketExtensionEncoder.class) == null ? encoder : null;
+            framedSeen = framedContext != null;
         }
         return framedContext;
     }
@@ -188,11 +245,7 @@ final class WebSocketTransport implements Transport {
 
     @Override
     public void close(EnginePacket packet) {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        ws.close();
+        close((short) 0, null);
     }
 
     @Override
@@ -200,15 +253,33 @@ final class WebSocketTransport implements Transport {
         close((short) code, reason);
     }
 
-    /** Closes with {@code code}; the reason is cut to the 123 bytes a close frame can carry (RFC 6455 §5.5). */
+    /**
+     * Closes with {@code code} (0: no code) and the reason cut to the 123 bytes a close frame can
+     * carry (RFC 6455 §5.5). Engine loop; a socket on another loop closes there, behind the frames
+     * queued for it.
+     */
     void close(short code, String reason) {
         if (closed) {
             return;
         }
         closed = true;
-        ws.close(code, CloseCodes.reason(reason));
+        if (outbox != null && channel != null && !channel.eventLoop().inEventLoop()) {
+            outbox.close(this, code, reason);
+        } else {
+            closeOnLoop(code, reason);
+        }
     }
 
+    /** The close itself: on the socket's loop (or any thread without a route to its channel). */
+    void closeOnLoop(short code, String reason) {
+        if (code == 0) {
+            ws.close();
+        } else {
+            ws.close(code, CloseCodes.reason(reason));
+        }
+    }
+
+    /** The peer closed the socket. Engine loop. */
     void markClosed() {
         closed = true;
     }

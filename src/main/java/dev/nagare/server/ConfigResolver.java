@@ -136,7 +136,8 @@ public final class ConfigResolver {
                 raw.containsKey(Setting.MANAGEMENT_PORT)
                         ? new ServerConfig.Management((int) number(raw, Setting.MANAGEMENT_PORT, 0, 65535),
                                 text(raw, Setting.MANAGEMENT_HOST))
-                        : null);
+                        : null,
+                eventLoops((int) number(raw, Setting.EVENT_LOOPS, 0, 1024)));
         checkTls(config, raw);
         return config;
     }
@@ -270,6 +271,11 @@ public final class ConfigResolver {
             out.add(name);
         }
         return out;
+    }
+
+    /** {@code --event-loops}: 0 means one per processor the JVM may use (a container's CPU limit counts). */
+    private static int eventLoops(int configured) {
+        return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
     }
 
     private static Path optionalPath(Map<Setting, Raw> raw, Setting s) {

@@ -32,8 +32,17 @@ public final class ConformanceFixture {
         System.out.println("Conformance fixture listening on http://localhost:" + server.actualPort());
     }
 
-    /** Starts the fixture on {@code port} (0 for any); everything runs on one new event-loop context. */
+    /**
+     * Starts the fixture on {@code port} (0 for any), its connections spread over one event loop per
+     * processor as in the server's default ({@code --event-loops}); the engines' sessions live on one
+     * new event-loop context. Completes with the first of the servers.
+     */
     public static Future<HttpServer> start(Vertx vertx, String host, int port) {
+        return start(vertx, host, port, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** As {@link #start(Vertx, String, int)} on {@code loops} event loops. */
+    public static Future<HttpServer> start(Vertx vertx, String host, int port, int loops) {
         Context context = vertx.getOrCreateContext();
         Promise<HttpServer> listening = Promise.promise();
         context.runOnContext(v -> {
@@ -58,19 +67,18 @@ public final class ConformanceFixture {
                 socket.on("message-with-ack", (a, ack) -> ack.send(a.toArray()));
             });
             io.of("/custom").on("connection", socket -> socket.emit("auth", socket.auth()));
-            HttpServer http = vertx.createHttpServer(new HttpServerOptions()
-                    .setMaxWebSocketFrameSize(1_000_016).setMaxWebSocketMessageSize(1_000_016));
-            http.requestHandler(req -> {
-                String path = req.path();
-                if (path.startsWith("/engine.io/")) {
-                    rawEngine.handle(req);
-                } else if (path.startsWith("/socket.io/")) {
-                    ioEngine.handle(req);
-                } else {
-                    req.response().setStatusCode(404).end();
-                }
-            });
-            http.listen(port, host).onComplete(listening);
+            EventLoops.listen(EventLoops.contexts(vertx, context, loops), () -> vertx.createHttpServer(new HttpServerOptions()
+                    .setMaxWebSocketFrameSize(1_000_016).setMaxWebSocketMessageSize(1_000_016))
+                    .requestHandler(req -> {
+                        String path = req.path();
+                        if (path.startsWith("/engine.io/")) {
+                            rawEngine.handle(req);
+                        } else if (path.startsWith("/socket.io/")) {
+                            ioEngine.handle(req);
+                        } else {
+                            req.response().setStatusCode(404).end();
+                        }
+                    }), port, host).map(servers -> servers.get(0)).onComplete(listening);
         });
         return listening.future();
     }

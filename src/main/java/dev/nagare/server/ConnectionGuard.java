@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a deadline for the first request: a connection that has not sent a whole request head in
  *       time is closed (slow or silent clients; keep-alive connections are then under the idle timeout).</li>
  * </ul>
- * All connections of the HTTP server are served on one event loop, but counts are kept
- * thread-safe anyway: they are cheap and the server may be started otherwise.
+ * The main port's connections are served by several event loops ({@code --event-loops}), so its
+ * counts are thread-safe (atomics, a concurrent map, a lock around the per-address and per-user tables).
  */
 final class ConnectionGuard {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
@@ -94,9 +94,11 @@ final class ConnectionGuard {
     Handler<HttpConnection> onConnection() {
         return conn -> {
             String address = conn.remoteAddress() == null ? "-" : conn.remoteAddress().hostAddress();
-            if (open.get() >= maxConnections) {
+            // Taken before it is checked: connections accepted at once on several loops cannot all pass.
+            if (open.incrementAndGet() > maxConnections) {
+                open.decrementAndGet();
                 refusals.info("tcp-cap", "Closed a connection from {}: {} connections open, the most allowed (--max-tcp-connections)",
-                        address, open.get());
+                        address, maxConnections);
                 conn.close();
                 return;
             }
@@ -115,7 +117,6 @@ final class ConnectionGuard {
             }
             Conn c = new Conn(address, counted, refused);
             http.put(conn, c);
-            open.incrementAndGet();
             whenClosed(conn, c);
             // A refused connection gets one chance to hear why, briefly.
             long deadline = refused ? Math.min(1000, firstRequestMs) : firstRequestMs;

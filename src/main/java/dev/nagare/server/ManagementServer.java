@@ -11,14 +11,15 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.ext.web.Router;
+import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The management port ({@code --management-port}): {@code /health/live}, {@code /health/ready} and
- * {@code /metrics} on an event loop other than the engine's. Every real-time connection of the main
- * port lives on the engine's loop, so a flood there (thousands of connections at once, each refused
+ * {@code /metrics} on an event loop other than the engine's and the main port's. Every real-time
+ * session lives on the engine's loop, so a flood there (thousands of connections at once, each refused
  * or closed) delays whatever else that loop answers, health checks included, and an orchestrator
  * would restart a server that is only busy. Here a probe waits for nothing the main port does: only
  * the CPU, for which a loop that sleeps most of the time is served quickly. Nothing else is routed
@@ -31,17 +32,22 @@ final class ManagementServer {
     }
 
     /**
-     * Listens on {@code management} with the routes {@code mount} adds, on an event loop other than
-     * {@code busyLoop} (when the machine gives Vert.x more than one).
+     * Listens on {@code management} with the routes {@code mount} adds, on an event loop that
+     * serves none of the main port's connections ({@code busyLoops}, the engine's first) when Vert.x
+     * has one, else on one other than the engine's (when the machine gives Vert.x more than one).
      */
-    static Future<HttpServer> start(Vertx vertx, EventLoop busyLoop, ServerConfig.Management management,
+    static Future<HttpServer> start(Vertx vertx, List<EventLoop> busyLoops, ServerConfig.Management management,
             Consumer<Router> mount) {
         VertxInternal internal = (VertxInternal) vertx;
-        EventLoop loop = busyLoop;
+        EventLoop engineLoop = busyLoops.get(0);
+        EventLoop loop = engineLoop;
         for (EventExecutor e : internal.nettyEventLoopGroup()) {
-            if (e != busyLoop && e instanceof EventLoop other) {
+            if (e instanceof EventLoop other && !busyLoops.contains(other)) {
                 loop = other;
                 break;
+            }
+            if (loop == engineLoop && e != engineLoop && e instanceof EventLoop other) {
+                loop = other; // a fallback: some main-port connections, but not the engine
             }
         }
         ContextInternal context = internal.contextBuilder().withThreadingModel(ThreadingModel.EVENT_LOOP)

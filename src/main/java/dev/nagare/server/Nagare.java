@@ -87,6 +87,8 @@ public final class Nagare {
     private volatile Vertx vertx;
     private volatile Store store;
     private volatile HttpServer server;
+    /** The main port's servers, one per event loop ({@code --event-loops}); {@link #server} is the first. */
+    private volatile List<HttpServer> servers = List.of();
     private volatile HttpServer redirectServer;
     private volatile HttpServer managementServer;
     private MetricsHandler metrics;
@@ -124,8 +126,10 @@ public final class Nagare {
         long t0 = System.nanoTime();
         List<Modules.Kind> kinds = Modules.chosen(config);
         // We serve the classpath ourselves (StaticAssets), so Vert.x needs no on-disk file cache.
-        vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setFileSystemOptions(new FileSystemOptions()
-                .setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
+        // One more event loop than the main port uses, for the management port and clients.
+        vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+                .setEventLoopPoolSize(Math.max(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, config.eventLoops() + 1))
+                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
         try {
             store = new MeteredStore(await(Store.open(vertx, config.store(), Modules.storeComponents(kinds)),
                     "open the store " + config.store().describe()), meters);
@@ -140,7 +144,7 @@ public final class Nagare {
             AuthConfig authConfig = new AuthConfig(config.registrationOpen(), config.guests(), config.tls(),
                     Duration.ofMinutes(30), Duration.ofHours(12), Duration.ofHours(1), 5, clientAddress);
             Sessions sessions = new Sessions(store, authConfig.sessionIdle(), authConfig.sessionAbsolute(), revocations);
-            // All real-time state lives on one event-loop context (see below); JWT expiries fire there too.
+            // All real-time state lives on one event-loop context, home (see below); JWT expiries fire there too.
             Context home = vertx.getOrCreateContext();
             JwtLogins jwt = config.jwt() == null ? null : new JwtLogins(vertx, home, config.jwt(), revocations);
             if (jwt != null) {
@@ -163,13 +167,14 @@ public final class Nagare {
             if (cluster != null) {
                 SharedLogins.install(cluster, logins.throttle()); // guesses spread over nodes count as at one
             }
-            // The HTTP server listens from the home context so that its connections are served there
-            // too (no hops on the hot path).
+            // The main port is listened from home and from --event-loops - 1 other loops: connections are
+            // spread over them, sessions stay on home (see EngineServer).
+            List<Context> loops = EventLoops.contexts(vertx, home, config.eventLoops());
             HttpServerOptions httpOptions = HttpListener.options(config);
             ServerConfig.ConnectionLimits limits = config.connections();
             guard = new ConnectionGuard(vertx, limits.maxTcp(), limits.perAddress(), limits.firstRequest().toMillis(),
                     config.trustedProxies());
-            Promise<HttpServer> listening = Promise.promise();
+            Promise<List<HttpServer>> listening = Promise.promise();
             home.runOnContext(v -> {
                 EngineServer engine = new EngineServer(home, config.engine());
                 engine.clientAddress(clientAddress::of);
@@ -201,13 +206,14 @@ public final class Nagare {
                 }
                 started.compose(ready -> {
                     // Through NettyChannels, so that the engine's WebSockets reach their channel (the fast path).
-                    HttpServer http = vertx.createHttpServer(httpOptions).requestHandler(NettyChannels.routed(router(engine)))
+                    io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> routed = NettyChannels.routed(router(engine));
+                    return EventLoops.listen(loops, () -> vertx.createHttpServer(httpOptions).requestHandler(routed)
                             .connectionHandler(guard.onConnection())
-                            .invalidRequestHandler(ErrorPages::invalidRequest);
-                    return http.listen(config.port(), config.host());
+                            .invalidRequestHandler(ErrorPages::invalidRequest), config.port(), config.host());
                 }).onComplete(listening);
             });
-            server = await(listening.future(), "listen");
+            servers = await(listening.future(), "listen");
+            server = servers.get(0);
             onDrain(io::close);
             if (config.httpRedirectPort() != null) {
                 redirectServer = await(vertx.createHttpServer().requestHandler(req -> HttpListener.redirectToHttps(req, baseUrl()))
@@ -215,7 +221,7 @@ public final class Nagare {
             }
             if (config.management() != null) {
                 managementServer = await(ManagementServer.start(vertx,
-                        ((ContextInternal) io.engine().context()).nettyEventLoop(), config.management(), r -> {
+                        loops.stream().map(c -> ((ContextInternal) c).nettyEventLoop()).toList(), config.management(), r -> {
                             health.mount(r);
                             if (config.management().loopback()) {
                                 metrics.mountOpen(r);
@@ -239,10 +245,11 @@ public final class Nagare {
         if (redirectServer != null) {
             LOG.info("Plain HTTP on port {} redirects to {}", redirectServer.actualPort(), url);
         }
-        LOG.info("Nagare {} ready at {} (data dir {}, store {}, {}, modules {}, {} transport) in {} ms{}", Version.get(), url,
+        LOG.info("Nagare {} ready at {} (data dir {}, store {}, {}, modules {}, {} transport, {} event loop{}) in {} ms{}",
+                Version.get(), url,
                 config.dataDir(), store.describe(), cluster == null ? "single node" : "cluster over " + cluster.config(),
                 modules.isEmpty() ? "none" : String.join(",", modules.stream().map(ServerModule::name).toList()),
-                vertx.isNativeTransportEnabled() ? "native" : "NIO", (System.nanoTime() - t0) / 1_000_000,
+                vertx.isNativeTransportEnabled() ? "native" : "NIO", servers.size(), servers.size() == 1 ? "" : "s", (System.nanoTime() - t0) / 1_000_000,
                 "0.0.0.0".equals(config.host()) ? "; listening on all interfaces" : "");
         return this;
     }
@@ -282,6 +289,11 @@ public final class Nagare {
             host = "[" + host + "]";
         }
         return (config.tls() ? "https://" : "http://") + host + ":" + port();
+    }
+
+    /** How many event loops serve the main port ({@code --event-loops}; fewer when Vert.x has fewer). */
+    public int eventLoops() {
+        return servers.size();
     }
 
     /** The plain-HTTP redirect port, or -1 when there is none. */
@@ -422,8 +434,9 @@ public final class Nagare {
         if (redirectServer != null) {
             awaitQuietly(redirectServer.close(), 5000, "stop the HTTP redirect");
         }
-        if (server != null) {
-            awaitQuietly(server.shutdown(timeout, TimeUnit.MILLISECONDS), timeout + 1000, "stop the HTTP server");
+        if (!servers.isEmpty()) {
+            awaitQuietly(Future.all(servers.stream().map(s -> s.shutdown(timeout, TimeUnit.MILLISECONDS)).toList()),
+                    timeout + 1000, "stop the HTTP server");
         }
         if (managementServer != null) { // after the main port: until then it reports the drain
             awaitQuietly(managementServer.close(), 5000, "stop the management port");

@@ -79,6 +79,10 @@ public enum Setting {
                     + " --management-host, /metrics there needs no token."),
     MANAGEMENT_HOST("management-host", "ADDRESS", "127.0.0.1",
             "Interface of --management-port. Off loopback, /metrics there asks for a token as on the main port."),
+    EVENT_LOOPS("event-loops", "COUNT", "0",
+            "Event loops serving the main port: its connections are spread over them round-robin, so"
+                    + " real-time I/O (reading, framing, writing broadcasts) uses that many cores, while sessions,"
+                    + " namespaces and rooms stay on one. 0: one per available processor. 1: everything on one loop."),
     WRITE_WINDOW("write-window", "MS", "0",
             "A busy WebSocket is flushed at most once per this many ms (several frames per system call);"
                     + " a connection receiving less often is flushed at once. 0: flush every event-loop turn."),

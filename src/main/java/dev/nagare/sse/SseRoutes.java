@@ -172,8 +172,9 @@ public final class SseRoutes {
             res.write(Buffer.buffer(SseCodec.retry(RETRY_MS) + SseCodec.comment("connected to " + name)));
             // replays what was missed, paced by the socket; a gap is announced
             channels.join(sub);
-            res.closeHandler(v -> sub.gone());
-            res.exceptionHandler(e -> sub.gone());
+            // These run on the loop serving the connection, which may not be home (--event-loops).
+            res.closeHandler(v -> channels.onHome(sub::gone));
+            res.exceptionHandler(e -> channels.onHome(sub::gone));
             auth.endWithLogin(ctx); // logout, new password, revoked token: the stream ends
             if (res.closed()) {
                 sub.gone(); // closed before the handlers were set: it must not hold a place

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * with an {@code event: gap}, never skipped silently.
  *
  * <p>A stream on a channel nobody has published to yet waits with no channel ({@link SseChannels}
- * keeps it outside the channel table) until the first publish creates the channel. Event-loop only.
+ * keeps it outside the channel table) until the first publish creates the channel. Home context only:
+ * the response's own callbacks, on the loop serving its connection, hop there.
  */
 final class SseSubscriber {
     private static final Logger LOG = LoggerFactory.getLogger(SseSubscriber.class);
@@ -69,7 +70,7 @@ final class SseSubscriber {
         if (resumeFrom != null) {
             cursor = resumeFrom;
             catchingUp = true;
-            response.drainHandler(v -> catchUp());
+            response.drainHandler(v -> registry.onHome(this::catchUp)); // called on the connection's loop
             catchUp();
         } else {
             cursor = c.lastId();

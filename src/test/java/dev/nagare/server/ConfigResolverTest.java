@@ -57,6 +57,18 @@ class ConfigResolverTest {
     }
 
     @Test
+    void eventLoopsDefaultToOnePerProcessorAndCanBeSetFromAnySource() throws IOException {
+        assertThat(ConfigResolver.resolve(Map.of(), Map.of()).eventLoops())
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(ConfigResolver.resolve(Map.of(Setting.EVENT_LOOPS, "1"), Map.of()).eventLoops()).isEqualTo(1);
+        assertThat(ConfigResolver.resolve(Map.of(), Map.of("NAGARE_EVENT_LOOPS", "4")).eventLoops()).isEqualTo(4);
+        Path file = yaml("event-loops: 3\n");
+        assertThat(ConfigResolver.resolve(Map.of(Setting.CONFIG, file.toString()), Map.of()).eventLoops()).isEqualTo(3);
+        assertThatThrownBy(() -> ConfigResolver.resolve(Map.of(), Map.of("NAGARE_EVENT_LOOPS", "-2")))
+                .hasMessageContaining("event-loops");
+    }
+
+    @Test
     void theUpgradeHoldReachesTheEngineAndZeroTurnsItOff() {
         assertThat(ConfigResolver.resolve(Map.of(), Map.of()).engine().upgradeHoldMs()).isEqualTo(50);
         assertThat(ConfigResolver.resolve(Map.of(Setting.UPGRADE_HOLD, "0"), Map.of()).engine().upgradeHoldMs())

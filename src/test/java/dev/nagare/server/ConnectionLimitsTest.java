@@ -93,6 +93,8 @@ class ConnectionLimitsTest {
         for (int i = 0; i < 6; i++) {
             open();
         }
+        // Connections are served by several event loops: the seventh must come after the six are counted.
+        awaitCounted(6);
         Socket seventh = open();
         send(seventh, "/health/live");
         String response = new String(seventh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -164,6 +166,14 @@ class ConnectionLimitsTest {
             Thread.sleep(10); // polling a counter the server updates when it sees the close
         }
         assertThat(server.nagare().guard().open()).isLessThanOrEqualTo(n);
+    }
+
+    private static void awaitCounted(int n) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.nagare().guard().open() < n && System.nanoTime() < end) {
+            Thread.sleep(10); // polling a counter the server updates when it accepts a connection
+        }
+        assertThat(server.nagare().guard().open()).isEqualTo(n);
     }
 
     private static void awaitStreams(int n) throws Exception {

@@ -2,11 +2,13 @@ package dev.nagare.testing;
 
 import dev.nagare.engine.EngineConfig;
 import dev.nagare.engine.EngineServer;
+import dev.nagare.server.EventLoops;
 import dev.nagare.socketio.SocketIoConfig;
 import dev.nagare.socketio.SocketIoServer;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.WebSocketClient;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +33,17 @@ public final class EngineFixture implements AutoCloseable {
 
     /** Starts the engine with {@code config}; {@code setup} adds namespaces and handlers on its event loop. */
     public static EngineFixture start(EngineConfig config, Consumer<SocketIoServer> setup) throws Exception {
-        Vertx vertx = Vertx.vertx();
+        return start(config, 1, setup);
+    }
+
+    /**
+     * As {@link #start(EngineConfig, Consumer)}, the port listened from {@code loops} event loops
+     * (connections spread over them, sessions on the first: the server's {@code --event-loops}).
+     */
+    public static EngineFixture start(EngineConfig config, int loops, Consumer<SocketIoServer> setup) throws Exception {
+        // As many loops as asked for, whatever the machine's processor count.
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(
+                Math.max(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, loops + 1)));
         Context context = vertx.getOrCreateContext();
         Promise<HttpServer> listening = Promise.promise();
         SocketIoServer[] io = new SocketIoServer[1];
@@ -39,7 +51,9 @@ public final class EngineFixture implements AutoCloseable {
             EngineServer engine = new EngineServer(context, config);
             io[0] = new SocketIoServer(engine, SocketIoConfig.defaults());
             setup.accept(io[0]);
-            vertx.createHttpServer().requestHandler(engine::handle).listen(0, "127.0.0.1").onComplete(listening);
+            EventLoops.listen(EventLoops.contexts(vertx, context, loops),
+                    () -> vertx.createHttpServer().requestHandler(engine::handle), 0, "127.0.0.1")
+                    .map(servers -> servers.get(0)).onComplete(listening);
         });
         int port = listening.future().await(10, TimeUnit.SECONDS).actualPort();
         return new EngineFixture(vertx, io[0], port);

@@ -65,6 +65,11 @@ public final class ProtocolClient implements AutoCloseable {
                 .setMaxFrameSize(2_000_000).setMaxMessageSize(2_000_000));
     }
 
+    /** A client of a server already listening on 127.0.0.1:{@code port} (closing it leaves the server). */
+    public static ProtocolClient connect(int port) {
+        return new ProtocolClient(Vertx.vertx(), null, port);
+    }
+
     /**
      * Starts the conformance fixture on 127.0.0.1, port 0, and returns a client bound to it. With
      * {@code -Dnagare.protocolTargetPort=N} it instead talks to a server already listening on

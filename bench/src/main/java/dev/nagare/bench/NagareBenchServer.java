@@ -53,6 +53,9 @@ public final class NagareBenchServer {
                 Setting.MAX_CONNECTIONS_PER_ADDRESS, "0",
                 Setting.MAX_STREAMS_PER_USER, "0",
                 Setting.SHUTDOWN_TIMEOUT, "2"));
+        if (o.has("event-loops")) { // scripts/bench's BENCH_SERVER_EVENT_LOOPS
+            settings.put(Setting.EVENT_LOOPS, o.str("event-loops", "0"));
+        }
         if (o.has("cluster")) { // the cluster scenario: one node of several sharing a Redis
             settings.put(Setting.CLUSTER, o.str("cluster", ""));
         }

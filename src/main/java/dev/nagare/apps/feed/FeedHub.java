@@ -253,6 +253,11 @@ public final class FeedHub {
         }
     }
 
+    /** The context all of this lives on. */
+    Context home() {
+        return home;
+    }
+
     private void onHome(Runnable r) {
         if (io.vertx.core.Vertx.currentContext() == home) {
             r.run();

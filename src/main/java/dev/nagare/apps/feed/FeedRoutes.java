@@ -6,6 +6,7 @@ import dev.nagare.auth.KeyedRates;
 import dev.nagare.auth.Principal;
 import dev.nagare.auth.http.HttpGuard;
 import dev.nagare.web.JsonReply;
+import dev.nagare.web.OnContext;
 import dev.nagare.web.StaticAssets;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
@@ -55,15 +56,20 @@ public final class FeedRoutes {
         router.get("/dashboard").handler(assets.page("web/dashboard/index.html"));
         router.get("/vendor/uplot/*").handler(assets.directory("/vendor/uplot/", "web/vendor/uplot",
                 StaticAssets.CachePolicy.REVALIDATE));
-        router.get("/api/feeds").handler(auth.attach()).handler(auth.require())
+        // The hub lives on the home context; a request may be served by another event loop.
+        OnContext home = OnContext.of(hub.home());
+        router.get("/api/feeds").handler(auth.attach()).handler(auth.require()).handler(home)
                 .handler(ctx -> JsonReply.send(ctx, 200, new JsonObject().put("feeds",
                         new JsonArray(hub.list(HttpGuard.principal(ctx))))));
-        router.post("/api/feeds").handler(auth.attach()).handler(auth.require()).handler(this::create);
-        router.delete("/api/feeds/:feed").handler(auth.attach()).handler(auth.require()).handler(this::delete);
-        router.post("/api/feeds/:feed/pause").handler(auth.attach()).handler(auth.require()).handler(ctx -> pause(ctx, true));
-        router.post("/api/feeds/:feed/resume").handler(auth.attach()).handler(auth.require()).handler(ctx -> pause(ctx, false));
-        router.post("/api/feeds/:feed").handler(auth.attach()).handler(auth.require()).handler(this::publish);
-        router.get("/api/feeds/:feed/history").handler(auth.attach()).handler(auth.require()).handler(this::history);
+        router.post("/api/feeds").handler(auth.attach()).handler(auth.require()).handler(home).handler(this::create);
+        router.delete("/api/feeds/:feed").handler(auth.attach()).handler(auth.require()).handler(home).handler(this::delete);
+        router.post("/api/feeds/:feed/pause").handler(auth.attach()).handler(auth.require()).handler(home)
+                .handler(ctx -> pause(ctx, true));
+        router.post("/api/feeds/:feed/resume").handler(auth.attach()).handler(auth.require()).handler(home)
+                .handler(ctx -> pause(ctx, false));
+        router.post("/api/feeds/:feed").handler(auth.attach()).handler(auth.require()).handler(home).handler(this::publish);
+        router.get("/api/feeds/:feed/history").handler(auth.attach()).handler(auth.require()).handler(home)
+                .handler(this::history);
     }
 
     private void create(RoutingContext ctx) {

@@ -60,7 +60,7 @@ public final class GameModule implements ServerModule {
 
     @Override
     public void mount(Router router, StaticAssets assets) {
-        new GameRoutes(app, http).mount(router, assets);
+        new GameRoutes(app, http, home).mount(router, assets);
     }
 
     /** Players (people and bots) in this node's matches, and a histogram of tick durations. */

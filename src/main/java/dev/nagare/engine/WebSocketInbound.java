@@ -1,0 +1,119 @@
+package dev.nagare.engine;
+
+import dev.nagare.web.NettyChannels;
+import dev.nagare.wire.EngineIoCodec;
+import dev.nagare.wire.EnginePacket;
+import dev.nagare.wire.ProtocolException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's WebSockets from the accepted upgrade to the session: the socket is accepted, given its
+ * transport and its handlers. A socket may be served by another event loop than the engine's
+ * ({@code --event-loops}); its frames are then checked and decoded on that loop and handed to the
+ * session on the engine's, in order, and writes go back through the {@link LoopOutbox}.
+ */
+final class WebSocketInbound {
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketInbound.class);
+
+    private final EngineServer server;
+    private final LoopOutbox outbox; // null off an event loop
+
+    WebSocketInbound(EngineServer server, LoopOutbox outbox) {
+        this.server = server;
+        this.outbox = outbox;
+    }
+
+    /**
+     * Accepts the upgrade; the result is handed over on the engine's loop. A socket served by
+     * another loop is paused until {@link #wire} has set its handlers there: the client may send
+     * (its upgrade probe) as soon as it reads the handshake answer.
+     */
+    Future<ServerWebSocket> accept(HttpServerRequest req) {
+        Promise<ServerWebSocket> accepted = Promise.promise();
+        req.toWebSocket().onComplete(ar -> {
+            if (ar.succeeded() && !server.onLoop()) {
+                ar.result().pause();
+            }
+            server.onEngine(() -> accepted.handle(ar));
+        });
+        return accepted.future();
+    }
+
+    /** The transport of a socket accepted from {@code req}. */
+    WebSocketTransport transport(HttpServerRequest req, ServerWebSocket ws) {
+        // b64=1: engine.io-client's forceBase64, binary as "b"+base64 text frames.
+        return new WebSocketTransport(ws, NettyChannels.webSocket(req, ws), outbox, server.config().writeWindowMs(),
+                req.getParam("b64") != null);
+    }
+
+    /**
+     * Sets the socket's handlers. They run on the socket's own loop: a frame is measured and decoded
+     * there (on as many cores as there are loops), then handed to the session on the engine's loop,
+     * one hop per frame, in the order read; so is the close. Once a frame closed the socket, what
+     * the socket still reads is dropped there.
+     */
+    void wire(WebSocketTransport t, EngineSession session) {
+        ServerWebSocket ws = t.socket();
+        boolean[] refused = {false}; // the socket's loop only
+        ws.textMessageHandler(text -> {
+            if (refused[0]) {
+                return;
+            }
+            if (EngineServer.utf8Length(text) > server.config().maxPayload()) {
+                refused[0] = true;
+                server.onEngine(() -> tooBig(t, session));
+                return;
+            }
+            EnginePacket p;
+            try {
+                p = EngineIoCodec.decodeText(text);
+            } catch (ProtocolException e) {
+                refused[0] = true;
+                server.onEngine(() -> {
+                    LOG.debug("session {}: {}", session.id(), e.getMessage());
+                    t.close((short) 1002, "invalid packet: " + e.getMessage());
+                    session.onTransportClose(t, "parse error");
+                });
+                return;
+            }
+            server.onEngine(() -> deliver(t, session, p));
+        });
+        ws.binaryMessageHandler(buf -> {
+            if (refused[0]) {
+                return;
+            }
+            if (buf.length() > server.config().maxPayload()) {
+                refused[0] = true;
+                server.onEngine(() -> tooBig(t, session));
+                return;
+            }
+            EnginePacket p = EnginePacket.binary(buf.getBytes());
+            server.onEngine(() -> deliver(t, session, p));
+        });
+        ws.closeHandler(v -> server.onEngine(() -> {
+            t.markClosed();
+            session.onTransportClose(t, "transport close");
+        }));
+        ws.exceptionHandler(e -> LOG.debug("session {} websocket error: {}", session.id(), e.toString()));
+        t.onWritable(() -> session.context().runOnContext(v -> session.flush()));
+        ws.resume(); // paused by accept when it came from another loop
+    }
+
+    private void deliver(WebSocketTransport t, EngineSession session, EnginePacket p) {
+        if (session.transport() == t) {
+            session.onPacket(p);
+        } else {
+            session.onProbePacket(t, p);
+        }
+    }
+
+    private void tooBig(WebSocketTransport t, EngineSession session) {
+        t.close((short) 1009, "message over maxPayload (" + server.config().maxPayload() + " bytes)");
+        session.onTransportClose(t, "transport error");
+    }
+}

@@ -144,7 +144,7 @@ public final class Report {
                 + RpcReport.section(results) + IdleReport.section(results) + SseReport.section(results)
                 + ChatReport.section(results) + VideoReport.section(results) + GameReport.section(results)
                 + AudioReport.section(results) + StartupReport.section(results) + SetupReport.section(results)
-                + ClusterReport.section(results);
+                + ClusterReport.section(results) + SteadyReport.section(results);
         Files.createDirectories(outFile.toAbsolutePath().getParent());
         Files.writeString(outFile, md);
         System.out.println("wrote " + outFile + (broadcast.isEmpty() ? "" : " and " + plot));

@@ -19,7 +19,7 @@ import org.HdrHistogram.Histogram;
  * is split into user and system time (/proc), since the write system calls of a fan-out are a large
  * part of it and a Java profiler sees none of them.
  *
- * <p>With {@code --jfr FILE} (a JVM server), a flight recording is started with {@code jcmd} as the
+ * <p>With {@code --jfr FILE} (a JVM server), a flight recording (Java code sampled every 1 ms) is started with {@code jcmd} as the
  * warm-up begins (its own start-up cost lands there) and dumped to FILE when the warm window ends;
  * the window's wall-clock bounds are in the result, for {@link Flame} to cut the samples to it.
  */
@@ -65,7 +65,7 @@ public final class SteadyScenario {
             result.put("cold", window(load, coldSeconds, "cold"));
             String jfr = opts.str("jfr", null);
             if (jfr != null) {
-                jcmd("JFR.start", "name=steady", "settings=profile");
+                jcmd("JFR.start", "name=steady", "settings=" + settings(Path.of(jfr)));
             }
             Thread.sleep(Math.round(warmupSeconds * 1000));
             long from = System.currentTimeMillis();
@@ -142,6 +142,18 @@ public final class SteadyScenario {
                 w.getDouble("systemUsPerDelivery", -1.0), w.getDouble("serverCpuPct", -1.0), lgPct,
                 w.getDouble("otherCpuPct", -1.0), w.getDouble("p50Ms"), w.getDouble("p99Ms"));
         return w;
+    }
+
+    /**
+     * The JDK's "profile" settings with Java code sampled every 1 ms instead of 10 (one busy event
+     * loop gives a few hundred samples a second rather than tens), written beside the recording.
+     */
+    private static String settings(Path jfr) throws java.io.IOException {
+        String profile = Files.readString(Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc"));
+        Path out = jfr.toAbsolutePath().resolveSibling(jfr.getFileName() + ".jfc");
+        String control = "control=\"method-sampling-java-interval\">";
+        Files.writeString(out, profile.replaceFirst(control + "[^<]*", control + "1 ms"));
+        return out.toString();
     }
 
     /** Runs {@code jcmd <server pid> args...} and waits for it (a flight recording's start or dump). */

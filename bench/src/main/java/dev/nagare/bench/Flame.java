@@ -73,8 +73,10 @@ public final class Flame {
         System.out.printf(Locale.ROOT, "flame: %d samples, %d distinct stacks%n", samples, folded.size());
     }
 
+    /** {@code package.Type.method}; a lambda's class loses its per-run address ({@code Type$$Lambda$652+0x...}). */
     private static String name(RecordedFrame f) {
-        return f.getMethod().getType().getName() + "." + f.getMethod().getName();
+        String type = f.getMethod().getType().getName().replaceFirst("\\$\\$Lambda\\$.*", "\\$\\$Lambda");
+        return type + "." + f.getMethod().getName();
     }
 
     private static String pkg(String frame) {

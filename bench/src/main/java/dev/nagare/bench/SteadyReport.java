@@ -90,9 +90,9 @@ final class SteadyReport {
                 + " means the machine was shared and the figures are noisy; a server starved of its core also delivers"
                 + " less than the target and, its writes then coalescing, may show less CPU per delivery.\n");
         b.append(profile(results));
-        b.append("\nReproduce: `BENCH_SERVERS=\"nagare nagare-plain node\" scripts/bench steady` (knobs BENCH_STEADY_CLIENTS,"
+        b.append("\nReproduce: `BENCH_SERVERS=\"nagare nagare-plain node nagare-window\" scripts/bench steady` (knobs BENCH_STEADY_CLIENTS,"
                 + " BENCH_STEADY_RATE, BENCH_STEADY_COLD, BENCH_STEADY_WARMUP, BENCH_STEADY_WARM; BENCH_STEADY_PROFILE=0"
-                + " skips the profiled run).\n");
+                + " skips the profiled run, BENCH_STEADY_WINDOW the write window of nagare-window).\n");
         return b.toString();
     }
 

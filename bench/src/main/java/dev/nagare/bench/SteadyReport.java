@@ -79,6 +79,11 @@ final class SteadyReport {
                     .append(", warm ").append(ratio(runs[3], runs[2], "warm"));
         }
         b.append("\n\n");
+        if (b.indexOf("(noisy\\*)") >= 0) {
+            b.append("\\* Noisy: one of the two windows delivered less than 95% of the target or ran beside other work using"
+                    + " more than 25% of a core (the Other CPU column): the server or the load generator was short of CPU,"
+                    + " and the ratio says little.\n\n");
+        }
         if (runs[3] != null) {
             b.append("The write-window row trades latency for CPU: with `--write-window` a connection written to within"
                     + " the window is flushed at its end, so at 50 messages/s two or three messages leave in one system"
@@ -177,9 +182,20 @@ final class SteadyReport {
         if (a == null || b == null || a.getJsonObject(window) == null || b.getJsonObject(window) == null) {
             return "n/a";
         }
-        Double x = a.getJsonObject(window).getDouble("cpuUsPerDelivery");
-        Double y = b.getJsonObject(window).getDouble("cpuUsPerDelivery");
-        return x == null || y == null || y == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f×", x / y);
+        JsonObject x = a.getJsonObject(window);
+        JsonObject y = b.getJsonObject(window);
+        Double cx = x.getDouble("cpuUsPerDelivery");
+        Double cy = y.getDouble("cpuUsPerDelivery");
+        if (cx == null || cy == null || cy == 0) {
+            return "n/a";
+        }
+        String r = String.format(Locale.ROOT, "%.2f×", cx / cy);
+        return noisy(x) || noisy(y) ? r + " (noisy\\*)" : r;
+    }
+
+    /** A window in which the server or load generator was short of CPU: its figures do not compare. */
+    private static boolean noisy(JsonObject w) {
+        return w.getDouble("deliveryRatio", 1.0) < 0.95 || w.getDouble("otherCpuPct", 0.0) > 25;
     }
 
     private static String fmt(Double v) {

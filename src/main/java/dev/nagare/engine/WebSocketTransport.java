@@ -26,9 +26,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Frames are written straight to the Netty channel ({@link NettyChannels} owns the route to it).
  * Without a compression extension, the packet's whole frame (header and payload, framed once per packet, see
  * {@link EnginePacket#webSocketFrame()}) is written below Netty's frame encoder, so a broadcast
- * costs each receiver one buffer wrapper and no encoding at all; with one, the packet's memoised
- * bytes go through the encoders. Frames are flushed once per event-loop turn rather than once per packet:
- * several packets for one client in the same turn leave in one system call. Under sustained load
+ * costs each receiver one duplicate of a direct buffer shared by all of them ({@link SharedFrames}) and
+ * no encoding or copy at all; with one, the packet's memoised bytes go through the encoders. Frames are
+ * flushed once per event-loop turn rather than once per packet (one task for every connection written
+ * in the turn): several packets for one client in the same turn leave in one system call. Under sustained load
  * flushes are further spaced by the write window (see {@link EngineConfig#writeWindowMs()}), so a
  * busy connection costs one system call per window instead of one per packet.
  *
@@ -72,8 +73,15 @@ final class WebSocketTransport implements Transport {
         this.lastFlush = System.nanoTime() - windowNanos;
         this.flushTask = () -> {
             flushScheduled = false;
-            lastFlush = System.nanoTime();
-            channel.flush();
+            if (windowNanos > 0) {
+                lastFlush = System.nanoTime();
+            }
+            // Our frames entered below the encoder: flushing from there skips the handlers above it.
+            if (framedContext != null && !base64) {
+                framedContext.flush();
+            } else {
+                channel.flush();
+            }
         };
     }
 
@@ -173,8 +181,9 @@ final class WebSocketTransport implements Transport {
         ChannelHandlerContext framed = base64 ? null : framedWrites();
         for (EnginePacket p : packets) {
             if (framed != null) {
-                // The frame's bytes, made once per packet, enter the pipeline below the frame encoder.
-                framed.write(Unpooled.wrappedBuffer(p.webSocketFrame()), framed.voidPromise());
+                // The frame's bytes, made once per packet (and copied to direct memory once per packet and
+                // event loop, see SharedFrames), enter the pipeline below the frame encoder.
+                framed.write(SharedFrames.frame(p, channel.alloc()), framed.voidPromise());
             } else if (p.isBinary() && !base64) {
                 channel.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(p.binary())), channel.voidPromise());
             } else {
@@ -187,21 +196,23 @@ final class WebSocketTransport implements Transport {
     /**
      * Flushes what was written, unless a flush is already scheduled: once the write window (if
      * any) has passed since the last one; {@code now}, when it has, in this call (a loop's batch
-     * from the engine, at its end) rather than at the end of the turn. On the socket's own loop.
+     * from the engine, at its end) rather than at the end of the turn (one task for every
+     * connection written in the turn, see {@link SharedFrames}). On the socket's own loop.
      */
     void flushWhenDue(boolean now) {
         if (flushScheduled) {
             return;
         }
-        long wait = lastFlush + windowNanos - System.nanoTime();
+        long wait = windowNanos == 0 ? 0 : lastFlush + windowNanos - System.nanoTime(); // no clock read without a window
         if (wait <= 0 && now) {
-            lastFlush = System.nanoTime();
-            channel.flush();
+            flushTask.run();
             return;
         }
         flushScheduled = true;
-        if (wait <= 0) {
-            channel.eventLoop().execute(flushTask); // idle connection: at the end of this turn
+        if (wait <= 0 && channel.eventLoop().inEventLoop()) {
+            SharedFrames.flushThisTurn(flushTask, channel.eventLoop()); // idle connection: at the end of this turn
+        } else if (wait <= 0) {
+            channel.eventLoop().execute(flushTask);
         } else {
             channel.eventLoop().schedule(flushTask, wait, TimeUnit.NANOSECONDS);
         }

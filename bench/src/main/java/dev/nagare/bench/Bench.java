@@ -20,6 +20,8 @@ public final class Bench {
             case "nagare-server" -> NagareBenchServer.main(rest);
             case "raw-server" -> RawVertxServer.main(rest);
             case "broadcast" -> BroadcastScenario.main(rest);
+            case "steady" -> SteadyScenario.main(rest);
+            case "flame" -> Flame.main(rest);
             case "cluster" -> ClusterScenario.main(rest);
             case "chat" -> ChatScenario.main(rest);
             case "mjpeg" -> MjpegScenario.main(rest);
@@ -47,6 +49,10 @@ public final class Bench {
                                 [--confirm-failures 1]
                                 [--budget-seconds 120] [--source-addresses 8] [--threads N] [--server-pid PID]
                                 [--clk-tck 100] [--gc-server-after-warmup false] [--out FILE.json]
+                  steady        --server NAME --port P [--clients 1000] [--rate 50] [--cold-seconds 5] [--warmup-seconds 10]
+                                [--warm-seconds 10] [--server-pid PID] [--jfr FILE (jcmd JFR over the warm-up and window)] [--out FILE.json]
+                                (broadcast's clients at a fixed rate: server CPU per delivery cold and warm)
+                  flame         --jfr FILE [--from EPOCH_MS --to EPOCH_MS] --folded OUT --svg OUT --summary OUT.json
                   cluster       --server NAME --ports P1,P2,... [--clients 500] [--start-deliveries 40000] [--factor 1.6]
                                 [--step-seconds 2] [--budget-seconds 45] [--latency-rate 20] [--latency-seconds 5]
                                 [--server-pids PID,...] [--redis-pid PID] [--out FILE.json]

@@ -91,7 +91,7 @@ public final class BroadcastScenario {
     private volatile boolean stopping;
     private final long started = System.nanoTime();
 
-    private BroadcastScenario(Opts o) {
+    BroadcastScenario(Opts o) {
         server = o.required("server");
         host = o.str("host", "127.0.0.1");
         port = o.integer("port", 0);
@@ -133,47 +133,10 @@ public final class BroadcastScenario {
     // ------------------------------------------------------------------ driver
 
     private int run() throws Exception {
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads).setPreferNativeTransport(true));
         JsonObject result = new JsonObject();
         JsonArray steps = new JsonArray();
         try {
-            for (int i = 0; i < threads; i++) {
-                AtomicReference<Context> ctx = new AtomicReference<>();
-                vertx.deployVerticle(new AbstractVerticle() {
-                    @Override
-                    public void start() {
-                        ctx.set(context);
-                    }
-                }, new DeploymentOptions()).await(10, TimeUnit.SECONDS);
-                lanes.add(ctx.get());
-            }
-            for (int k = 0; k < sources; k++) {
-                wsClients.add(vertx.createWebSocketClient(new WebSocketClientOptions()
-                        .setLocalAddress("127.0.0." + (10 + k))
-                        .setMaxConnections(clients + 16)
-                        .setConnectTimeout(10_000)
-                        .setTcpNoDelay(true)
-                        .setMaxFrameSize(1 << 20)
-                        .setMaxMessageSize(1 << 20)));
-            }
-            log("%s: connecting %d receivers (%s, %d source addresses 127.0.0.10-%d, %d load-generator event loop%s, %s)",
-                    server, clients, protocol.name().toLowerCase(Locale.ROOT), sources, 9 + sources, threads,
-                    threads == 1 ? "" : "s", vertx.isNativeTransportEnabled() ? "native epoll" : "NIO");
-            long c0 = System.nanoTime();
-            receivers = new Receiver[clients];
-            for (int i = 0; i < clients; i++) {
-                receivers[i] = new Receiver(lanes.get(i % lanes.size()), wsClients.get(i % wsClients.size()));
-            }
-            int failed = connectAll(List.of(receivers), 3);
-            double connectMs = (System.nanoTime() - c0) / 1e6;
-            result.put("connect", new JsonObject().put("ms", Math.round(connectMs)).put("failed", failed));
-            if (failed > 0) {
-                throw new IllegalStateException(failed + " of " + clients + " receivers could not connect");
-            }
-            log("%s: %d receivers connected in %.0f ms", server, clients, connectMs);
-            publisher = new Publisher(lanes.get(0), wsClients.get(0));
-            publisher.connect().await(20, TimeUnit.SECONDS);
-            publisher.start();
+            open(result);
 
             // Warm-up (JIT, buffers), not recorded.
             double startRate = startDeliveries / clients;
@@ -277,6 +240,70 @@ public final class BroadcastScenario {
         }
         shutdown();
         return best != null ? 0 : 3;
+    }
+
+    /**
+     * Starts the load generator's event loops, connects every receiver (into {@code result}'s
+     * "connect") and the publisher, and starts the publisher's timer at rate 0 ({@link SteadyScenario} too).
+     */
+    void open(JsonObject result) throws Exception {
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads).setPreferNativeTransport(true));
+        for (int i = 0; i < threads; i++) {
+            AtomicReference<Context> ctx = new AtomicReference<>();
+            vertx.deployVerticle(new AbstractVerticle() {
+                @Override
+                public void start() {
+                    ctx.set(context);
+                }
+            }, new DeploymentOptions()).await(10, TimeUnit.SECONDS);
+            lanes.add(ctx.get());
+        }
+        for (int k = 0; k < sources; k++) {
+            wsClients.add(vertx.createWebSocketClient(new WebSocketClientOptions()
+                    .setLocalAddress("127.0.0." + (10 + k))
+                    .setMaxConnections(clients + 16)
+                    .setConnectTimeout(10_000)
+                    .setTcpNoDelay(true)
+                    .setMaxFrameSize(1 << 20)
+                    .setMaxMessageSize(1 << 20)));
+        }
+        log("%s: connecting %d receivers (%s, %d source addresses 127.0.0.10-%d, %d load-generator event loop%s, %s)",
+                server, clients, protocol.name().toLowerCase(Locale.ROOT), sources, 9 + sources, threads,
+                threads == 1 ? "" : "s", vertx.isNativeTransportEnabled() ? "native epoll" : "NIO");
+        long c0 = System.nanoTime();
+        receivers = new Receiver[clients];
+        for (int i = 0; i < clients; i++) {
+            receivers[i] = new Receiver(lanes.get(i % lanes.size()), wsClients.get(i % wsClients.size()));
+        }
+        int failed = connectAll(List.of(receivers), 3);
+        double connectMs = (System.nanoTime() - c0) / 1e6;
+        result.put("connect", new JsonObject().put("ms", Math.round(connectMs)).put("failed", failed));
+        if (failed > 0) {
+            throw new IllegalStateException(failed + " of " + clients + " receivers could not connect");
+        }
+        log("%s: %d receivers connected in %.0f ms", server, clients, connectMs);
+        publisher = new Publisher(lanes.get(0), wsClients.get(0));
+        publisher.connect().await(20, TimeUnit.SECONDS);
+        publisher.start();
+    }
+
+    void publishRate(double messagesPerSecond) {
+        publisher.setRate(messagesPerSecond);
+    }
+
+    /** {delivered, published, disconnects} so far. */
+    long[] counts() {
+        return new long[] {delivered.sum(), publisher.sent.sum(), disconnects.sum()};
+    }
+
+    /** Latencies recorded since the last call. */
+    Histogram intervalHistogram() {
+        return recorder.getIntervalHistogram();
+    }
+
+    void close() {
+        stopping = true;
+        shutdown();
     }
 
     /**
@@ -411,36 +438,8 @@ public final class BroadcastScenario {
         return st;
     }
 
-    /**
-     * The machine may be shared: waits (at most quietWaitSeconds) until processes other than the
-     * server and this one use less than noisyPct of a core. Returns the seconds waited.
-     */
     private double waitQuiet() throws InterruptedException {
-        long t0 = System.nanoTime();
-        boolean told = false;
-        while ((System.nanoTime() - t0) / 1e9 < quietWaitSeconds) {
-            long[] m0 = ProcStats.machineCpuNanos(clkTck);
-            long s0 = ProcStats.cpuNanos(serverPid, clkTck);
-            long c0 = ProcStats.selfCpuNanos();
-            long w0 = System.nanoTime();
-            Thread.sleep(500);
-            long[] m1 = ProcStats.machineCpuNanos(clkTck);
-            long s1 = ProcStats.cpuNanos(serverPid, clkTck);
-            long c1 = ProcStats.selfCpuNanos();
-            if (m0 == null || m1 == null || s0 < 0 || s1 < 0 || c0 < 0 || c1 < 0) {
-                break;
-            }
-            double other = ((m1[0] - m0[0]) - (s1 - s0) - (c1 - c0)) / (double) (System.nanoTime() - w0) * 100;
-            if (other < noisyPct) {
-                break;
-            }
-            if (!told) {
-                log("%s: other processes use %.0f%% of a core; waiting up to %.0f s for them", server, other,
-                        quietWaitSeconds);
-                told = true;
-            }
-        }
-        return (System.nanoTime() - t0) / 1e9;
+        return ProcStats.waitQuiet(serverPid, clkTck, quietWaitSeconds, noisyPct, server);
     }
 
     /** Waits until deliveries stop arriving (the server's and sockets' queues are empty). */

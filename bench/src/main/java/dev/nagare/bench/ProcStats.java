@@ -28,17 +28,23 @@ final class ProcStats {
 
     /** CPU time (utime + stime) used so far by process {@code pid}, in nanoseconds; -1 when unknown. */
     static long cpuNanos(long pid, long clockTicksPerSecond) {
+        long[] split = cpuSplitNanos(pid, clockTicksPerSecond);
+        return split == null ? -1 : split[0] + split[1];
+    }
+
+    /** {user, system} CPU time used so far by process {@code pid}, in nanoseconds; null when unknown. */
+    static long[] cpuSplitNanos(long pid, long clockTicksPerSecond) {
         if (pid <= 0) {
-            return -1;
+            return null;
         }
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             // The command name (field 2) may contain spaces: fields are counted after its ')'.
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
-            return ticks * 1_000_000_000L / clockTicksPerSecond;
+            long k = 1_000_000_000L / clockTicksPerSecond;
+            return new long[] {Long.parseLong(f[11]) * k, Long.parseLong(f[12]) * k}; // utime, stime (fields 14, 15)
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return null;
         }
     }
 
@@ -90,6 +96,40 @@ final class ProcStats {
             return -1;
         }
         return -1;
+    }
+
+    /**
+     * The machine may be shared: waits (at most {@code maxSeconds}) until processes other than the
+     * server {@code serverPid} and this one use less than {@code noisyPct} of a core. Returns the
+     * seconds waited.
+     */
+    static double waitQuiet(long serverPid, long clkTck, double maxSeconds, double noisyPct, String server)
+            throws InterruptedException {
+        long t0 = System.nanoTime();
+        boolean told = false;
+        while ((System.nanoTime() - t0) / 1e9 < maxSeconds) {
+            long[] m0 = machineCpuNanos(clkTck);
+            long s0 = cpuNanos(serverPid, clkTck);
+            long c0 = selfCpuNanos();
+            long w0 = System.nanoTime();
+            Thread.sleep(500);
+            long[] m1 = machineCpuNanos(clkTck);
+            long s1 = cpuNanos(serverPid, clkTck);
+            long c1 = selfCpuNanos();
+            if (m0 == null || m1 == null || s0 < 0 || s1 < 0 || c0 < 0 || c1 < 0) {
+                break;
+            }
+            double other = ((m1[0] - m0[0]) - (s1 - s0) - (c1 - c0)) / (double) (System.nanoTime() - w0) * 100;
+            if (other < noisyPct) {
+                break;
+            }
+            if (!told) {
+                System.out.printf(java.util.Locale.ROOT, "%s: other processes use %.0f%% of a core; waiting up to %.0f s for them%n",
+                        server, other, maxSeconds);
+                told = true;
+            }
+        }
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     /** Runs a full GC in the JVM {@code pid} with jcmd; returns the time it took in ms, or -1. */

@@ -144,7 +144,7 @@ public final class Report {
                 + RpcReport.section(results) + IdleReport.section(results) + SseReport.section(results)
                 + ChatReport.section(results) + VideoReport.section(results) + GameReport.section(results)
                 + AudioReport.section(results) + StartupReport.section(results) + SetupReport.section(results)
-                + ClusterReport.section(results);
+                + ClusterReport.section(results) + SteadyReport.section(results);
         Files.createDirectories(outFile.toAbsolutePath().getParent());
         Files.writeString(outFile, md);
         System.out.println("wrote " + outFile + (broadcast.isEmpty() ? "" : " and " + plot));
@@ -442,7 +442,8 @@ public final class Report {
                                               # flask), chat and game (nagare), video (nagare, flask), audio (nagare, icecast),
                                               # startup and idle (nagare, node, flask), sse (nagare),
                                               # setup (nagare, node: connection set-up, official client),
-                                              # cluster (nagare, node: 1-3 nodes on one redis-server)
+                                              # cluster (nagare, node: 1-3 nodes on one redis-server),
+                                              # steady (nagare, node; nagare-plain, nagare-window if named)
                 scripts/bench broadcast       # one scenario
                 BENCH_CLIENTS=200 BENCH_SERVERS="nagare node" scripts/bench   # a quick run
                 ```

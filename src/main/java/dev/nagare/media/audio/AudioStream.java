@@ -1,5 +1,6 @@
 package dev.nagare.media.audio;
 
+import dev.nagare.web.NettyChannels;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArraySet;
  * someone listens.
  */
 public final class AudioStream {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AudioStream.class);
     /**
      * HTTP listeners (WAV, Ogg) get a second at a time: players buffer that much anyway, and one write
      * per listener per second instead of every 20 ms costs a fiftieth of the system calls (icecast, too,
@@ -37,10 +39,14 @@ public final class AudioStream {
     private volatile Mp3Encoder mp3; // guarded by this; runs while someone listens to the MP3
     private final Map<PcmFormat, Variant> variants = new ConcurrentHashMap<>();
     private final Set<Listener> oggListeners = new CopyOnWriteArraySet<>();
-    private final Batch oggBatch = new Batch();
+    /** .ogg listeners whose encoder has not given its header pages yet (ffmpeg starting). */
+    private final Set<Listener> oggWaiting = new CopyOnWriteArraySet<>();
+    private final String ffmpeg;
     /** Who takes every source chunk besides listeners: the cluster relay while another node listens. */
     private final Set<java.util.function.Consumer<byte[]>> taps = new CopyOnWriteArraySet<>();
-    private OpusPages opus; // source thread only, made when the first .ogg listener comes
+    private volatile OpusPages opus; // guarded by this; runs while someone listens to the Ogg/Opus
+    private Buffer oggHeaders; // guarded by this: the running encoder's, null until it gives them
+    private boolean opusInJava; // guarded by this: ffmpeg could not encode Opus, so Concentus does
     private boolean running; // guarded by this
 
     /** One output format: its converter (source thread only), listeners and recent chunks. */
@@ -71,7 +77,7 @@ public final class AudioStream {
             if (++chunks < BATCH_CHUNKS) {
                 return null;
             }
-            Buffer full = filling;
+            Buffer full = NettyChannels.offHeap(filling); // written to every listener as it is
             filling = Buffer.buffer(full.length());
             chunks = 0;
             last = full;
@@ -95,6 +101,12 @@ public final class AudioStream {
 
     /** With the Ogg/Opus and the MP3 bitrates, bits per second. */
     public AudioStream(String name, AudioSource source, int opusBitrate, int mp3Bitrate) {
+        this(name, source, opusBitrate, mp3Bitrate, "ffmpeg");
+    }
+
+    /** With the ffmpeg the MP3 and Opus encoders run ({@code ffmpeg} on the PATH by default). */
+    public AudioStream(String name, AudioSource source, int opusBitrate, int mp3Bitrate, String ffmpeg) {
+        this.ffmpeg = ffmpeg;
         this.name = name;
         this.source = source;
         this.opusBitrate = opusBitrate;
@@ -114,7 +126,7 @@ public final class AudioStream {
     }
 
     public int listenerCount() {
-        int n = oggListeners.size() + mp3Listeners.size();
+        int n = oggListeners.size() + oggWaiting.size() + mp3Listeners.size();
         for (Variant v : variants.values()) {
             n += v.size();
         }
@@ -141,10 +153,10 @@ public final class AudioStream {
         return n;
     }
 
-    /** What a new listener starts with: the last batch in {@code format} (WAV), of Ogg pages, or of MP3. */
+    /** What a new listener starts with: the last batch in {@code format} (WAV) or of MP3 (Ogg: {@link #add}). */
     List<Buffer> burst(PcmFormat format, Kind kind) {
         if (kind == Kind.OGG) {
-            return oggBatch.burst();
+            return List.of(); // the encoder's header pages come first; add() writes both
         }
         if (kind == Kind.MP3) {
             Mp3Encoder e = mp3;
@@ -154,14 +166,15 @@ public final class AudioStream {
         return v == null ? List.of() : v.batch.burst();
     }
 
-    /** The Ogg/Opus header pages, or null when the format cannot be Opus (not 48 kHz). */
-    Buffer oggHeaders() {
-        return source.format().sampleRate() == 48_000 ? new OpusPages(source.format(), opusBitrate).headers() : null;
+    /** Whether the stream has an Ogg/Opus version (Opus is encoded from 48 kHz audio only). */
+    boolean hasOpus() {
+        return source.format().sampleRate() == 48_000;
     }
 
+    /** Adds a listener; an .ogg one is first written the encoder's header pages and the last batch. */
     void add(Listener l, Kind kind, PcmFormat format) {
         if (kind == Kind.OGG) {
-            oggListeners.add(l);
+            addOgg(l);
         } else if (kind == Kind.MP3) {
             mp3Listeners.add(l);
             startMp3();
@@ -177,14 +190,106 @@ public final class AudioStream {
         if (mp3 != null) {
             return;
         }
-        Mp3Encoder e = new Mp3Encoder(name, "ffmpeg", source.format(), mp3Bitrate,
+        Mp3Encoder e = new Mp3Encoder(name, ffmpeg, source.format(), mp3Bitrate,
                 batch -> Listener.offerAll(mp3Listeners, batch));
         try {
             e.start();
             mp3 = e;
         } catch (java.io.IOException ex) {
-            org.slf4j.LoggerFactory.getLogger(AudioStream.class).warn("No MP3 for audio stream {}: {}", name, ex.getMessage());
+            LOG.warn("No MP3 for audio stream {}: {}", name, ex.getMessage());
             mp3Listeners.forEach(Listener::end);
+        }
+    }
+
+    /**
+     * The first .ogg listener starts the encoder; a listener joins once its header pages are known
+     * (at once with Concentus, with ffmpeg's first output otherwise).
+     */
+    private synchronized void addOgg(Listener l) {
+        if (opus == null) {
+            startOpus();
+        }
+        if (oggHeaders == null) {
+            oggWaiting.add(l);
+        } else {
+            joinOgg(l);
+        }
+    }
+
+    /** Holding this: headers and the last batch go out before the live batches (one event loop, in order). */
+    private void joinOgg(Listener l) {
+        l.start(oggHeaders, opus.burst());
+        oggListeners.add(l);
+    }
+
+    /** Holding this: libopus through ffmpeg, unless it failed before on this stream; then Concentus. */
+    private void startOpus() {
+        OggOutput out = new OggOutput();
+        OpusPages e = opusInJava ? new ConcentusOpusPages(source.format(), opusBitrate, out)
+                : new FfmpegOpusPages(name, ffmpeg, source.format(), opusBitrate, out);
+        out.encoder = e;
+        opus = e;
+        try {
+            e.start();
+        } catch (java.io.IOException ex) { // no ffmpeg
+            out.failed(ex.getMessage());
+        }
+    }
+
+    /** An encoder's output; ignored once that encoder is no longer the stream's (stopped, replaced). */
+    private final class OggOutput implements OpusPages.Output {
+        OpusPages encoder; // set before the encoder starts
+
+        @Override
+        public void headers(Buffer pages) {
+            synchronized (AudioStream.this) {
+                if (opus != encoder) {
+                    return;
+                }
+                oggHeaders = pages;
+                for (Listener l : oggWaiting) {
+                    joinOgg(l);
+                }
+                oggWaiting.clear();
+            }
+        }
+
+        @Override
+        public void batch(Buffer pages) {
+            if (opus == encoder) {
+                Listener.offerAll(oggListeners, pages);
+            }
+        }
+
+        @Override
+        public void failed(String reason) {
+            synchronized (AudioStream.this) {
+                if (opus != encoder) {
+                    return;
+                }
+                opus = null;
+                if (oggHeaders == null && !opusInJava) {
+                    // Before any output: no ffmpeg, or one without libopus. Java encodes from now on.
+                    LOG.warn("Audio stream {}: no Opus from ffmpeg ({}); encoding it in Java (Concentus), which takes"
+                            + " several times the CPU", name, reason);
+                    opusInJava = true;
+                    startOpus();
+                    return;
+                }
+                LOG.warn("Opus encoder of audio stream {} stopped: {}", name, reason);
+                oggHeaders = null;
+                oggListeners.forEach(Listener::end);
+                oggWaiting.forEach(Listener::end);
+            }
+        }
+    }
+
+    /** The last .ogg listener left: its encoder stops. */
+    private synchronized void stopOpusIfUnheard() {
+        if (opus != null && oggListeners.isEmpty() && oggWaiting.isEmpty()) {
+            opus.stop();
+            opus = null;
+            oggHeaders = null;
         }
     }
 
@@ -228,6 +333,7 @@ public final class AudioStream {
      */
     void endListeners() {
         oggListeners.forEach(Listener::end);
+        oggWaiting.forEach(Listener::end);
         mp3Listeners.forEach(Listener::end);
         for (Variant v : variants.values()) {
             v.wav.forEach(Listener::end);
@@ -236,7 +342,9 @@ public final class AudioStream {
     }
 
     void remove(Listener l) {
-        oggListeners.remove(l);
+        if (oggListeners.remove(l) | oggWaiting.remove(l)) {
+            stopOpusIfUnheard();
+        }
         if (mp3Listeners.remove(l)) {
             stopMp3IfUnheard();
         }
@@ -253,7 +361,6 @@ public final class AudioStream {
                 running = false;
                 source.stop();
                 variants.clear();
-                oggBatch.last = null;
             }
         }
     }
@@ -283,14 +390,9 @@ public final class AudioStream {
         if (m != null) {
             m.encode(pcm); // encoded once, by ffmpeg, for every .mp3 listener
         }
-        if (!oggListeners.isEmpty()) {
-            if (opus == null) {
-                opus = new OpusPages(source.format(), opusBitrate);
-            }
-            Buffer batch = oggBatch.add(opus.page(pcm)); // encoded once for every .ogg listener
-            if (batch != null) {
-                Listener.offerAll(oggListeners, batch);
-            }
+        OpusPages o = opus;
+        if (o != null) {
+            o.encode(pcm); // encoded once for every .ogg listener
         }
     }
 
@@ -301,6 +403,10 @@ public final class AudioStream {
             if (mp3 != null) {
                 mp3.stop();
                 mp3 = null;
+            }
+            if (opus != null) {
+                opus.stop();
+                opus = null;
             }
         }
     }

@@ -55,6 +55,14 @@ final class Listener {
         });
     }
 
+    /** Any thread: writes {@code first} then {@code burst} on the listener's event loop (before later offers). */
+    void start(Buffer first, java.util.List<Buffer> burst) {
+        context.runOnContext(v -> {
+            write(first);
+            burst.forEach(this::write);
+        });
+    }
+
     /** Offers {@code chunk} to all of {@code listeners} with one task per event loop, not one per listener. */
     static void offerAll(java.util.Collection<Listener> listeners, Buffer chunk) {
         java.util.Map<Context, java.util.List<Listener>> byLoop = new java.util.HashMap<>();

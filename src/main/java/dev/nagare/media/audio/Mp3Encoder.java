@@ -68,8 +68,9 @@ final class Mp3Encoder {
         for (int n; (n = in.read(buf)) > 0; ) {
             filling.appendBytes(buf, 0, n);
             if (filling.length() >= batchBytes) {
-                last = filling;
-                batches.accept(filling);
+                io.vertx.core.buffer.Buffer full = dev.nagare.web.NettyChannels.offHeap(filling); // shared by every listener
+                last = full;
+                batches.accept(full);
                 filling = io.vertx.core.buffer.Buffer.buffer(batchBytes + buf.length);
             }
         }

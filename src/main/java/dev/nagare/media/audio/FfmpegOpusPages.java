@@ -6,8 +6,6 @@ import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Opus by libopus in one ffmpeg child per stream, fed the stream's PCM once for all {@code .ogg}
@@ -16,22 +14,20 @@ import org.slf4j.LoggerFactory;
  * its default), so a batch is mostly one page and a listener costs about one write per second. Its
  * leading pages with granule 0 are the headers (RFC 7845 section 3: OpusHead, then OpusTags, and
  * audio starts on a new page); each later page is handed on whole once a second of audio is there.
- * PCM that ffmpeg does not take in time is dropped, so the source's thread never waits.
+ * Fed 100 ms at a time, dropping what ffmpeg does not take in time ({@link EncoderFeed}), so the
+ * source's thread never waits.
  */
 final class FfmpegOpusPages implements OpusPages {
-    private static final Logger LOG = LoggerFactory.getLogger(FfmpegOpusPages.class);
     /** Granule positions of Opus count 48 kHz samples whatever the input rate (RFC 7845 section 4). */
     private static final long SECOND = 48_000;
 
     private final FfmpegPipe pipe;
+    private final EncoderFeed feed;
     private final Output output;
-    private final int maxQueued;
     private volatile Buffer last;
-    private long dropped; // source thread only
 
     FfmpegOpusPages(String name, String ffmpeg, PcmFormat format, int bitrate, Output output) {
         this.output = output;
-        this.maxQueued = format.bytesPerSecond(); // a second of PCM waiting: ffmpeg is behind
         List<String> cmd = List.of(ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin",
                 "-f", "s16le", "-ar", Integer.toString(format.sampleRate()), "-ac", Integer.toString(format.channels()),
                 "-i", "pipe:0", "-c:a", "libopus", "-b:a", Integer.toString(bitrate), "-frame_duration", "20",
@@ -39,6 +35,7 @@ final class FfmpegOpusPages implements OpusPages {
                 // Each page out as soon as the muxer closes it (it holds up to a second of packets).
                 "-flush_packets", "1", "-page_duration", "1000000", "-f", "ogg", "pipe:1");
         this.pipe = new FfmpegPipe("opus " + name, cmd, this::read, output::failed);
+        this.feed = new EncoderFeed("Opus encoder of audio stream " + name, pipe, format);
     }
 
     List<String> command() {
@@ -52,13 +49,7 @@ final class FfmpegOpusPages implements OpusPages {
 
     @Override
     public void encode(byte[] pcm) {
-        if (pipe.queued() > maxQueued) {
-            if (dropped++ % 500 == 0) {
-                LOG.warn("Opus encoder is behind: {} chunks of PCM dropped so far", dropped);
-            }
-            return;
-        }
-        pipe.write(pcm);
+        feed.write(pcm);
     }
 
     @Override

@@ -304,8 +304,24 @@ public final class AudioStream {
     private synchronized void ensureRunning() {
         if (!running) {
             running = true;
-            source.start(this::onChunk);
+            source.start(this::onChunk, this::lowLatency);
         }
+    }
+
+    /**
+     * Whether someone takes each chunk as soon as it exists: a WebSocket listener (the low-latency
+     * path), or another node (whose WebSocket listeners may). Otherwise the source may pace itself.
+     */
+    private boolean lowLatency() {
+        if (!taps.isEmpty()) {
+            return true;
+        }
+        for (Variant v : variants.values()) {
+            if (!v.sockets.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

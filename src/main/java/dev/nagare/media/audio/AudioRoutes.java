@@ -202,7 +202,7 @@ public final class AudioRoutes {
         } else {
             res.writeHead();
         }
-        Listener listener = Listener.of(res, vertx.getOrCreateContext());
+        Listener listener = Listener.of(res, ctx.request().connection(), vertx.getOrCreateContext());
         for (Buffer chunk : stream.burst(f, kind)) {
             listener.write(chunk); // a short burst so the player starts at once
         }

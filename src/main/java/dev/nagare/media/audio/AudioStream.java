@@ -33,20 +33,14 @@ public final class AudioStream {
 
     private final String name;
     private final AudioSource source;
-    private final int opusBitrate;
     private final int mp3Bitrate;
     private final Set<Listener> mp3Listeners = new CopyOnWriteArraySet<>();
     private volatile Mp3Encoder mp3; // guarded by this; runs while someone listens to the MP3
     private final Map<PcmFormat, Variant> variants = new ConcurrentHashMap<>();
-    private final Set<Listener> oggListeners = new CopyOnWriteArraySet<>();
-    /** .ogg listeners whose encoder has not given its header pages yet (ffmpeg starting). */
-    private final Set<Listener> oggWaiting = new CopyOnWriteArraySet<>();
+    private final OggListeners ogg;
     private final String ffmpeg;
     /** Who takes every source chunk besides listeners: the cluster relay while another node listens. */
     private final Set<java.util.function.Consumer<byte[]>> taps = new CopyOnWriteArraySet<>();
-    private volatile OpusPages opus; // guarded by this; runs while someone listens to the Ogg/Opus
-    private Buffer oggHeaders; // guarded by this: the running encoder's, null until it gives them
-    private boolean opusInJava; // guarded by this: ffmpeg could not encode Opus, so Concentus does
     private boolean running; // guarded by this
 
     /** One output format: its converter (source thread only), listeners and recent chunks. */
@@ -109,7 +103,7 @@ public final class AudioStream {
         this.ffmpeg = ffmpeg;
         this.name = name;
         this.source = source;
-        this.opusBitrate = opusBitrate;
+        this.ogg = new OggListeners(name, ffmpeg, source.format(), opusBitrate);
         this.mp3Bitrate = mp3Bitrate;
     }
 
@@ -126,7 +120,7 @@ public final class AudioStream {
     }
 
     public int listenerCount() {
-        int n = oggListeners.size() + oggWaiting.size() + mp3Listeners.size();
+        int n = ogg.size() + mp3Listeners.size();
         for (Variant v : variants.values()) {
             n += v.size();
         }
@@ -135,10 +129,7 @@ public final class AudioStream {
 
     /** Chunks (or batches) this stream's listeners have skipped because their sockets were full. */
     public long skipped() {
-        long n = 0;
-        for (Listener l : oggListeners) {
-            n += l.skipped;
-        }
+        long n = ogg.skipped();
         for (Listener l : mp3Listeners) {
             n += l.skipped;
         }
@@ -174,7 +165,7 @@ public final class AudioStream {
     /** Adds a listener; an .ogg one is first written the encoder's header pages and the last batch. */
     void add(Listener l, Kind kind, PcmFormat format) {
         if (kind == Kind.OGG) {
-            addOgg(l);
+            ogg.add(l);
         } else if (kind == Kind.MP3) {
             mp3Listeners.add(l);
             startMp3();
@@ -198,98 +189,6 @@ public final class AudioStream {
         } catch (java.io.IOException ex) {
             LOG.warn("No MP3 for audio stream {}: {}", name, ex.getMessage());
             mp3Listeners.forEach(Listener::end);
-        }
-    }
-
-    /**
-     * The first .ogg listener starts the encoder; a listener joins once its header pages are known
-     * (at once with Concentus, with ffmpeg's first output otherwise).
-     */
-    private synchronized void addOgg(Listener l) {
-        if (opus == null) {
-            startOpus();
-        }
-        if (oggHeaders == null) {
-            oggWaiting.add(l);
-        } else {
-            joinOgg(l);
-        }
-    }
-
-    /** Holding this: headers and the last batch go out before the live batches (one event loop, in order). */
-    private void joinOgg(Listener l) {
-        l.start(oggHeaders, opus.burst());
-        oggListeners.add(l);
-    }
-
-    /** Holding this: libopus through ffmpeg, unless it failed before on this stream; then Concentus. */
-    private void startOpus() {
-        OggOutput out = new OggOutput();
-        OpusPages e = opusInJava ? new ConcentusOpusPages(source.format(), opusBitrate, out)
-                : new FfmpegOpusPages(name, ffmpeg, source.format(), opusBitrate, out);
-        out.encoder = e;
-        opus = e;
-        try {
-            e.start();
-        } catch (java.io.IOException ex) { // no ffmpeg
-            out.failed(ex.getMessage());
-        }
-    }
-
-    /** An encoder's output; ignored once that encoder is no longer the stream's (stopped, replaced). */
-    private final class OggOutput implements OpusPages.Output {
-        OpusPages encoder; // set before the encoder starts
-
-        @Override
-        public void headers(Buffer pages) {
-            synchronized (AudioStream.this) {
-                if (opus != encoder) {
-                    return;
-                }
-                oggHeaders = pages;
-                for (Listener l : oggWaiting) {
-                    joinOgg(l);
-                }
-                oggWaiting.clear();
-            }
-        }
-
-        @Override
-        public void batch(Buffer pages) {
-            if (opus == encoder) {
-                Listener.offerAll(oggListeners, pages);
-            }
-        }
-
-        @Override
-        public void failed(String reason) {
-            synchronized (AudioStream.this) {
-                if (opus != encoder) {
-                    return;
-                }
-                opus = null;
-                if (oggHeaders == null && !opusInJava) {
-                    // Before any output: no ffmpeg, or one without libopus. Java encodes from now on.
-                    LOG.warn("Audio stream {}: no Opus from ffmpeg ({}); encoding it in Java (Concentus), which takes"
-                            + " several times the CPU", name, reason);
-                    opusInJava = true;
-                    startOpus();
-                    return;
-                }
-                LOG.warn("Opus encoder of audio stream {} stopped: {}", name, reason);
-                oggHeaders = null;
-                oggListeners.forEach(Listener::end);
-                oggWaiting.forEach(Listener::end);
-            }
-        }
-    }
-
-    /** The last .ogg listener left: its encoder stops. */
-    private synchronized void stopOpusIfUnheard() {
-        if (opus != null && oggListeners.isEmpty() && oggWaiting.isEmpty()) {
-            opus.stop();
-            opus = null;
-            oggHeaders = null;
         }
     }
 
@@ -348,8 +247,7 @@ public final class AudioStream {
      * listener's response ends.
      */
     void endListeners() {
-        oggListeners.forEach(Listener::end);
-        oggWaiting.forEach(Listener::end);
+        ogg.endAll();
         mp3Listeners.forEach(Listener::end);
         for (Variant v : variants.values()) {
             v.wav.forEach(Listener::end);
@@ -358,9 +256,7 @@ public final class AudioStream {
     }
 
     void remove(Listener l) {
-        if (oggListeners.remove(l) | oggWaiting.remove(l)) {
-            stopOpusIfUnheard();
-        }
+        ogg.remove(l);
         if (mp3Listeners.remove(l)) {
             stopMp3IfUnheard();
         }
@@ -406,10 +302,7 @@ public final class AudioStream {
         if (m != null) {
             m.encode(pcm); // encoded once, by ffmpeg, for every .mp3 listener
         }
-        OpusPages o = opus;
-        if (o != null) {
-            o.encode(pcm); // encoded once for every .ogg listener
-        }
+        ogg.encode(pcm); // encoded once for every .ogg listener
     }
 
     public void close() {
@@ -420,10 +313,7 @@ public final class AudioStream {
                 mp3.stop();
                 mp3 = null;
             }
-            if (opus != null) {
-                opus.stop();
-                opus = null;
-            }
+            ogg.stop();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.nagare.media.audio;
 
 import dev.nagare.media.FfmpegProcess;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -57,11 +58,21 @@ public final class FfmpegAudioSource implements AudioSource {
             java.util.function.BooleanSupplier running, java.util.function.BooleanSupplier lowLatency)
             throws java.io.IOException {
         int chunkBytes = format.bytesPerSecond() * ToneSource.CHUNK_MS / 1000;
-        long pauseMs = Math.max(ToneSource.CHUNK_MS, Math.min(PACED_MS, 32_768L * 1000 / format.bytesPerSecond()));
+        long pause = TimeUnit.MILLISECONDS.toNanos(
+                Math.max(ToneSource.CHUNK_MS, Math.min(PACED_MS, 32_768L * 1000 / format.bytesPerSecond())));
+        long next = System.nanoTime();
         try {
             while (running.getAsBoolean()) {
                 if (!lowLatency.getAsBoolean() && in.available() < chunkBytes) {
-                    Thread.sleep(pauseMs);
+                    // At a fixed rate, not a fixed pause: a second's batch then completes every second on
+                    // the dot, not 1.0 to 1.1 s apart.
+                    next += pause;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    } else {
+                        next = System.nanoTime(); // behind, or just back from low latency: a new cadence
+                    }
                 }
                 byte[] chunk = in.readNBytes(chunkBytes);
                 if (chunk.length < chunkBytes) {

@@ -72,6 +72,9 @@ import java.util.function.Function;
  *       (fine on the class path, where Nagare runs; not under the module system). Apart from
  *       {@link #releaseFactory} and {@link #shrinkOutboundQueue}, nothing else here or elsewhere in
  *       Nagare touches {@code impl}.</li>
+ *   <li>A Buffer written to many connections ({@link #offHeap}): off-heap through Vert.x's
+ *       {@code BufferInternal.buffer(ByteBuf)} (exported SPI), so that the native transport does
+ *       not copy it once per connection.</li>
  *   <li>An Icecast source's body ({@link #rawInput}): encoders send it unframed after the request
  *       head (no Content-Length, no chunks), which HTTP/1.1 reads as an empty body. Vert.x hands out
  *       a raw socket only for CONNECT and upgrades, so the HTTP decoder ({@code "httpDecoder"} in
@@ -303,6 +306,22 @@ public final class NettyChannels {
         } catch (IllegalAccessException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * A copy of {@code bytes} in off-heap memory, for a Buffer written as it is to many connections
+     * (a second of audio to every listener). The native transport writes only off-heap memory: each
+     * write of a heap Buffer (what {@code Buffer.buffer()} makes) is first copied into a direct buffer
+     * of its own, per connection; an off-heap one is handed to the kernel from where it is. The memory
+     * is the JDK's ({@code ByteBuffer.allocateDirect}), freed by the garbage collector when the last
+     * write that holds it is done, so nothing here needs releasing. Through Vert.x's exported SPI
+     * ({@code BufferInternal}); {@code NettyChannelsTest} fails if a write would copy it again.
+     */
+    public static io.vertx.core.buffer.Buffer offHeap(io.vertx.core.buffer.Buffer bytes) {
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(bytes.length());
+        ((io.vertx.core.internal.buffer.BufferInternal) bytes).getByteBuf().getBytes(0, direct);
+        direct.flip();
+        return io.vertx.core.internal.buffer.BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(direct));
     }
 
     /** The kernel send buffer of {@code conn}'s socket, in bytes; false when no route reaches it. */

@@ -5,7 +5,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Ogg pages (RFC 3533) carrying Opus (RFC 7845), one packet per page.
+ * Ogg pages (RFC 3533) carrying Opus (RFC 7845): written one packet per page, and found in a
+ * stream of pages another muxer made (ffmpeg's, which puts about a second of packets in a page).
  *
  * <pre>
  * "OggS" version:u8=0 type:u8 (2 = first page) granule:i64 serial:u32 sequence:u32 crc:u32
@@ -53,6 +54,35 @@ public final class OggCodec {
         byte[] v = vendor.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(8 + 4 + v.length + 4).order(ByteOrder.LITTLE_ENDIAN)
                 .put("OpusTags".getBytes(StandardCharsets.US_ASCII)).putInt(v.length).put(v).putInt(0).array();
+    }
+
+    /**
+     * The length of the whole page at {@code off} among {@code len} bytes of {@code b}, or 0 when they
+     * do not hold all of it yet (its header, lacing table or body is cut short).
+     *
+     * @throws IllegalArgumentException when no page starts there (no "OggS", or a version other than 0)
+     */
+    public static int pageLength(byte[] b, int off, int len) {
+        if (len >= 5 && (b[off] != 'O' || b[off + 1] != 'g' || b[off + 2] != 'g' || b[off + 3] != 'S' || b[off + 4] != 0)) {
+            throw new IllegalArgumentException("not an Ogg page at byte " + off);
+        }
+        if (len < 27) {
+            return 0;
+        }
+        int segments = b[off + 26] & 0xff;
+        if (len < 27 + segments) {
+            return 0;
+        }
+        int length = 27 + segments;
+        for (int i = 0; i < segments; i++) {
+            length += b[off + 27 + i] & 0xff;
+        }
+        return len < length ? 0 : length;
+    }
+
+    /** The granule position of the page at {@code off} (-1: no packet ends on it). */
+    public static long granule(byte[] b, int off) {
+        return ByteBuffer.wrap(b, off + 6, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
     /** Ogg's CRC-32: polynomial 0x04c11db7, no reflection, initial value 0. */

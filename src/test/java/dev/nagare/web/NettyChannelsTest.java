@@ -258,4 +258,19 @@ class NettyChannelsTest {
             assertThat(body.get(10, TimeUnit.SECONDS)).isEqualTo("GET / HTTP/1.1\r\n not a request, audio END");
         }
     }
+
+    @Test
+    void anOffHeapBufferIsWrittenByTheNativeTransportWithoutACopyPerConnection() {
+        Buffer heap = Buffer.buffer("one second of audio");
+        Buffer shared = NettyChannels.offHeap(heap);
+        assertThat(shared).isEqualTo(heap);
+        // What Vert.x hands Netty for each write (Http1xServerResponse.write -> getByteBuf), as epoll sees it:
+        io.netty.buffer.ByteBuf written = ((io.vertx.core.internal.buffer.BufferInternal) shared).getByteBuf();
+        assertThat(io.netty.channel.unix.UnixChannelUtil.isBufferCopyNeededForWrite(written))
+                .as("the native transport would copy it for every connection").isFalse();
+        assertThat(io.netty.channel.unix.UnixChannelUtil.isBufferCopyNeededForWrite(
+                ((io.vertx.core.internal.buffer.BufferInternal) heap).getByteBuf())).as("a heap Buffer is copied").isTrue();
+        written.release(); // a write releases what it took; the shared bytes stay readable
+        assertThat(shared.toString()).isEqualTo("one second of audio");
+    }
 }

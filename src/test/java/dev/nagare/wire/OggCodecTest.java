@@ -42,4 +42,29 @@ class OggCodecTest {
         assertThat(HexFormat.of().formatHex(OggCodec.opusHead(1, 48_000)))
                 .isEqualTo("4f7075734865616401013801" + "80bb0000" + "0000" + "00");
     }
+
+    @Test
+    void aPageIsFoundWholeInAStreamOnlyOnceAllItsBytesAreThere() {
+        byte[] page = OggCodec.page(new byte[300], 960, 7, 3, false); // 27 + 2 lacing + 300
+        byte[] two = new byte[page.length * 2];
+        System.arraycopy(page, 0, two, 0, page.length);
+        System.arraycopy(page, 0, two, page.length, page.length);
+        assertThat(OggCodec.pageLength(two, 0, two.length)).isEqualTo(329);
+        assertThat(OggCodec.pageLength(two, 329, 329)).isEqualTo(329);
+        assertThat(OggCodec.pageLength(two, 0, 328)).isZero();  // the body is one byte short
+        assertThat(OggCodec.pageLength(two, 0, 28)).isZero();   // the lacing table is cut
+        assertThat(OggCodec.pageLength(two, 0, 4)).isZero();    // not even the version yet
+        assertThat(OggCodec.granule(two, 329)).isEqualTo(960);
+    }
+
+    @Test
+    void bytesThatAreNotAPageAreRefused() {
+        byte[] id3 = "ID3\u0003\u0000\u0000\u0000\u0000".getBytes(StandardCharsets.ISO_8859_1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OggCodec.pageLength(id3, 0, id3.length))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("not an Ogg page at byte 0");
+        byte[] v1 = OggCodec.page(new byte[1], 0, 7, 0, true);
+        v1[4] = 1; // stream structure version 1 does not exist (RFC 3533 section 6)
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OggCodec.pageLength(v1, 0, v1.length))
+                .hasMessage("not an Ogg page at byte 0");
+    }
 }

@@ -180,11 +180,10 @@ public final class AudioRoutes {
             return;
         }
         Buffer header = switch (kind) {
-            case OGG -> stream.oggHeaders();
-            case MP3 -> Buffer.buffer(); // MP3 frames carry their own headers
+            case OGG, MP3 -> Buffer.buffer(); // MP3 frames carry their own headers; the Ogg encoder's come with add
             default -> Buffer.buffer(WavCodec.streamingHeader(f.sampleRate(), f.channels(), 16));
         };
-        if (header == null) {
+        if (kind == AudioStream.Kind.OGG && !stream.hasOpus()) {
             JsonReply.error(ctx, 404, "Stream " + name + " is not available as Ogg/Opus (it is not 48 kHz).");
             return;
         }
@@ -203,7 +202,7 @@ public final class AudioRoutes {
         } else {
             res.writeHead();
         }
-        Listener listener = Listener.of(res, vertx.getOrCreateContext());
+        Listener listener = Listener.of(res, ctx.request().connection(), vertx.getOrCreateContext());
         for (Buffer chunk : stream.burst(f, kind)) {
             listener.write(chunk); // a short burst so the player starts at once
         }

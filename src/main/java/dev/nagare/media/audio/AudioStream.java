@@ -1,5 +1,6 @@
 package dev.nagare.media.audio;
 
+import dev.nagare.web.NettyChannels;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArraySet;
  * someone listens.
  */
 public final class AudioStream {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AudioStream.class);
     /**
      * HTTP listeners (WAV, Ogg) get a second at a time: players buffer that much anyway, and one write
      * per listener per second instead of every 20 ms costs a fiftieth of the system calls (icecast, too,
@@ -31,16 +33,14 @@ public final class AudioStream {
 
     private final String name;
     private final AudioSource source;
-    private final int opusBitrate;
     private final int mp3Bitrate;
     private final Set<Listener> mp3Listeners = new CopyOnWriteArraySet<>();
     private volatile Mp3Encoder mp3; // guarded by this; runs while someone listens to the MP3
     private final Map<PcmFormat, Variant> variants = new ConcurrentHashMap<>();
-    private final Set<Listener> oggListeners = new CopyOnWriteArraySet<>();
-    private final Batch oggBatch = new Batch();
+    private final OggListeners ogg;
+    private final String ffmpeg;
     /** Who takes every source chunk besides listeners: the cluster relay while another node listens. */
     private final Set<java.util.function.Consumer<byte[]>> taps = new CopyOnWriteArraySet<>();
-    private OpusPages opus; // source thread only, made when the first .ogg listener comes
     private boolean running; // guarded by this
 
     /** One output format: its converter (source thread only), listeners and recent chunks. */
@@ -71,7 +71,7 @@ public final class AudioStream {
             if (++chunks < BATCH_CHUNKS) {
                 return null;
             }
-            Buffer full = filling;
+            Buffer full = NettyChannels.offHeap(filling); // written to every listener as it is
             filling = Buffer.buffer(full.length());
             chunks = 0;
             last = full;
@@ -95,9 +95,15 @@ public final class AudioStream {
 
     /** With the Ogg/Opus and the MP3 bitrates, bits per second. */
     public AudioStream(String name, AudioSource source, int opusBitrate, int mp3Bitrate) {
+        this(name, source, opusBitrate, mp3Bitrate, "ffmpeg");
+    }
+
+    /** With the ffmpeg the MP3 and Opus encoders run ({@code ffmpeg} on the PATH by default). */
+    public AudioStream(String name, AudioSource source, int opusBitrate, int mp3Bitrate, String ffmpeg) {
+        this.ffmpeg = ffmpeg;
         this.name = name;
         this.source = source;
-        this.opusBitrate = opusBitrate;
+        this.ogg = new OggListeners(name, ffmpeg, source.format(), opusBitrate);
         this.mp3Bitrate = mp3Bitrate;
     }
 
@@ -114,7 +120,7 @@ public final class AudioStream {
     }
 
     public int listenerCount() {
-        int n = oggListeners.size() + mp3Listeners.size();
+        int n = ogg.size() + mp3Listeners.size();
         for (Variant v : variants.values()) {
             n += v.size();
         }
@@ -123,10 +129,7 @@ public final class AudioStream {
 
     /** Chunks (or batches) this stream's listeners have skipped because their sockets were full. */
     public long skipped() {
-        long n = 0;
-        for (Listener l : oggListeners) {
-            n += l.skipped;
-        }
+        long n = ogg.skipped();
         for (Listener l : mp3Listeners) {
             n += l.skipped;
         }
@@ -141,10 +144,10 @@ public final class AudioStream {
         return n;
     }
 
-    /** What a new listener starts with: the last batch in {@code format} (WAV), of Ogg pages, or of MP3. */
+    /** What a new listener starts with: the last batch in {@code format} (WAV) or of MP3 (Ogg: {@link #add}). */
     List<Buffer> burst(PcmFormat format, Kind kind) {
         if (kind == Kind.OGG) {
-            return oggBatch.burst();
+            return List.of(); // the encoder's header pages come first; add() writes both
         }
         if (kind == Kind.MP3) {
             Mp3Encoder e = mp3;
@@ -154,14 +157,15 @@ public final class AudioStream {
         return v == null ? List.of() : v.batch.burst();
     }
 
-    /** The Ogg/Opus header pages, or null when the format cannot be Opus (not 48 kHz). */
-    Buffer oggHeaders() {
-        return source.format().sampleRate() == 48_000 ? new OpusPages(source.format(), opusBitrate).headers() : null;
+    /** Whether the stream has an Ogg/Opus version (Opus is encoded from 48 kHz audio only). */
+    boolean hasOpus() {
+        return source.format().sampleRate() == 48_000;
     }
 
+    /** Adds a listener; an .ogg one is first written the encoder's header pages and the last batch. */
     void add(Listener l, Kind kind, PcmFormat format) {
         if (kind == Kind.OGG) {
-            oggListeners.add(l);
+            ogg.add(l);
         } else if (kind == Kind.MP3) {
             mp3Listeners.add(l);
             startMp3();
@@ -177,13 +181,13 @@ public final class AudioStream {
         if (mp3 != null) {
             return;
         }
-        Mp3Encoder e = new Mp3Encoder(name, "ffmpeg", source.format(), mp3Bitrate,
+        Mp3Encoder e = new Mp3Encoder(name, ffmpeg, source.format(), mp3Bitrate,
                 batch -> Listener.offerAll(mp3Listeners, batch));
         try {
             e.start();
             mp3 = e;
         } catch (java.io.IOException ex) {
-            org.slf4j.LoggerFactory.getLogger(AudioStream.class).warn("No MP3 for audio stream {}: {}", name, ex.getMessage());
+            LOG.warn("No MP3 for audio stream {}: {}", name, ex.getMessage());
             mp3Listeners.forEach(Listener::end);
         }
     }
@@ -199,8 +203,24 @@ public final class AudioStream {
     private synchronized void ensureRunning() {
         if (!running) {
             running = true;
-            source.start(this::onChunk);
+            source.start(this::onChunk, this::lowLatency);
         }
+    }
+
+    /**
+     * Whether someone takes each chunk as soon as it exists: a WebSocket listener (the low-latency
+     * path), or another node (whose WebSocket listeners may). Otherwise the source may pace itself.
+     */
+    private boolean lowLatency() {
+        if (!taps.isEmpty()) {
+            return true;
+        }
+        for (Variant v : variants.values()) {
+            if (!v.sockets.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -227,7 +247,7 @@ public final class AudioStream {
      * listener's response ends.
      */
     void endListeners() {
-        oggListeners.forEach(Listener::end);
+        ogg.endAll();
         mp3Listeners.forEach(Listener::end);
         for (Variant v : variants.values()) {
             v.wav.forEach(Listener::end);
@@ -236,7 +256,7 @@ public final class AudioStream {
     }
 
     void remove(Listener l) {
-        oggListeners.remove(l);
+        ogg.remove(l);
         if (mp3Listeners.remove(l)) {
             stopMp3IfUnheard();
         }
@@ -253,7 +273,6 @@ public final class AudioStream {
                 running = false;
                 source.stop();
                 variants.clear();
-                oggBatch.last = null;
             }
         }
     }
@@ -283,15 +302,7 @@ public final class AudioStream {
         if (m != null) {
             m.encode(pcm); // encoded once, by ffmpeg, for every .mp3 listener
         }
-        if (!oggListeners.isEmpty()) {
-            if (opus == null) {
-                opus = new OpusPages(source.format(), opusBitrate);
-            }
-            Buffer batch = oggBatch.add(opus.page(pcm)); // encoded once for every .ogg listener
-            if (batch != null) {
-                Listener.offerAll(oggListeners, batch);
-            }
-        }
+        ogg.encode(pcm); // encoded once for every .ogg listener
     }
 
     public void close() {
@@ -302,6 +313,7 @@ public final class AudioStream {
                 mp3.stop();
                 mp3 = null;
             }
+            ogg.stop();
         }
     }
 }

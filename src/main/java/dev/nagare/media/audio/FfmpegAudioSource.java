@@ -2,6 +2,7 @@ package dev.nagare.media.audio;
 
 import dev.nagare.media.FfmpegProcess;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -11,6 +12,8 @@ import java.util.function.Consumer;
  * dies; silence is sent meanwhile so players keep their place.
  */
 public final class FfmpegAudioSource implements AudioSource {
+    /** How long the reader waits between reads while no one needs each chunk at once. */
+    static final long PACED_MS = 100;
     private final String name;
     private final String ffmpeg;
     private final List<String> input;
@@ -42,19 +45,58 @@ public final class FfmpegAudioSource implements AudioSource {
     /** Reads {@code in} as 20 ms chunks of {@code format} into {@code sink} while {@code running}, until it ends. */
     static void readChunks(java.io.InputStream in, PcmFormat format, Consumer<byte[]> sink,
             java.util.function.BooleanSupplier running) throws java.io.IOException {
+        readChunks(in, format, sink, running, () -> true);
+    }
+
+    /**
+     * As above; while not {@code lowLatency}, the pipe is read every {@link #PACED_MS} ms or so, all it
+     * holds at once, instead of waking up for each of ffmpeg's writes (about 50 a second): on this
+     * machine's kind of VM a wake-up costs more CPU than the chunk it brings. The pipe holds the audio
+     * meanwhile (64 KB on Linux; the pause is shortened so that half of that is never exceeded).
+     */
+    static void readChunks(java.io.InputStream in, PcmFormat format, Consumer<byte[]> sink,
+            java.util.function.BooleanSupplier running, java.util.function.BooleanSupplier lowLatency)
+            throws java.io.IOException {
         int chunkBytes = format.bytesPerSecond() * ToneSource.CHUNK_MS / 1000;
-        for (byte[] chunk; running.getAsBoolean() && (chunk = in.readNBytes(chunkBytes)).length == chunkBytes; ) {
-            sink.accept(chunk);
+        long pause = TimeUnit.MILLISECONDS.toNanos(
+                Math.max(ToneSource.CHUNK_MS, Math.min(PACED_MS, 32_768L * 1000 / format.bytesPerSecond())));
+        long next = System.nanoTime();
+        try {
+            while (running.getAsBoolean()) {
+                if (!lowLatency.getAsBoolean() && in.available() < chunkBytes) {
+                    // At a fixed rate, not a fixed pause: a second's batch then completes every second on
+                    // the dot, not 1.0 to 1.1 s apart.
+                    next += pause;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    } else {
+                        next = System.nanoTime(); // behind, or just back from low latency: a new cadence
+                    }
+                }
+                byte[] chunk = in.readNBytes(chunkBytes);
+                if (chunk.length < chunkBytes) {
+                    return;
+                }
+                sink.accept(chunk);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stopped
         }
     }
 
     @Override
-    public synchronized void start(Consumer<byte[]> sink) {
+    public void start(Consumer<byte[]> sink) {
+        start(sink, () -> true);
+    }
+
+    @Override
+    public synchronized void start(Consumer<byte[]> sink, java.util.function.BooleanSupplier lowLatency) {
         if (process != null) {
             return;
         }
         int chunkBytes = format.bytesPerSecond() * ToneSource.CHUNK_MS / 1000;
-        process = new FfmpegProcess("audio stream " + name, command(), (in, running) -> readChunks(in, format, sink, running),
+        process = new FfmpegProcess("audio stream " + name, command(), (in, running) -> readChunks(in, format, sink, running, lowLatency),
                 (millis, running) -> {
                     // Silence while ffmpeg is down, paced in real time, so players keep their place.
                     long until = System.currentTimeMillis() + millis;

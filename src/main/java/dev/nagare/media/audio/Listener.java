@@ -3,6 +3,8 @@ package dev.nagare.media.audio;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import dev.nagare.web.NettyChannels;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.function.BooleanSupplier;
@@ -15,7 +17,10 @@ import java.util.function.Function;
  *
  * <p>"Full" is counted here in bytes not yet taken by the kernel, not only by Vert.x's
  * {@code writeQueueFull}: a paused WAV listener had been queued 20 s of audio (about 1.9 MB) before
- * that said full, so a thousand paused listeners would have held gigabytes.
+ * that said full, so a thousand paused listeners would have held gigabytes. An HTTP listener reads
+ * that count from its channel (Netty's outbound buffer, unwritable past the write-queue size
+ * {@code StreamSockets.limit} sets, as soon as a write passes it); counting each write until its
+ * completion, as a WebSocket listener does, cost a callback per listener and batch (issue 21).
  */
 final class Listener {
     /** Bytes written to a listener and not yet in its kernel buffer, past which chunks are skipped. */
@@ -38,8 +43,15 @@ final class Listener {
         this.context = context;
     }
 
-    static Listener of(HttpServerResponse res, Context context) {
-        return new Listener(res::write, res::writeQueueFull, () -> res.closed() || res.ended(), res::end, context);
+    static Listener of(HttpServerResponse res, HttpConnection conn, Context context) {
+        io.netty.channel.Channel channel = NettyChannels.channel(conn);
+        if (channel == null) { // no route to the channel: count each write until it completes
+            return new Listener(res::write, res::writeQueueFull, () -> res.closed() || res.ended(), res::end, context);
+        }
+        return new Listener(b -> {
+            res.write(b);
+            return null; // nothing to count: the channel knows what it holds
+        }, () -> !channel.isWritable() || res.writeQueueFull(), () -> res.closed() || res.ended(), res::end, context);
     }
 
     static Listener of(ServerWebSocket ws, Context context) {
@@ -52,6 +64,14 @@ final class Listener {
             if (!closed.getAsBoolean()) {
                 end.run();
             }
+        });
+    }
+
+    /** Any thread: writes {@code first} then {@code burst} on the listener's event loop (before later offers). */
+    void start(Buffer first, java.util.List<Buffer> burst) {
+        context.runOnContext(v -> {
+            write(first);
+            burst.forEach(this::write);
         });
     }
 
@@ -77,7 +97,10 @@ final class Listener {
             return;
         }
         int bytes = chunk.length();
-        inFlight += bytes;
-        out.apply(chunk).onComplete(done -> inFlight -= bytes); // on this event loop, once the kernel has it
+        Future<Void> written = out.apply(chunk);
+        if (written != null) {
+            inFlight += bytes;
+            written.onComplete(done -> inFlight -= bytes); // on this event loop, once the kernel has it
+        }
     }
 }

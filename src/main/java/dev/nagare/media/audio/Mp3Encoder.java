@@ -11,21 +11,19 @@ import org.slf4j.LoggerFactory;
  * A stream's MP3 version ({@code /audio/NAME.mp3}, for players without Opus): one ffmpeg child
  * (libmp3lame, constant bitrate) per stream, started by the first MP3 listener and stopped with the
  * last, fed the stream's PCM once for all of them. Its output is gathered into batches of about a
- * second, like the other HTTP outputs. PCM that ffmpeg does not take in time (a machine too busy to
- * encode) is dropped, so the source's thread never waits for it.
+ * second, like the other HTTP outputs. Fed 100 ms at a time, dropping what ffmpeg does not take in
+ * time ({@link EncoderFeed}), so the source's thread never waits for it.
  */
 final class Mp3Encoder {
     private static final Logger LOG = LoggerFactory.getLogger(Mp3Encoder.class);
 
     private final FfmpegPipe pipe;
-    private final int maxQueued;
+    private final EncoderFeed feed;
     private final int batchBytes;
     private volatile io.vertx.core.buffer.Buffer last;
-    private long dropped; // source thread only
 
     /** {@code batches}: each second or so of MP3, on the encoder's reader thread. */
     Mp3Encoder(String name, String ffmpeg, PcmFormat format, int bitrate, Consumer<io.vertx.core.buffer.Buffer> batches) {
-        this.maxQueued = format.bytesPerSecond(); // a second of PCM waiting: ffmpeg is behind
         this.batchBytes = bitrate / 8;
         List<String> cmd = List.of(ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin",
                 "-f", "s16le", "-ar", Integer.toString(format.sampleRate()), "-ac", Integer.toString(format.channels()),
@@ -34,6 +32,7 @@ final class Mp3Encoder {
                 "-write_xing", "0", "-id3v2_version", "0", "-flush_packets", "1", "-f", "mp3", "pipe:1");
         this.pipe = new FfmpegPipe("mp3 " + name, cmd, in -> read(in, batches),
                 reason -> LOG.warn("MP3 encoder of audio stream {} stopped: {}", name, reason));
+        this.feed = new EncoderFeed("MP3 encoder of audio stream " + name, pipe, format);
     }
 
     /** @throws IOException when ffmpeg cannot be started */
@@ -43,13 +42,7 @@ final class Mp3Encoder {
 
     /** The source's thread: one chunk of PCM to encode. */
     void encode(byte[] pcm) {
-        if (pipe.queued() > maxQueued) {
-            if (dropped++ % 500 == 0) {
-                LOG.warn("MP3 encoder is behind: {} chunks of PCM dropped so far", dropped);
-            }
-            return;
-        }
-        pipe.write(pcm);
+        feed.write(pcm);
     }
 
     /** The last batch, which a new listener starts with (empty before the first). */
@@ -68,8 +61,9 @@ final class Mp3Encoder {
         for (int n; (n = in.read(buf)) > 0; ) {
             filling.appendBytes(buf, 0, n);
             if (filling.length() >= batchBytes) {
-                last = filling;
-                batches.accept(filling);
+                io.vertx.core.buffer.Buffer full = dev.nagare.web.NettyChannels.offHeap(filling); // shared by every listener
+                last = full;
+                batches.accept(full);
                 filling = io.vertx.core.buffer.Buffer.buffer(batchBytes + buf.length);
             }
         }

@@ -1,58 +1,36 @@
 package dev.nagare.media.audio;
 
-import dev.nagare.wire.OggCodec;
-import io.github.jaredmdobson.concentus.OpusApplication;
-import io.github.jaredmdobson.concentus.OpusEncoder;
-import io.github.jaredmdobson.concentus.OpusException;
 import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.util.List;
 
 /**
- * Encodes a stream's 20 ms PCM chunks to Opus once, each packet in its own Ogg page, for all
- * {@code .ogg} listeners. A listener first gets the two header pages, then joins the live pages.
- * Runs on the source's thread.
+ * A stream's Ogg/Opus version ({@code /audio/NAME.ogg}), encoded once for all its listeners while
+ * someone listens: the header pages every listener starts with, then batches of pages of about a
+ * second. {@link FfmpegOpusPages} (libopus in one ffmpeg child, as the MP3 version) is tried first;
+ * {@link ConcentusOpusPages} (Opus in Java) when ffmpeg is missing or cannot encode Opus.
  */
-final class OpusPages {
-    private static final int SERIAL = 0x4e414741; // "NAGA"
+interface OpusPages {
+    /** What an encoder tells its stream, on the encoder's own thread. */
+    interface Output {
+        /** Once, before any batch: the OpusHead and OpusTags pages. */
+        void headers(Buffer pages);
 
-    private final PcmFormat format;
-    private final OpusEncoder encoder;
-    private final byte[] packet = new byte[4000];
-    private long granule = OggCodec.PRE_SKIP;
-    private int sequence = 2; // 0 and 1 are the header pages
+        /** Whole pages, about a second of audio, off-heap ({@code NettyChannels.offHeap}) to be shared. */
+        void batch(Buffer pages);
 
-    OpusPages(PcmFormat format, int bitrate) {
-        if (format.sampleRate() != 48_000) {
-            throw new IllegalArgumentException("Opus pages are made from 48 kHz audio");
-        }
-        this.format = format;
-        try {
-            this.encoder = new OpusEncoder(48_000, format.channels(), OpusApplication.OPUS_APPLICATION_AUDIO);
-        } catch (OpusException e) {
-            throw new IllegalStateException("cannot create the Opus encoder: " + e.getMessage(), e);
-        }
-        encoder.setBitrate(bitrate);
+        /** The encoder stopped by itself ({@link #stop} was not called); why. */
+        void failed(String reason);
     }
 
-    /** The OpusHead and OpusTags pages every listener starts with. */
-    Buffer headers() {
-        return Buffer.buffer(OggCodec.page(OggCodec.opusHead(format.channels(), format.sampleRate()), 0, SERIAL, 0, true))
-                .appendBytes(OggCodec.page(OggCodec.opusTags("Nagare"), 0, SERIAL, 1, false));
-    }
+    /** @throws IOException when the encoder cannot be started (ffmpeg is not installed) */
+    void start() throws IOException;
 
-    /** One 20 ms chunk of 16-bit PCM as one Ogg page. */
-    Buffer page(byte[] pcm) {
-        int frames = pcm.length / 2 / format.channels();
-        short[] samples = new short[pcm.length / 2];
-        for (int i = 0; i < samples.length; i++) {
-            samples[i] = (short) ((pcm[2 * i] & 0xff) | (pcm[2 * i + 1] << 8));
-        }
-        try {
-            int len = encoder.encode(samples, 0, frames, packet, 0, packet.length);
-            granule += frames;
-            byte[] data = java.util.Arrays.copyOf(packet, len);
-            return Buffer.buffer(OggCodec.page(data, granule, SERIAL, sequence++, false));
-        } catch (OpusException e) {
-            throw new IllegalStateException("Opus encoding failed: " + e.getMessage(), e);
-        }
-    }
+    /** The source's thread: a 20 ms chunk of 16-bit PCM in the stream's format. */
+    void encode(byte[] pcm);
+
+    /** The last batch, which a new listener starts with after the headers (empty before the first). */
+    List<Buffer> burst();
+
+    void stop();
 }

@@ -53,18 +53,23 @@ class AudioBatchesTest {
     }
 
     @Test
-    void anOggListenerGetsTheHeaderPagesThenFiftyConsecutivePagesPerWrite() throws Exception {
+    void anOggListenerGetsTheHeaderPagesThenAboutASecondOfConsecutivePagesPerWrite() throws Exception {
         List<byte[]> writes = writes("/audio/default.ogg", 4);
-        assertThat(sequences(writes.get(0))).containsExactly(0, 1); // OpusHead, OpusTags
-        List<Integer> pages = new ArrayList<>();
+        assertThat(pages(writes.get(0))).extracting(p -> p[0]).containsExactly(0L, 1L); // OpusHead, OpusTags
+        List<long[]> pages = new ArrayList<>();
+        long lastGranule = -1;
         for (byte[] w : writes.subList(1, writes.size())) {
-            List<Integer> inWrite = sequences(w);
-            assertThat(inWrite).as("pages in one write").hasSize(AudioStream.BATCH_CHUNKS);
+            List<long[]> inWrite = pages(w);
+            long granule = inWrite.get(inWrite.size() - 1)[1];
+            if (lastGranule >= 0) { // Opus granules count 48 kHz samples: a write holds about a second
+                assertThat(granule - lastGranule).as("samples in one write").isBetween(43_200L, 52_800L);
+            }
+            lastGranule = granule;
             pages.addAll(inWrite);
         }
         // The writes follow each other without a gap: the stream is continuous (the first may be the burst).
         for (int i = 1; i < pages.size(); i++) {
-            assertThat(pages.get(i)).as("page after %d", pages.get(i - 1)).isEqualTo(pages.get(i - 1) + 1);
+            assertThat(pages.get(i)[0]).as("page after %d", pages.get(i - 1)[0]).isEqualTo(pages.get(i - 1)[0] + 1);
         }
     }
 
@@ -119,14 +124,14 @@ class AudioBatchesTest {
         return b.toString();
     }
 
-    /** The page sequence numbers of the Ogg pages that make up {@code bytes} exactly. */
-    private static List<Integer> sequences(byte[] bytes) {
-        List<Integer> seq = new ArrayList<>();
+    /** The sequence number and granule position of each Ogg page that makes up {@code bytes} exactly. */
+    static List<long[]> pages(byte[] bytes) {
+        List<long[]> pages = new ArrayList<>();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         int at = 0;
         while (at < bytes.length) {
             assertThat(new String(bytes, at, 4, StandardCharsets.US_ASCII)).as("a page at %d", at).isEqualTo("OggS");
-            seq.add((bytes[at + 18] & 0xff) | (bytes[at + 19] & 0xff) << 8 | (bytes[at + 20] & 0xff) << 16
-                    | (bytes[at + 21] & 0xff) << 24);
+            pages.add(new long[] {b.getInt(at + 18) & 0xffffffffL, b.getLong(at + 6)});
             int segments = bytes[at + 26] & 0xff;
             int body = 0;
             for (int i = 0; i < segments; i++) {
@@ -135,6 +140,6 @@ class AudioBatchesTest {
             at += 27 + segments + body;
         }
         assertThat(at).as("whole pages").isEqualTo(bytes.length);
-        return seq;
+        return pages;
     }
 }

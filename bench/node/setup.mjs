@@ -42,6 +42,7 @@ const cases = (args.cases ?? "polling,websocket@1x30 websocket@1x30 polling,webs
     return { transports: m[1].split(","), rate: Number(m[2]), count: Number(m[3]) };
   });
 const warmup = Number(args.warmup ?? 500);
+const rounds = Math.max(1, Number(args.rounds ?? 1));
 const timeoutMs = Number(args["timeout-ms"] ?? 10000);
 const agent = args["keep-alive"] === "true" ? new http.Agent({ keepAlive: true, maxSockets: 6 }) : undefined;
 
@@ -207,13 +208,25 @@ if (warmup > 0) {
   }
 }
 const out = { scenario: "setup", server: args.server ?? "?", startedAt, client: `socket.io-client ${clientVersion()}`,
-  keepAlive: agent !== undefined, warmup, cases: [] };
-for (const c of cases) {
-  const res = result(c, await runCase(c));
+  keepAlive: agent !== undefined, warmup, rounds, cases: [] };
+// Every case once per round, the rounds one after the other, so that each case is sampled at several
+// moments of the run (a shared machine's load drifts); a case's figures pool the set-ups of all rounds.
+const pooled = cases.map(() => ({ rows: [], elapsedMs: 0, roundsP50: [] }));
+for (let round = 0; round < rounds; round++) {
+  for (const [i, c] of cases.entries()) {
+    const run = await runCase(c);
+    pooled[i].rows.push(...run.rows);
+    pooled[i].elapsedMs = Math.max(pooled[i].elapsedMs, run.elapsedMs);
+    pooled[i].roundsP50.push(summary(run.rows.filter((r) => !r.error).map((r) => r.ackMs))?.p50 ?? null);
+  }
+}
+for (const [i, c] of cases.entries()) {
+  const res = { ...result(c, pooled[i]), count: c.count * rounds, rounds, roundsP50: pooled[i].roundsP50 };
   out.cases.push(res);
   const t = res.totalMs;
-  console.error(`BENCH_RESULT setup ${out.server} ${res.transports} @${c.rate}/s x${c.count}: ok ${res.ok}, failed ${res.failed}`
-    + (t ? `, p50 ${t.p50} ms, p99 ${t.p99} ms` : "") + (res.errors.length ? ` (${res.errors[0]})` : ""));
+  console.error(`BENCH_RESULT setup ${out.server} ${res.transports} @${c.rate}/s x${c.count} x${rounds} rounds: ok ${res.ok},`
+    + ` failed ${res.failed}` + (t ? `, p50 ${t.p50} ms, p99 ${t.p99} ms (round medians ${res.roundsP50.join(", ")})` : "")
+    + (res.errors.length ? ` (${res.errors[0]})` : ""));
 }
 out.finishedAt = new Date().toISOString();
 const text = JSON.stringify(out) + "\n";

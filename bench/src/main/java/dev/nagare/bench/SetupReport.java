@@ -29,7 +29,11 @@ final class SetupReport {
                 + " upgrade to WebSocket); \"WebSocket only\" is `transports: [\"websocket\"]`. Before the cases, %d set-ups of each"
                 + " kind at 100/s warm both sides up (not recorded; with a few hundred, the JVM's C2 compiler was still busy"
                 + " on the server's one core during the 100/s cases). As the Node client does by default, every polling request is"
-                + " a new TCP connection.%n%n", any.getString("client", "socket.io-client"), any.getInteger("warmup", 0)));
+                + " a new TCP connection. Both servers run only the bench namespace (Nagare with `NAGARE_APPS=none`: none of"
+                + " the product's apps, whose timers and sources would otherwise run beside the set-ups). Every case runs %d"
+                + " times, one round of all cases after another, and a case's figures pool the set-ups of its rounds, so that"
+                + " the machine's drifting load spreads over both servers' cases rather than falling on one.%n%n",
+                any.getString("client", "socket.io-client"), any.getInteger("warmup", 0), any.getInteger("rounds", 1)));
         b.append("| Transports | Rate | Set-ups | Nagare p50 / p99 | Node.js socket.io p50 / p99 | Nagare / Node.js (p50) |"
                 + " Nagare / Node.js (p99) | All done in (Nagare / Node.js) | Load average (Nagare / Node.js) |\n"
                 + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -42,7 +46,8 @@ final class SetupReport {
                     transports(c), Report.fmt(c.getDouble("rate")), count(c, a, o), pair(a), pair(o),
                     ratio(a, o, "p50"), ratio(a, o, "p99"), seconds(a), seconds(o), load(a), load(o)));
         }
-        b.append("\nIssue 24 asks for Nagare's set-up median and p99 at or below Node.js socket.io's. In this run:\n\n");
+        b.append("\nIssue 24 asks for Nagare's set-up median and p99 at or below Node.js socket.io's. In this run (pooled"
+                + " over the rounds):\n\n");
         for (int i = 0; i < cases.size(); i++) {
             JsonObject c = cases.getJsonObject(i);
             verdict(b, c, find(nagare, c), find(node, c));
@@ -128,7 +133,21 @@ final class SetupReport {
                         .append(" cores, so this case measures queueing behind other work as much as the server");
             }
         }
+        JsonArray ra = nagare.getJsonArray("roundsP50");
+        JsonArray ro = node.getJsonArray("roundsP50");
+        if (ra != null && ro != null && ra.size() > 1) {
+            b.append("; the median of each round, Nagare ").append(joined(ra)).append(" ms, Node.js ").append(joined(ro))
+                    .append(" ms");
+        }
         b.append(".\n");
+    }
+
+    private static String joined(JsonArray values) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < values.size(); i++) {
+            s.append(i == 0 ? "" : " / ").append(values.getValue(i) == null ? "–" : Report.fmt(values.getDouble(i)));
+        }
+        return s.toString();
     }
 
     /** The case of {@code run} with the same transports and rate as {@code like}, or null. */

@@ -72,6 +72,18 @@ final class AudioReport {
                 + " one core): a step's CPU moves by up to about 5% of a core from run to run, which is up to 50 µs per"
                 + " listener at " + listeners + " listeners, and more for the marginal cost. A listener *behind* at the"
                 + " largest step may be the load generator's limit as much as the server's.\n");
+        if (verdicts.indexOf("Ogg/Opus") >= 0 && verdicts.toString().contains("**more**")) {
+            b.append("\nWhere Nagare's Ogg/Opus CPU goes (a profile taken once, 2026-12-05, with 1,000 Ogg listeners after"
+                    + " several minutes: per-process CPU from `/proc/<pid>/stat`, and `perf record -p <pid>` with the JIT's"
+                    + " symbols from `jcmd <pid> Compiler.perfmap`): the JVM 31 ms of CPU per second, the Opus encoder's ffmpeg"
+                    + " 7 ms and the tone's ffmpeg 9 ms, against icecast2's process and its source together at about 29 ms."
+                    + " Of the JVM's samples, 68% were the threads writing to listeners (46.5% in the kernel, about 12 µs per"
+                    + " listener-second for one write of a second of pages; 30% in Java, about 8 µs: Vert.x's chunked HTTP"
+                    + " write path), 9% the JVM's own periodic sampling (`UsePerfData`, about 2.3 ms per second), 9% reading"
+                    + " the source, 5.6% the encoder pipe's threads and 3.4% the JIT. The kernel's write alone is about"
+                    + " icecast2's whole marginal cost; what bounds Nagare beyond it is Java's per-write work and the fixed"
+                    + " cost of a JVM and two ffmpeg processes, which 1,000 listeners do not yet amortise.\n");
+        }
         b.append("\nReproduce: `scripts/bench audio` (BENCH_AUDIO_LISTENERS, BENCH_AUDIO_FORMATS, BENCH_AUDIO_STEP_SECONDS, BENCH_AUDIO_WARMUP_SECONDS).\n");
         return b.toString();
     }

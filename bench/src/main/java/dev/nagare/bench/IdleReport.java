@@ -44,7 +44,8 @@ final class IdleReport {
                 + " loopback addresses, then left idle (heartbeats answered), up to 10,000 and then 50,000. Resident memory is"
                 + " read at each count after 5 s of quiet (and a full GC for the JVM, whose heap here is not pre-touched). A"
                 + " count that needs more open files than the machine lets a process hold (RLIMIT_NOFILE, `ulimit -Hn`) is"
-                + " measured at the most that limit allows, less 500 for the files a process holds besides its connections.\n\n"
+                + " measured at the most that limit allows, less a tenth of it (at least 500) for the files a process holds"
+                + " besides its connections, as Nagare keeps by default (`--max-tcp-connections`).\n\n"
                 + "| Server | Connections | Failed | Connect rate | RSS before → after | RSS per connection |\n"
                 + "|---|---:|---:|---:|---:|---:|\n" + rows
                 + "\nReproduce: `scripts/bench idle` (BENCH_IDLE_CONNECTIONS, default 10000,50000).\n"

@@ -32,7 +32,10 @@ import java.util.concurrent.TimeUnit;
 public final class IdleScenario {
     private final String server;
     private final int port;
-    /** Files a process holds besides its connections (JVM jars, listening socket, pipes...), with room to spare. */
+    /**
+     * Files a process holds besides its connections (JVM jars, listening socket, pipes...), with room to
+     * spare; at least a tenth of the limit, which Nagare keeps for them by default (--max-tcp-connections).
+     */
     private static final int FILES_HELD_BESIDES = 500;
 
     private final List<Integer> connections;
@@ -83,8 +86,9 @@ public final class IdleScenario {
         for (int wanted : connections) {
             // A count past the open-file limit is measured at the most the limit allows, and says so.
             int target = wanted;
-            if (maxOpenFiles > 0 && wanted + FILES_HELD_BESIDES > maxOpenFiles) {
-                target = maxOpenFiles - FILES_HELD_BESIDES;
+            int headroom = Math.max(FILES_HELD_BESIDES, maxOpenFiles / 10);
+            if (maxOpenFiles > 0 && wanted + headroom > maxOpenFiles) {
+                target = maxOpenFiles - headroom;
                 if (target <= opened) {
                     System.out.printf(Locale.ROOT, "%s: %,d not tried: the open-file limit (%,d) allows no more than %,d%n",
                             server, wanted, maxOpenFiles, opened);

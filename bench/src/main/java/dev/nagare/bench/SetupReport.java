@@ -52,6 +52,17 @@ final class SetupReport {
             JsonObject c = cases.getJsonObject(i);
             verdict(b, c, find(nagare, c), find(node, c));
         }
+        JsonArray pauses = nagare == null ? null : nagare.getJsonArray("gcPausesMs");
+        if (pauses != null) {
+            double longest = 0;
+            for (int i = 0; i < pauses.size(); i++) {
+                longest = Math.max(longest, pauses.getDouble(i));
+            }
+            b.append(String.format(Locale.ROOT, "%nNagare's JVM paused %d time%s for garbage collection during the run (its GC"
+                    + " log, warm-up included)%s: the set-ups in flight during a pause wait for it, which is what such a"
+                    + " pause adds to the p99 of the case it falls in.%n", pauses.size(), pauses.size() == 1 ? "" : "s",
+                    pauses.isEmpty() ? "" : String.format(Locale.ROOT, ", longest %s ms", Report.fmt(longest))));
+        }
         b.append("\nWith polling first, Nagare holds what is queued for the pending poll (the CONNECT reply) from the"
                 + " upgrade request until the WebSocket's `2probe` arrives (`--upgrade-hold`, 50 ms at most), so that the"
                 + " probe's answer reaches the client first and its first emit rides the WebSocket (\"First emit over"

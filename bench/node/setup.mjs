@@ -20,6 +20,7 @@
 // Engine.IO packets, and reports the median of each request in order, to see where the time goes.
 // --keep-alive gives the polling requests a keep-alive agent, as a browser has (the Node client's
 // default is a new TCP connection per request).
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { loadavg } from "node:os";
@@ -206,6 +207,12 @@ if (warmup > 0) {
     const failed = w.rows.filter((r) => r.error);
     if (failed.length > 0) console.error(`warm-up ${transports}: ${failed.length} failed (${failed[0].error})`);
   }
+}
+if (args["gc-pid"]) {
+  // As the broadcast scenario does for JVM servers: one full collection after the warm-up, so that the
+  // first, slow promotion of the start-up's and warm-up's objects does not land in a measured case.
+  execFileSync("jcmd", [args["gc-pid"], "GC.run"], { stdio: "ignore" });
+  await new Promise((res) => setTimeout(res, 1000));
 }
 const out = { scenario: "setup", server: args.server ?? "?", startedAt, client: `socket.io-client ${clientVersion()}`,
   keepAlive: agent !== undefined, warmup, rounds, cases: [] };

@@ -28,7 +28,9 @@ final class SetupReport {
                 + " request leaves) to that first ack. \"Polling first\" is the client's default transports (`polling`, then the"
                 + " upgrade to WebSocket); \"WebSocket only\" is `transports: [\"websocket\"]`. Before the cases, %d set-ups of each"
                 + " kind at 100/s warm both sides up (not recorded; with a few hundred, the JVM's C2 compiler was still busy"
-                + " on the server's one core during the 100/s cases). As the Node client does by default, every polling request is"
+                + " on the server's one core during the 100/s cases), and Nagare's JVM then gets one full collection"
+                + " (`jcmd <pid> GC.run`, as in the broadcast scenario), so that the first, slow promotion of what start-up"
+                + " and warm-up left does not land in a case. As the Node client does by default, every polling request is"
                 + " a new TCP connection. Both servers run only the bench namespace (Nagare with `NAGARE_APPS=none`: none of"
                 + " the product's apps, whose timers and sources would otherwise run beside the set-ups). Every case runs %d"
                 + " times, one round of all cases after another, and a case's figures pool the set-ups of its rounds, so that"
@@ -53,14 +55,17 @@ final class SetupReport {
             verdict(b, c, find(nagare, c), find(node, c));
         }
         JsonArray pauses = nagare == null ? null : nagare.getJsonArray("gcPausesMs");
-        if (pauses != null) {
+        if (pauses != null && pauses.isEmpty()) {
+            b.append("\nNagare's JVM did not pause for garbage collection during the cases (its GC log, apart from the"
+                    + " full collection after the warm-up): its tail is not a collector's.\n");
+        } else if (pauses != null) {
             double longest = 0;
             for (int i = 0; i < pauses.size(); i++) {
                 longest = Math.max(longest, pauses.getDouble(i));
             }
-            b.append(String.format(Locale.ROOT, "%nNagare's JVM paused %d time%s for garbage collection during the run (its GC"
-                    + " log, warm-up included)%s: the set-ups in flight during a pause wait for it, which is what such a"
-                    + " pause adds to the p99 of the case it falls in.%n", pauses.size(), pauses.size() == 1 ? "" : "s",
+            b.append(String.format(Locale.ROOT, "%nNagare's JVM paused %d time%s for garbage collection during the run, apart from"
+                    + " the full collection after the warm-up (its GC log)%s: the set-ups in flight during a pause wait for it,"
+                    + " which is what such a pause adds to the p99 of the case it falls in.%n", pauses.size(), pauses.size() == 1 ? "" : "s",
                     pauses.isEmpty() ? "" : String.format(Locale.ROOT, ", longest %s ms", Report.fmt(longest))));
         }
         b.append("\nWith polling first, Nagare holds what is queued for the pending poll (the CONNECT reply) from the"

@@ -462,8 +462,16 @@ public final class Report {
                 - One machine, loopback only: the load generator competes with the server for the same cores. With
                   pinning (default when there are at least 2 cores), the server runs on CPU 0 and the load generator
                   on the others (`taskset`), so each side has its own core(s); all three servers handle their
-                  real-time connections on one event loop (Nagare by design, Node.js by nature, the raw server like
-                  Nagare). Load-generator CPU close to 100% of its core means the numbers are a lower bound.
+                  real-time connections on one event loop (Nagare because `--event-loops` follows the CPUs it may
+                  use, one when pinned; Node.js by nature; the raw server by its setup). Load-generator CPU close to
+                  100% of its core means the numbers are a lower bound.
+                - Every core (issue 21): `--event-loops N` spreads the main port's connections over N event loops
+                  (sessions and rooms stay on one; each loop writes a broadcast to its own connections).
+                  `BENCH_SERVER_CPUS=0-1 BENCH_SERVER_EVENT_LOOPS=2` runs the server that way, but on this 2-core
+                  machine the load generator then shares a core with it, and with one server core the load
+                  generator already sets the limit (above): these runs cannot show how Nagare scales with cores.
+                  That takes a machine with cores to spare for the load generator (e.g. `BENCH_SERVER_CPUS=0-3`
+                  on 8 cores, 1 against 4 loops).
                 - The raw Vert.x fixture uses Vert.x's public API (`writeTextMessage` per socket: the frame is
                   encoded, copied and flushed once per receiver, one system call per delivery). Nagare frames each
                   broadcast once (header and payload), writes that same array to every receiver's Netty channel below

@@ -156,7 +156,7 @@ class OpusPagesTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as("waiting until " + what).isLessThan(deadline);
-            Thread.sleep(50);
+            Thread.sleep(50); // child processes announce nothing to a test: polled, with a deadline
         }
     }
 }

@@ -242,13 +242,10 @@ public final class BroadcastScenario {
         return best != null ? 0 : 3;
     }
 
-    /**
-     * Starts the load generator's event loops, connects every receiver (into {@code result}'s
-     * "connect") and the publisher, and starts the publisher's timer at rate 0 ({@link SteadyScenario} too).
-     */
-    void open(JsonObject result) throws Exception {
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads).setPreferNativeTransport(true));
-        for (int i = 0; i < threads; i++) {
+    /** One context per event loop of {@code vertx} (a verticle each): the load generator's lanes. */
+    static List<Context> lanes(Vertx vertx, int n) throws Exception {
+        List<Context> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
             AtomicReference<Context> ctx = new AtomicReference<>();
             vertx.deployVerticle(new AbstractVerticle() {
                 @Override
@@ -256,8 +253,18 @@ public final class BroadcastScenario {
                     ctx.set(context);
                 }
             }, new DeploymentOptions()).await(10, TimeUnit.SECONDS);
-            lanes.add(ctx.get());
+            out.add(ctx.get());
         }
+        return out;
+    }
+
+    /**
+     * Starts the load generator's event loops, connects every receiver (into {@code result}'s
+     * "connect") and the publisher, and starts the publisher's timer at rate 0 ({@link SteadyScenario} too).
+     */
+    void open(JsonObject result) throws Exception {
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads).setPreferNativeTransport(true));
+        lanes.addAll(lanes(vertx, threads));
         for (int k = 0; k < sources; k++) {
             wsClients.add(vertx.createWebSocketClient(new WebSocketClientOptions()
                     .setLocalAddress("127.0.0." + (10 + k))

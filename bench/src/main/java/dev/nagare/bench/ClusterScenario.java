@@ -1,8 +1,6 @@
 package dev.nagare.bench;
 
-import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -24,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -123,16 +120,7 @@ public final class ClusterScenario {
         JsonObject latency = null;
         long connectMs = -1;
         try {
-            for (int i = 0; i < threads; i++) {
-                AtomicReference<Context> ctx = new AtomicReference<>();
-                vertx.deployVerticle(new AbstractVerticle() {
-                    @Override
-                    public void start() {
-                        ctx.set(context);
-                    }
-                }, new DeploymentOptions()).await(10, TimeUnit.SECONDS);
-                lanes.add(ctx.get());
-            }
+            lanes.addAll(BroadcastScenario.lanes(vertx, threads));
             for (int k = 0; k < sources; k++) {
                 wsClients.add(vertx.createWebSocketClient(new WebSocketClientOptions().setLocalAddress("127.0.0." + (10 + k))
                         .setMaxConnections(clients + 16).setConnectTimeout(10_000).setTcpNoDelay(true)));

@@ -119,50 +119,12 @@ final class SteadyReport {
                     warm.getDouble("cpuUsPerDelivery"), warm.getDouble("systemShare") * 100,
                     warm.getDouble("systemUsPerDelivery"), warm.getDouble("userUsPerDelivery")));
         }
-        b.append("\n\n![Flame graph of Nagare's warm window](../bench/results/steady-nagare-flame.svg)\n\n");
-        b.append("[Flame graph (SVG, hover for names)](../bench/results/steady-nagare-flame.svg) ·"
-                + " [folded stacks](../bench/results/steady-nagare.folded) (one line a stack, the format flame-graph tools"
-                + " read)\n\n");
-        b.append("| Most self time | % | | Self time by package | % |\n|---|---:|---|---|---:|\n");
-        JsonArray self = p.getJsonArray("topSelf", new JsonArray());
-        JsonArray pkg = p.getJsonArray("selfByPackage", new JsonArray());
-        for (int i = 0; i < Math.max(Math.min(12, self.size()), Math.min(10, pkg.size())); i++) {
-            b.append("| ").append(i < Math.min(12, self.size()) ? cell(self.getJsonObject(i)) : " | ")
-                    .append(" | | ").append(i < Math.min(10, pkg.size()) ? "`" + pkg.getJsonObject(i).getString("name") + "` | "
-                            + fmt(pkg.getJsonObject(i).getDouble("pct")) : " | ").append(" |\n");
-        }
-        b.append("\nTop down (time in a frame and below it), Nagare's frames: ");
-        JsonArray total = p.getJsonArray("topTotal", new JsonArray());
-        StringBuilder ours = new StringBuilder();
-        for (int i = 0; i < total.size(); i++) {
-            JsonObject t = total.getJsonObject(i);
-            String n = t.getString("name");
-            if (n.startsWith("dev.nagare.") && !n.contains("$$Lambda") && !n.contains(".lambda$")) {
-                ours.append(ours.length() == 0 ? "" : " · ").append('`').append(shortName(n)).append("` ")
-                        .append(fmt(t.getDouble("pct"))).append('%');
-            }
-        }
-        b.append(ours.length() == 0 ? "none in the top frames" : ours).append(".\n\n");
+        b.append(FlameReport.markdown(p, "steady-nagare-flame.svg", "steady-nagare.folded", "Flame graph of Nagare's warm window"));
         b.append("Reproduce the graph from a recording: `java -jar bench/target/nagare-bench.jar flame --jfr"
                 + " bench/results/tmp/steady-nagare.jfr --from <ms> --to <ms> --run bench/results/tmp/steady-nagare-profiled.json"
                 + " --folded bench/results/steady-nagare.folded --svg bench/results/steady-nagare-flame.svg --summary"
                 + " bench/results/steady-nagare-profile.json` (the window's bounds are in the profiled run's JSON;"
                 + " `scripts/bench steady` does all of it).\n");
-        return b.toString();
-    }
-
-    private static String cell(JsonObject o) {
-        return "`" + shortName(o.getString("name")) + "` | " + fmt(o.getDouble("pct"));
-    }
-
-    /** {@code io.netty.channel.ChannelOutboundBuffer.addFlush} as {@code i.n.c.ChannelOutboundBuffer.addFlush}. */
-    private static String shortName(String n) {
-        String[] parts = n.split("\\.");
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < parts.length; i++) {
-            boolean keep = i >= parts.length - 2 || parts[i].isEmpty() || Character.isUpperCase(parts[i].charAt(0));
-            b.append(i == 0 ? "" : ".").append(keep ? parts[i] : parts[i].substring(0, 1));
-        }
         return b.toString();
     }
 

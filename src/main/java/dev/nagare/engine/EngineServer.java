@@ -295,7 +295,7 @@ public final class EngineServer {
         if (upgrade) {
             webSockets.accept(req).onComplete(ws -> {
                 if (ws.succeeded()) {
-                    open(req, webSockets.transport(req, ws.result()));
+                    open(req, ws.result());
                 } else {
                     LOG.debug("WebSocket handshake failed: {}", ws.cause().toString());
                 }
@@ -338,11 +338,12 @@ public final class EngineServer {
                 session.releasePolling();
                 return;
             }
-            WebSocketTransport ws = webSockets.transport(req, ar.result());
+            WebSocketTransport ws = ar.result();
             if (!allowed || !session.canUpgrade()) {
                 if (allowed) {
                     session.releasePolling();
                 }
+                ws.releaseInbound();
                 ws.close((short) 1008, "session cannot be upgraded");
                 return;
             }

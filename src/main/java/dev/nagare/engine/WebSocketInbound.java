@@ -29,26 +29,31 @@ final class WebSocketInbound {
     }
 
     /**
-     * Accepts the upgrade; the result is handed over on the engine's loop. A socket served by
-     * another loop is paused until {@link #wire} has set its handlers there: the client may send
-     * (its upgrade probe) as soon as it reads the handshake answer.
+     * Accepts the upgrade; its transport is handed over on the engine's loop. The client may send (its
+     * upgrade probe) as soon as it reads the handshake answer, before Vert.x even completes the
+     * accept: what the socket reads is held until {@link #wire} has set its handlers
+     * ({@link NettyChannels#holdInbound}), or until the caller refuses it
+     * ({@link WebSocketTransport#releaseInbound} before closing).
      */
-    Future<ServerWebSocket> accept(HttpServerRequest req) {
-        Promise<ServerWebSocket> accepted = Promise.promise();
-        req.toWebSocket().onComplete(ar -> {
-            if (ar.succeeded() && !server.onLoop()) {
-                ar.result().pause();
+    Future<WebSocketTransport> accept(HttpServerRequest req) {
+        Runnable release = NettyChannels.holdInbound(req);
+        Promise<WebSocketTransport> accepted = Promise.promise();
+        req.toWebSocket().onComplete(ar -> server.onEngine(() -> {
+            if (ar.failed()) {
+                release.run();
+                accepted.fail(ar.cause());
+            } else {
+                accepted.complete(transport(req, ar.result(), release));
             }
-            server.onEngine(() -> accepted.handle(ar));
-        });
+        }));
         return accepted.future();
     }
 
     /** The transport of a socket accepted from {@code req}. */
-    WebSocketTransport transport(HttpServerRequest req, ServerWebSocket ws) {
+    private WebSocketTransport transport(HttpServerRequest req, ServerWebSocket ws, Runnable releaseInbound) {
         // b64=1: engine.io-client's forceBase64, binary as "b"+base64 text frames.
         return new WebSocketTransport(ws, NettyChannels.webSocket(req, ws), outbox, server.config().writeWindowMs(),
-                req.getParam("b64") != null);
+                req.getParam("b64") != null, releaseInbound);
     }
 
     /**
@@ -101,7 +106,7 @@ final class WebSocketInbound {
         }));
         ws.exceptionHandler(e -> LOG.debug("session {} websocket error: {}", session.id(), e.toString()));
         t.onWritable(() -> session.context().runOnContext(v -> session.flush()));
-        ws.resume(); // paused by accept when it came from another loop
+        t.releaseInbound(); // what the socket read meanwhile, held by accept, now reaches the handlers
     }
 
     private void deliver(WebSocketTransport t, EngineSession session, EnginePacket p) {

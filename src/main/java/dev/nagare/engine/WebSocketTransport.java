@@ -55,6 +55,7 @@ final class WebSocketTransport implements Transport {
     private ChannelHandlerContext framedContext; // see framedWrites()
     private volatile boolean framedSeen; // written on the socket's loop once framedWrites() decided, for tests
     boolean inBatch; // written in the current LoopOutbox batch, to be flushed at its end
+    private Runnable releaseInbound; // engine loop only: lets through what the socket read before its handlers
 
     /**
      * @param vertxHandler Vert.x's handler context in the socket's pipeline ({@link NettyChannels#webSocket}),
@@ -63,8 +64,9 @@ final class WebSocketTransport implements Transport {
      * @param outbox       where writes for a socket on another loop than the engine's wait for the end of the turn
      */
     WebSocketTransport(ServerWebSocket ws, ChannelHandlerContext vertxHandler, LoopOutbox outbox, int writeWindowMs,
-            boolean base64) {
+            boolean base64, Runnable releaseInbound) {
         this.ws = ws;
+        this.releaseInbound = releaseInbound;
         this.base64 = base64;
         this.vertxHandler = vertxHandler;
         this.channel = vertxHandler != null ? vertxHandler.channel() : null;
@@ -110,6 +112,18 @@ final class WebSocketTransport implements Transport {
 
     ServerWebSocket socket() {
         return ws;
+    }
+
+    /**
+     * Lets through, in order, the frames the socket read between the handshake and its handlers
+     * ({@link WebSocketInbound#accept}); once, on the engine's loop.
+     */
+    void releaseInbound() {
+        Runnable r = releaseInbound;
+        releaseInbound = null;
+        if (r != null) {
+            r.run();
+        }
     }
 
     /**

@@ -72,6 +72,10 @@ import java.util.function.Function;
  *       (fine on the class path, where Nagare runs; not under the module system). Apart from
  *       {@link #releaseFactory} and {@link #shrinkOutboundQueue}, nothing else here or elsewhere in
  *       Nagare touches {@code impl}.</li>
+ *   <li>An upgrading connection's inbound frames ({@link #holdInbound}): a handler of ours just
+ *       before Vert.x's own ({@code "handler"} in its pipeline) holds the WebSocket frames read
+ *       between the 101 and the moment the engine sets the socket's handlers, which Vert.x would
+ *       drop; through the same {@code ConnectionBase.channel()} route.</li>
  *   <li>A Buffer written to many connections ({@link #offHeap}): off-heap through Vert.x's
  *       {@code BufferInternal.buffer(ByteBuf)} (exported SPI), so that the native transport does
  *       not copy it once per connection.</li>
@@ -82,6 +86,8 @@ import java.util.function.Function;
  * </ul>
  */
 public final class NettyChannels {
+    /** The name of Vert.x's own handler in a connection's pipeline (Vert.x 5.0.7), HTTP or WebSocket. */
+    private static final String VERTX_HANDLER = "handler";
     /** The name of Vert.x's HTTP/1.x request decoder in a connection's pipeline (Vert.x 5.0.7). */
     private static final String HTTP_DECODER = "httpDecoder";
     /**
@@ -322,6 +328,83 @@ public final class NettyChannels {
         ((io.vertx.core.internal.buffer.BufferInternal) bytes).getByteBuf().getBytes(0, direct);
         direct.flip();
         return io.vertx.core.internal.buffer.BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(direct));
+    }
+
+    /**
+     * Holds the WebSocket frames {@code req}'s connection reads from now on, just before Vert.x's
+     * handler ({@code "handler"} in its pipeline), until the returned action (any thread, once) lets
+     * them through, in order; HTTP passes as before. For an upgrade: Vert.x answers the handshake and
+     * only in a later task of the connection's event loop completes {@code toWebSocket()}'s future, so
+     * a frame the client sends as soon as it reads the 101 (engine.io's upgrade probe) can be read
+     * before anyone could set the socket's handlers or pause it, and Vert.x drops a message that finds
+     * no handler. If the connection closes first, what was held is freed. A no-op (and an action that
+     * does nothing) when no route reaches the channel.
+     */
+    public static Runnable holdInbound(HttpServerRequest req) {
+        Channel channel = channel(req.connection());
+        if (channel == null || channel.pipeline().get(VERTX_HANDLER) == null) {
+            return () -> { };
+        }
+        InboundHold hold = new InboundHold();
+        try {
+            channel.pipeline().addBefore(VERTX_HANDLER, "nagare-inbound-hold", hold);
+        } catch (RuntimeException e) { // closed or changed meanwhile
+            return () -> { };
+        }
+        return () -> channel.eventLoop().execute(hold::release);
+    }
+
+    /** See {@link #holdInbound}. The channel's event loop only. */
+    private static final class InboundHold extends ChannelInboundHandlerAdapter {
+        private final java.util.List<Object> held = new java.util.ArrayList<>();
+        private ChannelHandlerContext ctx;
+        private boolean released;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (released || msg instanceof io.netty.handler.codec.http.HttpObject) {
+                ctx.fireChannelRead(msg);
+            } else {
+                held.add(msg);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.fireChannelReadComplete();
+        }
+
+        void release() {
+            if (released) {
+                return;
+            }
+            released = true;
+            if (ctx == null || ctx.isRemoved()) {
+                held.forEach(io.netty.util.ReferenceCountUtil::release);
+                held.clear();
+                return;
+            }
+            boolean any = !held.isEmpty();
+            for (Object msg : held) {
+                ctx.fireChannelRead(msg);
+            }
+            held.clear();
+            if (any) {
+                ctx.fireChannelReadComplete();
+            }
+            ctx.pipeline().remove(this);
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            held.forEach(io.netty.util.ReferenceCountUtil::release); // closed before the release
+            held.clear();
+        }
     }
 
     /** The kernel send buffer of {@code conn}'s socket, in bytes; false when no route reaches it. */

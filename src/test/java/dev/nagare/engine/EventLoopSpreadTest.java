@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +39,7 @@ class EventLoopSpreadTest {
     private static final String POLL = "/socket.io/?EIO=4&transport=polling";
     private static final int LOOPS = 4;
     private static final int COUNT = 200;
+    private static final int UPGRADES_UNDER_LOAD = 300;
 
     private EngineFixture server;
     private ProtocolClient client;
@@ -138,6 +140,47 @@ class EventLoopSpreadTest {
             assertThat(ws.nextTextSkippingPings()).isEqualTo("433[\"x\",1]");
         }
         sockets.forEach(Ws::close);
+    }
+
+    /**
+     * Vert.x completes {@code toWebSocket()} in a task of the connection's loop after the one that
+     * sent the 101, and the client sends its probe as soon as it reads the 101. When that loop is
+     * slow to get to the task (here: every processor busy with other threads, as on a loaded
+     * machine), it reads the probe first: the probe must wait for the socket's handlers, not be
+     * dropped for want of one. It was dropped about once in a hundred upgrades like these, and the
+     * client's upgrade then hung (no PONG), which the verify runs saw now and then.
+     */
+    @Test
+    void aProbeReadBeforeTheAcceptCompletesIsAnswered() throws Exception {
+        AtomicBoolean busy = new AtomicBoolean(true);
+        List<Thread> hogs = new ArrayList<>();
+        for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
+            Thread hog = new Thread(() -> {
+                while (busy.get()) {
+                    Thread.onSpinWait();
+                }
+            }, "cpu-hog-" + i);
+            hog.setDaemon(true);
+            hog.start();
+            hogs.add(hog);
+        }
+        try {
+            for (int i = 0; i < UPGRADES_UNDER_LOAD; i++) {
+                String sid = sid(client.get(POLL).body());
+                CompletableFuture<Response> poll = client.getAsync(POLL + "&sid=" + sid);
+                Ws ws = client.openWebSocket(WS + "&sid=" + sid);
+                ws.send("2probe");
+                assertThat(ws.nextText()).as("upgrade %d: the PONG to the probe", i).isEqualTo("3probe");
+                assertThat(await(poll)).isEqualTo(new Response(200, "6"));
+                ws.send("5");
+                ws.close();
+            }
+        } finally {
+            busy.set(false);
+            for (Thread t : hogs) {
+                t.join();
+            }
+        }
     }
 
     @Test

@@ -48,7 +48,7 @@ class WebSocketTransportTest {
         Handler<HttpServerRequest> upgrade = req -> req.toWebSocket()
                 .onSuccess(ws -> {
                     loop[0] = Vertx.currentContext(); // the connection's event loop, where a transport is used
-                    opened.complete(new WebSocketTransport(ws, NettyChannels.webSocket(req, ws), null, 20, false));
+                    opened.complete(new WebSocketTransport(ws, NettyChannels.webSocket(req, ws), null, 20, false, null));
                 })
                 .onFailure(opened::fail);
         Router router = Router.router(vertx);

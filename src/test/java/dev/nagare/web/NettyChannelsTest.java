@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.ext.web.Router;
@@ -70,6 +71,40 @@ class NettyChannelsTest {
         assertThat(ctx.channel().isActive()).isTrue();
         assertThat(ctx.pipeline().context(WebSocketFrameEncoder.class))
                 .as("Netty's frame encoder, below which whole frames are written").isNotNull();
+    }
+
+    @Test
+    void framesReadBeforeTheSocketsHandlersAreHeldAndThenDeliveredInOrder() throws Exception {
+        CompletableFuture<ServerWebSocket> accepted = new CompletableFuture<>();
+        CompletableFuture<Runnable> hold = new CompletableFuture<>();
+        CompletableFuture<ChannelHandlerContext> pipeline = new CompletableFuture<>();
+        Router router = Router.router(vertx);
+        router.route("/ws").handler(ctx -> {
+            hold.complete(NettyChannels.holdInbound(ctx.request()));
+            ctx.request().toWebSocket().onSuccess(ws -> {
+                pipeline.complete(NettyChannels.webSocket(ctx.request(), ws));
+                accepted.complete(ws);
+            }).onFailure(accepted::completeExceptionally);
+        });
+        int port = listen(router, new CompletableFuture<>());
+        WebSocket ws = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
+                .await(10, TimeUnit.SECONDS);
+        // Sent before the server set any handler: Vert.x alone would drop what it reads meanwhile.
+        ws.writeTextMessage("a");
+        ws.writeTextMessage("b");
+        ServerWebSocket socket = accepted.get(10, TimeUnit.SECONDS);
+        assertThat(pipeline.get(10, TimeUnit.SECONDS).pipeline().get("nagare-inbound-hold"))
+                .as("NettyChannels.holdInbound's handler before Vert.x's (\"handler\"): without it, an upgrade probe"
+                        + " read before the engine sets its handlers is lost").isNotNull();
+        List<String> received = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch both = new CountDownLatch(2);
+        socket.textMessageHandler(text -> {
+            received.add(text);
+            both.countDown();
+        });
+        hold.get().run();
+        assertThat(both.await(10, TimeUnit.SECONDS)).as("the held frames, delivered").isTrue();
+        assertThat(received).containsExactly("a", "b");
     }
 
     @Test

@@ -356,6 +356,8 @@ public final class NettyChannels {
 
     /** See {@link #holdInbound}. The channel's event loop only. */
     private static final class InboundHold extends ChannelInboundHandlerAdapter {
+        /** Frames at most (each within Vert.x's frame size limit); a connection sending more is closed. */
+        private static final int MAX_HELD = 64;
         private final java.util.List<Object> held = new java.util.ArrayList<>();
         private ChannelHandlerContext ctx;
         private boolean released;
@@ -369,6 +371,10 @@ public final class NettyChannels {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (released || msg instanceof io.netty.handler.codec.http.HttpObject) {
                 ctx.fireChannelRead(msg);
+            } else if (held.size() >= MAX_HELD) {
+                // Bounded: an upgrading client sends one frame (the probe) before it hears back.
+                io.netty.util.ReferenceCountUtil.release(msg);
+                ctx.close();
             } else {
                 held.add(msg);
             }

@@ -108,6 +108,24 @@ class NettyChannelsTest {
     }
 
     @Test
+    void aConnectionThatSendsMoreThanTheHoldKeepsIsClosed() throws Exception {
+        Router router = Router.router(vertx);
+        router.route("/ws").handler(ctx -> {
+            NettyChannels.holdInbound(ctx.request()); // never released: a server slow to set the handlers
+            ctx.request().toWebSocket();
+        });
+        int port = listen(router, new CompletableFuture<>());
+        WebSocket ws = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
+                .await(10, TimeUnit.SECONDS);
+        CountDownLatch closed = new CountDownLatch(1);
+        ws.closeHandler(v -> closed.countDown());
+        for (int i = 0; i < 100; i++) {
+            ws.writeTextMessage("frame " + i);
+        }
+        assertThat(closed.await(10, TimeUnit.SECONDS)).as("closed once more than the hold keeps were read").isTrue();
+    }
+
+    @Test
     void aWebSocketsOutboundQueueIsShrunkAtTheUpgradeAndStillCarriesVertxsOwnWrites() throws Exception {
         CompletableFuture<ChannelHandlerContext> reached = new CompletableFuture<>();
         CompletableFuture<ServerWebSocket> accepted = new CompletableFuture<>();

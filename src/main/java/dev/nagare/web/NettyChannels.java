@@ -354,65 +354,6 @@ public final class NettyChannels {
         return () -> channel.eventLoop().execute(hold::release);
     }
 
-    /** See {@link #holdInbound}. The channel's event loop only. */
-    private static final class InboundHold extends ChannelInboundHandlerAdapter {
-        /** Frames at most (each within Vert.x's frame size limit); a connection sending more is closed. */
-        private static final int MAX_HELD = 64;
-        private final java.util.List<Object> held = new java.util.ArrayList<>();
-        private ChannelHandlerContext ctx;
-        private boolean released;
-
-        @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            this.ctx = ctx;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (released || msg instanceof io.netty.handler.codec.http.HttpObject) {
-                ctx.fireChannelRead(msg);
-            } else if (held.size() >= MAX_HELD) {
-                // Bounded: an upgrading client sends one frame (the probe) before it hears back.
-                io.netty.util.ReferenceCountUtil.release(msg);
-                ctx.close();
-            } else {
-                held.add(msg);
-            }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.fireChannelReadComplete();
-        }
-
-        void release() {
-            if (released) {
-                return;
-            }
-            released = true;
-            if (ctx == null || ctx.isRemoved()) {
-                held.forEach(io.netty.util.ReferenceCountUtil::release);
-                held.clear();
-                return;
-            }
-            boolean any = !held.isEmpty();
-            for (Object msg : held) {
-                ctx.fireChannelRead(msg);
-            }
-            held.clear();
-            if (any) {
-                ctx.fireChannelReadComplete();
-            }
-            ctx.pipeline().remove(this);
-        }
-
-        @Override
-        public void handlerRemoved(ChannelHandlerContext ctx) {
-            held.forEach(io.netty.util.ReferenceCountUtil::release); // closed before the release
-            held.clear();
-        }
-    }
-
     /** The kernel send buffer of {@code conn}'s socket, in bytes; false when no route reaches it. */
     public static boolean sendBuffer(HttpConnection conn, int bytes) {
         Channel channel = channel(conn);
